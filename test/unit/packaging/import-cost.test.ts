@@ -1,0 +1,63 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ensureBuilt, projectRoot } from "../../helpers/dist.js";
+
+const heavy = ["@grpc/grpc-js", "node-forge", "@iarna/toml", "kubernetes-models"];
+
+/** Runs a child node process that loads one subpath of the built package and reports loaded modules. */
+function loadedAfterImport(specifier: string, kind: "import" | "require"): string[] {
+  const script =
+    kind === "import"
+      ? `await import(${JSON.stringify(specifier)}); const { createRequire } = await import("node:module"); console.log(JSON.stringify(Object.keys(createRequire(import.meta.url).cache)));`
+      : `require(${JSON.stringify(specifier)}); console.log(JSON.stringify(Object.keys(require.cache)));`;
+  const args = kind === "import" ? ["--input-type=module", "-e", script] : ["-e", script];
+  // Self-reference by package name works because package.json has "exports".
+  const out = execFileSync(process.execPath, args, { cwd: projectRoot, encoding: "utf8" });
+  return JSON.parse(out.trim().split("\n").pop()!);
+}
+
+describe("packaging", () => {
+  beforeAll(() => ensureBuilt(), 180_000);
+
+  it("package.json exports every tsup entry with types first", async () => {
+    const pkg = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8"));
+    const { entries } = await import("../../../tsup.config.js");
+    for (const name of Object.keys(entries)) {
+      const key = name === "index" ? "." : `./${name}`;
+      const e = pkg.exports[key];
+      expect(e, key).toBeDefined();
+      expect(Object.keys(e.import)[0]).toBe("types");
+      expect(Object.keys(e.require)[0]).toBe("types");
+    }
+  });
+
+  it("importing k3s-node-kit/dns (ESM, built) loads neither grpc nor node-forge", () => {
+    const loaded = loadedAfterImport("k3s-node-kit/dns", "import");
+    // ESM imports of CJS packages still land in require.cache, so this sees them.
+    for (const h of heavy) expect(loaded.filter((p) => p.includes(`node_modules/${h}/`)), h).toEqual([]);
+  });
+
+  it("requiring k3s-node-kit/dns (CJS, built) loads neither grpc nor node-forge", () => {
+    const loaded = loadedAfterImport("k3s-node-kit/dns", "require");
+    expect(loaded.some((p) => p.includes("dist/dns.cjs"))).toBe(true);
+    for (const h of heavy) expect(loaded.filter((p) => p.includes(`node_modules/${h}/`)), h).toEqual([]);
+  });
+
+  it("a KitError from the CJS build is recognised by the ESM build's isKitError", () => {
+    const out = execFileSync(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `import { createRequire } from "node:module"; const req = createRequire(import.meta.url);
+         const cjs = req("k3s-node-kit/errors"); const esm = await import("k3s-node-kit/errors");
+         const e = new cjs.KitError("X_TEST", "m", { value: 1 });
+         console.log(esm.isKitError(e, "X_TEST"), e instanceof esm.KitError);`,
+      ],
+      { cwd: projectRoot, encoding: "utf8" },
+    );
+    expect(out.trim()).toBe("true false");
+  });
+});

@@ -1,0 +1,30 @@
+import { defineConfig } from "tsup";
+
+/** One entry per public subpath; keep in sync with package.json "exports" (test/unit/packaging.test.ts checks). */
+export const entries = {
+  index: "src/index.ts",
+  template: "src/template/index.ts",
+  certs: "src/certs/index.ts",
+  tokens: "src/tokens/index.ts",
+  dns: "src/dns/index.ts",
+  proxy: "src/proxy/index.ts",
+  containerd: "src/containerd/index.ts",
+  runtime: "src/runtime/index.ts",
+  rootless: "src/rootless/index.ts",
+  etcd: "src/etcd/index.ts",
+  node: "src/node/index.ts",
+  errors: "src/errors/index.ts",
+};
+
+export default defineConfig({
+  entry: entries,
+  format: ["esm", "cjs"],
+  dts: true,
+  // Splitting for CJS too, so every entry shares one copy of the error base class.
+  splitting: true,
+  sourcemap: true,
+  clean: true,
+  treeshake: true,
+  target: "node20",
+  platform: "node",
+});
