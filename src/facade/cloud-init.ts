@@ -1,0 +1,58 @@
+import { posix } from "node:path";
+import { stringify } from "yaml";
+import { KitError } from "../errors/index.js";
+
+/** One file of a pre-generated PKI, relative to `<dataDir>/server/tls` (e.g. `etcd/server-ca.crt`). */
+export interface SeedFile {
+  path: string;
+  content: string;
+  /** Octal mode; default `0600` for `.key` files and `0644` otherwise. */
+  mode?: number;
+}
+
+export interface CloudInitForServerOptions {
+  /** PKI files to seed under `<dataDir>/server/tls` (CAs at least; K3s creates the leaves itself). */
+  pki: SeedFile[];
+  /** The cluster token: written to `config.yaml` (`token:`), never to an event. */
+  token: string;
+  /** Extra K3s config keys for `/etc/rancher/k3s/config.yaml` (e.g. `{ "tls-san": ["k3s.example"] }`). */
+  config?: Record<string, unknown>;
+  /** K3s data dir on the target. Default `/var/lib/rancher/k3s`. */
+  dataDir?: string;
+  /** Commands to run after the files are written (e.g. the K3s install script). */
+  runcmd?: string[];
+}
+
+/**
+ * Renders cloud-init user-data (`#cloud-config`) whose `write_files` seed a K3s server with a
+ * pre-generated PKI and token before K3s first starts. K3s keeps existing CAs and signs its leaves
+ * with them, so every server seeded this way trusts the same cluster CA.
+ *
+ * @throws KitError `CLOUD_INIT_INVALID` for a relative-escaping path or an empty token.
+ * @example
+ * ```ts
+ * const userData = cloudInitForServer({ pki: caFiles, token, config: { "cluster-init": true } });
+ * ```
+ */
+export function cloudInitForServer(options: CloudInitForServerOptions): string {
+  const { pki, token, config = {}, dataDir = "/var/lib/rancher/k3s", runcmd } = options;
+  if (typeof token !== "string" || token.length === 0 || /\s/.test(token)) {
+    throw new KitError("CLOUD_INIT_INVALID", "token must be a non-empty string without whitespace", { value: "token" });
+  }
+  if (!posix.isAbsolute(dataDir)) throw new KitError("CLOUD_INIT_INVALID", `dataDir must be absolute: ${dataDir}`, { value: dataDir });
+  const tlsDir = posix.join(dataDir, "server", "tls");
+  const files = pki.map((f) => {
+    const target = posix.normalize(posix.join(tlsDir, f.path));
+    if (posix.isAbsolute(f.path) || !target.startsWith(`${tlsDir}/`)) {
+      throw new KitError("CLOUD_INIT_INVALID", `PKI path escapes ${tlsDir}: ${f.path}`, { value: f.path });
+    }
+    const mode = f.mode ?? (f.path.endsWith(".key") ? 0o600 : 0o644);
+    return { path: target, content: f.content, owner: "root:root", permissions: `0${mode.toString(8)}` };
+  });
+  const k3sConfig = { ...config, token, "data-dir": dataDir === "/var/lib/rancher/k3s" ? undefined : dataDir };
+  if (k3sConfig["data-dir"] === undefined) delete k3sConfig["data-dir"];
+  files.push({ path: "/etc/rancher/k3s/config.yaml", content: stringify(k3sConfig), owner: "root:root", permissions: "0600" });
+  const doc: Record<string, unknown> = { write_files: files };
+  if (runcmd?.length) doc.runcmd = runcmd;
+  return `#cloud-config\n${stringify(doc, { lineWidth: 0 })}`;
+}
