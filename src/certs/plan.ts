@@ -1,0 +1,70 @@
+/**
+ * Pure renewal decisions for an existing leaf (K3s `createClientCertKey` / `expired` / `fieldsChanged`, §1.3).
+ */
+import { ipBytes, ipText } from "./ip.js";
+import type { CertificateInfo } from "./parse.js";
+
+const DAY = 86_400_000;
+
+/** Why a leaf is (re)generated. */
+export type RenewReason = "missing" | "ca-regenerated" | "expiring" | "fields-changed" | "key-mismatch";
+
+/** K3s `IsCertExpired`: (NotAfter − now) in days, as a float, `<= days`. Past-expiry counts too. */
+export function isExpiring(cert: Pick<CertificateInfo, "notAfter">, now: Date, days: number): boolean {
+  return (cert.notAfter.getTime() - now.getTime()) / DAY <= days;
+}
+
+export interface WantedFields {
+  commonName: string;
+  organization: readonly string[];
+  altNames: readonly string[];
+}
+
+/**
+ * K3s `fieldsChanged`: CN differs, O set differs, a required DNS or IP SAN is missing (extras are fine),
+ * or the cert's AKID is not the CA's SKID.
+ */
+export function fieldsChanged(cert: CertificateInfo, want: WantedFields, ca: CertificateInfo): string[] {
+  const why: string[] = [];
+  if (cert.commonName !== want.commonName) why.push("common name");
+  const have = new Set(cert.organization);
+  const wantO = new Set(want.organization);
+  if (have.size !== wantO.size || [...wantO].some((o) => !have.has(o))) why.push("organization");
+  const dns = new Set(cert.dnsNames);
+  const ips = new Set(cert.ipAddresses);
+  for (const n of want.altNames) {
+    const ip = ipBytes(n);
+    if (ip ? !ips.has(ipText(ip)) : !dns.has(n)) {
+      why.push(`san ${n}`);
+    }
+  }
+  const akid = cert.authorityKeyId;
+  const skid = ca.subjectKeyId;
+  if (!akid || !skid || !akid.equals(skid)) why.push("issuer");
+  return why;
+}
+
+export interface LeafDecisionInput {
+  existing?: CertificateInfo;
+  /** False when the key file is missing or does not match the cert. */
+  keyMatches: boolean;
+  want: WantedFields;
+  ca: CertificateInfo;
+  caRegenerated: boolean;
+  now: Date;
+  renewWithinDays: number;
+}
+
+/** Create, renew (with a new key) or keep, and why. */
+export function decideLeaf(input: LeafDecisionInput): { action: "create" | "renew" | "keep"; reasons: RenewReason[]; details: string[] } {
+  const { existing } = input;
+  if (!existing) return { action: "create", reasons: ["missing"], details: [] };
+  const reasons: RenewReason[] = [];
+  let details: string[] = [];
+  if (input.caRegenerated) reasons.push("ca-regenerated");
+  if (isExpiring(existing, input.now, input.renewWithinDays)) reasons.push("expiring");
+  details = fieldsChanged(existing, input.want, input.ca);
+  if (details.length) reasons.push("fields-changed");
+  if (!input.keyMatches) reasons.push("key-mismatch");
+  return { action: reasons.length ? "renew" : "keep", reasons, details };
+}

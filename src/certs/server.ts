@@ -1,0 +1,268 @@
+/**
+ * `ensureServerCertificates`: lays out and maintains `<dataDir>/server/tls` like K3s `GenServerDeps`
+ * (§1.2) with K3s's renewal rules (§1.3). Decisions live in plan.ts / layout.ts; this file does the I/O.
+ */
+import { createPrivateKey } from "node:crypto";
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { ensureDir } from "../internal/atomic-write.js";
+import { emit, type EventListener, type KitEventBase } from "../internal/events.js";
+import { CertError } from "./errors.js";
+import { type CertificateAuthority, createCA, loadCA, signLeaf } from "./generate.js";
+import { readIfExists, writeCert, writeKey } from "./io.js";
+import { generateEcKey, generateRsaKeyPem, parseEcKey, p256Spki } from "./keys.js";
+import { renderKubeconfig } from "./kubeconfig.js";
+import { LEGACY_REMOVED_CERTS, LEGACY_SHARED_KEYS, type LeafSpec, SERVER_CAS, type ServerCAName, serverLeafSpecs, serverSANs } from "./layout.js";
+import { parseCertificate } from "./parse.js";
+import { certificateDers, toPem } from "./pem.js";
+import { decideLeaf, type RenewReason } from "./plan.js";
+import { writeFileAtomic } from "../internal/atomic-write.js";
+
+/** Renewal window of the documentation page. K3s source uses 120 since 2025 (`CertificateRenewDays`). */
+export const DEFAULT_RENEW_WITHIN_DAYS = 90;
+/** The K3s source's renewal window (§1.3). */
+export const K3S_SOURCE_RENEW_WITHIN_DAYS = 120;
+
+/** A progress event of {@link ensureServerCertificates}. */
+export interface CertEvent extends KitEventBase {
+  type: "certs.created" | "certs.renewed" | "certs.kept" | "certs.removed";
+  /** Path relative to `<dataDir>/server/tls`. */
+  file: string;
+  reasons?: RenewReason[];
+}
+
+export interface EnsureServerCertificatesOptions {
+  /** K3s data dir, e.g. `/var/lib/rancher/k3s`. Files go to `<dataDir>/server/tls`. */
+  dataDir: string;
+  /** Node name (a SAN and part of the SAN list). Required. */
+  nodeName: string;
+  /** Extra SANs, like `--tls-san`. */
+  sans?: string[];
+  nodeIPs?: string[];
+  nodeExternalIPs?: string[];
+  hostname?: string;
+  advertiseIP?: string;
+  /** Default `cluster.local`. */
+  clusterDomain?: string;
+  /** Default `10.43.0.0/16`; its first IP becomes a SAN. */
+  serviceCIDR?: string;
+  /** Skip `etcd/server-client.crt` (`--disable-etcd`). */
+  disableEtcd?: boolean;
+  /** Clock. Default `new Date()`. */
+  now?: Date;
+  /** Renew leaves expiring within this many days. Default 90 (the page); K3s source: 120. */
+  renewWithinDays?: number;
+  /** Leaf validity in days. Default 365. */
+  leafDays?: number;
+  /** Regenerate these CAs (new key and cert), or all with `true`. CAs are otherwise never replaced. */
+  regenerateCAs?: boolean | ServerCAName[];
+  /** Port in the `cred/*.kubeconfig` server URL. Default 6443. */
+  apiServerPort?: number;
+  onEvent?: EventListener<CertEvent>;
+  signal?: AbortSignal;
+}
+
+export interface CertReportEntry {
+  /** Path relative to `<dataDir>/server/tls`. */
+  file: string;
+  kind: "ca" | "leaf" | "key";
+  action: "created" | "renewed" | "kept";
+  reasons: RenewReason[];
+}
+
+/** What {@link ensureServerCertificates} did. File lists hold cert paths relative to the tls dir. */
+export interface CertReport {
+  tlsDir: string;
+  created: string[];
+  renewed: string[];
+  kept: string[];
+  entries: CertReportEntry[];
+}
+
+/**
+ * Creates or refreshes the full K3s server PKI under `<dataDir>/server/tls`: five CAs, every leaf of §1.2,
+ * `service.key`, `*.nochain.crt`, the legacy shared keys and the `cred/*.kubeconfig` files. Valid material is
+ * reused; a leaf is regenerated with a new key when its CA was just created, it expires within
+ * `renewWithinDays`, its CN/O/SANs/issuer changed, or its key no longer matches. CAs are never replaced unless
+ * `regenerateCAs` says so. Every write is atomic; keys are 0600 in 0700 directories; a CA key is written
+ * before its certificate, so an interrupted run never loses one.
+ *
+ * @example
+ * ```ts
+ * const report = await ensureServerCertificates({ dataDir: "/var/lib/rancher/k3s", nodeName: "server-1", sans: ["k3s.example.com"] });
+ * console.log(report.created, report.renewed);
+ * ```
+ * @throws CertError `CERT_PEM_INVALID`, `CERT_KEY_INVALID`, `CERT_KEY_MISMATCH`, `CERT_CA_KEY_MISSING` (all naming
+ * the file), `CERT_OPTION_INVALID`; KitError `WRITE_FAILED`; AbortError when `signal` aborts
+ */
+export async function ensureServerCertificates(options: EnsureServerCertificatesOptions): Promise<CertReport> {
+  const { dataDir, signal, onEvent } = options;
+  if (typeof dataDir !== "string" || dataDir === "") throw new CertError("CERT_OPTION_INVALID", "dataDir is required", { value: dataDir });
+  const now = options.now ?? new Date();
+  const renewWithinDays = options.renewWithinDays ?? DEFAULT_RENEW_WITHIN_DAYS;
+  if (!Number.isFinite(renewWithinDays) || renewWithinDays < 0) {
+    throw new CertError("CERT_OPTION_INVALID", "renewWithinDays must be a non-negative number", { value: renewWithinDays });
+  }
+  const port = options.apiServerPort ?? 6443;
+  const sans = serverSANs({
+    nodeName: options.nodeName,
+    ...(options.sans ? { tlsSans: options.sans } : {}),
+    ...(options.nodeIPs ? { nodeIPs: options.nodeIPs } : {}),
+    ...(options.nodeExternalIPs ? { nodeExternalIPs: options.nodeExternalIPs } : {}),
+    ...(options.hostname ? { hostname: options.hostname } : {}),
+    ...(options.serviceCIDR ? { serviceCIDR: options.serviceCIDR } : {}),
+    ...(options.advertiseIP ? { advertiseIP: options.advertiseIP } : {}),
+  });
+  const leaves = serverLeafSpecs({ sans, clusterDomain: options.clusterDomain ?? "cluster.local", disableEtcd: options.disableEtcd ?? false });
+  const tls = join(dataDir, "server", "tls");
+  const p = (rel: string): string => join(tls, rel);
+  signal?.throwIfAborted();
+
+  // The slow RSA key goes to the thread pool first so it overlaps the ECDSA work.
+  const serviceKeyPath = p("service.key");
+  const existingServiceKey = await readIfExists(serviceKeyPath);
+  const rsaPending = existingServiceKey === undefined ? generateRsaKeyPem() : undefined;
+  // An unhandled rejection must not escape when we throw before awaiting it.
+  rsaPending?.catch(() => {});
+
+  await ensureDir(join(dataDir, "server"), 0o700);
+  await Promise.all(["", "etcd", "kube-scheduler", "kube-controller-manager", "temporary-certs"].map((d) => ensureDir(p(d), 0o700)));
+  await ensureDir(join(dataDir, "server", "cred"), 0o700);
+
+  const entries: CertReportEntry[] = [];
+  const record = (file: string, kind: CertReportEntry["kind"], action: CertReportEntry["action"], reasons: RenewReason[] = []): void => {
+    entries.push({ file, kind, action, reasons });
+    emit(onEvent, { type: `certs.${action}` as CertEvent["type"], file, reasons });
+  };
+
+  for (const legacy of LEGACY_REMOVED_CERTS) {
+    await rm(p(legacy), { force: true });
+  }
+
+  // --- CAs (§1.3: created only when missing; never renewed automatically) ---
+  const regen = options.regenerateCAs;
+  const cas = new Map<ServerCAName, { ca: CertificateAuthority; regenerated: boolean }>();
+  const stamp = Math.floor(now.getTime() / 1000);
+  await Promise.all(
+    SERVER_CAS.map(async (spec) => {
+      const [crt, key] = await Promise.all([readIfExists(p(spec.cert)), readIfExists(p(spec.key))]);
+      const forced = regen === true || (Array.isArray(regen) && regen.includes(spec.name));
+      let ca: CertificateAuthority;
+      let regenerated = true;
+      if (forced) {
+        ca = createCA({ commonName: `${spec.prefix}-ca@${stamp}`, now });
+        await writeKey(p(spec.key), ca.keyPem, signal);
+        await writeCert(p(spec.cert), ca.certPem, signal);
+        record(spec.cert, "ca", "renewed");
+      } else if (crt !== undefined && key !== undefined) {
+        ca = loadCA(crt, key, { certFile: p(spec.cert), keyFile: p(spec.key) });
+        regenerated = false;
+        record(spec.cert, "ca", "kept");
+      } else if (crt !== undefined) {
+        throw new CertError("CERT_CA_KEY_MISSING", `${p(spec.key)} is missing for the existing CA ${p(spec.cert)}; restore it or regenerate the CA`, {
+          value: p(spec.key),
+        });
+      } else {
+        // Like LoadOrGenerateKeyFile: an existing key is reused, so a run interrupted after the key write resumes.
+        ca = createCA({ commonName: `${spec.prefix}-ca@${stamp}`, now, ...(key !== undefined ? { keyPem: keyOrThrow(key, p(spec.key)) } : {}) });
+        if (key === undefined) await writeKey(p(spec.key), ca.keyPem, signal);
+        await writeCert(p(spec.cert), ca.certPem, signal);
+        record(spec.cert, "ca", "created", ["missing"]);
+      }
+      if (spec.nochain) {
+        const first = toPem("CERTIFICATE", certificateDers(ca.bundlePem, p(spec.cert))[0] as Buffer);
+        if ((await readIfExists(p(spec.nochain))) !== first) await writeCert(p(spec.nochain), first, signal);
+      }
+      cas.set(spec.name, { ca, regenerated });
+    }),
+  );
+
+  // --- leaves ---
+  const serverCA = cas.get("server")?.ca;
+  await Promise.all(
+    leaves.map(async (spec) => {
+      const entry = cas.get(spec.ca);
+      if (!entry) throw new CertError("CERT_CA_INVALID", `no CA ${spec.ca}`, { value: spec.ca });
+      const [crt, key] = await Promise.all([readIfExists(p(spec.cert)), readIfExists(p(spec.key))]);
+      const existing = crt === undefined ? undefined : parseCertificate(certificateDers(crt, p(spec.cert))[0] as Buffer, p(spec.cert));
+      let keyMatches = key !== undefined;
+      if (existing && key !== undefined) keyMatches = p256Spki(parseEcKey(key, p(spec.key)).point).equals(existing.spki);
+      const decision = decideLeaf({
+        ...(existing ? { existing } : {}),
+        keyMatches,
+        want: spec,
+        ca: entry.ca.info,
+        caRegenerated: entry.regenerated,
+        now,
+        renewWithinDays,
+      });
+      if (decision.action === "keep") {
+        record(spec.cert, "leaf", "kept");
+        if (spec.kubeconfig && (await readIfExists(join(dataDir, "server", spec.kubeconfig))) === undefined) await writeKc(spec);
+        return;
+      }
+      // A missing cert with an intact key reuses the key (K3s loads it unless regen); renewals rotate it.
+      const reuseKey = decision.action === "create" && key !== undefined && !entry.regenerated;
+      const leaf = signLeaf(entry.ca, {
+        commonName: spec.commonName,
+        organization: spec.organization,
+        usage: spec.usage,
+        altNames: spec.altNames,
+        now,
+        ...(options.leafDays !== undefined ? { days: options.leafDays } : {}),
+        ...(reuseKey ? { keyPem: keyOrThrow(key, p(spec.key)) } : {}),
+      });
+      if (!reuseKey) await writeKey(p(spec.key), leaf.keyPem, signal);
+      await writeCert(p(spec.cert), leaf.certPem, signal);
+      record(spec.cert, "leaf", decision.action === "create" ? "created" : "renewed", decision.reasons);
+      if (spec.kubeconfig) await writeKc(spec);
+    }),
+  );
+
+  async function writeKc(spec: LeafSpec): Promise<void> {
+    if (!spec.kubeconfig || !serverCA) return;
+    const host = sans.includes("::1") && (options.serviceCIDR ?? "").includes(":") ? "[::1]" : "127.0.0.1";
+    const text = renderKubeconfig({ server: `https://${host}:${port}`, caFile: p("server-ca.crt"), certFile: p(spec.cert), keyFile: p(spec.key) });
+    await writeFileAtomic(join(dataDir, "server", spec.kubeconfig), text, { mode: 0o600, dirMode: 0o700, ...(signal ? { signal } : {}) });
+  }
+
+  // --- legacy shared keys (kept for agents that send no CSR) ---
+  await Promise.all(
+    LEGACY_SHARED_KEYS.map(async (rel) => {
+      if ((await readIfExists(p(rel))) !== undefined) return;
+      await writeKey(p(rel), generateEcKey().keyPem, signal);
+      record(rel, "key", "created", ["missing"]);
+    }),
+  );
+
+  // --- service account key: RSA-2048, created once, never regenerated ---
+  let serviceKey = existingServiceKey;
+  if (rsaPending) {
+    serviceKey = await rsaPending;
+    await writeKey(serviceKeyPath, serviceKey, signal);
+    record("service.key", "key", "created", ["missing"]);
+  } else record("service.key", "key", "kept");
+  const current = firstKeyPem(serviceKey ?? "", serviceKeyPath);
+  if ((await readIfExists(p("service.current.key"))) !== current) await writeKey(p("service.current.key"), current, signal);
+
+  const pick = (a: CertReportEntry["action"]): string[] => entries.filter((e) => e.action === a && e.kind !== "key").map((e) => e.file);
+  return { tlsDir: tls, created: pick("created"), renewed: pick("renewed"), kept: pick("kept"), entries };
+}
+
+function keyOrThrow(pem: string, file: string): string {
+  parseEcKey(pem, file);
+  return pem;
+}
+
+/** The first private key of a PEM file, re-marshalled as PKCS#1 (`service.current.key`). */
+function firstKeyPem(text: string, file: string): string {
+  const m = /-----BEGIN ([A-Z ]*PRIVATE KEY)-----[\s\S]*?-----END \1-----/.exec(text);
+  if (!m) throw new CertError("CERT_KEY_INVALID", `${file}: no private key found`, { value: file });
+  try {
+    const key = createPrivateKey(m[0]);
+    if (key.asymmetricKeyType === "rsa") return key.export({ type: "pkcs1", format: "pem" }) as string;
+    return key.export({ type: "pkcs8", format: "pem" }) as string;
+  } catch (cause) {
+    throw new CertError("CERT_KEY_INVALID", `${file}: not a readable private key`, { value: file, cause });
+  }
+}
