@@ -1,0 +1,74 @@
+import { constants } from "node:fs";
+import { access, stat } from "node:fs/promises";
+import { goIsAbs, goJoin } from "../internal/go-filepath.js";
+import { RuntimeError } from "./errors.js";
+import { type DetectedRuntimes, KNOWN_RUNTIMES, RUNTIME_EXTRA_DIRS } from "./table.js";
+
+/** Options of {@link detectRuntimes}. */
+export interface DetectRuntimesOptions {
+  /** The search PATH (colon-separated). Default: `process.env.PATH`. */
+  path?: string;
+  /** Directories searched before `path`. Default: K3s's `/usr/local/nvidia/toolkit`, `/opt/kwasm/bin`. */
+  extraDirs?: readonly string[];
+}
+
+/** The directory list K3s searches: the extra dirs, then PATH, in order (Go `filepath.SplitList`). */
+export function runtimeSearchDirs(options: DetectRuntimesOptions = {}): string[] {
+  const extra = options.extraDirs ?? RUNTIME_EXTRA_DIRS;
+  const path = options.path ?? process.env.PATH ?? "";
+  // K3s prepends "<extra>:" to PATH, so an empty PATH still yields one empty (= ".") entry.
+  const joined = `${extra.join(":")}:${path}`;
+  return joined.split(":");
+}
+
+async function isExecutableFile(p: string): Promise<boolean> {
+  try {
+    const st = await stat(p);
+    if (!st.isFile()) return false;
+    await access(p, constants.X_OK);
+    return (st.mode & 0o111) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Go `exec.LookPath` over `dirs`: the first dir holding a regular executable file wins. A match in
+ * an empty (".") or relative dir is Go's `ErrDot`, which K3s treats as "not found" for that runtime.
+ */
+async function lookPath(binary: string, dirs: readonly string[]): Promise<string | undefined> {
+  for (const raw of dirs) {
+    const dir = raw === "" ? "." : raw;
+    const candidate = goJoin(dir, binary);
+    if (await isExecutableFile(candidate)) return goIsAbs(candidate) ? candidate : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Finds the alternative container runtimes K3s would add to containerd's config
+ * (k3s-behaviours §7): each binary of the K3s table is looked up in `extraDirs`, then `path`;
+ * only regular executable files count; `BinaryName` is the joined path (symlinks not resolved).
+ *
+ * @example
+ * ```ts
+ * const found = await detectRuntimes({ path: process.env.PATH });
+ * // { crun: { RuntimeType: "io.containerd.runc.v2", BinaryName: "/usr/bin/crun" } }
+ * ```
+ * @throws RUNTIME_BAD_OPTION when `path` or `extraDirs` is not a string / string list.
+ */
+export async function detectRuntimes(options: DetectRuntimesOptions = {}): Promise<DetectedRuntimes> {
+  if (options.path !== undefined && typeof options.path !== "string") {
+    throw new RuntimeError("RUNTIME_BAD_OPTION", "path must be a string", { value: options.path });
+  }
+  if (options.extraDirs !== undefined && (!Array.isArray(options.extraDirs) || options.extraDirs.some((d) => typeof d !== "string"))) {
+    throw new RuntimeError("RUNTIME_BAD_OPTION", "extraDirs must be a list of strings", { value: options.extraDirs });
+  }
+  const dirs = runtimeSearchDirs(options);
+  const found: DetectedRuntimes = {};
+  for (const rt of KNOWN_RUNTIMES) {
+    const path = await lookPath(rt.binary, dirs);
+    if (path !== undefined) found[rt.name] = { RuntimeType: rt.runtimeType, BinaryName: path };
+  }
+  return found;
+}
