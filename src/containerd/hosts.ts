@@ -1,0 +1,193 @@
+import { type EndpointURL, defaultHost, normalizeEndpointAddress, urlString } from "./endpoint.js";
+import { trimEmpty } from "./trim-empty.js";
+import type { Registry, RegistryConfig } from "./types.js";
+
+/** K3s's `templates.RegistryEndpoint`. `url` is `null` for a nil URL. */
+export interface RegistryEndpoint {
+  overridePath: boolean;
+  url: EndpointURL | null;
+  rewrites: Record<string, string>;
+  config: RegistryConfig;
+}
+
+/** K3s's `templates.HostConfig`: one `certs.d/<host>/hosts.toml`. */
+export interface HostConfig {
+  /** The registry's own endpoint (`server =`), or `null`. */
+  default: RegistryEndpoint | null;
+  program: string;
+  endpoints: RegistryEndpoint[];
+}
+
+/** Options of {@link registryHostConfigs}. */
+export interface HostConfigsOptions {
+  /** `--disable-default-registry-endpoint`. */
+  noDefaultEndpoint?: boolean;
+  /** The embedded registry (spegel) address `host:port`; `""` when it is off. */
+  mirrorAddr?: string;
+  /** Called for endpoints K3s would log and skip (invalid or duplicate). */
+  onSkip?: (host: string, endpoint: string, reason: string) => void;
+}
+
+const emptyConfig = (): RegistryConfig => ({ Auth: null, TLS: null });
+
+function configForHost(configs: Registry["Configs"], host: string): RegistryConfig {
+  const h = defaultHost(host);
+  if (h !== host && Object.hasOwn(configs, h)) return configs[h] ?? emptyConfig();
+  return Object.hasOwn(configs, host) ? (configs[host] ?? emptyConfig()) : emptyConfig();
+}
+
+function defaultHostConfig(host: string, mirrorAddr: string, config: RegistryConfig): HostConfig {
+  const { url } = normalizeEndpointAddress(host, mirrorAddr);
+  return { program: "k3s", endpoints: [], default: { overridePath: false, url: host === "*" ? null : url, rewrites: {}, config } };
+}
+
+const urlOf = (e: RegistryEndpoint | null): string => (e?.url ? urlString(e.url) : "");
+
+function hasConfig(e: RegistryEndpoint | null): boolean {
+  return e !== null && (e.overridePath || e.config.Auth !== null || e.config.TLS !== null || Object.keys(e.rewrites).length > 0);
+}
+
+/**
+ * Merges registries.yaml mirrors and configs into one host config per registry directory, as
+ * K3s's `getHostConfigs` does (k3s-behaviours §6.6). Keys are directory names (`*` → `_default`).
+ * Pure.
+ *
+ * @example
+ * ```ts
+ * const hosts = registryHostConfigs(parseRegistriesYaml("mirrors:\n  docker.io:\n    endpoint: [registry.example.com:443]\n"));
+ * renderHostsToml(hosts["docker.io"]); // server = "https://registry-1.docker.io/v2" ...
+ * ```
+ * @throws never (invalid endpoints are skipped and reported through `onSkip`).
+ */
+export function registryHostConfigs(registry: Registry, options: HostConfigsOptions = {}): Record<string, HostConfig> {
+  const mirrorAddr = options.mirrorAddr ?? "";
+  const hosts = new Map<string, HostConfig>();
+  for (const host of Object.keys(registry.Configs).sort()) {
+    try {
+      hosts.set(host === "*" ? "_default" : host, defaultHostConfig(host, mirrorAddr, registry.Configs[host] ?? emptyConfig()));
+    } catch (err) {
+      options.onSkip?.(host, host, (err as Error).message);
+    }
+  }
+  for (const host of Object.keys(registry.Mirrors).sort()) {
+    const mirror = registry.Mirrors[host];
+    if (!mirror) continue;
+    // K3s looks the host up before mapping "*" to "_default", so a wildcard mirror always starts fresh.
+    let config = hosts.get(host);
+    if (!config) {
+      try {
+        config = defaultHostConfig(host, mirrorAddr, configForHost(registry.Configs, host));
+      } catch (err) {
+        options.onSkip?.(host, host, (err as Error).message);
+        continue;
+      }
+      if (options.noDefaultEndpoint) config.default = null;
+      else if (host === "*" && config.default) config.default.url = { scheme: "", host: "", path: "", rawQuery: "", fragment: "" };
+    }
+    const seen = new Set<string>();
+    mirror.Endpoints.forEach((endpoint, i) => {
+      let n: ReturnType<typeof normalizeEndpointAddress>;
+      try {
+        n = normalizeEndpointAddress(endpoint, mirrorAddr);
+      } catch (err) {
+        options.onSkip?.(host, endpoint, `invalid endpoint URL: ${(err as Error).message}`);
+        return;
+      }
+      const key = urlString(n.url);
+      if (seen.has(key)) {
+        options.onSkip?.(host, endpoint, "duplicate endpoint URL");
+        return;
+      }
+      seen.add(key);
+      const ep: RegistryEndpoint = {
+        config: configForHost(registry.Configs, n.registry),
+        // Rewrites never apply to the embedded registry endpoint.
+        rewrites: n.url.host !== mirrorAddr ? { ...mirror.Rewrites } : {},
+        overridePath: n.overridePath,
+        url: n.url,
+      };
+      const cfg = config as HostConfig;
+      if (i + 1 === mirror.Endpoints.length && urlOf(cfg.default) === key) cfg.default = ep;
+      else cfg.endpoints.push(ep);
+    });
+    hosts.set(host === "*" ? "_default" : host, config);
+  }
+  const out: Record<string, HostConfig> = {};
+  for (const name of [...hosts.keys()].sort()) {
+    const c = hosts.get(name) as HostConfig;
+    if (c.endpoints.length === 0 && !hasConfig(c.default)) continue;
+    out[name] = c;
+  }
+  return out;
+}
+
+function tlsLines(cfg: RegistryConfig, indent: string): string[] {
+  const t = cfg.TLS;
+  if (!t) return [];
+  const lines: string[] = [];
+  if (t.CAFile) lines.push(`${indent}ca = [${goQuote(t.CAFile)}]`);
+  if (t.CertFile || t.KeyFile) lines.push(`${indent}client = [[${goQuote(t.CertFile)}, ${goQuote(t.KeyFile)}]]`);
+  if (t.InsecureSkipVerify) lines.push(`${indent}skip_verify = true`);
+  return lines;
+}
+
+/** Header line K3s writes first; a hosts.toml starting with it is K3s-managed. */
+export const HOSTS_TOML_HEADER = "# File generated by k3s. DO NOT EDIT.\n";
+
+/**
+ * Renders one `hosts.toml` with the same text K3s's `HostsTomlTemplate` + `trimEmpty` give.
+ *
+ * @example
+ * ```ts
+ * renderHostsToml(registryHostConfigs(reg)["docker.io"]);
+ * ```
+ * @throws never.
+ */
+export function renderHostsToml(host: HostConfig): string {
+  const lines = [`# File generated by ${host.program}. DO NOT EDIT.`];
+  const d = host.default;
+  if (d) {
+    if (d.url) lines.push(`server = "${urlString(d.url)}"`, 'capabilities = ["pull", "resolve", "push"]');
+    lines.push(...tlsLines(d.config, ""));
+  }
+  lines.push("[host]");
+  for (const e of host.endpoints) {
+    const u = urlOf(e);
+    lines.push(`[host."${u}"]`, '  capabilities = ["pull", "resolve"]');
+    if (e.overridePath) lines.push("  override_path = true");
+    lines.push(...tlsLines(e.config, "  "));
+    const patterns = Object.keys(e.rewrites).sort();
+    if (patterns.length > 0) {
+      lines.push(`  [host."${u}".rewrite]`);
+      for (const p of patterns) lines.push(`    "${p}" = "${e.rewrites[p]}"`);
+    }
+  }
+  return trimEmpty(lines.join("\n"));
+}
+
+/** Go `strconv.Quote` for the path strings K3s prints with `%q`. */
+export function goQuote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.codePointAt(0) as number;
+    if (ch === '"' || ch === "\\") out += `\\${ch}`;
+    else if (c === 0x07) out += "\\a";
+    else if (c === 0x08) out += "\\b";
+    else if (c === 0x0c) out += "\\f";
+    else if (c === 0x0a) out += "\\n";
+    else if (c === 0x0d) out += "\\r";
+    else if (c === 0x09) out += "\\t";
+    else if (c === 0x0b) out += "\\v";
+    else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, "0")}`;
+    else if (c >= 0xd800 && c <= 0xdfff) out += "\\ufffd";
+    else if (!isPrintable(c)) out += c <= 0xffff ? `\\u${c.toString(16).padStart(4, "0")}` : `\\U${c.toString(16).padStart(8, "0")}`;
+    else out += ch;
+  }
+  return `${out}"`;
+}
+
+function isPrintable(c: number): boolean {
+  // Approximation of Go's unicode.IsPrint for the characters paths contain: letters, marks,
+  // numbers, punctuation, symbols and U+0020; not other spaces, format or unassigned runes.
+  return /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u.test(String.fromCodePoint(c));
+}
