@@ -1,0 +1,475 @@
+import { createHash } from "node:crypto";
+import { open, rename, rm } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { EtcdError, toEtcdError } from "./errors.js";
+import {
+  type AlarmType,
+  type DeleteRangeResponse,
+  EMPTY_REQUEST,
+  type KeyValue,
+  type LeaseTimeToLiveResponse,
+  type Member,
+  type MembersResponse,
+  type Permission,
+  type PermissionType,
+  type RangeResponse,
+  type StatusResponse,
+  type TxnRequest,
+  type TxnResponse,
+  decodeAlarmResponse,
+  decodeDeleteRangeResponse,
+  decodeHashKVResponse,
+  decodeHeaderOnly,
+  decodeLeaseGrantResponse,
+  decodeLeaseLeasesResponse,
+  decodeLeaseTimeToLiveResponse,
+  decodeMembersResponse,
+  decodePutResponse,
+  decodeRangeResponse,
+  decodeRoleGetResponse,
+  decodeSnapshotResponse,
+  decodeStatusResponse,
+  decodeStringsResponse,
+  decodeTxnResponse,
+  writeAlarm,
+  writeCompaction,
+  writeDeleteRange,
+  writeHashKV,
+  writeLeaseGrant,
+  writeLeaseId,
+  writeLeaseTimeToLive,
+  writeMemberAdd,
+  writeMemberId,
+  writeMemberUpdate,
+  writePut,
+  writeRange,
+  writeRoleGrant,
+  writeRoleRevoke,
+  writeStrings,
+  writeTxn,
+  writeUserAdd,
+} from "./gen/rpc.js";
+import { KeepAliveImpl, type KeepAliveOptions, type LeaseKeepAlive } from "./keepalive.js";
+import { type Bytes, type KeySelector, selectRange, toBytes } from "./keys.js";
+import { type EtcdClientOptions, normalizeOptions } from "./options.js";
+import { Transport, encode } from "./transport.js";
+import { type RangeOptions, TxnBuilder, rangeRequest } from "./txn.js";
+import { WatchManager, type WatchOptions, type Watcher } from "./watch.js";
+
+/** Per-call options: a deadline (default: the client's `deadlineMs`) and a signal. */
+export interface CallOptions {
+  signal?: AbortSignal;
+  deadlineMs?: number;
+}
+
+/** Options of {@link EtcdClient.put}. */
+export interface PutOptions extends CallOptions {
+  /** Attach the key to this lease. */
+  lease?: bigint;
+  /** Return the previous key-value. */
+  prevKv?: boolean;
+}
+
+/** Result of {@link EtcdClient.snapshot}. */
+export interface SnapshotResult {
+  /** Bytes written (the database plus etcd's 32-byte sha256 trailer). */
+  size: number;
+  /** Hex sha256 of the database part, verified against etcd's trailer. */
+  sha256: string;
+}
+
+const KV = "/etcdserverpb.KV/";
+const LEASE = "/etcdserverpb.Lease/";
+const CLUSTER = "/etcdserverpb.Cluster/";
+const MAINT = "/etcdserverpb.Maintenance/";
+const AUTH = "/etcdserverpb.Auth/";
+
+/**
+ * An etcd v3 client over gRPC. Create it with {@link createEtcdClient}; `close()` it when done.
+ */
+export class EtcdClient {
+  /** @internal */
+  readonly transport: Transport;
+  private readonly watches: WatchManager;
+  private readonly keepAlives = new Set<KeepAliveImpl>();
+
+  /** @internal */
+  constructor(options: EtcdClientOptions) {
+    this.transport = new Transport(normalizeOptions(options));
+    this.watches = new WatchManager(this.transport);
+  }
+
+  private call<T>(path: string, body: Buffer, decode: (b: Buffer) => T, idempotent: boolean, o?: CallOptions & { endpoint?: string }): Promise<T> {
+    return this.transport.unary(path, body, decode, {
+      idempotent,
+      signal: o?.signal,
+      deadlineMs: o?.deadlineMs,
+      endpoint: o?.endpoint,
+    });
+  }
+
+  // ---------- KV ----------
+
+  /**
+   * Range read: one key, a prefix or `[key, rangeEnd)`, with limit, sort, keysOnly, countOnly and
+   * a historical revision. Retried on transient errors (reads are idempotent).
+   * @throws ETCD_COMPACTED, ETCD_FUTURE_REVISION, ETCD_DEADLINE_EXCEEDED, ETCD_UNAVAILABLE
+   * @example
+   * ```ts
+   * const { kvs } = await client.range({ key: "/registry/", prefix: true, limit: 10 });
+   * ```
+   */
+  range(options: RangeOptions & CallOptions): Promise<RangeResponse> {
+    const req = rangeRequest(options);
+    return this.call(`${KV}Range`, encode((w) => writeRange(w, req)), decodeRangeResponse, true, options);
+  }
+
+  /**
+   * The value of one key as UTF-8 text, or undefined when the key does not exist.
+   * @example
+   * ```ts
+   * const v = await client.get("config");
+   * ```
+   */
+  async get(key: Bytes, options: CallOptions & { revision?: number; serializable?: boolean } = {}): Promise<string | undefined> {
+    const kv = await this.getKv(key, options);
+    return kv?.value.toString("utf8");
+  }
+
+  /** The full key-value of one key (value as bytes, revisions, lease), or undefined. */
+  async getKv(key: Bytes, options: CallOptions & { revision?: number; serializable?: boolean } = {}): Promise<KeyValue | undefined> {
+    const req = { key: toBytes(key), revision: options.revision, serializable: options.serializable };
+    const res = await this.call(`${KV}Range`, encode((w) => writeRange(w, req)), decodeRangeResponse, true, options);
+    return res.kvs[0];
+  }
+
+  /**
+   * Writes a key. Not retried once it may have reached etcd.
+   * @returns the revision of the write and, with `prevKv`, the previous key-value.
+   * @throws ETCD_LEASE_NOT_FOUND, ETCD_NO_SPACE, ETCD_DEADLINE_EXCEEDED, ETCD_UNAVAILABLE
+   * @example
+   * ```ts
+   * const { revision } = await client.put("config", "v2");
+   * ```
+   */
+  async put(key: Bytes, value: Bytes, options: PutOptions = {}): Promise<{ revision: number; prevKv?: KeyValue }> {
+    const req = { key: toBytes(key), value: toBytes(value, "value"), lease: options.lease, prevKv: options.prevKv };
+    const res = await this.call(`${KV}Put`, encode((w) => writePut(w, req)), decodePutResponse, false, options);
+    return res.prevKv ? { revision: res.header.revision, prevKv: res.prevKv } : { revision: res.header.revision };
+  }
+
+  /**
+   * Deletes one key, a prefix, or a range. Not retried once sent.
+   * @example
+   * ```ts
+   * const { deleted } = await client.delete({ key: "jobs/", prefix: true });
+   * ```
+   */
+  delete(keyOrSelector: Bytes | (KeySelector & { prevKv?: boolean }), options: CallOptions = {}): Promise<DeleteRangeResponse> {
+    const s = typeof keyOrSelector === "object" && !(keyOrSelector instanceof Uint8Array) ? keyOrSelector : { key: keyOrSelector };
+    const { key, rangeEnd } = selectRange(s);
+    const prevKv = "prevKv" in s ? s.prevKv : undefined;
+    return this.call(`${KV}DeleteRange`, encode((w) => writeDeleteRange(w, { key, rangeEnd, prevKv })), decodeDeleteRangeResponse, false, options);
+  }
+
+  /**
+   * Starts a transaction builder; finish with `.exec()`. Never retried once sent.
+   * @example
+   * ```ts
+   * await client.txn().compare("k", "version", "==", 0).onSuccess(op.put("k", "v")).exec();
+   * ```
+   */
+  txn(): TxnBuilder {
+    return new TxnBuilder((req: TxnRequest, o) => this.call(`${KV}Txn`, encode((w) => writeTxn(w, req)), decodeTxnResponse, false, o));
+  }
+
+  /**
+   * Compacts the history up to `revision`. Idempotent (compacting twice fails with ETCD_COMPACTED).
+   * @throws ETCD_COMPACTED, ETCD_FUTURE_REVISION
+   */
+  async compact(revision: number, options: CallOptions & { physical?: boolean } = {}): Promise<{ revision: number }> {
+    const res = await this.call(`${KV}Compact`, encode((w) => writeCompaction(w, { revision, physical: options.physical })), decodeHeaderOnly, false, options);
+    return { revision: res.header.revision };
+  }
+
+  // ---------- Watch ----------
+
+  /**
+   * Watches a key, prefix or range on the client's single multiplexed watch stream. On reconnect
+   * it resumes after the last delivered revision: no event lost, none repeated.
+   * @throws ETCD_INVALID_ARGUMENT; later, through `onError`: ETCD_WATCH_COMPACTED, ETCD_WATCH_CANCELED
+   * @example
+   * ```ts
+   * const w = client.watch({ key: "jobs/", prefix: true, onEvents: (evs) => console.log(evs.length) });
+   * await w.ready; ... await w.cancel();
+   * ```
+   */
+  watch(options: WatchOptions): Watcher {
+    return this.watches.watch(options);
+  }
+
+  /** Asks etcd to send a progress notification to every watcher. */
+  requestWatchProgress(): void {
+    this.watches.requestProgress();
+  }
+
+  // ---------- Lease ----------
+
+  /**
+   * Grants a lease of `ttl` seconds. Not retried once sent (a retry could grant two leases).
+   * @example
+   * ```ts
+   * const lease = await client.leaseGrant(10);
+   * await client.put("alive", "1", { lease: lease.id });
+   * ```
+   */
+  async leaseGrant(ttl: number, options: CallOptions & { id?: bigint } = {}): Promise<{ id: bigint; ttl: number }> {
+    if (!Number.isSafeInteger(ttl) || ttl <= 0) throw new EtcdError("ETCD_INVALID_ARGUMENT", `lease TTL must be a positive integer, got ${ttl}`, { value: ttl });
+    const res = await this.call(`${LEASE}LeaseGrant`, encode((w) => writeLeaseGrant(w, { ttl, id: options.id })), decodeLeaseGrantResponse, false, options);
+    if (res.error) throw new EtcdError("ETCD_LEASE_GRANT_FAILED", `lease grant failed: ${res.error}`, { value: ttl, details: res.error });
+    return { id: res.id, ttl: res.ttl };
+  }
+
+  /** Revokes a lease (its keys are deleted). @throws ETCD_LEASE_NOT_FOUND */
+  async leaseRevoke(id: bigint, options: CallOptions = {}): Promise<void> {
+    await this.call(`${LEASE}LeaseRevoke`, encode((w) => writeLeaseId(w, id)), decodeHeaderOnly, true, options);
+  }
+
+  /** Remaining TTL (−1 when expired/unknown), granted TTL and optionally the attached keys. */
+  leaseTimeToLive(id: bigint, options: CallOptions & { keys?: boolean } = {}): Promise<LeaseTimeToLiveResponse> {
+    return this.call(`${LEASE}LeaseTimeToLive`, encode((w) => writeLeaseTimeToLive(w, { id, keys: options.keys })), decodeLeaseTimeToLiveResponse, true, options);
+  }
+
+  /** IDs of all live leases. */
+  async leases(options: CallOptions = {}): Promise<bigint[]> {
+    return (await this.call(`${LEASE}LeaseLeases`, EMPTY_REQUEST, decodeLeaseLeasesResponse, true, options)).leases;
+  }
+
+  /**
+   * Keeps a lease alive until `stop()`; `onLost` fires once if etcd reports it expired or no
+   * renewal succeeded before its expiry.
+   * @example
+   * ```ts
+   * const ka = client.keepAlive(lease, { onLost: () => process.exit(1) });
+   * ```
+   */
+  keepAlive(lease: { id: bigint; ttl: number }, options: KeepAliveOptions = {}): LeaseKeepAlive {
+    const ka = new KeepAliveImpl(this.transport, lease.id, lease.ttl, {
+      ...options,
+      onLost: (info) => {
+        this.keepAlives.delete(ka);
+        options.onLost?.(info);
+      },
+    });
+    this.keepAlives.add(ka);
+    return ka;
+  }
+
+  // ---------- Cluster ----------
+
+  /** Lists the members. */
+  async memberList(options: CallOptions = {}): Promise<Member[]> {
+    return (await this.call(`${CLUSTER}MemberList`, EMPTY_REQUEST, (b) => decodeMembersResponse(b), true, options)).members;
+  }
+
+  /** Adds a member (optionally as a learner). Not retried once sent. @throws ETCD_PEER_URL_EXISTS, ETCD_UNHEALTHY_CLUSTER */
+  memberAdd(peerURLs: readonly string[], options: CallOptions & { isLearner?: boolean } = {}): Promise<MembersResponse> {
+    return this.call(`${CLUSTER}MemberAdd`, encode((w) => writeMemberAdd(w, { peerURLs, isLearner: options.isLearner })), (b) => decodeMembersResponse(b, true), false, options);
+  }
+
+  /** Removes a member. @throws ETCD_MEMBER_NOT_FOUND */
+  async memberRemove(id: bigint, options: CallOptions = {}): Promise<Member[]> {
+    return (await this.call(`${CLUSTER}MemberRemove`, encode((w) => writeMemberId(w, id)), (b) => decodeMembersResponse(b), false, options)).members;
+  }
+
+  /** Changes a member's peer URLs. @throws ETCD_MEMBER_NOT_FOUND */
+  async memberUpdate(id: bigint, peerURLs: readonly string[], options: CallOptions = {}): Promise<Member[]> {
+    return (await this.call(`${CLUSTER}MemberUpdate`, encode((w) => writeMemberUpdate(w, { id, peerURLs })), (b) => decodeMembersResponse(b), true, options)).members;
+  }
+
+  /** Promotes a learner to a voting member (etcd ≥ 3.4). @throws ETCD_MEMBER_NOT_LEARNER, ETCD_LEARNER_NOT_READY, ETCD_UNSUPPORTED */
+  async memberPromote(id: bigint, options: CallOptions = {}): Promise<Member[]> {
+    return (await this.call(`${CLUSTER}MemberPromote`, encode((w) => writeMemberId(w, id)), (b) => decodeMembersResponse(b), false, options)).members;
+  }
+
+  // ---------- Maintenance ----------
+
+  /** Status of one member: the current endpoint, or `endpoint` (one of the client's URLs). */
+  status(options: CallOptions & { endpoint?: string } = {}): Promise<StatusResponse> {
+    return this.call(`${MAINT}Status`, EMPTY_REQUEST, decodeStatusResponse, true, options);
+  }
+
+  /** Active alarms. */
+  async alarms(options: CallOptions = {}): Promise<{ memberId: bigint; alarm: AlarmType }[]> {
+    return (await this.call(`${MAINT}Alarm`, encode((w) => writeAlarm(w, { action: 0 })), decodeAlarmResponse, true, options)).alarms;
+  }
+
+  /** Clears an alarm (all members when `memberId` is 0). */
+  async alarmDisarm(alarm: AlarmType, options: CallOptions & { memberId?: bigint } = {}): Promise<void> {
+    await this.call(`${MAINT}Alarm`, encode((w) => writeAlarm(w, { action: 2, alarm, memberId: options.memberId })), decodeAlarmResponse, true, options);
+  }
+
+  /** Defragments one member's backend (default deadline 60 s: it blocks the member). */
+  async defragment(options: CallOptions & { endpoint?: string } = {}): Promise<void> {
+    await this.call(`${MAINT}Defragment`, EMPTY_REQUEST, decodeHeaderOnly, true, { deadlineMs: 60_000, ...options });
+  }
+
+  /** Hash of the MVCC keyspace up to `revision` (0 = latest) on one member. */
+  hashKV(options: CallOptions & { revision?: number; endpoint?: string } = {}): Promise<{ hash: number; compactRevision: number; header: { revision: number } }> {
+    return this.call(`${MAINT}HashKV`, encode((w) => writeHashKV(w, options.revision ?? 0)), decodeHashKVResponse, true, options);
+  }
+
+  /**
+   * Streams a snapshot of the backend into `path` (atomically: temp file, then rename) and
+   * verifies etcd's trailing sha256 over the data. The file keeps the trailer, as `etcdctl
+   * snapshot save` does, so `etcdctl snapshot restore` accepts it.
+   * @throws ETCD_SNAPSHOT_CHECKSUM, ETCD_SNAPSHOT_FAILED
+   */
+  async snapshot(path: string, options: { signal?: AbortSignal; onProgress?: (bytes: number) => void } = {}): Promise<SnapshotResult> {
+    const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.part`);
+    const fh = await open(tmp, "wx", 0o600);
+    const hash = createHash("sha256");
+    let tail = Buffer.alloc(0);
+    let size = 0;
+    let ok = false;
+    try {
+      const { stream } = this.transport.serverStream(`${MAINT}Snapshot`, EMPTY_REQUEST, options.signal);
+      await new Promise<void>((resolve, reject) => {
+        let writing = Promise.resolve();
+        stream.on("data", (buf: Buffer) => {
+          const { blob } = decodeSnapshotResponse(buf);
+          if (blob.length === 0) return;
+          // Keep the last 32 bytes out of the hash until we know they are the trailer.
+          const joined = Buffer.concat([tail, blob]);
+          const cut = Math.max(0, joined.length - 32);
+          hash.update(joined.subarray(0, cut));
+          tail = Buffer.from(joined.subarray(cut));
+          size += blob.length;
+          const chunk = Buffer.from(blob);
+          stream.pause();
+          writing = writing.then(async () => {
+            await fh.write(chunk);
+            options.onProgress?.(size);
+            stream.resume();
+          });
+          writing.catch((e) => {
+            stream.cancel();
+            reject(e);
+          });
+        });
+        stream.on("error", (e) => reject(e));
+        stream.on("end", () => writing.then(() => resolve(), reject));
+      });
+      if (tail.length !== 32) throw new EtcdError("ETCD_SNAPSHOT_FAILED", `snapshot stream too short (${size} bytes)`, { value: size });
+      const digest = hash.digest();
+      if (!digest.equals(tail)) {
+        throw new EtcdError("ETCD_SNAPSHOT_CHECKSUM", "snapshot sha256 trailer does not match the data", { value: tail.toString("hex") });
+      }
+      await fh.sync();
+      await fh.close();
+      await rename(tmp, path);
+      ok = true;
+      return { size, sha256: digest.toString("hex") };
+    } catch (err) {
+      options.signal?.throwIfAborted();
+      throw err instanceof EtcdError ? err : toEtcdError(err, `${MAINT}Snapshot`);
+    } finally {
+      if (!ok) {
+        await fh.close().catch(() => {});
+        await rm(tmp, { force: true });
+      }
+    }
+  }
+
+  // ---------- Auth ----------
+
+  /** Enables authentication (needs user `root` with role `root`). @throws ETCD_ROOT_USER_MISSING */
+  async authEnable(options: CallOptions = {}): Promise<void> {
+    await this.call(`${AUTH}AuthEnable`, EMPTY_REQUEST, decodeHeaderOnly, true, options);
+  }
+  /** Disables authentication. */
+  async authDisable(options: CallOptions = {}): Promise<void> {
+    await this.call(`${AUTH}AuthDisable`, EMPTY_REQUEST, decodeHeaderOnly, true, options);
+  }
+  /** Adds a user (`noPassword` for certificate-only users). @throws ETCD_USER_EXISTS */
+  async userAdd(name: string, password: string | undefined, options: CallOptions & { noPassword?: boolean } = {}): Promise<void> {
+    await this.call(`${AUTH}UserAdd`, encode((w) => writeUserAdd(w, { name, password, noPassword: options.noPassword })), decodeHeaderOnly, false, options);
+  }
+  /** Deletes a user. @throws ETCD_USER_NOT_FOUND */
+  async userDelete(name: string, options: CallOptions = {}): Promise<void> {
+    await this.call(`${AUTH}UserDelete`, encode((w) => writeStrings(w, [name])), decodeHeaderOnly, false, options);
+  }
+  /** The roles of a user. */
+  async userGet(name: string, options: CallOptions = {}): Promise<string[]> {
+    return (await this.call(`${AUTH}UserGet`, encode((w) => writeStrings(w, [name])), decodeStringsResponse, true, options)).values;
+  }
+  /** All user names. */
+  async userList(options: CallOptions = {}): Promise<string[]> {
+    return (await this.call(`${AUTH}UserList`, EMPTY_REQUEST, decodeStringsResponse, true, options)).values;
+  }
+  /** Changes a user's password. */
+  async userChangePassword(name: string, password: string, options: CallOptions = {}): Promise<void> {
+    await this.call(`${AUTH}UserChangePassword`, encode((w) => writeStrings(w, [name, password])), decodeHeaderOnly, true, options);
+  }
+  /** Grants a role to a user. */
+  async userGrantRole(user: string, role: string, options: CallOptions = {}): Promise<void> {
+    await this.call(`${AUTH}UserGrantRole`, encode((w) => writeStrings(w, [user, role])), decodeHeaderOnly, true, options);
+  }
+  /** Revokes a role from a user. */
+  async userRevokeRole(user: string, role: string, options: CallOptions = {}): Promise<void> {
+    await this.call(`${AUTH}UserRevokeRole`, encode((w) => writeStrings(w, [user, role])), decodeHeaderOnly, true, options);
+  }
+  /** Adds a role. @throws ETCD_ROLE_EXISTS */
+  async roleAdd(name: string, options: CallOptions = {}): Promise<void> {
+    await this.call(`${AUTH}RoleAdd`, encode((w) => writeStrings(w, [name])), decodeHeaderOnly, false, options);
+  }
+  /** Deletes a role. */
+  async roleDelete(name: string, options: CallOptions = {}): Promise<void> {
+    await this.call(`${AUTH}RoleDelete`, encode((w) => writeStrings(w, [name])), decodeHeaderOnly, false, options);
+  }
+  /** The permissions of a role. */
+  async roleGet(name: string, options: CallOptions = {}): Promise<Permission[]> {
+    return (await this.call(`${AUTH}RoleGet`, encode((w) => writeStrings(w, [name])), decodeRoleGetResponse, true, options)).perm;
+  }
+  /** All role names. */
+  async roleList(options: CallOptions = {}): Promise<string[]> {
+    return (await this.call(`${AUTH}RoleList`, EMPTY_REQUEST, decodeStringsResponse, true, options)).values;
+  }
+  /** Grants `permType` on a key, prefix or range to a role. */
+  async roleGrantPermission(role: string, permType: PermissionType, selector: KeySelector, options: CallOptions = {}): Promise<void> {
+    const { key, rangeEnd } = selectRange(selector);
+    await this.call(`${AUTH}RoleGrantPermission`, encode((w) => writeRoleGrant(w, { role, permType, key, rangeEnd })), decodeHeaderOnly, true, options);
+  }
+  /** Revokes a role's permission on a key, prefix or range. */
+  async roleRevokePermission(role: string, selector: KeySelector, options: CallOptions = {}): Promise<void> {
+    const { key, rangeEnd } = selectRange(selector);
+    await this.call(`${AUTH}RoleRevokePermission`, encode((w) => writeRoleRevoke(w, { role, key, rangeEnd })), decodeHeaderOnly, true, options);
+  }
+
+  /** The endpoint URLs this client uses. */
+  get endpoints(): string[] {
+    return this.transport.endpoints.map((e) => e.url);
+  }
+
+  /** Stops watches and keep-alives and closes all connections. */
+  close(): void {
+    this.watches.close();
+    for (const ka of this.keepAlives) ka.stop();
+    this.keepAlives.clear();
+    this.transport.close();
+  }
+}
+
+/**
+ * Creates an etcd v3 client. Nothing is read from disk; connections start in the background.
+ * @throws ETCD_INVALID_OPTION on a bad option (named in the message).
+ * @example
+ * ```ts
+ * const client = createEtcdClient({ endpoints: ["https://127.0.0.1:2379"], tls: { ca, cert, key } });
+ * await client.put("a", "1");
+ * client.close();
+ * ```
+ */
+export function createEtcdClient(options: EtcdClientOptions): EtcdClient {
+  return new EtcdClient(options);
+}

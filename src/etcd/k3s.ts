@@ -1,0 +1,45 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { EtcdError } from "./errors.js";
+import { type EtcdClient, createEtcdClient } from "./client.js";
+import type { EtcdClientOptions } from "./options.js";
+
+/**
+ * Paths of the K3s-managed etcd client credentials under a server data dir
+ * (k3s-behaviours §9: `<dd>/server/tls/etcd/{server-ca.crt,client.crt,client.key}`). Pure.
+ * @example
+ * ```ts
+ * k3sEtcdCertPaths("/var/lib/rancher/k3s").ca // ".../server/tls/etcd/server-ca.crt"
+ * ```
+ */
+export function k3sEtcdCertPaths(dataDir: string): { ca: string; cert: string; key: string } {
+  const dir = join(dataDir, "server", "tls", "etcd");
+  return { ca: join(dir, "server-ca.crt"), cert: join(dir, "client.crt"), key: join(dir, "client.key") };
+}
+
+/**
+ * A client for a K3s embedded etcd, using the certs K3s keeps in its data dir. Default endpoint
+ * `https://127.0.0.1:2379` (k3s-behaviours §9).
+ * @throws ETCD_CERTS_MISSING when a cert file cannot be read (the path is the error's value).
+ * @example
+ * ```ts
+ * const client = await etcdClientForK3s("/var/lib/rancher/k3s");
+ * console.log(await client.memberList());
+ * ```
+ */
+export async function etcdClientForK3s(
+  dataDir: string,
+  endpoints: readonly string[] = ["https://127.0.0.1:2379"],
+  options: Omit<EtcdClientOptions, "endpoints" | "tls"> = {},
+): Promise<EtcdClient> {
+  const paths = k3sEtcdCertPaths(dataDir);
+  const read = async (p: string) => {
+    try {
+      return await readFile(p);
+    } catch (err) {
+      throw new EtcdError("ETCD_CERTS_MISSING", `cannot read ${p}: ${(err as Error).message}`, { value: p, cause: err });
+    }
+  };
+  const [ca, cert, key] = await Promise.all([read(paths.ca), read(paths.cert), read(paths.key)]);
+  return createEtcdClient({ ...options, endpoints, tls: { ca, cert, key } });
+}

@@ -1,0 +1,330 @@
+/**
+ * Connections to etcd endpoints: one grpc-js client per endpoint, endpoint selection with health
+ * marks and background probes, a deadline on every unary call, AbortSignal support, and retries
+ * only where a retry cannot apply a write twice.
+ * @internal
+ */
+import * as grpc from "@grpc/grpc-js";
+import { EtcdError, GrpcStatus, toEtcdError } from "./errors.js";
+import type { NormalizedOptions } from "./options.js";
+import { Writer } from "./gen/wire.js";
+import { decodeStringsResponse, writeStrings } from "./gen/rpc.js";
+
+const identity = (b: Buffer): Buffer => b;
+/** One scratch writer per process: encoding is synchronous, so it is never shared mid-message. */
+const scratch = /*@__PURE__*/ new Writer(64 * 1024);
+
+/** Encodes a request with the shared scratch writer and returns an owned copy. @internal */
+export function encode(fn: (w: Writer) => void): Buffer {
+  scratch.reset();
+  fn(scratch);
+  return scratch.finish();
+}
+
+/** @internal */
+export interface Endpoint {
+  readonly url: string;
+  readonly address: string;
+  readonly client: grpc.Client;
+  /** Epoch ms until which this endpoint is avoided; 0 = healthy. */
+  failedUntil: number;
+  failures: number;
+}
+
+/** @internal */
+export interface UnaryOptions {
+  /** Safe to re-send after it may have reached the server (reads, status, ...). */
+  idempotent: boolean;
+  signal?: AbortSignal | undefined;
+  deadlineMs?: number | undefined;
+  /** Send to this endpoint URL only (status/defragment of one member). */
+  endpoint?: string | undefined;
+  /** Skip the auth token (the Authenticate call itself). */
+  noAuth?: boolean;
+}
+
+/** etcd errors that are returned before a request is applied: retrying them is always safe. */
+const REJECTED_BEFORE_APPLY = new Set(["ETCD_TOO_MANY_REQUESTS", "ETCD_INVALID_TOKEN"]);
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function parseEndpoint(url: string, opts: NormalizedOptions): Endpoint {
+  const m = /^(https?):\/\/(\[[^\]]+\]|[^/:]+):(\d+)\/?$/.exec(url) ?? /^()(\[[^\]]+\]|[^/:]+):(\d+)$/.exec(url);
+  if (!m) throw new EtcdError("ETCD_INVALID_OPTION", `endpoint ${JSON.stringify(url)} is not host:port or http(s)://host:port`, { value: url });
+  const scheme = m[1] || (opts.tls ? "https" : "http");
+  const address = `${m[2]}:${m[3]}`;
+  if (scheme === "https" && !opts.tls) {
+    throw new EtcdError("ETCD_INVALID_OPTION", `endpoint ${url} is https but no tls option was given`, { value: url });
+  }
+  const creds =
+    scheme === "https" && opts.tls
+      ? grpc.credentials.createSsl(opts.tls.ca, opts.tls.key ?? null, opts.tls.cert ?? null)
+      : grpc.credentials.createInsecure();
+  const client = new grpc.Client(address, creds, {
+    // HTTP/2 pings find dead connections; etcd rejects pings more often than every 5 s.
+    "grpc.keepalive_time_ms": opts.keepAliveIntervalMs,
+    "grpc.keepalive_timeout_ms": opts.keepAliveTimeoutMs,
+    "grpc.initial_reconnect_backoff_ms": 100,
+    "grpc.max_reconnect_backoff_ms": 1000,
+    "grpc.min_reconnect_backoff_ms": 100,
+    "grpc.max_receive_message_length": -1,
+    "grpc.max_send_message_length": -1,
+    "grpc.use_local_subchannel_pool": 1,
+    "grpc.enable_retries": 0,
+  });
+  return { url, address, client, failedUntil: 0, failures: 0 };
+}
+
+/** @internal */
+export class Transport {
+  readonly endpoints: Endpoint[];
+  private current = 0;
+  private token: string | undefined;
+  private authPromise: Promise<void> | undefined;
+  private probeTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(readonly opts: NormalizedOptions) {
+    this.endpoints = opts.endpoints.map((e) => parseEndpoint(e, opts));
+    // Start connecting everywhere so the first pick can prefer a ready endpoint.
+    for (const ep of this.endpoints) ep.client.getChannel().getConnectivityState(true);
+    this.probeTimer = setInterval(() => this.probe(), opts.healthCheckIntervalMs);
+    this.probeTimer.unref();
+  }
+
+  isReady(ep: Endpoint): boolean {
+    return ep.client.getChannel().getConnectivityState(false) === grpc.connectivityState.READY;
+  }
+
+  /** Picks the endpoint to use: the current one while healthy, else the next healthy one, else the least recently failed. */
+  pick(): Endpoint {
+    const now = Date.now();
+    const n = this.endpoints.length;
+    const cur = this.endpoints[this.current] as Endpoint;
+    if (cur.failedUntil <= now) return cur;
+    // Prefer healthy and connected, then healthy, then whichever recovers first.
+    let best: Endpoint | undefined;
+    for (let i = 1; i <= n; i++) {
+      const idx = (this.current + i) % n;
+      const ep = this.endpoints[idx] as Endpoint;
+      if (ep.failedUntil <= now && this.isReady(ep)) {
+        this.current = idx;
+        return ep;
+      }
+    }
+    for (let i = 1; i <= n; i++) {
+      const idx = (this.current + i) % n;
+      const ep = this.endpoints[idx] as Endpoint;
+      if (ep.failedUntil <= now) {
+        this.current = idx;
+        return ep;
+      }
+      if (!best || ep.failedUntil < best.failedUntil) best = ep;
+    }
+    const chosen = best ?? cur;
+    this.current = this.endpoints.indexOf(chosen);
+    return chosen;
+  }
+
+  markFailed(ep: Endpoint): void {
+    ep.failures++;
+    ep.failedUntil = Date.now() + Math.min(this.opts.endpointCooldownMs * 2 ** Math.min(ep.failures - 1, 4), 30_000);
+  }
+
+  markHealthy(ep: Endpoint): void {
+    ep.failures = 0;
+    ep.failedUntil = 0;
+  }
+
+  /** Background health check: endpoints marked failed get a cheap Status call; success clears the mark. */
+  private probe(): void {
+    for (const ep of this.endpoints) {
+      if (ep.failedUntil === 0) continue;
+      ep.client.waitForReady(Date.now() + this.opts.connectTimeoutMs, (err) => {
+        if (err || this.closed) return;
+        ep.client.makeUnaryRequest(
+          "/etcdserverpb.Maintenance/Status",
+          identity,
+          identity,
+          Buffer.alloc(0),
+          new grpc.Metadata(),
+          { deadline: Date.now() + this.opts.connectTimeoutMs },
+          (e) => {
+            if (!e) this.markHealthy(ep);
+          },
+        );
+      });
+    }
+  }
+
+  /** Waits until the endpoint's channel is connected, or `ms` passes. */
+  waitReady(ep: Endpoint, ms: number, signal?: AbortSignal): Promise<boolean> {
+    if (this.isReady(ep)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = (ok: boolean) => {
+        if (done) return;
+        done = true;
+        signal?.removeEventListener("abort", onAbort);
+        resolve(ok);
+      };
+      const onAbort = () => finish(false);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      ep.client.waitForReady(Date.now() + Math.max(ms, 1), (err) => finish(!err));
+    });
+  }
+
+  metadata(extra?: Record<string, string>): grpc.Metadata {
+    const md = new grpc.Metadata();
+    if (this.token) md.set("token", this.token);
+    if (extra) for (const [k, v] of Object.entries(extra)) md.set(k, v);
+    return md;
+  }
+
+  /** Authenticates once (shared by concurrent callers) and stores the token. */
+  ensureAuth(signal?: AbortSignal, force = false): Promise<void> {
+    const auth = this.opts.auth;
+    if (!auth || (this.token && !force)) return Promise.resolve();
+    if (this.authPromise) return this.authPromise;
+    const body = encode((w) => writeStrings(w, [auth.username, auth.password]));
+    const p = this.unary("/etcdserverpb.Auth/Authenticate", body, decodeStringsResponse, { idempotent: true, signal, noAuth: true })
+      .then((res) => {
+        this.token = res.values[0];
+      })
+      .finally(() => {
+        this.authPromise = undefined;
+      });
+    this.authPromise = p;
+    return p;
+  }
+
+  /**
+   * One unary call with the client's rules: a deadline (default `deadlineMs`), abort, endpoint
+   * failover, and retry with backoff only when the request is idempotent or provably unsent.
+   */
+  async unary<T>(path: string, body: Buffer, decode: (b: Buffer) => T, o: UnaryOptions): Promise<T> {
+    if (this.closed) throw new EtcdError("ETCD_CLIENT_CLOSED", "the etcd client is closed", { value: path });
+    const deadline = Date.now() + (o.deadlineMs ?? this.opts.deadlineMs);
+    const signal = o.signal;
+    let attempt = 0;
+    let reauthed = false;
+    let lastErr: EtcdError | undefined;
+    const fixed = o.endpoint !== undefined ? this.endpoints.find((e) => e.url === o.endpoint) : undefined;
+    if (o.endpoint !== undefined && !fixed) throw new EtcdError("ETCD_INVALID_OPTION", `unknown endpoint ${o.endpoint}`, { value: o.endpoint });
+    if (!o.noAuth && this.opts.auth && !this.token) await this.ensureAuth(signal);
+    for (;;) {
+      signal?.throwIfAborted();
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw this.deadlineError(path, lastErr);
+      const ep = fixed ?? this.pick();
+      if (!this.isReady(ep)) {
+        // With other endpoints to try, spend only part of the deadline connecting to this one.
+        const budget = this.endpoints.length > 1 && !fixed ? Math.min(remaining, this.opts.connectTimeoutMs) : remaining;
+        const ok = await this.waitReady(ep, budget, signal);
+        signal?.throwIfAborted();
+        if (!ok) {
+          // Never connected: the request was not sent, so trying elsewhere is safe for any call.
+          this.markFailed(ep);
+          lastErr = new EtcdError("ETCD_UNAVAILABLE", `${path}: cannot connect to ${ep.url}`, {
+            value: path,
+            grpcCode: GrpcStatus.UNAVAILABLE,
+            transient: true,
+            endpoint: ep.url,
+          });
+          attempt++;
+          if (this.endpoints.length === 1 || fixed) await this.backoff(attempt, deadline, signal);
+          continue;
+        }
+      }
+      try {
+        const res = await this.callOnce(ep, path, body, decode, deadline, signal);
+        if (ep.failures) this.markHealthy(ep);
+        return res;
+      } catch (raw) {
+        signal?.throwIfAborted();
+        const err = toEtcdError(raw, path, ep.url);
+        if (err.code === "ETCD_INVALID_TOKEN" && this.opts.auth && !reauthed && !o.noAuth) {
+          reauthed = true;
+          await this.ensureAuth(signal, true);
+          continue;
+        }
+        if (err.grpcCode === GrpcStatus.DEADLINE_EXCEEDED) {
+          // The deadline is for the whole operation; a stalled endpoint is avoided next time.
+          this.markFailed(ep);
+          throw err;
+        }
+        if (err.grpcCode === GrpcStatus.UNAVAILABLE || err.code === "ETCD_NO_LEADER") this.markFailed(ep);
+        const retryable = err.transient && (o.idempotent || REJECTED_BEFORE_APPLY.has(err.code));
+        if (!retryable) throw err;
+        lastErr = err;
+        attempt++;
+        await this.backoff(attempt, deadline, signal);
+      }
+    }
+  }
+
+  private deadlineError(path: string, lastErr: EtcdError | undefined): EtcdError {
+    return new EtcdError("ETCD_DEADLINE_EXCEEDED", `${path}: deadline exceeded${lastErr ? ` (last error: ${lastErr.message})` : ""}`, {
+      value: path,
+      cause: lastErr,
+      grpcCode: GrpcStatus.DEADLINE_EXCEEDED,
+      transient: true,
+    });
+  }
+
+  private async backoff(attempt: number, deadline: number, signal?: AbortSignal): Promise<void> {
+    const base = Math.min(this.opts.retryBaseMs * 2 ** (attempt - 1), this.opts.retryMaxMs);
+    const jittered = base / 2 + Math.random() * (base / 2);
+    const wait = Math.min(jittered, Math.max(0, deadline - Date.now()));
+    if (wait > 0) await sleep(wait, signal);
+  }
+
+  private callOnce<T>(ep: Endpoint, path: string, body: Buffer, decode: (b: Buffer) => T, deadline: number, signal?: AbortSignal): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const call = ep.client.makeUnaryRequest(path, identity, decode, body, this.metadata(), { deadline }, (err, res) => {
+        signal?.removeEventListener("abort", onAbort);
+        if (err) reject(err);
+        else resolve(res as T);
+      });
+      const onAbort = () => call.cancel();
+      if (signal) signal.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+
+  bidi(path: string, extraMetadata?: Record<string, string>): { ep: Endpoint; stream: grpc.ClientDuplexStream<Buffer, Buffer> } {
+    const ep = this.pick();
+    const stream = ep.client.makeBidiStreamRequest<Buffer, Buffer>(path, identity, identity, this.metadata(extraMetadata), {});
+    return { ep, stream };
+  }
+
+  serverStream(path: string, body: Buffer, signal?: AbortSignal): { ep: Endpoint; stream: grpc.ClientReadableStream<Buffer> } {
+    const ep = this.pick();
+    const stream = ep.client.makeServerStreamRequest<Buffer, Buffer>(path, identity, identity, body, this.metadata(), {});
+    if (signal) signal.addEventListener("abort", () => stream.cancel(), { once: true });
+    return { ep, stream };
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.probeTimer) clearInterval(this.probeTimer);
+    for (const ep of this.endpoints) ep.client.close();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+}

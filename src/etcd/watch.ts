@@ -1,0 +1,392 @@
+/**
+ * One multiplexed Watch stream per client. Two explicit state machines:
+ *
+ * stream:  idle → connecting → open → backoff → connecting … ; any → closed
+ * watcher: pending → creating → active → cancelling → cancelled;
+ *          creating/active → pending when the stream breaks (re-created from nextRevision).
+ *
+ * Exactly-once delivery across reconnects: a watcher remembers `nextRevision` = last delivered
+ * event's revision + 1 (or the creation header revision + 1 before any event). etcd sends all events
+ * of one revision in one response (we never ask for fragments), and we deliver whole responses
+ * before advancing, so resuming at `nextRevision` neither skips nor repeats an event. Events below
+ * `nextRevision` are dropped as a second guard.
+ * @internal
+ */
+import type * as grpc from "@grpc/grpc-js";
+import { EtcdError, GrpcStatus, WatchCompactedError, toEtcdError } from "./errors.js";
+import {
+  type ResponseHeader,
+  type WatchEvent,
+  type WatchResponse,
+  decodeWatchResponse,
+  writeWatchCancel,
+  writeWatchCreate,
+  writeWatchProgress,
+} from "./gen/rpc.js";
+import { type KeySelector, selectRange } from "./keys.js";
+import type { Endpoint, Transport } from "./transport.js";
+import { encode } from "./transport.js";
+
+/** Options of {@link EtcdClient.watch}. */
+export interface WatchOptions extends KeySelector {
+  /** First revision to deliver (inclusive). Default: changes after the watch is created. */
+  startRevision?: number;
+  /** Include the previous key-value in each event. */
+  prevKv?: boolean;
+  /** Leave out put events. */
+  noPut?: boolean;
+  /** Leave out delete events. */
+  noDelete?: boolean;
+  /** Ask etcd for periodic empty progress responses. */
+  progressNotify?: boolean;
+  /** Receives each batch of events (all events of one or more revisions, in order). */
+  onEvents: (events: WatchEvent[], header: ResponseHeader) => void;
+  /** Receives progress notifications (no events up to `revision`). */
+  onProgress?: (revision: number) => void;
+  /** Receives the error that ended the watcher (`WatchCompactedError`, cancelled by the server). */
+  onError?: (error: EtcdError) => void;
+}
+
+export type WatcherState = "pending" | "creating" | "active" | "cancelling" | "cancelled";
+type StreamState = "idle" | "connecting" | "open" | "backoff" | "closed";
+
+const STREAM_MOVES: Record<StreamState, readonly StreamState[]> = {
+  idle: ["connecting", "closed"],
+  connecting: ["open", "backoff", "closed", "idle"],
+  open: ["backoff", "idle", "closed"],
+  backoff: ["connecting", "idle", "closed"],
+  closed: [],
+};
+
+const WATCHER_MOVES: Record<WatcherState, readonly WatcherState[]> = {
+  pending: ["creating", "cancelled"],
+  creating: ["active", "pending", "cancelled", "cancelling"],
+  active: ["pending", "cancelling", "cancelled"],
+  cancelling: ["cancelled", "pending"],
+  cancelled: [],
+};
+
+/** A live watch. Cancel it with {@link Watcher.cancel}. */
+export interface Watcher {
+  /** Resolves once etcd has created the watch (the first time). */
+  readonly ready: Promise<void>;
+  readonly state: WatcherState;
+  /** Next revision this watcher will deliver (last delivered + 1). */
+  readonly nextRevision: number;
+  /** Stops the watch; resolves when etcd confirmed or the stream is gone. */
+  cancel(): Promise<void>;
+}
+
+function rethrowLater(err: unknown): void {
+  queueMicrotask(() => {
+    throw err;
+  });
+}
+
+class WatcherImpl implements Watcher {
+  state: WatcherState = "pending";
+  nextRevision: number;
+  watchId = -1;
+  readonly key: Uint8Array;
+  readonly rangeEnd: Uint8Array | undefined;
+  readonly ready: Promise<void>;
+  resolveReady!: () => void;
+  rejectReady!: (e: unknown) => void;
+  cancelWaiters: (() => void)[] = [];
+
+  constructor(
+    readonly manager: WatchManager,
+    readonly o: WatchOptions,
+  ) {
+    const r = selectRange(o);
+    this.key = r.key;
+    this.rangeEnd = r.rangeEnd;
+    if (o.startRevision !== undefined && (!Number.isSafeInteger(o.startRevision) || o.startRevision < 0)) {
+      throw new EtcdError("ETCD_INVALID_ARGUMENT", `startRevision must be a non-negative integer, got ${o.startRevision}`, { value: o.startRevision });
+    }
+    this.nextRevision = o.startRevision ?? 0;
+    this.ready = new Promise<void>((res, rej) => {
+      this.resolveReady = res;
+      this.rejectReady = rej;
+    });
+    // A caller that never awaits `ready` must not get an unhandled rejection.
+    this.ready.catch(() => {});
+  }
+
+  move(to: WatcherState): void {
+    if (!WATCHER_MOVES[this.state].includes(to)) {
+      throw new EtcdError("ETCD_WATCH_STATE", `watcher cannot move from ${this.state} to ${to}`, { value: `${this.state}->${to}` });
+    }
+    this.state = to;
+    if (to === "cancelled") {
+      for (const w of this.cancelWaiters.splice(0)) w();
+    }
+  }
+
+  cancel(): Promise<void> {
+    return this.manager.cancel(this);
+  }
+}
+
+/** @internal */
+export class WatchManager {
+  private state: StreamState = "idle";
+  private stream: grpc.ClientDuplexStream<Buffer, Buffer> | undefined;
+  private endpoint: Endpoint | undefined;
+  private readonly byId = new Map<number, WatcherImpl>();
+  private readonly watchers = new Set<WatcherImpl>();
+  private nextId = 1;
+  private attempt = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly transport: Transport) {}
+
+  private move(to: StreamState): void {
+    if (!STREAM_MOVES[this.state].includes(to)) {
+      throw new EtcdError("ETCD_WATCH_STATE", `watch stream cannot move from ${this.state} to ${to}`, { value: `${this.state}->${to}` });
+    }
+    this.state = to;
+  }
+
+  watch(o: WatchOptions): Watcher {
+    if (this.state === "closed") throw new EtcdError("ETCD_CLIENT_CLOSED", "the etcd client is closed", { value: "watch" });
+    if (typeof o.onEvents !== "function") throw new EtcdError("ETCD_INVALID_ARGUMENT", "watch needs an onEvents callback", { value: undefined });
+    const w = new WatcherImpl(this, o);
+    this.watchers.add(w);
+    if (this.state === "idle") this.connect();
+    else if (this.state === "open") this.sendCreate(w);
+    return w;
+  }
+
+  private connect(): void {
+    this.move("connecting");
+    let opened: { ep: Endpoint; stream: grpc.ClientDuplexStream<Buffer, Buffer> };
+    try {
+      // "hasleader": etcd ends the stream when its member loses the leader, so we move on.
+      opened = this.transport.bidi("/etcdserverpb.Watch/Watch", { hasleader: "true" });
+    } catch (err) {
+      this.broken(err);
+      return;
+    }
+    const { ep, stream } = opened;
+    this.stream = stream;
+    this.endpoint = ep;
+    stream.on("data", (buf: Buffer) => {
+      if (this.stream !== stream) return;
+      let res: WatchResponse;
+      try {
+        res = decodeWatchResponse(buf);
+      } catch (err) {
+        stream.cancel();
+        this.broken(err, stream);
+        return;
+      }
+      this.attempt = 0;
+      if (ep.failures) this.transport.markHealthy(ep);
+      this.onResponse(res);
+    });
+    stream.on("error", (err) => this.broken(err, stream));
+    stream.on("end", () => this.broken(new EtcdError("ETCD_UNAVAILABLE", "watch stream ended", { transient: true }), stream));
+    this.move("open");
+    for (const w of this.watchers) if (w.state === "pending") this.sendCreate(w);
+  }
+
+  private write(buf: Buffer): void {
+    this.stream?.write(buf);
+  }
+
+  private sendCreate(w: WatcherImpl): void {
+    w.move("creating");
+    w.watchId = this.nextId++;
+    this.byId.set(w.watchId, w);
+    const filters: number[] = [];
+    if (w.o.noPut) filters.push(0);
+    if (w.o.noDelete) filters.push(1);
+    this.write(
+      encode((wr) =>
+        writeWatchCreate(wr, {
+          key: w.key,
+          rangeEnd: w.rangeEnd,
+          startRevision: w.nextRevision,
+          progressNotify: w.o.progressNotify,
+          filters,
+          prevKv: w.o.prevKv,
+          watchId: w.watchId,
+        }),
+      ),
+    );
+  }
+
+  /** Asks etcd for a progress notification on every watcher of the stream. */
+  requestProgress(): void {
+    if (this.state === "open") this.write(encode((wr) => writeWatchProgress(wr)));
+  }
+
+  private onResponse(res: WatchResponse): void {
+    const w = this.byId.get(res.watchId);
+    if (!w) {
+      // Progress for the whole stream (id -1) or a late message for a watcher we dropped.
+      if (res.events.length === 0 && !res.created && !res.canceled) {
+        for (const x of this.watchers) if (x.state === "active") this.progress(x, res.header.revision);
+      }
+      return;
+    }
+    if (res.created && w.state === "creating") {
+      w.move("active");
+      // A watch "from now" resumes after the revision it was created at.
+      if (w.nextRevision === 0) w.nextRevision = res.header.revision + 1;
+      w.resolveReady();
+    }
+    if (res.canceled) {
+      this.byId.delete(res.watchId);
+      if (w.state === "cancelling" || w.state === "cancelled") {
+        if (w.state === "cancelling") w.move("cancelled");
+        this.watchers.delete(w);
+        this.maybeIdle();
+        return;
+      }
+      let err: EtcdError;
+      if (res.compactRevision > 0) err = new WatchCompactedError(res.compactRevision, w.nextRevision);
+      else {
+        err = new EtcdError("ETCD_WATCH_CANCELED", `watch cancelled by etcd: ${res.cancelReason || "no reason given"}`, {
+          value: res.cancelReason,
+          details: res.cancelReason,
+        });
+      }
+      w.move("cancelled");
+      this.watchers.delete(w);
+      w.rejectReady(err);
+      if (w.o.onError) {
+        try {
+          w.o.onError(err);
+        } catch (e) {
+          rethrowLater(e);
+        }
+      }
+      this.maybeIdle();
+      return;
+    }
+    if (w.state !== "active") return;
+    if (res.events.length > 0) {
+      let events = res.events;
+      const first = events[0] as WatchEvent;
+      if (first.kv.modRevision < w.nextRevision) {
+        events = events.filter((e) => e.kv.modRevision >= w.nextRevision);
+        if (events.length === 0) return;
+      }
+      w.nextRevision = (events[events.length - 1] as WatchEvent).kv.modRevision + 1;
+      try {
+        w.o.onEvents(events, res.header);
+      } catch (e) {
+        rethrowLater(e);
+      }
+    } else if (!res.created) {
+      this.progress(w, res.header.revision);
+    }
+  }
+
+  private progress(w: WatcherImpl, revision: number): void {
+    if (!w.o.onProgress) return;
+    try {
+      w.o.onProgress(revision);
+    } catch (e) {
+      rethrowLater(e);
+    }
+  }
+
+  private broken(err: unknown, stream?: grpc.ClientDuplexStream<Buffer, Buffer>): void {
+    if (stream && stream !== this.stream) return;
+    if (this.state === "closed" || this.state === "idle" || this.state === "backoff") return;
+    const e = toEtcdError(err, "watch", this.endpoint?.url);
+    if (this.endpoint && (e.grpcCode === GrpcStatus.UNAVAILABLE || e.code === "ETCD_NO_LEADER" || e.grpcCode === GrpcStatus.INTERNAL)) {
+      this.transport.markFailed(this.endpoint);
+    }
+    const old = this.stream;
+    this.stream = undefined;
+    this.endpoint = undefined;
+    old?.removeAllListeners("data");
+    old?.on("error", () => {});
+    old?.cancel();
+    this.byId.clear();
+    for (const w of this.watchers) {
+      if (w.state === "creating" || w.state === "active") w.move("pending");
+      else if (w.state === "cancelling") {
+        w.move("cancelled");
+        this.watchers.delete(w);
+      }
+    }
+    if (this.watchers.size === 0) {
+      this.move("idle");
+      return;
+    }
+    this.move("backoff");
+    this.attempt++;
+    const delay = Math.min(50 * 2 ** Math.min(this.attempt - 1, 5), 1000) * (0.5 + Math.random() / 2);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.state === "backoff") this.connect();
+    }, delay);
+  }
+
+  cancel(w: WatcherImpl): Promise<void> {
+    if (w.state === "cancelled") return Promise.resolve();
+    const done = new Promise<void>((resolve) => w.cancelWaiters.push(resolve));
+    if (w.state === "pending") {
+      w.move("cancelled");
+      this.watchers.delete(w);
+      w.rejectReady(new EtcdError("ETCD_WATCH_CANCELED", "watch cancelled before it was created", { value: undefined }));
+      this.maybeIdle();
+      return done;
+    }
+    if (w.state === "cancelling") return done;
+    w.move("cancelling");
+    w.rejectReady(new EtcdError("ETCD_WATCH_CANCELED", "watch cancelled", { value: undefined }));
+    this.write(encode((wr) => writeWatchCancel(wr, w.watchId)));
+    // Do not wait forever for the confirmation.
+    const t = setTimeout(() => {
+      if (w.state === "cancelling") {
+        this.byId.delete(w.watchId);
+        w.move("cancelled");
+        this.watchers.delete(w);
+        this.maybeIdle();
+      }
+    }, this.transport.opts.deadlineMs);
+    t.unref();
+    return done.finally(() => clearTimeout(t));
+  }
+
+  private maybeIdle(): void {
+    if (this.watchers.size > 0 || this.state === "closed" || this.state === "idle") return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const s = this.stream;
+    this.stream = undefined;
+    if (s) {
+      s.on("error", () => {});
+      s.end();
+      s.cancel();
+    }
+    this.move("idle");
+  }
+
+  close(): void {
+    if (this.state === "closed") return;
+    if (this.timer) clearTimeout(this.timer);
+    const s = this.stream;
+    this.stream = undefined;
+    if (s) {
+      s.on("error", () => {});
+      s.cancel();
+    }
+    for (const w of this.watchers) {
+      if (w.state !== "cancelled") {
+        w.state = "cancelled";
+        for (const f of w.cancelWaiters.splice(0)) f();
+        w.rejectReady(new EtcdError("ETCD_CLIENT_CLOSED", "the etcd client is closed", { value: "watch" }));
+      }
+    }
+    this.watchers.clear();
+    this.byId.clear();
+    this.state = "closed";
+  }
+}
