@@ -1,0 +1,580 @@
+/**
+ * The K3s configuration file (`/etc/rancher/k3s/config.yaml` + `config.yaml.d/*.yaml`): pure
+ * parse, merge, validate and render. The I/O lives in `k3s-config-load.ts`.
+ *
+ * Merge facts from k3s `pkg/configfilearg/parser.go` (main @ af977adf, k3s-behaviours.md §0):
+ * - files are read as YAML with gopkg.in/yaml.v2, i.e. YAML 1.1 scalars (`yes`/`on`/`y` are
+ *   booleans, `0644` is the octal integer 420), timestamps stay strings, only the first document
+ *   counts, the top level must be a mapping and duplicate keys are allowed (applied in order);
+ * - keys are processed in file order, files in order (main file first, then drop-ins by name);
+ * - a later plain key replaces the value; a key ending in `+` appends to the value already set
+ *   (scalars count as one-item lists, an empty scalar as none), or just sets it when nothing
+ *   was set before;
+ * - the resulting key order is the order each key was first seen.
+ */
+import { Document, LineCounter, isMap, isScalar, parseAllDocuments, type Node } from "yaml";
+import { REDACTED } from "../internal/events.js";
+import { NodeConfigError, type NodeConfigIssue } from "./config-errors.js";
+import {
+  type K3sConfig,
+  type K3sFlagName,
+  type K3sFlagSpec,
+  flagAppliesTo,
+  lookupK3sFlag,
+} from "./k3s-config-schema.js";
+
+/** A value as read from YAML, before validation. */
+export type K3sConfigRawValue =
+  | string
+  | number
+  | boolean
+  | null
+  | K3sConfigRawValue[]
+  | { [key: string]: K3sConfigRawValue };
+
+/** One `key: value` pair of a config file, in file order. */
+export interface K3sConfigEntry {
+  /** The key without a trailing `+`. */
+  key: string;
+  /** True when the key ended in `+` (append to the list set so far). */
+  append: boolean;
+  value: K3sConfigRawValue;
+  /** 1-based line of the key in the file. */
+  line?: number;
+}
+
+/** One parsed config file. */
+export interface K3sConfigDocument {
+  /** Path (or label) of the file, used in errors and warnings. */
+  file: string;
+  entries: K3sConfigEntry[];
+  warnings: K3sConfigWarning[];
+}
+
+/** A non-fatal finding about a config file. */
+export interface K3sConfigWarning {
+  /**
+   * `K3S_CONFIG_UNKNOWN_KEY`, `K3S_CONFIG_ROLE`, `K3S_CONFIG_ALIAS_CONFLICT`,
+   * `K3S_CONFIG_MODE_NUMBER`, `K3S_CONFIG_EXTRA_DOCUMENT`, `K3S_CONFIG_YAML_WARNING`.
+   */
+  code: string;
+  message: string;
+  key?: string;
+  file?: string;
+}
+
+/** The result of merging config files in K3s's order. */
+export interface K3sMergedConfig {
+  /** Merged values by key (null-prototype object), keys in first-seen order. */
+  values: Record<string, K3sConfigRawValue>;
+  /** The files that set or appended to each key, in order. */
+  sources: Record<string, string[]>;
+  /** Warnings from parsing, in file order. */
+  warnings: K3sConfigWarning[];
+}
+
+/** Options for {@link validateK3sConfig}. */
+export interface ValidateK3sConfigOptions {
+  /**
+   * The command the file is for. Keys the command does not take are reported (`K3S_CONFIG_ROLE`).
+   * Default: no role check.
+   */
+  role?: "server" | "agent";
+  /** Which files set each key (from {@link mergeK3sConfigs}); used to name the file in errors. */
+  sources?: Record<string, string[]>;
+}
+
+/** A validated configuration. */
+export interface K3sConfigResult {
+  /** Known keys, typed (aliases such as `t` are stored under their long name, e.g. `token`). */
+  config: K3sConfig;
+  /** Keys not in the flag table, with their raw values (K3s skips or refuses these; see warnings). */
+  unknown: Record<string, K3sConfigRawValue>;
+  warnings: K3sConfigWarning[];
+}
+
+// yaml.v2 keeps timestamp-looking scalars as strings when decoding into interface{}, and has no
+// !!set/!!omap/!!pairs/!!binary resolution for plain scalars.
+const DROPPED_TAGS = new Set([
+  "tag:yaml.org,2002:timestamp",
+  "tag:yaml.org,2002:binary",
+  "tag:yaml.org,2002:set",
+  "tag:yaml.org,2002:omap",
+  "tag:yaml.org,2002:pairs",
+]);
+
+const MAX_ALIAS_COUNT = 1000;
+
+/**
+ * Parses one K3s config file's text the way K3s reads it (YAML 1.1, first document, top-level
+ * mapping, duplicate keys kept in order, `key+` marks an append).
+ *
+ * @example
+ * ```ts
+ * const doc = parseK3sConfigYaml("selinux: true\nnode-label+: [a=b]\n", { file: "config.yaml" });
+ * doc.entries; // [{ key: "selinux", append: false, value: true, line: 1 }, { key: "node-label", append: true, ... }]
+ * ```
+ * @throws NodeConfigError `K3S_CONFIG_YAML` (malformed YAML, naming file, line and column),
+ *   `K3S_CONFIG_NOT_MAPPING` (top level is not a mapping).
+ */
+export function parseK3sConfigYaml(text: string, options: { file?: string } = {}): K3sConfigDocument {
+  const file = options.file ?? "<config>";
+  if (typeof text !== "string") {
+    throw new NodeConfigError("K3S_CONFIG_YAML", `${file}: config text must be a string`, { value: file });
+  }
+  const lineCounter = new LineCounter();
+  const warnings: K3sConfigWarning[] = [];
+  let docs: Document.Parsed[];
+  try {
+    const parsed = parseAllDocuments(text, {
+      version: "1.1",
+      uniqueKeys: false,
+      merge: false,
+      lineCounter,
+      prettyErrors: false,
+      customTags: (tags) => tags.filter((t) => typeof t === "string" || !DROPPED_TAGS.has(t.tag)),
+    });
+    docs = Array.isArray(parsed) ? parsed : [];
+  } catch (err) {
+    throw yamlError(file, (err as Error).message, undefined, err);
+  }
+  const doc = docs[0];
+  if (doc === undefined) return { file, entries: [], warnings };
+  const firstError = doc.errors[0];
+  if (firstError !== undefined) {
+    throw yamlError(file, firstError.message, firstError.linePos?.[0], firstError);
+  }
+  for (const w of doc.warnings) {
+    warnings.push({ code: "K3S_CONFIG_YAML_WARNING", message: `${file}: ${w.message}`, file });
+  }
+  if (docs.length > 1) {
+    warnings.push({
+      code: "K3S_CONFIG_EXTRA_DOCUMENT",
+      message: `${file}: contains ${docs.length} YAML documents; K3s reads only the first`,
+      file,
+    });
+  }
+  const contents = doc.contents;
+  if (contents === null || (isScalar(contents) && contents.value === null)) {
+    return { file, entries: [], warnings };
+  }
+  if (!isMap(contents)) {
+    const kind = (contents as Node).constructor?.name ?? typeof contents;
+    throw new NodeConfigError(
+      "K3S_CONFIG_NOT_MAPPING",
+      `${file}: the top level must be a mapping of flag names to values, found ${kind === "YAMLSeq" ? "a list" : "a scalar"}`,
+      { value: file },
+    );
+  }
+  const entries: K3sConfigEntry[] = [];
+  for (const pair of contents.items) {
+    const keyNode = pair.key as Node | null;
+    let rawKey: unknown;
+    let value: unknown;
+    try {
+      rawKey = keyNode === null ? null : toJs(keyNode, doc);
+      value = pair.value === null ? null : toJs(pair.value as Node, doc);
+    } catch (err) {
+      throw yamlError(file, (err as Error).message, undefined, err);
+    }
+    const offset = keyNode?.range?.[0];
+    const line = offset === undefined ? undefined : lineCounter.linePos(offset).line;
+    if (rawKey !== null && typeof rawKey === "object") {
+      throw new NodeConfigError(
+        "K3S_CONFIG_YAML",
+        `${file}${line === undefined ? "" : `:${line}`}: a mapping key must be a scalar flag name`,
+        { value: file },
+      );
+    }
+    let key = goToString(rawKey);
+    const append = key.endsWith("+");
+    if (append) key = key.slice(0, -1);
+    const entry: K3sConfigEntry = { key, append, value: normalise(value) };
+    if (line !== undefined) entry.line = line;
+    entries.push(entry);
+  }
+  return { file, entries, warnings };
+}
+
+function toJs(node: Node, doc: Document.Parsed): unknown {
+  return node.toJS(doc, { maxAliasCount: MAX_ALIAS_COUNT });
+}
+
+function yamlError(
+  file: string,
+  message: string,
+  pos: { line: number; col: number } | undefined,
+  cause: unknown,
+): NodeConfigError {
+  const where = pos === undefined ? file : `${file}:${pos.line}:${pos.col}`;
+  const first = message.split("\n")[0] ?? message;
+  return new NodeConfigError("K3S_CONFIG_YAML", `${where}: malformed YAML: ${first}`, {
+    value: pos === undefined ? file : { file, line: pos.line, column: pos.col },
+    cause,
+  });
+}
+
+/** Turns what the YAML library produced into plain JSON-like data. */
+function normalise(v: unknown): K3sConfigRawValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
+  if (typeof v === "bigint") return Number(v);
+  if (Array.isArray(v)) return v.map(normalise);
+  if (v instanceof Map) {
+    const o: Record<string, K3sConfigRawValue> = Object.create(null);
+    for (const [k, val] of v) o[goToString(k)] = normalise(val);
+    return o;
+  }
+  if (v instanceof Set) return [...v].map(normalise);
+  if (v instanceof Date) return v.toISOString();
+  if (v instanceof Uint8Array) return Buffer.from(v).toString("base64");
+  if (typeof v === "object") {
+    const o: Record<string, K3sConfigRawValue> = Object.create(null);
+    for (const [k, val] of Object.entries(v)) o[k] = normalise(val);
+    return o;
+  }
+  return String(v);
+}
+
+/**
+ * Go's `fmt.Sprint`-like rendering of a YAML value (wrangler `convert.ToString`), used for keys and
+ * for scalars given to string flags.
+ * @internal
+ */
+export function goToString(v: unknown): string {
+  if (v === null || v === undefined) return "";
+  if (typeof v === "string") return v;
+  if (typeof v === "boolean") return v ? "true" : "false";
+  if (typeof v === "number") return goNumber(v);
+  if (Array.isArray(v)) return `[${v.map(goToString).join(" ")}]`;
+  if (typeof v === "object") {
+    const parts = Object.keys(v as object)
+      .sort()
+      .map((k) => `${k}:${goToString((v as Record<string, unknown>)[k])}`);
+    return `map[${parts.join(" ")}]`;
+  }
+  return String(v);
+}
+
+function goNumber(n: number): string {
+  if (Number.isNaN(n)) return "NaN";
+  if (n === Number.POSITIVE_INFINITY) return "+Inf";
+  if (n === Number.NEGATIVE_INFINITY) return "-Inf";
+  const abs = Math.abs(n);
+  // Go's %v switches to exponent form below 1e-4 and from 1e21, with at least two exponent digits.
+  let s = abs !== 0 && abs < 1e-4 ? n.toExponential() : String(n);
+  s = s.replace(/e([+-])(\d)$/, "e$10$2");
+  return s;
+}
+
+function toSlice(v: K3sConfigRawValue): K3sConfigRawValue[] {
+  if (typeof v === "string") return [v];
+  if (Array.isArray(v)) return v;
+  const s = goToString(v).trim();
+  return s === "" ? [] : [s];
+}
+
+/**
+ * Merges parsed config files in order, with K3s's rules: later files win, `key+` appends to the
+ * list set so far, keys keep their first-seen order.
+ *
+ * @example
+ * ```ts
+ * const a = parseK3sConfigYaml("node-label: [a=1]\n", { file: "config.yaml" });
+ * const b = parseK3sConfigYaml("node-label+: [b=2]\n", { file: "config.yaml.d/10.yaml" });
+ * mergeK3sConfigs([a, b]).values["node-label"]; // ["a=1", "b=2"]
+ * ```
+ * @throws never (pure data shuffling).
+ */
+export function mergeK3sConfigs(docs: readonly K3sConfigDocument[]): K3sMergedConfig {
+  const values: Record<string, K3sConfigRawValue> = Object.create(null);
+  const sources: Record<string, string[]> = Object.create(null);
+  const warnings: K3sConfigWarning[] = [];
+  for (const doc of docs) {
+    warnings.push(...doc.warnings);
+    for (const { key, append, value } of doc.entries) {
+      const had = Object.hasOwn(values, key);
+      if (had && append) {
+        values[key] = [...toSlice(values[key] as K3sConfigRawValue), ...toSlice(value)];
+        (sources[key] as string[]).push(doc.file);
+      } else {
+        values[key] = value;
+        // A plain key replaces the value, so only this file is responsible for it now.
+        sources[key] = [doc.file];
+      }
+    }
+  }
+  return { values, sources, warnings };
+}
+
+const GO_TRUE = new Set(["1", "t", "T", "TRUE", "true", "True"]);
+const GO_FALSE = new Set(["0", "f", "F", "FALSE", "false", "False"]);
+
+// Go time.ParseDuration units.
+const DURATION_RE = /^[-+]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/;
+
+/**
+ * True when `s` is accepted by Go's `time.ParseDuration` (e.g. `"5m"`, `"1h30m"`, `"0"`).
+ * @internal
+ */
+export function isGoDuration(s: string): boolean {
+  return s === "0" || s === "+0" || s === "-0" || DURATION_RE.test(s);
+}
+
+/** Go `strconv.ParseInt(s, 0, 64)` as the flag package uses it; undefined when not an integer. */
+function parseGoInt(s: string): number | undefined {
+  const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9]\d*)$/.exec(s);
+  if (!m) return undefined;
+  const sign = m[1] === "-" ? -1 : 1;
+  const body = m[2] as string;
+  let n: number;
+  if (/^0[xX]/.test(body)) n = Number.parseInt(body.slice(2), 16);
+  else if (/^0[oO]/.test(body)) n = Number.parseInt(body.slice(2), 8);
+  else if (/^0[bB]/.test(body)) n = Number.parseInt(body.slice(2), 2);
+  else if (body.length > 1 && body.startsWith("0")) n = Number.parseInt(body.slice(1), 8);
+  else n = Number.parseInt(body, 10);
+  n *= sign;
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return "an empty value";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  return `${typeof v} ${JSON.stringify(v)}`;
+}
+
+type Coerced = { ok: true; value: unknown } | { ok: false; expected: string };
+
+function coerce(spec: K3sFlagSpec, v: K3sConfigRawValue): Coerced {
+  switch (spec.kind) {
+    case "string": {
+      if (Array.isArray(v)) return { ok: false, expected: "a single string (K3s would keep only the last item)" };
+      if (v !== null && typeof v === "object") return { ok: false, expected: "a string" };
+      const s = goToString(v);
+      if (spec.values && !spec.values.includes(s)) {
+        return { ok: false, expected: `one of ${spec.values.join(", ")}` };
+      }
+      return { ok: true, value: s };
+    }
+    case "bool": {
+      if (typeof v === "boolean") return { ok: true, value: v };
+      if (typeof v === "string" || typeof v === "number") {
+        const s = goToString(v);
+        if (GO_TRUE.has(s)) return { ok: true, value: true };
+        if (GO_FALSE.has(s)) return { ok: true, value: false };
+      }
+      return { ok: false, expected: "a boolean (true/false)" };
+    }
+    case "int": {
+      if (typeof v === "number" && Number.isSafeInteger(v)) return { ok: true, value: v };
+      if (typeof v === "string") {
+        const n = parseGoInt(v);
+        if (n !== undefined) return { ok: true, value: n };
+      }
+      return { ok: false, expected: "an integer" };
+    }
+    case "duration": {
+      if (v === 0) return { ok: true, value: "0" };
+      if (typeof v === "string" && isGoDuration(v)) return { ok: true, value: v };
+      return { ok: false, expected: 'a Go duration with a unit, e.g. "5m" or "1h30m"' };
+    }
+    case "stringList": {
+      const items = Array.isArray(v) ? v : v === null ? undefined : [v];
+      if (items === undefined) return { ok: false, expected: "a list of strings" };
+      const out: string[] = [];
+      for (const item of items) {
+        if (item !== null && typeof item === "object") return { ok: false, expected: "a list of strings" };
+        out.push(goToString(item));
+      }
+      return { ok: true, value: out };
+    }
+  }
+}
+
+function fileOf(sources: Record<string, string[]> | undefined, key: string): string | undefined {
+  const files = sources?.[key];
+  return files === undefined ? undefined : files[files.length - 1];
+}
+
+/**
+ * Checks merged config values against the K3s flag table: known keys get their types (Go
+ * semantics: `"true"`, `1` are booleans, `"010"` is the integer 8, durations need a unit), unknown
+ * keys and keys the chosen command does not take become warnings.
+ *
+ * @example
+ * ```ts
+ * const { config, warnings } = validateK3sConfig({ selinux: "true", "node-label": "a=b", foo: 1 });
+ * config.selinux;        // true
+ * config["node-label"];  // ["a=b"]
+ * warnings[0]?.code;     // "K3S_CONFIG_UNKNOWN_KEY"
+ * ```
+ * @throws NodeConfigError `K3S_CONFIG_TYPE` (a value of the wrong type) or `K3S_CONFIG_VALUE`
+ *   (a value outside the allowed set); `issues` lists every problem, each naming key, file and
+ *   value (secret keys show `[Redacted]`).
+ */
+export function validateK3sConfig(
+  values: Readonly<Record<string, unknown>>,
+  options: ValidateK3sConfigOptions = {},
+): K3sConfigResult {
+  if (values === null || typeof values !== "object" || Array.isArray(values)) {
+    throw new NodeConfigError("K3S_CONFIG_TYPE", "the K3s config must be a mapping of flag names to values", {
+      value: describe(values),
+    });
+  }
+  const { role, sources } = options;
+  const config: Record<string, unknown> = Object.create(null);
+  const unknown: Record<string, K3sConfigRawValue> = Object.create(null);
+  const warnings: K3sConfigWarning[] = [];
+  const issues: NodeConfigIssue[] = [];
+  const setBy = new Map<K3sFlagName, string>();
+
+  for (const [key, raw] of Object.entries(values)) {
+    const file = fileOf(sources, key);
+    const where = file === undefined ? "" : ` in ${file}`;
+    const found = lookupK3sFlag(key);
+    const value = normalise(raw);
+    if (found === undefined) {
+      unknown[key] = value;
+      const consequence =
+        role === "agent"
+          ? "k3s agent refuses unknown flags"
+          : role === "server"
+            ? "k3s server skips it with a warning"
+            : "K3s does not know it";
+      const w: K3sConfigWarning = {
+        code: "K3S_CONFIG_UNKNOWN_KEY",
+        message: `unknown key "${key}"${where}: ${consequence}`,
+        key,
+      };
+      if (file !== undefined) w.file = file;
+      warnings.push(w);
+      continue;
+    }
+    const { name, spec } = found;
+    if (role !== undefined && !flagAppliesTo(spec, role)) {
+      const w: K3sConfigWarning = {
+        code: "K3S_CONFIG_ROLE",
+        message: `key "${key}"${where} is a ${spec.role} flag; ${
+          role === "agent" ? "k3s agent refuses it" : "k3s server skips it with a warning"
+        }`,
+        key,
+      };
+      if (file !== undefined) w.file = file;
+      warnings.push(w);
+    }
+    const shown = spec.secret ? REDACTED : value;
+    const result = coerce(spec, value);
+    if (!result.ok) {
+      const issue: NodeConfigIssue = {
+        code: spec.values && spec.kind === "string" && typeof value !== "object" ? "K3S_CONFIG_VALUE" : "K3S_CONFIG_TYPE",
+        message: `key "${key}"${where}: expected ${result.expected}, got ${spec.secret ? "a redacted value" : describe(value)}`,
+        key,
+        value: shown,
+      };
+      if (file !== undefined) issue.file = file;
+      issues.push(issue);
+      continue;
+    }
+    if (name === "write-kubeconfig-mode" && typeof value === "number") {
+      const w: K3sConfigWarning = {
+        code: "K3S_CONFIG_MODE_NUMBER",
+        message: `key "${key}"${where}: an unquoted mode is read as a YAML 1.1 integer (0644 becomes 420, which K3s parses as octal 0420); quote it: "0644"`,
+        key,
+      };
+      if (file !== undefined) w.file = file;
+      warnings.push(w);
+    }
+    const previous = setBy.get(name);
+    if (previous !== undefined && previous !== key) {
+      warnings.push({
+        code: "K3S_CONFIG_ALIAS_CONFLICT",
+        message: `keys "${previous}" and "${key}" set the same flag "${name}"; the later one wins`,
+        key,
+      });
+    }
+    setBy.set(name, key);
+    config[name] = result.value;
+  }
+  if (issues.length > 0) {
+    const first = issues[0] as NodeConfigIssue;
+    throw new NodeConfigError(first.code, issues.map((i) => i.message).join("; "), {
+      value: first.value,
+      issues,
+    });
+  }
+  return { config: config as K3sConfig, unknown, warnings };
+}
+
+/** Options for {@link renderK3sConfig}. */
+export interface RenderK3sConfigOptions {
+  /** Check keys against this command (`K3S_CONFIG_ROLE` is then an error). Default: no check. */
+  role?: "server" | "agent";
+  /** A comment placed at the top (each line prefixed with `# `). */
+  header?: string;
+}
+
+/**
+ * Renders a typed K3s config as YAML that K3s (YAML 1.1) reads back to the same values: keys
+ * sorted, strings that YAML 1.1 would turn into something else (`"yes"`, `"0644"`) quoted.
+ *
+ * @example
+ * ```ts
+ * renderK3sConfig({ selinux: true, "node-label": ["tier=db"], "write-kubeconfig-mode": "0644" });
+ * // "node-label:\n  - tier=db\nselinux: true\nwrite-kubeconfig-mode: \"0644\"\n"
+ * ```
+ * @throws NodeConfigError `K3S_CONFIG_TYPE`, `K3S_CONFIG_VALUE` (bad values),
+ *   `K3S_CONFIG_UNKNOWN_KEY` (a key not in the flag table), `K3S_CONFIG_ROLE` (with `role`, a key
+ *   that command does not take).
+ */
+export function renderK3sConfig(config: K3sConfig, options: RenderK3sConfigOptions = {}): string {
+  const { config: checked, unknown, warnings } = validateK3sConfig(config as Record<string, unknown>, {
+    role: options.role,
+  });
+  const unknownKeys = Object.keys(unknown);
+  if (unknownKeys.length > 0) {
+    throw new NodeConfigError("K3S_CONFIG_UNKNOWN_KEY", `unknown K3s config key(s): ${unknownKeys.join(", ")}`, {
+      value: unknownKeys,
+    });
+  }
+  const roleIssue = warnings.find((w) => w.code === "K3S_CONFIG_ROLE" || w.code === "K3S_CONFIG_ALIAS_CONFLICT");
+  if (roleIssue !== undefined) {
+    throw new NodeConfigError(roleIssue.code, roleIssue.message, { value: roleIssue.key });
+  }
+  const sorted: Record<string, unknown> = {};
+  for (const key of Object.keys(checked).sort()) sorted[key] = (checked as Record<string, unknown>)[key];
+  const doc = new Document(sorted, { version: "1.1" });
+  if (options.header !== undefined) {
+    doc.commentBefore = options.header
+      .split("\n")
+      .map((l) => ` ${l}`)
+      .join("\n");
+  }
+  return Object.keys(sorted).length === 0 && options.header === undefined
+    ? ""
+    : doc.toString({ lineWidth: 0, indentSeq: true });
+}
+
+/**
+ * Flattens merged values into the command-line arguments K3s splices in after `server`/`agent`
+ * (`--key=value`, one per list item, `-k=value` for one-letter keys), in first-seen key order.
+ * Useful to see exactly what K3s will receive.
+ *
+ * @example
+ * ```ts
+ * k3sConfigArgs({ "node-label": ["a=1", "b=2"], t: "secret" });
+ * // ["--node-label=a=1", "--node-label=b=2", "-t=secret"]
+ * ```
+ * @throws never.
+ */
+export function k3sConfigArgs(values: Readonly<Record<string, unknown>>): string[] {
+  const out: string[] = [];
+  for (const [key, raw] of Object.entries(values)) {
+    // Go counts bytes here.
+    const prefix = Buffer.byteLength(key) === 1 ? "-" : "--";
+    const v = normalise(raw);
+    if (Array.isArray(v)) for (const item of v) out.push(`${prefix}${key}=${goToString(item)}`);
+    else out.push(`${prefix}${key}=${goToString(v)}`);
+  }
+  return out;
+}
