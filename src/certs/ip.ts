@@ -21,7 +21,9 @@ export function ipBytes(s: string): Buffer | undefined {
   const r = rest === undefined || rest === "" ? [] : rest.split(":");
   const groups = rest === undefined ? h : [...h, ...Array(8 - h.length - r.length).fill("0"), ...r];
   const out = Buffer.alloc(16);
-  groups.forEach((g, i) => out.writeUInt16BE(Number.parseInt(g, 16), i * 2));
+  groups.forEach((g, i) => {
+    out.writeUInt16BE(Number.parseInt(g, 16), i * 2);
+  });
   if (tail.length === 4) out.set(tail, 12);
   // IPv4-mapped (::ffff:a.b.c.d) is stored as the 4-byte form, as Go's To4() does.
   if (out.subarray(0, 10).every((b) => b === 0) && out[10] === 0xff && out[11] === 0xff) return Buffer.from(out.subarray(12));
