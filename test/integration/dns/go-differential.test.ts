@@ -43,3 +43,30 @@ describe("dns vs Go (k3s-behaviours §3)", () => {
     expect(mismatches).toEqual([]);
   });
 });
+
+// The same Go-semantics helper canonicalises CIDRs for NO_PROXY (k3s-behaviours §5.1).
+describe("CIDR canonical form vs Go's net.ParseCIDR + IPNet.String (§5.1)", () => {
+  it("augmentNoProxy's CIDR text equals Go's for generated CIDRs", async () => {
+    const { augmentNoProxy } = await import("../../../src/proxy/index.js");
+    const cidrs = fc.sample(
+      fc.oneof(
+        fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 33 })).map(([a, b]) => `${a}/${b}`),
+        fc.tuple(fc.ipV6(), fc.integer({ min: 0, max: 129 })).map(([a, b]) => `${a}/${b}`),
+        fc.constantFrom("::ffff:10.1.0.0/104", "::ffff:10.1.0.0/96", "::ffff:10.1.0.0/90", "10.0.0.0/8/8", "10.0.0.0/", "/8", "::/0", "0.0.0.0/0", "fe80::1%eth0/64", "::1.2.3.4/120"),
+      ),
+      { seed: 42, numRuns: 2000 },
+    );
+    const go = askGo<string | null>("cidr", cidrs);
+    const mismatches: string[] = [];
+    cidrs.forEach((c, i) => {
+      let ours: string | null;
+      try {
+        ours = (augmentNoProxy({}, { clusterCIDRs: [c] }).NO_PROXY ?? "").split(",")[2] ?? null;
+      } catch {
+        ours = null;
+      }
+      if (ours !== go[i]) mismatches.push(`${c}: ours ${ours} go ${go[i]}`);
+    });
+    expect(mismatches).toEqual([]);
+  });
+});
