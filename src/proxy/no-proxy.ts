@@ -1,5 +1,5 @@
 import { parseGoCIDR } from "../internal/go-net.js";
-import { type EnvInput, envGet, envPairs } from "./env.js";
+import { envGet, envPairs } from "./env.js";
 import { ProxyError } from "./errors.js";
 
 /** K3s's default cluster (pod) CIDR, IPv4. */
