@@ -142,7 +142,8 @@ export function parseK3sConfigYaml(text: string, options: { file?: string } = {}
   if (doc === undefined) return { file, entries: [], warnings };
   const firstError = doc.errors[0];
   if (firstError !== undefined) {
-    throw yamlError(file, firstError.message, firstError.linePos?.[0], firstError);
+    const pos = firstError.linePos?.[0] ?? lineCounter.linePos(firstError.pos[0]);
+    throw yamlError(file, firstError.message, pos, firstError);
   }
   for (const w of doc.warnings) {
     warnings.push({ code: "K3S_CONFIG_YAML_WARNING", message: `${file}: ${w.message}`, file });

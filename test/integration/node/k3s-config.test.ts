@@ -1,0 +1,154 @@
+import { mkdir, stat, symlink, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isKitError } from "../../../src/errors/index.js";
+import { k3sConfigFiles, loadK3sConfig, writeK3sConfig } from "../../../src/node/index.js";
+import { tempDir } from "../../helpers/tmp.js";
+
+let root: string;
+let cleanup: () => Promise<void>;
+
+beforeAll(async () => {
+  ({ dir: root, cleanup } = await tempDir("k3s-config-"));
+});
+afterAll(async () => cleanup());
+
+async function put(path: string, text: string): Promise<void> {
+  await mkdir(join(path, ".."), { recursive: true });
+  await writeFile(path, text);
+}
+
+async function rejection(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+  } catch (e) {
+    return e;
+  }
+  throw new Error("expected a rejection");
+}
+
+describe("loadK3sConfig with real files (k3s configfilearg: config.yaml + config.yaml.d)", () => {
+  it("reads the main file then the .yaml/.yml drop-ins by name, merging with K3s rules", async () => {
+    const dir = join(root, "full");
+    const path = join(dir, "config.yaml");
+    await put(path, 'write-kubeconfig-mode: "0600"\nnode-label:\n  - zone=a\ntls-san: [one.example]\nselinux: false\n');
+    await put(join(dir, "config.yaml.d", "20-labels.yaml"), "node-label+:\n  - disk=ssd\nselinux: true\n");
+    await put(join(dir, "config.yaml.d", "10-first.YML"), "tls-san+: two.example\nnode-taint+: [gpu=true:NoSchedule]\n");
+    await put(join(dir, "config.yaml.d", "30-last.yml"), "write-kubeconfig-mode: \"0644\"\nnode-label+: [rack=7]\nwho-knows: 1\n");
+    // Not read: wrong suffix, a directory named like a drop-in.
+    await put(join(dir, "config.yaml.d", "40-notes.txt"), "selinux: false\n");
+    await mkdir(join(dir, "config.yaml.d", "50-dir.yaml"), { recursive: true });
+
+    const loaded = await loadK3sConfig({ path, role: "server" });
+    expect(loaded.files).toEqual([
+      path,
+      join(dir, "config.yaml.d", "10-first.YML"),
+      join(dir, "config.yaml.d", "20-labels.yaml"),
+      join(dir, "config.yaml.d", "30-last.yml"),
+    ]);
+    expect(loaded.config).toEqual({
+      "write-kubeconfig-mode": "0644",
+      "node-label": ["zone=a", "disk=ssd", "rack=7"],
+      "tls-san": ["one.example", "two.example"],
+      selinux: true,
+      "node-taint": ["gpu=true:NoSchedule"],
+    });
+    expect(loaded.unknown).toEqual({ "who-knows": 1 });
+    expect(loaded.warnings).toEqual([
+      {
+        code: "K3S_CONFIG_UNKNOWN_KEY",
+        message: `unknown key "who-knows" in ${join(dir, "config.yaml.d", "30-last.yml")}: k3s server skips it with a warning`,
+        key: "who-knows",
+        file: join(dir, "config.yaml.d", "30-last.yml"),
+      },
+    ]);
+    expect(loaded.sources.selinux).toEqual([join(dir, "config.yaml.d", "20-labels.yaml")]);
+  });
+
+  it("uses drop-ins alone when the main file is missing", async () => {
+    const dir = join(root, "dropin-only");
+    await put(join(dir, "config.yaml.d", "a.yaml"), "selinux: true\n");
+    const loaded = await loadK3sConfig({ path: join(dir, "config.yaml") });
+    expect(loaded.files).toEqual([join(dir, "config.yaml.d", "a.yaml")]);
+    expect(loaded.config).toEqual({ selinux: true });
+  });
+
+  it("returns an empty config when neither the file nor drop-ins exist (K3s runs without one)", async () => {
+    const loaded = await loadK3sConfig({ path: join(root, "nothing", "config.yaml") });
+    expect(loaded.files).toEqual([]);
+    expect(loaded.config).toEqual({});
+  });
+
+  it("follows a symlinked drop-in file", async () => {
+    const dir = join(root, "links");
+    await put(join(dir, "shared.yaml"), "node-label: [from=link]\n");
+    await mkdir(join(dir, "config.yaml.d"), { recursive: true });
+    await symlink(join(dir, "shared.yaml"), join(dir, "config.yaml.d", "10-link.yaml"));
+    const loaded = await loadK3sConfig({ path: join(dir, "config.yaml") });
+    expect(loaded.config["node-label"]).toEqual(["from=link"]);
+  });
+
+  it("names the drop-in, line and column of malformed YAML", async () => {
+    const dir = join(root, "bad-yaml");
+    await put(join(dir, "config.yaml"), "selinux: true\n");
+    const bad = join(dir, "config.yaml.d", "10-bad.yaml");
+    await put(bad, "node-label:\n  - a=b\n bad-indent: [\n");
+    const err = await rejection(loadK3sConfig({ path: join(dir, "config.yaml") }));
+    expect(isKitError(err, "K3S_CONFIG_YAML")).toBe(true);
+    expect((err as Error).message.startsWith(`${bad}:`)).toBe(true);
+  });
+
+  it("names the file and key of a wrong type", async () => {
+    const dir = join(root, "bad-type");
+    await put(join(dir, "config.yaml"), "selinux: true\n");
+    const late = join(dir, "config.yaml.d", "99-late.yaml");
+    await put(late, "selinux: sometimes\n");
+    const err = await rejection(loadK3sConfig({ path: join(dir, "config.yaml") }));
+    expect(isKitError(err, "K3S_CONFIG_TYPE")).toBe(true);
+    expect((err as Error).message).toContain(`key "selinux" in ${late}`);
+    expect((err as { issues: { file?: string }[] }).issues[0]?.file).toBe(late);
+  });
+
+  it("fails on a drop-in path that is a file, and on URLs", async () => {
+    const dir = join(root, "dropin-file");
+    await put(join(dir, "config.yaml"), "selinux: true\n");
+    await put(join(dir, "config.yaml.d"), "not a dir\n");
+    expect(isKitError(await rejection(loadK3sConfig({ path: join(dir, "config.yaml") })), "K3S_CONFIG_READ")).toBe(true);
+    expect(
+      isKitError(await rejection(k3sConfigFiles("https://example.invalid/config.yaml")), "K3S_CONFIG_URL_UNSUPPORTED"),
+    ).toBe(true);
+  });
+
+  it("rejects with the abort reason when aborted", async () => {
+    const ac = new AbortController();
+    const reason = new Error("stop");
+    ac.abort(reason);
+    expect(await rejection(loadK3sConfig({ path: join(root, "full", "config.yaml"), signal: ac.signal }))).toBe(reason);
+  });
+});
+
+describe("writeK3sConfig → loadK3sConfig round-trip on disk", () => {
+  it("writes 0600 atomically and reads back the same values", async () => {
+    const path = join(root, "written", "config.yaml");
+    const config = {
+      token: "K10abc::server:secret",
+      "node-label": ["tier=db", "yes"],
+      "write-kubeconfig-mode": "0644",
+      selinux: true,
+      "https-listen-port": 6443,
+      "etcd-s3-timeout": "5m",
+    };
+    await writeK3sConfig(path, config, { header: "generated" });
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    const loaded = await loadK3sConfig({ path, role: "server" });
+    expect(loaded.config).toEqual(config);
+    expect(loaded.warnings).toEqual([]);
+  });
+
+  it("writes nothing when the config is invalid", async () => {
+    const path = join(root, "written", "never.yaml");
+    const err = await rejection(writeK3sConfig(path, { selinux: "maybe" as unknown as boolean }));
+    expect(isKitError(err, "K3S_CONFIG_TYPE")).toBe(true);
+    expect(await rejection(stat(path))).toMatchObject({ code: "ENOENT" });
+  });
+});
