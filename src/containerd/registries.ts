@@ -1,4 +1,4 @@
-import { parse as parseYaml, YAMLParseError } from "yaml";
+import { type Document, YAMLParseError, isAlias, isMap as isMapNode, isScalar as isScalarNode, isSeq, parseDocument } from "yaml";
 import { ContainerdError } from "./errors.js";
 import type { Registry, RegistryAuthConfig, RegistryConfig, RegistryMirror, RegistryTLSConfig } from "./types.js";
 
@@ -9,46 +9,93 @@ export function emptyRegistry(): Registry {
 
 type Path = string;
 
-function bad(path: Path, want: string, got: unknown): never {
-  const kind = got === null ? "null" : Array.isArray(got) ? "sequence" : typeof got === "object" ? "mapping" : typeof got;
+/**
+ * A YAML value as Go's yaml.v2 sees it: scalars keep their source text (a string field gets the
+ * text, so `y` stays "y" although YAML 1.1 resolves it to true), maps are keyed by key text.
+ */
+type Raw = null | RawScalar | Raw[] | { [key: string]: Raw };
+
+class RawScalar {
+  constructor(
+    readonly scalar: unknown,
+    readonly text: string,
+  ) {}
+}
+
+const isScalar = (v: Raw | undefined): v is RawScalar => v instanceof RawScalar;
+
+function bad(path: Path, want: string, got: Raw): never {
+  const kind = got === null ? "null" : Array.isArray(got) ? "sequence" : isScalar(got) ? `scalar ${JSON.stringify(got.text)}` : "mapping";
   throw new ContainerdError("CONTAINERD_REGISTRIES_YAML", `registries.yaml: ${path} must be ${want}, got ${kind}`, { value: path });
 }
 
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
+function isMap(v: Raw): v is { [key: string]: Raw } {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !isScalar(v);
 }
 
-/** Go yaml.v2 fills a string field from any scalar's text (`port: 5000` → "5000"). */
-function str(v: unknown, path: Path): string {
+/** Go yaml.v2 fills a string field from any scalar's text (`port: 5000` → "5000"); null is "". */
+function str(v: Raw | undefined, path: Path): string {
   if (v === undefined || v === null) return "";
-  if (typeof v === "string") return v;
-  if (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint") return String(v);
+  if (isScalar(v)) return v.scalar === null ? "" : v.text;
   return bad(path, "a string", v);
 }
 
-function bool(v: unknown, path: Path): boolean {
+function bool(v: Raw | undefined, path: Path): boolean {
   if (v === undefined || v === null) return false;
-  if (typeof v === "boolean") return v;
+  if (isScalar(v) && (typeof v.scalar === "boolean" || v.scalar === null)) return v.scalar === true;
   return bad(path, "a boolean", v);
 }
 
-function map(v: unknown, path: Path): Record<string, unknown> {
-  if (v === undefined || v === null) return {};
+function map(v: Raw | undefined, path: Path): { [key: string]: Raw } {
+  if (v === undefined || v === null || (isScalar(v) && v.scalar === null)) return {};
   if (isMap(v)) return v;
   return bad(path, "a mapping", v);
 }
 
-function sortedEntries(m: Record<string, unknown>): [string, unknown][] {
+function sortedEntries(m: { [key: string]: Raw }): [string, Raw][] {
   return Object.keys(m)
     .sort()
-    .map((k) => [k, m[k]]);
+    .map((k) => [k, m[k] ?? null]);
+}
+
+/** The raw tree of a YAML node (aliases resolved). */
+function fromYamlNode(node: unknown, doc: Document.Parsed): Raw {
+  if (node === null || node === undefined) return null;
+  if (isAlias(node)) return fromYamlNode(node.resolve(doc), doc);
+  if (isScalarNode(node)) {
+    const plain = node.type === "PLAIN" && typeof node.source === "string";
+    return new RawScalar(node.value, plain ? (node.source as string) : String(node.value));
+  }
+  if (isSeq(node)) return node.items.map((i) => fromYamlNode(i, doc));
+  if (isMapNode(node)) {
+    const out: { [key: string]: Raw } = {};
+    for (const pair of node.items) {
+      const k = fromYamlNode(pair.key, doc);
+      const key = k === null ? "" : isScalar(k) ? (k.scalar === null ? "" : k.text) : JSON.stringify(k);
+      out[key] = fromYamlNode(pair.value, doc);
+    }
+    return out;
+  }
+  return null;
+}
+
+/** The raw tree of a caller-built JS value. */
+function fromJs(v: unknown): Raw {
+  if (v === null || v === undefined) return null;
+  if (Array.isArray(v)) return v.map(fromJs);
+  if (typeof v === "object") {
+    const out: { [key: string]: Raw } = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = fromJs(x);
+    return out;
+  }
+  return new RawScalar(v, String(v));
 }
 
 /** YAML key (registries.yaml) or Go field name (a caller-built Registry object). */
 type Keys = "yaml" | "go";
-const pick = (m: Record<string, unknown>, keys: Keys, yamlKey: string, goKey: string): unknown => (keys === "yaml" ? m[yamlKey] : m[goKey]);
+const pick = (m: { [key: string]: Raw }, keys: Keys, yamlKey: string, goKey: string): Raw | undefined => (keys === "yaml" ? m[yamlKey] : m[goKey]);
 
-function auth(v: unknown, path: Path, keys: Keys): RegistryAuthConfig | null {
+function auth(v: Raw | undefined, path: Path, keys: Keys): RegistryAuthConfig | null {
   if (v === undefined || v === null) return null;
   const m = map(v, path);
   return {
@@ -59,7 +106,7 @@ function auth(v: unknown, path: Path, keys: Keys): RegistryAuthConfig | null {
   };
 }
 
-function tls(v: unknown, path: Path, keys: Keys): RegistryTLSConfig | null {
+function tls(v: Raw | undefined, path: Path, keys: Keys): RegistryTLSConfig | null {
   if (v === undefined || v === null) return null;
   const m = map(v, path);
   return {
@@ -70,25 +117,26 @@ function tls(v: unknown, path: Path, keys: Keys): RegistryTLSConfig | null {
   };
 }
 
-function mirror(v: unknown, path: Path, keys: Keys): RegistryMirror {
+function mirror(v: Raw | undefined, path: Path, keys: Keys): RegistryMirror {
   const m = map(v, path);
   const eps = pick(m, keys, "endpoint", "Endpoints");
   let endpoints: string[] = [];
   if (eps !== undefined && eps !== null) {
-    if (!Array.isArray(eps)) bad(`${path}.endpoint`, "a sequence of strings", eps);
-    endpoints = (eps as unknown[]).map((e, i) => str(e, `${path}.endpoint[${i}]`));
+    if (!Array.isArray(eps)) {
+      if (!(isScalar(eps) && eps.scalar === null)) bad(`${path}.endpoint`, "a sequence of strings", eps);
+    } else endpoints = eps.map((e, i) => str(e, `${path}.endpoint[${i}]`));
   }
   const rewrites: Record<string, string> = {};
   for (const [k, r] of sortedEntries(map(pick(m, keys, "rewrite", "Rewrites"), `${path}.rewrite`))) rewrites[k] = str(r, `${path}.rewrite.${k}`);
   return { Endpoints: endpoints, Rewrites: rewrites };
 }
 
-function config(v: unknown, path: Path, keys: Keys): RegistryConfig {
+function config(v: Raw | undefined, path: Path, keys: Keys): RegistryConfig {
   const m = map(v, path);
   return { Auth: auth(pick(m, keys, "auth", "Auth"), `${path}.auth`, keys), TLS: tls(pick(m, keys, "tls", "TLS"), `${path}.tls`, keys) };
 }
 
-function fromPlain(doc: unknown, keys: Keys): Registry {
+function fromPlain(doc: Raw, keys: Keys): Registry {
   const top = map(doc, "document");
   const out = emptyRegistry();
   for (const [host, m] of sortedEntries(map(pick(top, keys, "mirrors", "Mirrors"), "mirrors"))) out.Mirrors[host] = mirror(m, `mirrors.${host}`, keys);
@@ -110,9 +158,12 @@ function fromPlain(doc: unknown, keys: Keys): Registry {
  */
 export function parseRegistriesYaml(text: string): Registry {
   if (typeof text !== "string") throw new ContainerdError("CONTAINERD_REGISTRIES_YAML", "registries.yaml content must be a string", { value: typeof text });
-  let doc: unknown;
+  let raw: Raw;
   try {
-    doc = parseYaml(text, { version: "1.1", uniqueKeys: false });
+    const doc = parseDocument(text, { version: "1.1", uniqueKeys: false, prettyErrors: true });
+    const first = doc.errors[0];
+    if (first) throw first;
+    raw = fromYamlNode(doc.contents, doc);
   } catch (err) {
     const line = err instanceof YAMLParseError ? err.linePos?.[0]?.line : undefined;
     throw new ContainerdError("CONTAINERD_REGISTRIES_YAML", `registries.yaml is not valid YAML${line ? ` (line ${line})` : ""}: ${(err as Error).message.split("\n")[0]}`, {
@@ -120,8 +171,8 @@ export function parseRegistriesYaml(text: string): Registry {
       cause: err,
     });
   }
-  if (doc === null || doc === undefined) return emptyRegistry();
-  return fromPlain(doc, "yaml");
+  if (raw === null || (isScalar(raw) && raw.scalar === null)) return emptyRegistry();
+  return fromPlain(raw, "yaml");
 }
 
 /**
@@ -130,6 +181,7 @@ export function parseRegistriesYaml(text: string): Registry {
  * @internal
  */
 export function sortedRegistry(reg: Registry): Registry {
-  if (!isMap(reg)) bad("registries", "a Registry object", reg);
-  return fromPlain(reg, "go");
+  const raw = fromJs(reg);
+  if (!isMap(raw)) bad("registries", "a Registry object", raw);
+  return fromPlain(raw, "go");
 }
