@@ -9,9 +9,9 @@
  * - the release is chosen as PR, then COMMIT, then VERSION, then CHANNEL (default `stable`).
  *   VERSION and CHANNEL are not exclusive: with both, VERSION picks the binary and CHANNEL still
  *   picks the k3s-selinux RPM repository (`*testing`, `*latest`, else stable);
- * - `INSTALL_K3S_EXEC` is word-split by `eval` after every character of
- *   ``[]!#$%&()*;<=>?\_`{|}`` was backslash-escaped (quotes, `/` and spaces are not), so quoting
- *   works only for words without those characters;
+ * - `INSTALL_K3S_EXEC` is backslash-escaped for every character of ``[]!#$%&()*;<=>?\_`{|}``
+ *   (quotes, `/` and spaces are not), expanded unquoted (field splitting) and then `eval`ed, so
+ *   quoting works only for words without those characters, tabs, newlines or repeated spaces;
  * - `INSTALL_K3S_NAME` becomes `k3s-<name>`; names with ``[]!#$%&()*;<=>?\_`{|}/`` or whitespace
  *   are fatal;
  * - `INSTALL_K3S_SKIP_DOWNLOAD` takes `true`, `binary` or `selinux`; `INSTALL_K3S_SYMLINK` takes
@@ -102,10 +102,12 @@ function absPath(key: string, v: unknown): string {
  */
 export function execWord(arg: string): string {
   if (arg !== "" && !/[\s'"]/.test(arg)) return arg;
-  if (!arg.includes("'") && !EXEC_ESCAPED.test(arg)) return `'${arg}'`;
+  // The escaped text is expanded unquoted before eval, so whitespace runs inside quotes collapse
+  // to one space: only single spaces survive.
+  if (!arg.includes("'") && !EXEC_ESCAPED.test(arg) && !/[^\S ]| {2}/.test(arg)) return `'${arg}'`;
   return fail(
     "INSTALL_EXEC_ARG_UNREPRESENTABLE",
-    `INSTALL_K3S_EXEC cannot carry "${arg}": install.sh escapes ${"[]!#$%&()*;<=>?\\_`{|}"} before eval, so quoting a word that contains them keeps the backslashes; put this flag in config.yaml instead`,
+    `INSTALL_K3S_EXEC cannot carry "${arg}": install.sh escapes ${"[]!#$%&()*;<=>?\\_`{|}"} and word-splits before eval, so a quoted word keeps those backslashes and loses tabs and repeated spaces; put this flag in config.yaml instead`,
     arg,
   );
 }
