@@ -1,0 +1,767 @@
+/**
+ * Executor: compiles a parse tree into closures once, then runs them (Go's exec.go semantics).
+ *
+ * Each node becomes `(s, dot) => status` (status 0 = normal, 1 = break, 2 = continue), each
+ * pipeline `(s, dot) => value`. Variables are resolved to frame slots at compile time (the parser
+ * already enforces Go's scoping), so execution does no name lookups for them.
+ */
+import { TemplateExecError } from "./errors.js";
+import { sprintValue } from "./fmt.js";
+import { sprint, sprintf, sprintln } from "./fmt.js";
+import * as F from "./funcs.js";
+import { GoError } from "./funcs.js";
+import type { AnyNode, ArgNode, CommandNode, ListNode, Node, NumberNode, PipeNode } from "./node.js";
+import { nodeLocation, nodeString } from "./node.js";
+import type { Tree } from "./parse.js";
+import {
+  elemTypeName,
+  Float64,
+  GoFunc,
+  type GoParamType,
+  GoScalar,
+  isTrue,
+  Kind,
+  kindOf,
+  sortedKeys,
+  typeName,
+  withGoType,
+  zeroOf,
+} from "./values.js";
+
+/** Go's maxExecDepth. */
+export const MAX_EXEC_DEPTH = 100000;
+
+export type MissingKey = "default" | "invalid" | "zero" | "error";
+
+/** What the executor needs from the template set. */
+export interface ExecContext {
+  /** Looks up an associated template by name (for `{{template}}`). */
+  lookup(name: string): CompiledTemplate | undefined;
+  /** User functions (override builtins, like Go). */
+  funcs: Map<string, unknown>;
+  missingKey: MissingKey;
+}
+
+export interface CompiledTemplate {
+  name: string;
+  compiled(): Compiled;
+}
+
+export interface Compiled {
+  run: Exec;
+  frameSize: number;
+}
+
+export interface State {
+  out: string;
+  vars: unknown[];
+  ctx: ExecContext;
+  /** Name of the executing template (Go's `executing "name"`). */
+  name: string;
+  depth: number;
+}
+
+type Exec = (s: State, dot: unknown) => number;
+type Pipe = (s: State, dot: unknown) => unknown;
+type Cmd = (s: State, dot: unknown, final: unknown) => unknown;
+
+/** Go's `missingVal`: "no final argument from a previous pipeline stage". */
+const NOFINAL: unique symbol = Symbol("missingVal");
+
+const OK = 0;
+const BREAK = 1;
+const CONTINUE = 2;
+
+export function execError(s: State, node: AnyNode | null, msg: string, cause?: unknown): TemplateExecError {
+  if (node === null) {
+    return new TemplateExecError(`template: ${s.name}: ${msg}`, { templateName: s.name, line: 0, cause });
+  }
+  const { line, col } = nodeLocation(node);
+  const ctx = nodeString(node);
+  return new TemplateExecError(
+    `template: ${node.tree.parseName}:${line}:${col}: executing ${JSON.stringify(s.name)} at <${ctx}>: ${msg}`,
+    { templateName: s.name, line, column: col, cause },
+  );
+}
+
+// ---------------------------------------------------------------- function signatures
+
+/** Parameter kinds: "value" is Go's reflect.Value (no conversion, nil stays "no value"). */
+type PKind = GoParamType | "value";
+
+interface Sig {
+  params: PKind[];
+  variadic: boolean;
+}
+
+const V1: Sig = { params: ["value"], variadic: false };
+const V2: Sig = { params: ["value", "value"], variadic: false };
+const VV: Sig = { params: ["value", "value"], variadic: true };
+const ANYV: Sig = { params: ["any"], variadic: true };
+const PRINTF: Sig = { params: ["string", "any"], variadic: true };
+
+type BuiltinImpl = (args: unknown[]) => unknown;
+
+interface Builtin {
+  sig: Sig;
+  impl: BuiltinImpl;
+}
+
+const BUILTINS: Record<string, Builtin> = {
+  and: { sig: VV, impl: () => undefined },
+  or: { sig: VV, impl: () => undefined },
+  call: { sig: VV, impl: () => undefined },
+  not: { sig: V1, impl: (a) => !isTrue(a[0] === null ? undefined : a[0]) },
+  len: { sig: V1, impl: (a) => F.length(a[0] === null ? undefined : a[0]) },
+  index: { sig: VV, impl: (a) => F.index(a[0], a.slice(1)) },
+  slice: { sig: VV, impl: (a) => F.slice(a[0], a.slice(1)) },
+  eq: { sig: VV, impl: (a) => F.eq(a[0], a.slice(1)) },
+  ne: { sig: V2, impl: (a) => F.ne(a[0], a[1]) },
+  lt: { sig: V2, impl: (a) => F.lt(a[0], a[1]) },
+  le: { sig: V2, impl: (a) => F.le(a[0], a[1]) },
+  gt: { sig: V2, impl: (a) => F.gt(a[0], a[1]) },
+  ge: { sig: V2, impl: (a) => F.ge(a[0], a[1]) },
+  html: { sig: ANYV, impl: (a) => F.html(a) },
+  js: { sig: ANYV, impl: (a) => F.js(a) },
+  urlquery: { sig: ANYV, impl: (a) => F.urlquery(a) },
+  print: { sig: ANYV, impl: (a) => sprint(a) },
+  println: { sig: ANYV, impl: (a) => sprintln(a) },
+  printf: { sig: PRINTF, impl: (a) => sprintf(a[0] as string, a.slice(1)) },
+};
+
+/** Names of the builtin functions. */
+export const BUILTIN_NAMES: ReadonlySet<string> = new Set(Object.keys(BUILTINS));
+
+const PLAIN_SIG: Sig = ANYV;
+
+function sigOf(fn: unknown): Sig | null {
+  if (fn instanceof GoFunc) {
+    return { params: fn.params, variadic: fn.variadic };
+  }
+  if (typeof fn === "function") return PLAIN_SIG;
+  return null;
+}
+
+const goTypeName = (k: PKind): string =>
+  k === "any" ? "interface {}" : k === "value" ? "reflect.Value" : k;
+
+/** Go's validateType for an evaluated (non-constant) argument. */
+function validateType(s: State, node: AnyNode, v: unknown, k: PKind): unknown {
+  if (k === "value") return v;
+  if (v === undefined) {
+    if (k === "any") return null;
+    throw execError(s, node, `invalid value; expected ${goTypeName(k)}`);
+  }
+  if (k === "any") return v;
+  if (!assignable(v, k)) throw execError(s, node, `wrong type for value; expected ${goTypeName(k)}; got ${v === null ? "interface {}" : typeName(v)}`);
+  return toJs(v, k);
+}
+
+function assignable(v: unknown, k: PKind): boolean {
+  switch (k) {
+    case "string":
+      return typeof v === "string";
+    case "bool":
+      return typeof v === "boolean";
+    case "int":
+      return typeof v === "number" && Number.isSafeInteger(v);
+    case "float64":
+      return (typeof v === "number" && !Number.isSafeInteger(v)) || v instanceof Float64;
+    default:
+      return true;
+  }
+}
+
+function toJs(v: unknown, k: PKind): unknown {
+  if (k === "float64" && v instanceof Float64) return v.value;
+  return v;
+}
+
+/** Tags a custom function's result with its declared Go type. */
+function wrapResult(fn: unknown, r: unknown): unknown {
+  if (r === undefined) return null;
+  if (!(fn instanceof GoFunc)) return r;
+  switch (fn.result) {
+    case "float64":
+      return typeof r === "number" && Number.isSafeInteger(r) ? new Float64(r) : r;
+    case "[]string":
+    case "[]int":
+      return Array.isArray(r) ? withGoType([...r], fn.result) : r;
+    case "map[string]string":
+    case "map[string]int":
+      return typeof r === "object" && r !== null ? withGoType({ ...(r as object) }, fn.result) : r;
+    default:
+      return r;
+  }
+}
+
+// ---------------------------------------------------------------- compiler
+
+interface Scope {
+  names: string[];
+  slots: number[];
+}
+
+class Compiler {
+  frameSize = 1;
+  private scope: Scope = { names: ["$"], slots: [0] };
+
+  constructor(private readonly tree: Tree) {}
+
+  compile(): Compiled {
+    const run = this.list(this.tree.root);
+    return { run, frameSize: this.frameSize };
+  }
+
+  private mark(): number {
+    return this.scope.names.length;
+  }
+  private pop(m: number): void {
+    this.scope.names.length = m;
+    this.scope.slots.length = m;
+  }
+  private declare(name: string): number {
+    const slot = this.frameSize++;
+    this.scope.names.push(name);
+    this.scope.slots.push(slot);
+    return slot;
+  }
+  private resolve(name: string): number {
+    for (let i = this.scope.names.length - 1; i >= 0; i--) {
+      if (this.scope.names[i] === name) return this.scope.slots[i] as number;
+    }
+    // The parser rejects undefined variables; keep a clear error anyway.
+    throw new Error(`undefined variable: ${name}`);
+  }
+
+  list(l: ListNode): Exec {
+    const fns = l.nodes.map((n) => this.node(n));
+    // Merge consecutive text for fewer calls.
+    if (fns.length === 0) return () => OK;
+    if (fns.length === 1) return fns[0] as Exec;
+    if (fns.length === 2) {
+      const [a, b] = fns as [Exec, Exec];
+      return (s, dot) => a(s, dot) || b(s, dot);
+    }
+    const n = fns.length;
+    return (s, dot) => {
+      for (let i = 0; i < n; i++) {
+        const st = (fns[i] as Exec)(s, dot);
+        if (st !== OK) return st;
+      }
+      return OK;
+    };
+  }
+
+  node(n: Node): Exec {
+    switch (n.type) {
+      case "list":
+        return this.list(n);
+      case "text": {
+        const t = n.text;
+        return (s) => {
+          s.out += t;
+          return OK;
+        };
+      }
+      case "action": {
+        const pipe = this.pipeline(n.pipe);
+        if (n.pipe.decl.length > 0) {
+          return (s, dot) => {
+            pipe(s, dot);
+            return OK;
+          };
+        }
+        return (s, dot) => {
+          const v = pipe(s, dot);
+          if (typeof v === "string") s.out += v;
+          else s.out += printable(s, n, v);
+          return OK;
+        };
+      }
+      case "break":
+        return () => BREAK;
+      case "continue":
+        return () => CONTINUE;
+      case "if":
+      case "with": {
+        const m = this.mark();
+        const pipe = this.pipeline(n.pipe);
+        const list = this.list(n.list);
+        const elseList = n.elseList ? this.list(n.elseList) : null;
+        this.pop(m);
+        const isWith = n.type === "with";
+        return (s, dot) => {
+          const v = pipe(s, dot);
+          if (isTrue(v)) return list(s, isWith ? v : dot);
+          if (elseList !== null) return elseList(s, dot);
+          return OK;
+        };
+      }
+      case "range":
+        return this.range(n);
+      case "template": {
+        const pipe = n.pipe ? this.pipeline(n.pipe) : null;
+        const name = n.name;
+        return (s, dot) => {
+          const t = s.ctx.lookup(name);
+          if (t === undefined) throw execError(s, n, `template ${JSON.stringify(name)} not defined`);
+          if (s.depth >= MAX_EXEC_DEPTH) throw execError(s, n, `exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
+          const d = pipe === null ? undefined : pipe(s, dot);
+          const c = t.compiled();
+          const vars = s.vars;
+          const nameBefore = s.name;
+          const frame = new Array(c.frameSize);
+          frame[0] = d;
+          s.vars = frame;
+          s.name = t.name;
+          s.depth++;
+          c.run(s, d);
+          s.depth--;
+          s.vars = vars;
+          s.name = nameBefore;
+          return OK;
+        };
+      }
+    }
+  }
+
+  private range(n: Extract<Node, { type: "range" }>): Exec {
+    const m = this.mark();
+    const decl = n.pipe.decl;
+    // Evaluate the pipeline without its declarations; the range assigns them per iteration.
+    const pipe = this.pipelineNoDecl(n.pipe);
+    const slots = decl.map((d) => (n.pipe.isAssign ? this.resolve(d.ident[0] as string) : this.declare(d.ident[0] as string)));
+    const body = this.list(n.list);
+    const elseList = n.elseList ? this.list(n.elseList) : null;
+    this.pop(m);
+    const nd = slots.length;
+    const s0 = slots[0] ?? 0;
+    const s1 = slots[1] ?? 0;
+    const iter = (s: State, index: unknown, elem: unknown): number => {
+      if (nd === 1) s.vars[s0] = elem;
+      else if (nd === 2) {
+        s.vars[s0] = index;
+        s.vars[s1] = elem;
+      }
+      return body(s, elem);
+    };
+    return (s, dot) => {
+      const val = pipe(s, dot);
+      if (nd > 0 && !n.pipe.isAssign) {
+        for (const sl of slots) s.vars[sl] = val;
+      }
+      if (Array.isArray(val)) {
+        if (val.length > 0) {
+          for (let i = 0; i < val.length; i++) {
+            const e = val[i];
+            if (iter(s, i, e === undefined ? null : e) === BREAK) break;
+          }
+          return OK;
+        }
+      } else if (typeof val === "number" && Number.isSafeInteger(val)) {
+        // Current Go (1.24+): range over an integer.
+        if (nd > 1) throw execError(s, n, `can't use ${sprintValue(val)} to iterate over more than one variable`);
+        if (val > 0) {
+          for (let i = 0; i < val; i++) if (iter(s, i, i) === BREAK) break;
+          return OK;
+        }
+      } else if (val instanceof GoScalar && val.type === "uint8") {
+        if (nd > 1) throw execError(s, n, `can't use ${sprintValue(val)} to iterate over more than one variable`);
+        if (val.value > 0) {
+          for (let i = 0; i < val.value; i++) if (iter(s, new GoScalar("uint8", i), new GoScalar("uint8", i)) === BREAK) break;
+          return OK;
+        }
+      } else if (val !== undefined && val !== null && kindOf(val) === Kind.Map) {
+        const o = val as Record<string, unknown>;
+        const keys = sortedKeys(o);
+        if (keys.length > 0) {
+          for (const k of keys) {
+            const e = o[k];
+            if (iter(s, k, e === undefined ? null : e) === BREAK) break;
+          }
+          return OK;
+        }
+      } else if (val !== undefined) {
+        throw execError(s, n, `range can't iterate over ${sprintValue(val)}`);
+      }
+      if (elseList !== null) return elseList(s, dot);
+      return OK;
+    };
+  }
+
+  private pipelineNoDecl(p: PipeNode): Pipe {
+    return this.pipeline({ ...p, decl: [] });
+  }
+
+  pipeline(p: PipeNode): Pipe {
+    const cmds = p.cmds.map((c) => this.command(c));
+    const slots = p.decl.map((d) => (p.isAssign ? this.resolve(d.ident[0] as string) : -1));
+    // Declarations become visible after the pipeline is evaluated.
+    for (let i = 0; i < p.decl.length; i++) {
+      if (!p.isAssign) slots[i] = this.declare((p.decl[i] as { ident: string[] }).ident[0] as string);
+    }
+    let run: Pipe;
+    if (cmds.length === 1) {
+      const c = cmds[0] as Cmd;
+      run = (s, dot) => {
+        const v = c(s, dot, NOFINAL);
+        return v === null ? undefined : v;
+      };
+    } else {
+      run = (s, dot) => {
+        let v: unknown = NOFINAL;
+        for (let i = 0; i < cmds.length; i++) {
+          v = (cmds[i] as Cmd)(s, dot, v);
+          if (v === null) v = undefined;
+        }
+        return v;
+      };
+    }
+    if (slots.length === 0) return run;
+    const sl = slots;
+    return (s, dot) => {
+      const v = run(s, dot);
+      for (let i = 0; i < sl.length; i++) s.vars[sl[i] as number] = v;
+      return v;
+    };
+  }
+
+  private command(c: CommandNode): Cmd {
+    const first = c.args[0] as ArgNode;
+    const args = c.args;
+    switch (first.type) {
+      case "field":
+        return this.fieldChain(first, null, first.ident, args);
+      case "chain": {
+        if (first.node.type === "nil") {
+          return (s) => {
+            throw execError(s, first, `indirection through explicit nil in ${nodeString(first)}`);
+          };
+        }
+        const recv = this.argValue(first.node);
+        return this.fieldChain(first, recv, first.field, args);
+      }
+      case "identifier":
+        return this.func(first.ident, first, c, args);
+      case "pipe": {
+        const p = this.pipeline(first);
+        const nf = this.notAFunction(args, first);
+        return (s, dot, final) => {
+          nf(s, final);
+          return p(s, dot);
+        };
+      }
+      case "variable": {
+        const slot = this.resolve(first.ident[0] as string);
+        if (first.ident.length === 1) {
+          const nf = this.notAFunction(args, first);
+          return (s, _dot, final) => {
+            nf(s, final);
+            return s.vars[slot];
+          };
+        }
+        return this.fieldChain(first, (s) => s.vars[slot], first.ident.slice(1), args);
+      }
+    }
+    const nf = this.notAFunction(args, first);
+    switch (first.type) {
+      case "bool": {
+        const b = first.value;
+        return (s, _d, final) => {
+          nf(s, final);
+          return b;
+        };
+      }
+      case "dot":
+        return (s, dot, final) => {
+          nf(s, final);
+          return dot;
+        };
+      case "nil":
+        return (s, _d, final) => {
+          nf(s, final);
+          throw execError(s, first, "nil is not a command");
+        };
+      case "number":
+        return (s, _d, final) => {
+          nf(s, final);
+          return idealConstant(s, first);
+        };
+      case "string": {
+        const t = first.text;
+        return (s, _d, final) => {
+          nf(s, final);
+          return t;
+        };
+      }
+    }
+  }
+
+  private notAFunction(args: ArgNode[], first: ArgNode): (s: State, final: unknown) => void {
+    const many = args.length > 1;
+    return (s, final) => {
+      if (many || final !== NOFINAL) throw execError(s, first, `can't give argument to non-function ${nodeString(first)}`);
+    };
+  }
+
+  /** Evaluates an operand node to its raw value (Go's evalArg with no type / evalEmptyInterface). */
+  private argValue(n: ArgNode): (s: State, dot: unknown) => unknown {
+    switch (n.type) {
+      case "dot":
+        return (_s, dot) => dot;
+      case "nil":
+        return () => null;
+      case "field": {
+        const c = this.fieldChain(n, null, n.ident, [n]);
+        return (s, dot) => c(s, dot, NOFINAL);
+      }
+      case "variable": {
+        const slot = this.resolve(n.ident[0] as string);
+        if (n.ident.length === 1) return (s) => s.vars[slot];
+        const c = this.fieldChain(n, (s) => s.vars[slot], n.ident.slice(1), [n]);
+        return (s, dot) => c(s, dot, NOFINAL);
+      }
+      case "pipe":
+        return this.pipeline(n);
+      case "identifier": {
+        const c = this.func(n.ident, n, n, [n]);
+        return (s, dot) => c(s, dot, NOFINAL);
+      }
+      case "chain": {
+        if (n.node.type === "nil") {
+          return (s) => {
+            throw execError(s, n, `indirection through explicit nil in ${nodeString(n)}`);
+          };
+        }
+        const recv = this.argValue(n.node);
+        const c = this.fieldChain(n, recv, n.field, [n]);
+        return (s, dot) => c(s, dot, NOFINAL);
+      }
+      case "bool": {
+        const b = n.value;
+        return () => b;
+      }
+      case "string": {
+        const t = n.text;
+        return () => t;
+      }
+      case "number":
+        return (s) => idealConstant(s, n);
+    }
+  }
+
+  /**
+   * `.a.b.c` (receiver = dot when `recv` is null) with the command's args going to the last
+   * field (Go: fields are not methods here, so args are an error).
+   */
+  private fieldChain(node: ArgNode, recv: ((s: State, dot: unknown) => unknown) | null, ident: string[], args: ArgNode[]): Cmd {
+    const hasArgsStatic = args.length > 1;
+    const names = ident;
+    const n = names.length;
+    if (recv === null && n === 1) {
+      const name = names[0] as string;
+      return (s, dot, final) => field(s, node, name, hasArgsStatic || final !== NOFINAL, dot);
+    }
+    return (s, dot, final) => {
+      let r = recv === null ? dot : recv(s, dot);
+      for (let i = 0; i < n - 1; i++) r = field(s, node, names[i] as string, false, r);
+      return field(s, node, names[n - 1] as string, hasArgsStatic || final !== NOFINAL, r);
+    };
+  }
+
+  private func(name: string, node: ArgNode, cmd: AnyNode, args: ArgNode[]): Cmd {
+    const argNodes = args.slice(1);
+    const evals = argNodes.map((a) => this.argValue(a));
+    const isConst = argNodes.map((a) => a.type === "bool" || a.type === "number" || a.type === "string" || a.type === "nil");
+    const numArgs = argNodes.length;
+
+    /** Go's evalArg for a parameter of kind k. */
+    const evalArg = (s: State, dot: unknown, i: number, k: PKind): unknown => {
+      const a = argNodes[i] as ArgNode;
+      if (!isConst[i]) return validateType(s, a, (evals[i] as Pipe)(s, dot), k);
+      if (a.type === "nil") {
+        if (k === "any" || k === "value") return null;
+        throw execError(s, a, `cannot assign nil to ${goTypeName(k)}`);
+      }
+      switch (k) {
+        case "bool":
+          if (a.type === "bool") return a.value;
+          throw execError(s, a, `expected bool; found ${nodeString(a)}`);
+        case "string":
+          if (a.type === "string") return a.text;
+          throw execError(s, a, `expected string; found ${nodeString(a)}`);
+        case "int":
+          if (a.type === "number" && a.isInt) {
+            const v = Number(a.int);
+            if (!Number.isSafeInteger(v)) throw execError(s, a, `${a.text} overflows int`);
+            return v;
+          }
+          throw execError(s, a, `expected integer; found ${nodeString(a)}`);
+        case "float64":
+          if (a.type === "number" && a.isFloat) return a.float;
+          throw execError(s, a, `expected float; found ${nodeString(a)}`);
+        default:
+          return (evals[i] as Pipe)(s, dot);
+      }
+    };
+
+    return (s, dot, final) => {
+      let fn: unknown = s.ctx.funcs.get(name);
+      let builtin: Builtin | undefined;
+      let sig: Sig | null;
+      if (fn === undefined) {
+        builtin = Object.hasOwn(BUILTINS, name) ? BUILTINS[name] : undefined;
+        if (builtin === undefined) throw execError(s, node, `${JSON.stringify(name)} is not a defined function`);
+        sig = builtin.sig;
+      } else sig = sigOf(fn);
+      if (sig === null) throw execError(s, node, `can't call non-function ${name}`);
+      const hasFinal = final !== NOFINAL;
+      const numIn = numArgs + (hasFinal ? 1 : 0);
+      const nParams = sig.params.length;
+      let numFixed = numArgs;
+      if (sig.variadic) {
+        numFixed = nParams - 1;
+        if (numIn < numFixed) throw execError(s, node, `wrong number of args for ${name}: want at least ${numFixed} got ${numArgs}`);
+      } else if (numIn !== nParams) {
+        throw execError(s, node, `wrong number of args for ${name}: want ${nParams} got ${numIn}`);
+      }
+      if (builtin !== undefined && (name === "and" || name === "or")) {
+        const isOr = name === "or";
+        let v: unknown;
+        for (let i = 0; i < numArgs; i++) {
+          v = evalArg(s, dot, i, "value");
+          if (isTrue(v === null ? undefined : v) === isOr) return v;
+        }
+        if (hasFinal) v = final;
+        return v;
+      }
+      const argv: unknown[] = new Array(numIn);
+      let i = 0;
+      for (; i < numFixed && i < numArgs; i++) argv[i] = evalArg(s, dot, i, sig.params[i] as PKind);
+      if (sig.variadic) {
+        const k = sig.params[nParams - 1] as PKind;
+        for (; i < numArgs; i++) argv[i] = evalArg(s, dot, i, k);
+      }
+      if (hasFinal) {
+        let k = sig.params[nParams - 1] as PKind;
+        if (sig.variadic && numIn - 1 < numFixed) k = sig.params[numIn - 1] as PKind;
+        argv[i] = validateType(s, cmd, final, k);
+      }
+      try {
+        if (builtin !== undefined) {
+          if (name === "call") return callFn(argv);
+          return builtin.impl(argv);
+        }
+        return wrapResult(fn, callJs(fn, argv));
+      } catch (e) {
+        if (e instanceof TemplateExecError) throw e;
+        if (e instanceof RangeError && /call stack/i.test(e.message)) throw e;
+        throw execError(s, cmd, `error calling ${name}: ${e instanceof Error ? e.message : String(e)}`, e);
+      }
+    };
+  }
+}
+
+function callJs(fn: unknown, argv: unknown[]): unknown {
+  const f = fn instanceof GoFunc ? fn.fn : (fn as (...a: unknown[]) => unknown);
+  return (f as (...a: unknown[]) => unknown)(...argv);
+}
+
+/** The `call` builtin. */
+function callFn(argv: unknown[]): unknown {
+  const fn = argv[0] === null ? undefined : argv[0];
+  const args = argv.slice(1);
+  if (fn === undefined) throw new GoError("call of nil");
+  if (typeof fn !== "function" && !(fn instanceof GoFunc)) throw new GoError(`non-function of type ${typeName(fn)}`);
+  if (fn instanceof GoFunc) {
+    const n = fn.params.length;
+    if (fn.variadic) {
+      if (args.length < n - 1) throw new GoError(`wrong number of args: got ${args.length} want at least ${n - 1}`);
+    } else if (args.length !== n) throw new GoError(`wrong number of args: got ${args.length} want ${n}`);
+    const conv = args.map((a0, i) => {
+      const a = a0 === null ? undefined : a0;
+      const k = fn.variadic && i >= n - 1 ? (fn.params[n - 1] as GoParamType) : (fn.params[i] as GoParamType);
+      if (a === undefined) {
+        if (k === "any") return null;
+        throw new GoError(`arg ${i}: value is nil; should be of type ${goTypeName(k)}`);
+      }
+      if (k === "any") return a;
+      if (k === "int" && a instanceof GoScalar && a.type === "uint8") return a.value;
+      if (!assignable(a, k)) throw new GoError(`arg ${i}: value has type ${typeName(a)}; should be ${goTypeName(k)}`);
+      return toJs(a, k);
+    });
+    return wrapResult(fn, callJs(fn, conv));
+  }
+  return wrapResult(fn, (fn as (...a: unknown[]) => unknown)(...args.map((a) => (a === undefined ? null : a))));
+}
+
+/** Go's evalField on a map-like receiver. */
+function field(s: State, node: AnyNode, name: string, hasArgs: boolean, receiver: unknown): unknown {
+  if (receiver === undefined) {
+    if (s.ctx.missingKey === "error") throw execError(s, node, `nil data; no entry for key ${JSON.stringify(name)}`);
+    return undefined;
+  }
+  if (receiver === null) throw execError(s, node, `nil pointer evaluating interface {}.${name}`);
+  if (typeof receiver === "object" && !Array.isArray(receiver) && kindOf(receiver) === Kind.Map) {
+    if (hasArgs) throw execError(s, node, `${name} is not a method but has arguments`);
+    const o = receiver as Record<string, unknown>;
+    const v = o[name];
+    if (v !== undefined && Object.hasOwn(o, name)) return v;
+    switch (s.ctx.missingKey) {
+      case "zero":
+        return zeroOf(elemTypeName(o));
+      case "error":
+        throw execError(s, node, `map has no entry for key ${JSON.stringify(name)}`);
+      default:
+        return undefined;
+    }
+  }
+  throw execError(s, node, `can't evaluate field ${name} in type ${typeName(receiver)}`);
+}
+
+/** Go's idealConstant: the type a number literal gets without context. */
+function idealConstant(s: State, n: NumberNode): unknown {
+  if (n.isComplex) return new GoScalar("complex128", n.real, n.imag);
+  if (n.isFloat && !/^0[xX]/.test(n.text) && n.text[0] !== "'" && /[.eEpP]/.test(n.text)) {
+    return Number.isSafeInteger(n.float) || Object.is(n.float, -0) ? new Float64(n.float) : n.float;
+  }
+  if (n.isInt) {
+    const v = Number(n.int);
+    if (!Number.isSafeInteger(v)) throw execError(s, n, `${n.text} overflows int`);
+    return v;
+  }
+  if (n.isUint) throw execError(s, n, `${n.text} overflows int`);
+  return undefined;
+}
+
+/** printValue: what `{{pipeline}}` writes. */
+function printable(s: State, n: AnyNode, v: unknown): string {
+  if (v === undefined) return "<no value>";
+  if (typeof v === "function" || v instanceof GoFunc) {
+    throw execError(s, n, `can't print ${nodeString(n)} of type ${typeName(v)}`);
+  }
+  return sprintValue(v);
+}
+
+/** Compiles a tree (cached by the caller). */
+export function compileTree(tree: Tree): Compiled {
+  return new Compiler(tree).compile();
+}
+
+/** Runs a compiled template; converts a JS stack overflow into Go's depth error. */
+export function execute(c: Compiled, name: string, ctx: ExecContext, data: unknown): string {
+  const frame = new Array(c.frameSize);
+  const dot = data === null ? undefined : data;
+  frame[0] = dot;
+  const s: State = { out: "", vars: frame, ctx, name, depth: 0 };
+  try {
+    c.run(s, dot);
+  } catch (e) {
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      throw execError(s, null, `exceeded maximum template depth (${MAX_EXEC_DEPTH})`, e);
+    }
+    throw e;
+  }
+  return s.out;
+}
