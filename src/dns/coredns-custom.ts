@@ -94,7 +94,12 @@ function lex(text: string, key: string, problems: CorednsCustomProblem[]): Token
         i++;
       }
       if (!closed) {
-        problems.push({ code: "QUOTE_UNTERMINATED", key, line: startLine, message: `${key}:${startLine}: unterminated quoted string` });
+        problems.push({
+          code: "QUOTE_UNTERMINATED",
+          key,
+          line: startLine,
+          message: `${key}:${startLine}: unterminated quoted string`,
+        });
       }
     } else {
       while (i < text.length && !" \t\r\n".includes(text[i] as string)) value += text[i++];
@@ -106,14 +111,24 @@ function lex(text: string, key: string, problems: CorednsCustomProblem[]): Token
 }
 
 /** Counts nesting; reports a `}` with nothing open and each `{` left open. Returns false on a problem. */
-function checkBraces(tokens: Token[], key: string, problems: CorednsCustomProblem[], closeMessage: string): boolean {
+function checkBraces(
+  tokens: Token[],
+  key: string,
+  problems: CorednsCustomProblem[],
+  closeMessage: string,
+): boolean {
   const open: number[] = [];
   let ok = true;
   for (const t of tokens) {
     if (t.text === "{") open.push(t.line);
     else if (t.text === "}") {
       if (open.length === 0) {
-        problems.push({ code: "BRACE_UNEXPECTED", key, line: t.line, message: `${key}:${t.line}: unexpected '}' ${closeMessage}` });
+        problems.push({
+          code: "BRACE_UNEXPECTED",
+          key,
+          line: t.line,
+          message: `${key}:${t.line}: unexpected '}' ${closeMessage}`,
+        });
         ok = false;
       } else open.pop();
     }
@@ -137,7 +152,16 @@ function parseZone(raw: string): { zone: string; port: number; scheme: string } 
     if (!["dns", "tls", "grpc", "https", "quic"].includes(scheme)) return `unknown scheme ${scheme}://`;
     text = text.slice(m[0].length);
   }
-  let port = scheme === "tls" ? 853 : scheme === "grpc" ? 443 : scheme === "https" ? 443 : scheme === "quic" ? 853 : 53;
+  let port =
+    scheme === "tls"
+      ? 853
+      : scheme === "grpc"
+        ? 443
+        : scheme === "https"
+          ? 443
+          : scheme === "quic"
+            ? 853
+            : 53;
   const pm = /:([0-9]{1,5})$/.exec(text);
   if (pm && !text.endsWith("]")) {
     port = Number(pm[1]);
@@ -171,18 +195,33 @@ function checkServer(tokens: Token[], key: string, problems: CorednsCustomProble
     }
     if (i >= tokens.length) {
       const last = zones[zones.length - 1] as Token;
-      problems.push({ code: "SERVER_NOT_BLOCK", key, line: last.line, message: `${key}:${last.line}: server block ${last.text} has no '{ ... }' body` });
+      problems.push({
+        code: "SERVER_NOT_BLOCK",
+        key,
+        line: last.line,
+        message: `${key}:${last.line}: server block ${last.text} has no '{ ... }' body`,
+      });
       return;
     }
     const brace = tokens[i] as Token;
     if (zones.length === 0) {
-      problems.push({ code: "SERVER_NO_ZONE", key, line: brace.line, message: `${key}:${brace.line}: server block has no zone before '{'` });
+      problems.push({
+        code: "SERVER_NO_ZONE",
+        key,
+        line: brace.line,
+        message: `${key}:${brace.line}: server block has no zone before '{'`,
+      });
     }
     for (const z of zones) {
       for (const part of z.text.split(",").filter((p) => p !== "")) {
         const parsed = parseZone(part);
         if (typeof parsed === "string") {
-          problems.push({ code: "SERVER_ZONE_INVALID", key, line: z.line, message: `${key}:${z.line}: ${parsed}` });
+          problems.push({
+            code: "SERVER_ZONE_INVALID",
+            key,
+            line: z.line,
+            message: `${key}:${z.line}: ${parsed}`,
+          });
         } else if (parsed.zone === "." && parsed.port === 53 && parsed.scheme === "dns") {
           problems.push({
             code: "SERVER_ZONE_CONFLICT",
@@ -227,15 +266,24 @@ export function validateCorednsCustom(configMap: CorednsCustomConfigMapLike): Co
     return [{ code: "NOT_A_CONFIGMAP", message: "expected a ConfigMap object" }];
   }
   if (configMap.kind !== undefined && configMap.kind !== "ConfigMap") {
-    problems.push({ code: "NOT_A_CONFIGMAP", message: `kind is ${String(configMap.kind)}, expected ConfigMap` });
+    problems.push({
+      code: "NOT_A_CONFIGMAP",
+      message: `kind is ${String(configMap.kind)}, expected ConfigMap`,
+    });
   }
   const name = configMap.metadata?.name;
   if (name !== COREDNS_CUSTOM_NAME) {
-    problems.push({ code: "WRONG_NAME", message: `metadata.name is ${JSON.stringify(name)}; K3s only mounts "${COREDNS_CUSTOM_NAME}"` });
+    problems.push({
+      code: "WRONG_NAME",
+      message: `metadata.name is ${JSON.stringify(name)}; K3s only mounts "${COREDNS_CUSTOM_NAME}"`,
+    });
   }
   const ns = configMap.metadata?.namespace;
   if (ns !== COREDNS_CUSTOM_NAMESPACE) {
-    problems.push({ code: "WRONG_NAMESPACE", message: `metadata.namespace is ${JSON.stringify(ns)}; K3s only mounts it from "${COREDNS_CUSTOM_NAMESPACE}"` });
+    problems.push({
+      code: "WRONG_NAMESPACE",
+      message: `metadata.namespace is ${JSON.stringify(ns)}; K3s only mounts it from "${COREDNS_CUSTOM_NAMESPACE}"`,
+    });
   }
   const data = configMap.data ?? {};
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
@@ -246,12 +294,24 @@ export function validateCorednsCustom(configMap: CorednsCustomConfigMapLike): Co
   for (const [key, value] of Object.entries(data)) {
     size += Buffer.byteLength(key) + (typeof value === "string" ? Buffer.byteLength(value) : 0);
     if (key === "." || key === ".." || key.startsWith("..")) {
-      problems.push({ code: "KEY_PATH", key, message: `key ${JSON.stringify(key)} would escape or shadow the mount directory` });
+      problems.push({
+        code: "KEY_PATH",
+        key,
+        message: `key ${JSON.stringify(key)} would escape or shadow the mount directory`,
+      });
     } else if (key.length > 253 || !CONFIGMAP_KEY.test(key)) {
-      problems.push({ code: "KEY_INVALID", key, message: `key ${JSON.stringify(key)} must be 1-253 characters of [-._a-zA-Z0-9]` });
+      problems.push({
+        code: "KEY_INVALID",
+        key,
+        message: `key ${JSON.stringify(key)} must be 1-253 characters of [-._a-zA-Z0-9]`,
+      });
     }
     if (typeof value !== "string") {
-      problems.push({ code: "VALUE_NOT_STRING", key, message: `value of ${JSON.stringify(key)} must be a string` });
+      problems.push({
+        code: "VALUE_NOT_STRING",
+        key,
+        message: `value of ${JSON.stringify(key)} must be a string`,
+      });
       continue;
     }
     if (key.endsWith(".override")) {
@@ -262,7 +322,10 @@ export function validateCorednsCustom(configMap: CorednsCustomConfigMapLike): Co
     }
   }
   if (size > MAX_CONFIGMAP_BYTES) {
-    problems.push({ code: "TOO_LARGE", message: `data is ${size} bytes; a ConfigMap holds at most ${MAX_CONFIGMAP_BYTES}` });
+    problems.push({
+      code: "TOO_LARGE",
+      message: `data is ${size} bytes; a ConfigMap holds at most ${MAX_CONFIGMAP_BYTES}`,
+    });
   }
   return problems;
 }
@@ -306,7 +369,11 @@ export function corednsCustomData(input: CorednsCustomInput): Record<string, str
     for (const [k, v] of Object.entries(map)) {
       if (suffix === undefined) {
         if (k.endsWith(".override") || k.endsWith(".server")) {
-          problems.push({ code: "KEY_INVALID", key: k, message: `file key ${JSON.stringify(k)} would be imported; put it in overrides/servers` });
+          problems.push({
+            code: "KEY_INVALID",
+            key: k,
+            message: `file key ${JSON.stringify(k)} would be imported; put it in overrides/servers`,
+          });
         }
         put(k, v);
       } else put(k.endsWith(suffix) ? k : `${k}${suffix}`, v);
@@ -316,12 +383,20 @@ export function corednsCustomData(input: CorednsCustomInput): Record<string, str
   group("servers", input?.servers, ".server");
   group("files", input?.files, undefined);
   problems.push(
-    ...validateCorednsCustom({ kind: "ConfigMap", metadata: { name: COREDNS_CUSTOM_NAME, namespace: COREDNS_CUSTOM_NAMESPACE }, data }),
+    ...validateCorednsCustom({
+      kind: "ConfigMap",
+      metadata: { name: COREDNS_CUSTOM_NAME, namespace: COREDNS_CUSTOM_NAMESPACE },
+      data,
+    }),
   );
   if (problems.length > 0) {
-    throw new DnsError("COREDNS_CUSTOM_INVALID", `coredns-custom is invalid: ${problems.map((p) => p.message).join("; ")}`, {
-      value: problems,
-    });
+    throw new DnsError(
+      "COREDNS_CUSTOM_INVALID",
+      `coredns-custom is invalid: ${problems.map((p) => p.message).join("; ")}`,
+      {
+        value: problems,
+      },
+    );
   }
   return data;
 }
@@ -356,7 +431,10 @@ export interface CorednsCustomManifest {
  */
 export async function corednsCustomConfigMap(input: CorednsCustomInput): Promise<CorednsCustomManifest> {
   const data = corednsCustomData(input);
-  const [{ ConfigMap }, { stringify }] = await Promise.all([import("kubernetes-models/v1/ConfigMap"), import("yaml")]);
+  const [{ ConfigMap }, { stringify }] = await Promise.all([
+    import("kubernetes-models/v1/ConfigMap"),
+    import("yaml"),
+  ]);
   const cm = new ConfigMap({
     metadata: { name: COREDNS_CUSTOM_NAME, namespace: COREDNS_CUSTOM_NAMESPACE },
     data,
@@ -364,7 +442,11 @@ export async function corednsCustomConfigMap(input: CorednsCustomInput): Promise
   try {
     cm.validate();
   } catch (err) {
-    throw new DnsError("COREDNS_CUSTOM_INVALID", `coredns-custom failed schema validation: ${(err as Error).message}`, { cause: err });
+    throw new DnsError(
+      "COREDNS_CUSTOM_INVALID",
+      `coredns-custom failed schema validation: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   const object = cm.toJSON() as CorednsCustomManifest["object"];
   return { object, yaml: stringify(object) };

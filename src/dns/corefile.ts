@@ -28,9 +28,13 @@ const DOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*
 export function renderCorefile(options: CorefileOptions = {}): string {
   const domain = options.clusterDomain ?? "cluster.local";
   if (typeof domain !== "string" || domain.length > 253 || !DOMAIN.test(domain)) {
-    throw new DnsError("COREDNS_CLUSTER_DOMAIN_INVALID", `cluster domain ${JSON.stringify(domain)} is not a DNS-1123 subdomain`, {
-      value: domain,
-    });
+    throw new DnsError(
+      "COREDNS_CLUSTER_DOMAIN_INVALID",
+      `cluster domain ${JSON.stringify(domain)} is not a DNS-1123 subdomain`,
+      {
+        value: domain,
+      },
+    );
   }
   return [
     ".:53 {",

@@ -22,7 +22,12 @@ export {
   locateResolvConf,
 } from "./locate.js";
 export type { CandidateResult, LocateResolvConfOptions, LocatedResolvConf } from "./locate.js";
-export { COREDNS_CUSTOM_DIR, COREDNS_OVERRIDE_IMPORT, COREDNS_SERVER_IMPORT, renderCorefile } from "./corefile.js";
+export {
+  COREDNS_CUSTOM_DIR,
+  COREDNS_OVERRIDE_IMPORT,
+  COREDNS_SERVER_IMPORT,
+  renderCorefile,
+} from "./corefile.js";
 export type { CorefileOptions } from "./corefile.js";
 export {
   COREDNS_CUSTOM_NAME,

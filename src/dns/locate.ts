@@ -75,11 +75,15 @@ export async function locateResolvConf(options: LocateResolvConfOptions): Promis
   if (override) return { path: override, source: "override", candidates: [] };
   const dataDir = options?.dataDir;
   if (typeof dataDir !== "string" || dataDir === "") {
-    throw new DnsError("DNS_INVALID_OPTION", 'option "dataDir" must be a non-empty string', { value: dataDir });
+    throw new DnsError("DNS_INVALID_OPTION", 'option "dataDir" must be a non-empty string', {
+      value: dataDir,
+    });
   }
   const candidates = options.candidates ?? DEFAULT_RESOLV_CONF_CANDIDATES;
   if (!Array.isArray(candidates) || candidates.some((c) => typeof c !== "string" || c === "")) {
-    throw new DnsError("DNS_INVALID_OPTION", 'option "candidates" must be a list of paths', { value: candidates });
+    throw new DnsError("DNS_INVALID_OPTION", 'option "candidates" must be a list of paths', {
+      value: candidates,
+    });
   }
   const results: CandidateResult[] = [];
   for (const path of candidates) {

@@ -5,7 +5,13 @@ import { goTo4, parseGoIP } from "../internal/go-net.js";
  * Why a nameserver was refused. `invalid` means Go's `net.ParseIP` would not parse it (zone IDs,
  * leading zeros, CIDRs, names, lists, empty). The others are the non-global-unicast classes.
  */
-export type NameserverRejection = "invalid" | "unspecified" | "loopback" | "multicast" | "link-local" | "broadcast";
+export type NameserverRejection =
+  | "invalid"
+  | "unspecified"
+  | "loopback"
+  | "multicast"
+  | "link-local"
+  | "broadcast";
 
 import type { Follow } from "../internal/follow.js";
 
@@ -42,7 +48,10 @@ const V6 = {
  * ```
  * @throws never: any string is classified.
  */
-export function nameserverRejection(address: string, options: NameserverOptions = {}): NameserverRejection | undefined {
+export function nameserverRejection(
+  address: string,
+  options: NameserverOptions = {},
+): NameserverRejection | undefined {
   const ip = parseGoIP(address);
   if (ip === undefined) return "invalid";
   const v4 = goTo4(ip);

@@ -63,7 +63,10 @@ function byteLength(text: string, latin1: boolean): number {
  */
 export function parseResolvConf(text: string | Uint8Array): ParsedResolvConf {
   const latin1 = typeof text !== "string";
-  const body = typeof text === "string" ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString("latin1");
+  const body =
+    typeof text === "string"
+      ? text
+      : Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString("latin1");
   const nameservers: ResolvConfNameserver[] = [];
   const lines = body.split("\n");
   // A trailing newline does not start another line.
@@ -71,7 +74,9 @@ export function parseResolvConf(text: string | Uint8Array): ParsedResolvConf {
   for (let i = 0; i < lines.length; i++) {
     let line = lines[i] as string;
     if (byteLength(line, latin1) >= MAX_LINE_BYTES) {
-      throw new DnsError("RESOLV_CONF_LINE_TOO_LONG", `resolv.conf line ${i + 1} is longer than 64 KiB`, { value: i + 1 });
+      throw new DnsError("RESOLV_CONF_LINE_TOO_LONG", `resolv.conf line ${i + 1} is longer than 64 KiB`, {
+        value: i + 1,
+      });
     }
     if (line.endsWith("\r")) line = line.slice(0, -1);
     const m = NAMESERVER_LINE.exec(line);
@@ -92,13 +97,17 @@ export function parseResolvConf(text: string | Uint8Array): ParsedResolvConf {
  * ```
  * @throws {DnsError} `DNS_INVALID_OPTION` for an unknown `follow`. Malformed text never throws.
  */
-export function checkResolvConf(text: string | Uint8Array, options: ResolvConfCheckOptions = {}): ResolvConfCheck {
+export function checkResolvConf(
+  text: string | Uint8Array,
+  options: ResolvConfCheckOptions = {},
+): ResolvConfCheck {
   const follow = checkFollow(options.follow);
   let parsed: ParsedResolvConf;
   try {
     parsed = parseResolvConf(text);
   } catch (err) {
-    if (err instanceof DnsError) return { viable: false, nameservers: [], rejected: [], problem: "line-too-long" };
+    if (err instanceof DnsError)
+      return { viable: false, nameservers: [], rejected: [], problem: "line-too-long" };
     throw err;
   }
   const rejected: RejectedNameserver[] = [];
@@ -106,8 +115,10 @@ export function checkResolvConf(text: string | Uint8Array, options: ResolvConfCh
     const reason = nameserverRejection(ns.address, { follow });
     if (reason) rejected.push({ ...ns, reason });
   }
-  if (parsed.nameservers.length === 0) return { viable: false, nameservers: [], rejected, problem: "no-nameserver" };
-  if (rejected.length > 0) return { viable: false, nameservers: parsed.nameservers, rejected, problem: "rejected-nameserver" };
+  if (parsed.nameservers.length === 0)
+    return { viable: false, nameservers: [], rejected, problem: "no-nameserver" };
+  if (rejected.length > 0)
+    return { viable: false, nameservers: parsed.nameservers, rejected, problem: "rejected-nameserver" };
   return { viable: true, nameservers: parsed.nameservers, rejected };
 }
 

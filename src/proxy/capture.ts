@@ -63,7 +63,10 @@ const byName = (a: [string, string], b: [string, string]) => (a[0] < b[0] ? -1 :
  * @throws {ProxyError} `PROXY_INVALID_OPTION` for a bad environment or `follow`.
  */
 export function proxyEnvFromShell(env: EnvInput, options: ProxyCaptureOptions = {}): ProxyCapture {
-  const follow = readFollow(options.follow, (m, v) => new ProxyError("PROXY_INVALID_OPTION", m, { value: v }));
+  const follow = readFollow(
+    options.follow,
+    (m, v) => new ProxyError("PROXY_INVALID_OPTION", m, { value: v }),
+  );
   // Last occurrence wins, as in a shell's variable table.
   const table = new Map<string, string>();
   for (const [k, v] of envPairs(env)) if (SHELL_NAME.test(k)) table.set(k, v);
@@ -78,8 +81,13 @@ export function proxyEnvFromShell(env: EnvInput, options: ProxyCaptureOptions = 
   }
   const warnings: CaptureWarning[] = [];
   for (const [k, v] of picked) {
-    if (/[\t\n\r]| {2}|\\/.test(v)) warnings.push({ name: k, reason: "install.sh's `read` and `echo $v` collapse whitespace runs and drop backslashes" });
-    else if (/[*?[]/.test(v)) warnings.push({ name: k, reason: "install.sh's unquoted `echo $v` may expand glob characters" });
+    if (/[\t\n\r]| {2}|\\/.test(v))
+      warnings.push({
+        name: k,
+        reason: "install.sh's `read` and `echo $v` collapse whitespace runs and drop backslashes",
+      });
+    else if (/[*?[]/.test(v))
+      warnings.push({ name: k, reason: "install.sh's unquoted `echo $v` may expand glob characters" });
   }
   return {
     env: Object.fromEntries(picked),

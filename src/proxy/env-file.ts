@@ -56,7 +56,17 @@ export function parseServiceEnvFile(text: string): ParsedEnvFile {
   const entries: EnvFileEntry[] = [];
   const ignored: EnvFileIgnored[] = [];
   const env: Record<string, string> = {};
-  type State = "PRE_KEY" | "KEY" | "PRE_VALUE" | "VALUE" | "VALUE_ESC" | "SQ" | "DQ" | "DQ_ESC" | "COMMENT" | "COMMENT_ESC";
+  type State =
+    | "PRE_KEY"
+    | "KEY"
+    | "PRE_VALUE"
+    | "VALUE"
+    | "VALUE_ESC"
+    | "SQ"
+    | "DQ"
+    | "DQ_ESC"
+    | "COMMENT"
+    | "COMMENT_ESC";
   let state: State = "PRE_KEY";
   let key = "";
   let value = "";
@@ -70,7 +80,11 @@ export function parseServiceEnvFile(text: string): ParsedEnvFile {
     let v = value;
     if (trimValue && valueWs >= 0) v = v.slice(0, valueWs);
     if (LONE_SURROGATE.test(k) || LONE_SURROGATE.test(v)) {
-      throw new ProxyError("ENV_FILE_INVALID_UTF8", `line ${startLine}: not valid UTF-8 (systemd refuses the file)`, { value: startLine });
+      throw new ProxyError(
+        "ENV_FILE_INVALID_UTF8",
+        `line ${startLine}: not valid UTF-8 (systemd refuses the file)`,
+        { value: startLine },
+      );
     }
     if (!NAME.test(k)) ignored.push({ key: k, line: startLine, reason: "invalid-name" });
     else if (BAD_VALUE.test(v)) ignored.push({ key: k, line: startLine, reason: "invalid-value" });
@@ -159,7 +173,14 @@ export function parseServiceEnvFile(text: string): ParsedEnvFile {
     }
     if (c === "\n") line++;
   }
-  if (state === "PRE_VALUE" || state === "VALUE" || state === "VALUE_ESC" || state === "SQ" || state === "DQ" || state === "DQ_ESC") {
+  if (
+    state === "PRE_VALUE" ||
+    state === "VALUE" ||
+    state === "VALUE_ESC" ||
+    state === "SQ" ||
+    state === "DQ" ||
+    state === "DQ_ESC"
+  ) {
     push(state === "VALUE");
   }
   return { env, entries, ignored };
@@ -181,15 +202,25 @@ const BARE = /^[A-Za-z0-9_@%+=:,./-]+$/;
  *   `ENV_FILE_INVALID_VALUE` (control characters other than tab/newline, NUL, lone surrogates):
  *   systemd would drop such an assignment.
  */
-export function renderServiceEnvFile(env: Readonly<Record<string, string>> | ReadonlyArray<readonly [string, string]>): string {
-  const pairs: ReadonlyArray<readonly [string, string]> = Array.isArray(env) ? env : Object.entries(env as Record<string, string>);
+export function renderServiceEnvFile(
+  env: Readonly<Record<string, string>> | ReadonlyArray<readonly [string, string]>,
+): string {
+  const pairs: ReadonlyArray<readonly [string, string]> = Array.isArray(env)
+    ? env
+    : Object.entries(env as Record<string, string>);
   let out = "";
   for (const [k, v] of pairs) {
     if (typeof k !== "string" || !NAME.test(k)) {
-      throw new ProxyError("ENV_FILE_INVALID_NAME", `${JSON.stringify(k)} is not a valid environment variable name`, { value: k });
+      throw new ProxyError(
+        "ENV_FILE_INVALID_NAME",
+        `${JSON.stringify(k)} is not a valid environment variable name`,
+        { value: k },
+      );
     }
     if (typeof v !== "string" || BAD_VALUE.test(v) || LONE_SURROGATE.test(v)) {
-      throw new ProxyError("ENV_FILE_INVALID_VALUE", `value of ${k} contains characters systemd refuses`, { value: k });
+      throw new ProxyError("ENV_FILE_INVALID_VALUE", `value of ${k} contains characters systemd refuses`, {
+        value: k,
+      });
     }
     out += `${k}=${BARE.test(v) ? v : `"${v.replace(/["\\`$]/g, (ch) => `\\${ch}`)}"`}\n`;
   }

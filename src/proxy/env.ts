@@ -7,19 +7,25 @@ export type EnvInput = Readonly<Record<string, string | undefined>> | readonly s
 export function envPairs(env: EnvInput): Array<[string, string]> {
   if (Array.isArray(env)) {
     return env.map((e, i) => {
-      if (typeof e !== "string") throw new ProxyError("PROXY_INVALID_OPTION", `environment entry ${i} is not a string`, { value: i });
+      if (typeof e !== "string")
+        throw new ProxyError("PROXY_INVALID_OPTION", `environment entry ${i} is not a string`, { value: i });
       const eq = e.indexOf("=");
       // Go's SplitN on "=": an entry without "=" is a key with no value.
       return eq < 0 ? ([e, ""] as [string, string]) : ([e.slice(0, eq), e.slice(eq + 1)] as [string, string]);
     });
   }
   if (typeof env !== "object" || env === null) {
-    throw new ProxyError("PROXY_INVALID_OPTION", "environment must be an object or a list of KEY=value strings", { value: env });
+    throw new ProxyError(
+      "PROXY_INVALID_OPTION",
+      "environment must be an object or a list of KEY=value strings",
+      { value: env },
+    );
   }
   const out: Array<[string, string]> = [];
   for (const [k, v] of Object.entries(env)) {
     if (v === undefined) continue;
-    if (typeof v !== "string") throw new ProxyError("PROXY_INVALID_OPTION", `environment value of ${k} is not a string`, { value: k });
+    if (typeof v !== "string")
+      throw new ProxyError("PROXY_INVALID_OPTION", `environment value of ${k} is not a string`, { value: k });
     out.push([k, v]);
   }
   return out;

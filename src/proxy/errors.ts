@@ -9,4 +9,8 @@ export class ProxyError extends KitError {
     super(code, message, options);
   }
 }
-Object.defineProperty(ProxyError.prototype, "name", { value: "ProxyError", writable: true, configurable: true });
+Object.defineProperty(ProxyError.prototype, "name", {
+  value: "ProxyError",
+  writable: true,
+  configurable: true,
+});

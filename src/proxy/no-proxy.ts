@@ -28,12 +28,17 @@ export interface NoProxyOptions {
 function cidrList(name: string, value: string | readonly string[] | undefined, fallback: string): string {
   const raw = value === undefined ? [fallback] : typeof value === "string" ? value.split(",") : value;
   if (!Array.isArray(raw) && typeof value !== "string") {
-    throw new ProxyError("PROXY_INVALID_OPTION", `option "${name}" must be a string or a list of strings`, { value });
+    throw new ProxyError("PROXY_INVALID_OPTION", `option "${name}" must be a string or a list of strings`, {
+      value,
+    });
   }
   return raw
     .map((c) => {
       const parsed = typeof c === "string" ? parseGoCIDR(c.trim()) : undefined;
-      if (!parsed) throw new ProxyError("PROXY_INVALID_CIDR", `option "${name}": ${JSON.stringify(c)} is not a CIDR`, { value: c });
+      if (!parsed)
+        throw new ProxyError("PROXY_INVALID_CIDR", `option "${name}": ${JSON.stringify(c)} is not a CIDR`, {
+          value: c,
+        });
       return parsed.text;
     })
     .join(",");
@@ -52,22 +57,40 @@ function cidrList(name: string, value: string | readonly string[] | undefined, f
  * ```
  * @throws {ProxyError} `PROXY_INVALID_CIDR`, `PROXY_INVALID_DOMAIN`, `PROXY_INVALID_OPTION`.
  */
-export function augmentNoProxy(env: Readonly<Record<string, string | undefined>>, options: NoProxyOptions = {}): Record<string, string> {
+export function augmentNoProxy(
+  env: Readonly<Record<string, string | undefined>>,
+  options: NoProxyOptions = {},
+): Record<string, string> {
   const pairs = envPairs(env);
   const out: Record<string, string> = Object.fromEntries(pairs);
   const role = options.role ?? "server";
   if (role !== "server" && role !== "agent") {
-    throw new ProxyError("PROXY_INVALID_OPTION", `option "role" must be "server" or "agent", got ${JSON.stringify(role)}`, { value: role });
+    throw new ProxyError(
+      "PROXY_INVALID_OPTION",
+      `option "role" must be "server" or "agent", got ${JSON.stringify(role)}`,
+      { value: role },
+    );
   }
   const clusters = cidrList("clusterCIDRs", options.clusterCIDRs, DEFAULT_CLUSTER_CIDR);
   const services = cidrList("serviceCIDRs", options.serviceCIDRs, DEFAULT_SERVICE_CIDR);
   const domain = options.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
   if (typeof domain !== "string" || domain === "" || /[,\s]/.test(domain)) {
-    throw new ProxyError("PROXY_INVALID_DOMAIN", `cluster domain ${JSON.stringify(domain)} cannot go into NO_PROXY`, { value: domain });
+    throw new ProxyError(
+      "PROXY_INVALID_DOMAIN",
+      `cluster domain ${JSON.stringify(domain)} cannot go into NO_PROXY`,
+      { value: domain },
+    );
   }
   if (role === "agent") return out;
   const fields = (v: string | undefined) => (v ?? "").split(",").filter((f) => f !== "");
-  const list = [...fields(envGet(pairs, "NO_PROXY")), ...fields(envGet(pairs, "no_proxy")), ".svc", `.${domain}`, clusters, services];
+  const list = [
+    ...fields(envGet(pairs, "NO_PROXY")),
+    ...fields(envGet(pairs, "no_proxy")),
+    ".svc",
+    `.${domain}`,
+    clusters,
+    services,
+  ];
   delete out.no_proxy;
   out.NO_PROXY = list.join(",");
   return out;
