@@ -1,6 +1,8 @@
 // Bench anchor for bench/containerd.bench.ts: renders our base template (text passed in a file)
 // with Go text/template the way K3s does (funcs, trimEmpty) and reports ns per render.
 // Stdlib only. Usage: containerd-bench <template-file> <config-json-file> <iterations>
+// With iterations 0 the JSON file holds a list of configs and the program prints the list of
+// rendered outputs (used as an oracle by test/unit/containerd/go-oracle.test.ts).
 package main
 
 import (
@@ -91,14 +93,27 @@ func main() {
 	must(err)
 	n, err := strconv.Atoi(os.Args[3])
 	must(err)
-	var cfg ContainerdConfig
-	must(json.Unmarshal(raw, &cfg))
 	funcs := template.FuncMap{
 		"deschemify":   func(s string) string { return s },
 		"toJson":       func(v any) string { o, _ := json.Marshal(v); return string(o) },
 		"filepathjoin": filepath.Join,
 	}
 	t := template.Must(template.New("base").Funcs(funcs).Parse(string(text)))
+	if n == 0 {
+		var cfgs []ContainerdConfig
+		must(json.Unmarshal(raw, &cfgs))
+		outs := make([]string, 0, len(cfgs))
+		for _, c := range cfgs {
+			var buf bytes.Buffer
+			must(t.Execute(&buf, c))
+			outs = append(outs, trimEmpty(buf.String()))
+		}
+		res, _ := json.Marshal(outs)
+		fmt.Println(string(res))
+		return
+	}
+	var cfg ContainerdConfig
+	must(json.Unmarshal(raw, &cfg))
 	var out string
 	run := func() {
 		var buf bytes.Buffer
