@@ -14,7 +14,7 @@ describe("rootless variable parsing vs Go strconv", () => {
     const go = askGo<string | null>("parseint", texts);
     const bad: string[] = [];
     texts.forEach((t, i) => {
-      const g = go[i];
+      const g = go[i] ?? null;
       let ours: string | null;
       try {
         const r = rootlessSettingsFromEnv({ K3S_ROOTLESS_MTU: t }, { follow: "source" });
