@@ -226,12 +226,12 @@ class Compiler {
     this.scope.slots.push(slot);
     return slot;
   }
+  /** Slot of the innermost visible variable `name`, or -1 (Go then fails at execution). */
   private resolve(name: string): number {
     for (let i = this.scope.names.length - 1; i >= 0; i--) {
       if (this.scope.names[i] === name) return this.scope.slots[i] as number;
     }
-    // The parser rejects undefined variables; keep a clear error anyway.
-    throw new Error(`undefined variable: ${name}`);
+    return -1;
   }
 
   list(l: ListNode): Exec {
@@ -332,6 +332,7 @@ class Compiler {
     // Evaluate the pipeline without its declarations; the range assigns them per iteration.
     const pipe = this.pipelineNoDecl(n.pipe);
     const slots = decl.map((d) => (n.pipe.isAssign ? this.resolve(d.ident[0] as string) : this.declare(d.ident[0] as string)));
+    const undef = decl.find((_d, i) => slots[i] === -1);
     const body = this.list(n.list);
     const elseList = n.elseList ? this.list(n.elseList) : null;
     this.pop(m);
@@ -347,6 +348,7 @@ class Compiler {
       return body(s, elem);
     };
     return (s, dot) => {
+      if (undef !== undefined) throw execError(s, undef, `undefined variable: ${undef.ident[0]}`);
       const val = pipe(s, dot);
       if (nd > 0 && !n.pipe.isAssign) {
         for (const sl of slots) s.vars[sl] = val;
@@ -420,7 +422,9 @@ class Compiler {
     }
     if (slots.length === 0) return run;
     const sl = slots;
+    const undef = p.decl.find((_d, i) => sl[i] === -1);
     return (s, dot) => {
+      if (undef !== undefined) throw execError(s, undef, `undefined variable: ${undef.ident[0]}`);
       const v = run(s, dot);
       for (let i = 0; i < sl.length; i++) s.vars[sl[i] as number] = v;
       return v;
@@ -454,6 +458,7 @@ class Compiler {
       }
       case "variable": {
         const slot = this.resolve(first.ident[0] as string);
+        if (slot === -1) return undefinedVar(first);
         if (first.ident.length === 1) {
           const nf = this.notAFunction(args, first);
           return (s, _dot, final) => {
@@ -518,6 +523,7 @@ class Compiler {
       }
       case "variable": {
         const slot = this.resolve(n.ident[0] as string);
+        if (slot === -1) return undefinedVar(n);
         if (n.ident.length === 1) return (s) => s.vars[slot];
         const c = this.fieldChain(n, (s) => s.vars[slot], n.ident.slice(1), [n]);
         return (s, dot) => c(s, dot, NOFINAL);
@@ -663,6 +669,12 @@ class Compiler {
   }
 }
 
+function undefinedVar(n: { ident: string[] } & AnyNode): (s: State, dot?: unknown, final?: unknown) => never {
+  return (s) => {
+    throw execError(s, n, `undefined variable: ${n.ident[0]}`);
+  };
+}
+
 function callJs(fn: unknown, argv: unknown[]): unknown {
   const f = fn instanceof GoFunc ? fn.fn : (fn as (...a: unknown[]) => unknown);
   return (f as (...a: unknown[]) => unknown)(...argv);
@@ -723,12 +735,14 @@ function field(s: State, node: AnyNode, name: string, hasArgs: boolean, receiver
 /** Go's idealConstant: the type a number literal gets without context. */
 function idealConstant(s: State, n: NumberNode): unknown {
   if (n.isComplex) return new GoScalar("complex128", n.real, n.imag);
-  if (n.isFloat && !/^0[xX]/.test(n.text) && n.text[0] !== "'" && /[.eEpP]/.test(n.text)) {
+  const hexInt = /^0[xX]/.test(n.text) && !/[pP]/.test(n.text);
+  if (n.isFloat && !hexInt && n.text[0] !== "'" && /[.eEpP]/.test(n.text)) {
     return Number.isSafeInteger(n.float) || Object.is(n.float, -0) ? new Float64(n.float) : n.float;
   }
   if (n.isInt) {
     const v = Number(n.int);
-    if (!Number.isSafeInteger(v)) throw execError(s, n, `${n.text} overflows int`);
+    // Go's int is 64-bit: keep values beyond JS's safe range exactly.
+    if (!Number.isSafeInteger(v)) return new GoScalar("int", v, 0, n.int);
     return v;
   }
   if (n.isUint) throw execError(s, n, `${n.text} overflows int`);

@@ -402,6 +402,7 @@ class Printer {
     }
     if (v instanceof GoScalar) {
       if (v.type === "complex128") this.fmtComplex(v.value, v.imag, verb, v);
+      else if (v.type === "int") this.fmtInteger(v.big ?? v.value, true, verb, v);
       else this.fmtInteger(v.value, false, verb, v);
       return;
     }

@@ -15,12 +15,16 @@ export class Float64 {
   constructor(readonly value: number) {}
 }
 
-/** A typed Go scalar that has no JS equivalent: uint8 (from `index` on strings), complex128. */
+/**
+ * A typed Go scalar that has no JS equivalent: uint8 (from `index` on strings), complex128, and
+ * an `int` outside JS's safe-integer range (kept exactly in `big`).
+ */
 export class GoScalar {
   constructor(
-    readonly type: "uint8" | "complex128",
+    readonly type: "uint8" | "complex128" | "int",
     readonly value: number,
     readonly imag = 0,
+    readonly big?: bigint,
   ) {}
 }
 
@@ -131,7 +135,7 @@ export function kindOf(v: unknown): Kind {
     case "object":
       if (v === null) return Kind.Invalid;
       if (v instanceof Float64) return Kind.Float;
-      if (v instanceof GoScalar) return v.type === "uint8" ? Kind.Uint : Kind.Complex;
+      if (v instanceof GoScalar) return v.type === "uint8" ? Kind.Uint : v.type === "int" ? Kind.Int : Kind.Complex;
       if (v instanceof GoFunc) return Kind.Func;
       if (Array.isArray(v)) return Kind.Slice;
       return Kind.Map;
