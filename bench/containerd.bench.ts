@@ -9,7 +9,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { baseTemplateText, containerdConfigFor, parseRegistriesYaml, renderContainerdConfig } from "../src/containerd/index.js";
+import {
+  baseTemplateText,
+  containerdConfigFor,
+  parseRegistriesYaml,
+  renderContainerdConfig,
+} from "../src/containerd/index.js";
 
 const N = 5000;
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -22,7 +27,10 @@ const options = {
   selinux: true,
   runtimes: {
     crun: { RuntimeType: "io.containerd.runc.v2", BinaryName: "/usr/bin/crun" },
-    nvidia: { RuntimeType: "io.containerd.runc.v2", BinaryName: "/usr/local/nvidia/toolkit/nvidia-container-runtime" },
+    nvidia: {
+      RuntimeType: "io.containerd.runc.v2",
+      BinaryName: "/usr/local/nvidia/toolkit/nvidia-container-runtime",
+    },
     spin: { RuntimeType: "io.containerd.spin.v2", BinaryName: "/opt/kwasm/bin/containerd-shim-spin-v2" },
   },
   defaultRuntime: "crun",
@@ -40,8 +48,12 @@ function time(label: string, fn: () => unknown): number {
 
 const cfg = containerdConfigFor(options);
 const ours = renderContainerdConfig(cfg, { version: 3 });
-const endToEnd = time("ts: builder + template + trimEmpty + TOML check", () => renderContainerdConfig(containerdConfigFor(options), { version: 3 }));
-const renderOnly = time("ts: template + trimEmpty (no TOML check)", () => renderContainerdConfig(cfg, { version: 3, validate: false }));
+const endToEnd = time("ts: builder + template + trimEmpty + TOML check", () =>
+  renderContainerdConfig(containerdConfigFor(options), { version: 3 }),
+);
+const renderOnly = time("ts: template + trimEmpty (no TOML check)", () =>
+  renderContainerdConfig(cfg, { version: 3, validate: false }),
+);
 
 let goUs: number | undefined;
 try {
@@ -56,11 +68,18 @@ try {
   const tmp = mkdtempSync(join(tmpdir(), "ctd-bench-"));
   try {
     writeFileSync(join(tmp, "base.tmpl"), baseTemplateText(3));
-    const dot = { ...cfg, NodeConfig: { ...cfg.NodeConfig, Containerd: { ...cfg.NodeConfig.Containerd, ConfigVersion: 3 } } };
+    const dot = {
+      ...cfg,
+      NodeConfig: { ...cfg.NodeConfig, Containerd: { ...cfg.NodeConfig.Containerd, ConfigVersion: 3 } },
+    };
     writeFileSync(join(tmp, "config.json"), JSON.stringify(dot));
-    const res = JSON.parse(execFileSync(bin, [join(tmp, "base.tmpl"), join(tmp, "config.json"), String(N)], { encoding: "utf8" })) as { nsPerOp: number; output: string };
+    const res = JSON.parse(
+      execFileSync(bin, [join(tmp, "base.tmpl"), join(tmp, "config.json"), String(N)], { encoding: "utf8" }),
+    ) as { nsPerOp: number; output: string };
     goUs = res.nsPerOp / 1000;
-    console.log(`${"go: text/template + trimEmpty (same template)".padEnd(48)} ${goUs.toFixed(1).padStart(8)} µs/render`);
+    console.log(
+      `${"go: text/template + trimEmpty (same template)".padEnd(48)} ${goUs.toFixed(1).padStart(8)} µs/render`,
+    );
     console.log(`outputs identical (ours vs Go): ${res.output === ours ? "yes" : "NO"}`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });

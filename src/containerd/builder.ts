@@ -1,7 +1,13 @@
 import { resolveDefaultRuntime } from "../runtime/default-runtime.js";
 import { isKitError } from "../errors/index.js";
 import { ContainerdError } from "./errors.js";
-import { CRI_DOCKERD_ADDRESS, DEFAULT_DATA_DIR, DEFAULT_PAUSE_IMAGE, DEFAULT_STATE_DIR, containerdLayout } from "./paths.js";
+import {
+  CRI_DOCKERD_ADDRESS,
+  DEFAULT_DATA_DIR,
+  DEFAULT_PAUSE_IMAGE,
+  DEFAULT_STATE_DIR,
+  containerdLayout,
+} from "./paths.js";
 import { emptyRegistry, sortedRegistry } from "./registries.js";
 import { checkSnapshotter, imageServiceSocket } from "./snapshotters.js";
 import type { ContainerdConfig, ContainerdRuntimeConfig, Registry } from "./types.js";
@@ -82,7 +88,8 @@ const STRING_KEYS = [
 ] as const;
 
 function checkTypes(o: ContainerdConfigOptions): void {
-  if (typeof o !== "object" || o === null) throw new ContainerdError("CONTAINERD_BAD_OPTION", "options must be an object", { value: o });
+  if (typeof o !== "object" || o === null)
+    throw new ContainerdError("CONTAINERD_BAD_OPTION", "options must be an object", { value: o });
   for (const k of BOOL_KEYS) {
     if (o[k] !== undefined && typeof o[k] !== "boolean") {
       throw new ContainerdError("CONTAINERD_BAD_OPTION", `option ${k} must be a boolean`, { value: o[k] });
@@ -95,17 +102,27 @@ function checkTypes(o: ContainerdConfigOptions): void {
   }
   for (const k of ["dataDir", "stateDir"] as const) {
     const v = o[k];
-    if (v !== undefined && !v.startsWith("/")) throw new ContainerdError("CONTAINERD_BAD_OPTION", `option ${k} must be an absolute path`, { value: v });
+    if (v !== undefined && !v.startsWith("/"))
+      throw new ContainerdError("CONTAINERD_BAD_OPTION", `option ${k} must be an absolute path`, {
+        value: v,
+      });
   }
 }
 
-function sortedRuntimes(rts: Record<string, ContainerdRuntimeConfig>): Record<string, ContainerdRuntimeConfig> {
-  if (typeof rts !== "object" || rts === null) throw new ContainerdError("CONTAINERD_BAD_OPTION", "runtimes must be a map", { value: rts });
+function sortedRuntimes(
+  rts: Record<string, ContainerdRuntimeConfig>,
+): Record<string, ContainerdRuntimeConfig> {
+  if (typeof rts !== "object" || rts === null)
+    throw new ContainerdError("CONTAINERD_BAD_OPTION", "runtimes must be a map", { value: rts });
   const out: Record<string, ContainerdRuntimeConfig> = {};
   for (const name of Object.keys(rts).sort()) {
     const rt = rts[name];
     if (!rt || typeof rt.RuntimeType !== "string" || typeof rt.BinaryName !== "string") {
-      throw new ContainerdError("CONTAINERD_BAD_OPTION", `runtime ${name} needs string RuntimeType and BinaryName`, { value: name });
+      throw new ContainerdError(
+        "CONTAINERD_BAD_OPTION",
+        `runtime ${name} needs string RuntimeType and BinaryName`,
+        { value: name },
+      );
     }
     out[name] = { RuntimeType: rt.RuntimeType, BinaryName: rt.BinaryName };
   }
@@ -135,7 +152,11 @@ export function containerdConfigFor(options: ContainerdConfigOptions = {}): Cont
   try {
     defaultRuntime = resolveDefaultRuntime(options.defaultRuntime, runtimes);
   } catch (err) {
-    if (isKitError(err)) throw new ContainerdError("CONTAINERD_DEFAULT_RUNTIME_NOT_FOUND", err.message, { value: err.value, cause: err });
+    if (isKitError(err))
+      throw new ContainerdError("CONTAINERD_DEFAULT_RUNTIME_NOT_FOUND", err.message, {
+        value: err.value,
+        cause: err,
+      });
     throw err;
   }
   const sysReg = options.systemDefaultRegistry ?? "";
@@ -144,7 +165,13 @@ export function containerdConfigFor(options: ContainerdConfigOptions = {}): Cont
   const rootless = options.rootless ?? false;
   const disableCgroup = rootless && (options.disableCgroup ?? false);
   const systemd = !rootless && (options.systemdCgroup ?? false);
-  const cni = options.cni === false ? { binDir: "", confDir: "" } : { binDir: options.cni?.binDir ?? layout.cniBinDir, confDir: options.cni?.confDir ?? layout.cniConfDir };
+  const cni =
+    options.cni === false
+      ? { binDir: "", confDir: "" }
+      : {
+          binDir: options.cni?.binDir ?? layout.cniBinDir,
+          confDir: options.cni?.confDir ?? layout.cniConfDir,
+        };
   const registry = options.registries === undefined ? emptyRegistry() : sortedRegistry(options.registries);
   const docker = options.docker ?? false;
   const cre = options.containerRuntimeEndpoint ?? "";

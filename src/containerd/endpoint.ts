@@ -33,7 +33,6 @@ const HOST_OK = /^[A-Za-z0-9\-_.~!$&'()*+,;=:[\]<>"%]*$/;
  * returns an error that K3s logs and skips.
  */
 export function parseEndpointURL(raw: string): EndpointURL {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: Go rejects ASCII control characters.
   if (/[\x00-\x1f\x7f]/.test(raw)) throw new Error("net/url: invalid control character in URL");
   let rest = raw;
   let fragment = "";
@@ -66,9 +65,14 @@ export function parseEndpointURL(raw: string): EndpointURL {
     if (at >= 0) authority = authority.slice(at + 1);
     host = authority;
     if (!HOST_OK.test(host)) throw new Error(`invalid character in host name ${JSON.stringify(host)}`);
-    const portPart = host.startsWith("[") ? host.slice(host.indexOf("]") + 1) : host.includes(":") ? host.slice(host.lastIndexOf(":")) : "";
+    const portPart = host.startsWith("[")
+      ? host.slice(host.indexOf("]") + 1)
+      : host.includes(":")
+        ? host.slice(host.lastIndexOf(":"))
+        : "";
     if (host.startsWith("[") && !host.includes("]")) throw new Error("missing ']' in host");
-    if (portPart !== "" && !/^:[0-9]*$/.test(portPart)) throw new Error(`invalid port ${JSON.stringify(portPart)} after host`);
+    if (portPart !== "" && !/^:[0-9]*$/.test(portPart))
+      throw new Error(`invalid port ${JSON.stringify(portPart)} after host`);
   }
   return { scheme, host, path: rest, rawQuery, fragment };
 }
@@ -99,7 +103,8 @@ export function isLocalhost(host: string): boolean {
     ip = v6;
   } else {
     // Go's ParseIP takes dotted-quad decimal only (no "127.1", no hex, no leading zeros).
-    if (!/^(0|[1-9][0-9]{0,2})(\.(0|[1-9][0-9]{0,2})){3}$/.test(h) || !ipaddr.IPv4.isValidFourPartDecimal(h)) return false;
+    if (!/^(0|[1-9][0-9]{0,2})(\.(0|[1-9][0-9]{0,2})){3}$/.test(h) || !ipaddr.IPv4.isValidFourPartDecimal(h))
+      return false;
     ip = ipaddr.IPv4.parse(h);
   }
   return ip.range() === "loopback";
@@ -135,7 +140,8 @@ export function normalizeEndpointAddress(endpoint: string, mirrorAddr: string): 
   const url = parseEndpointURL(endpoint.includes("://") ? endpoint : `//${endpoint}`);
   const port = urlPort(url.host);
   if (url.scheme === "") {
-    url.scheme = isLocalhost(url.host) && port !== "" && port !== "443" && url.host !== mirrorAddr ? "http" : "https";
+    url.scheme =
+      isLocalhost(url.host) && port !== "" && port !== "443" && url.host !== mirrorAddr ? "http" : "https";
   }
   let registry = url.host;
   url.host = defaultHost(registry);

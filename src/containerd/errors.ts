@@ -8,7 +8,11 @@ export class ContainerdError extends KitError {
     super(code, message, options);
   }
 }
-Object.defineProperty(ContainerdError.prototype, "name", { value: "ContainerdError", writable: true, configurable: true });
+Object.defineProperty(ContainerdError.prototype, "name", {
+  value: "ContainerdError",
+  writable: true,
+  configurable: true,
+});
 
 /** Stable codes thrown by this module. */
 export type ContainerdErrorCode =
@@ -20,4 +24,5 @@ export type ContainerdErrorCode =
   | "CONTAINERD_TOML_INVALID"
   | "CONTAINERD_TEMPLATE_READ"
   | "CONTAINERD_REGISTRIES_YAML"
-  | "CONTAINERD_HOSTS_WRITE";
+  | "CONTAINERD_HOSTS_WRITE"
+  | "CONTAINERD_VERSION_UNKNOWN";

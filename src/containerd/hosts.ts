@@ -38,13 +38,20 @@ function configForHost(configs: Registry["Configs"], host: string): RegistryConf
 
 function defaultHostConfig(host: string, mirrorAddr: string, config: RegistryConfig): HostConfig {
   const { url } = normalizeEndpointAddress(host, mirrorAddr);
-  return { program: "k3s", endpoints: [], default: { overridePath: false, url: host === "*" ? null : url, rewrites: {}, config } };
+  return {
+    program: "k3s",
+    endpoints: [],
+    default: { overridePath: false, url: host === "*" ? null : url, rewrites: {}, config },
+  };
 }
 
 const urlOf = (e: RegistryEndpoint | null): string => (e?.url ? urlString(e.url) : "");
 
 function hasConfig(e: RegistryEndpoint | null): boolean {
-  return e !== null && (e.overridePath || e.config.Auth !== null || e.config.TLS !== null || Object.keys(e.rewrites).length > 0);
+  return (
+    e !== null &&
+    (e.overridePath || e.config.Auth !== null || e.config.TLS !== null || Object.keys(e.rewrites).length > 0)
+  );
 }
 
 /**
@@ -59,12 +66,18 @@ function hasConfig(e: RegistryEndpoint | null): boolean {
  * ```
  * @throws never (invalid endpoints are skipped and reported through `onSkip`).
  */
-export function registryHostConfigs(registry: Registry, options: HostConfigsOptions = {}): Record<string, HostConfig> {
+export function registryHostConfigs(
+  registry: Registry,
+  options: HostConfigsOptions = {},
+): Record<string, HostConfig> {
   const mirrorAddr = options.mirrorAddr ?? "";
   const hosts = new Map<string, HostConfig>();
   for (const host of Object.keys(registry.Configs).sort()) {
     try {
-      hosts.set(host === "*" ? "_default" : host, defaultHostConfig(host, mirrorAddr, registry.Configs[host] ?? emptyConfig()));
+      hosts.set(
+        host === "*" ? "_default" : host,
+        defaultHostConfig(host, mirrorAddr, registry.Configs[host] ?? emptyConfig()),
+      );
     } catch (err) {
       options.onSkip?.(host, host, (err as Error).message);
     }
@@ -82,7 +95,8 @@ export function registryHostConfigs(registry: Registry, options: HostConfigsOpti
         continue;
       }
       if (options.noDefaultEndpoint) config.default = null;
-      else if (host === "*" && config.default) config.default.url = { scheme: "", host: "", path: "", rawQuery: "", fragment: "" };
+      else if (host === "*" && config.default)
+        config.default.url = { scheme: "", host: "", path: "", rawQuery: "", fragment: "" };
     }
     const seen = new Set<string>();
     mirror.Endpoints.forEach((endpoint, i) => {
@@ -126,7 +140,8 @@ function tlsLines(cfg: RegistryConfig, indent: string): string[] {
   if (!t) return [];
   const lines: string[] = [];
   if (t.CAFile) lines.push(`${indent}ca = [${goQuote(t.CAFile)}]`);
-  if (t.CertFile || t.KeyFile) lines.push(`${indent}client = [[${goQuote(t.CertFile)}, ${goQuote(t.KeyFile)}]]`);
+  if (t.CertFile || t.KeyFile)
+    lines.push(`${indent}client = [[${goQuote(t.CertFile)}, ${goQuote(t.KeyFile)}]]`);
   if (t.InsecureSkipVerify) lines.push(`${indent}skip_verify = true`);
   return lines;
 }
@@ -180,7 +195,8 @@ export function goQuote(s: string): string {
     else if (c === 0x0b) out += "\\v";
     else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, "0")}`;
     else if (c >= 0xd800 && c <= 0xdfff) out += "\\ufffd";
-    else if (!isPrintable(c)) out += c <= 0xffff ? `\\u${c.toString(16).padStart(4, "0")}` : `\\U${c.toString(16).padStart(8, "0")}`;
+    else if (!isPrintable(c))
+      out += c <= 0xffff ? `\\u${c.toString(16).padStart(4, "0")}` : `\\U${c.toString(16).padStart(8, "0")}`;
     else out += ch;
   }
   return `${out}"`;

@@ -21,9 +21,20 @@ export { trimEmpty } from "./trim-empty.js";
 export { validateContainerdToml } from "./validate-toml.js";
 export type { TomlProblem } from "./validate-toml.js";
 export { deschemify, toJson, filepathjoin } from "./funcs.js";
-export { KNOWN_SNAPSHOTTERS, STARGZ_IMAGE_SERVICE_SOCKET, checkSnapshotter, imageServiceSocket } from "./snapshotters.js";
+export {
+  KNOWN_SNAPSHOTTERS,
+  STARGZ_IMAGE_SERVICE_SOCKET,
+  checkSnapshotter,
+  imageServiceSocket,
+} from "./snapshotters.js";
 export type { Snapshotter } from "./snapshotters.js";
-export { containerdLayout, DEFAULT_DATA_DIR, DEFAULT_STATE_DIR, DEFAULT_PAUSE_IMAGE, CRI_DOCKERD_ADDRESS } from "./paths.js";
+export {
+  containerdLayout,
+  DEFAULT_DATA_DIR,
+  DEFAULT_STATE_DIR,
+  DEFAULT_PAUSE_IMAGE,
+  CRI_DOCKERD_ADDRESS,
+} from "./paths.js";
 export type { ContainerdLayout } from "./paths.js";
 export { parseRegistriesYaml, emptyRegistry } from "./registries.js";
 export { registryHostConfigs, renderHostsToml, HOSTS_TOML_HEADER } from "./hosts.js";
@@ -32,6 +43,7 @@ export { normalizeEndpointAddress, urlString } from "./endpoint.js";
 export type { EndpointURL, NormalizedEndpoint } from "./endpoint.js";
 export { writeContainerdHosts } from "./write-hosts.js";
 export type { WriteContainerdHostsOptions } from "./write-hosts.js";
+export { configVersionForContainerd } from "./version.js";
 export { criDockerdArgs } from "./cri-dockerd.js";
 export type { CriDockerdArgsOptions } from "./cri-dockerd.js";
 export { ContainerdError } from "./errors.js";

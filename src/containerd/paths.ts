@@ -48,7 +48,10 @@ export interface ContainerdLayout {
  * ```
  * @throws never.
  */
-export function containerdLayout(dataDir: string = DEFAULT_DATA_DIR, stateDir: string = DEFAULT_STATE_DIR): ContainerdLayout {
+export function containerdLayout(
+  dataDir: string = DEFAULT_DATA_DIR,
+  stateDir: string = DEFAULT_STATE_DIR,
+): ContainerdLayout {
   const etc = goJoin(dataDir, "agent", "etc", "containerd");
   const root = goJoin(dataDir, "agent", "containerd");
   return {

@@ -1,6 +1,20 @@
-import { type Document, YAMLParseError, isAlias, isMap as isMapNode, isScalar as isScalarNode, isSeq, parseDocument } from "yaml";
+import {
+  type Document,
+  YAMLParseError,
+  isAlias,
+  isMap as isMapNode,
+  isScalar as isScalarNode,
+  isSeq,
+  parseDocument,
+} from "yaml";
 import { ContainerdError } from "./errors.js";
-import type { Registry, RegistryAuthConfig, RegistryConfig, RegistryMirror, RegistryTLSConfig } from "./types.js";
+import type {
+  Registry,
+  RegistryAuthConfig,
+  RegistryConfig,
+  RegistryMirror,
+  RegistryTLSConfig,
+} from "./types.js";
 
 /** An empty registries config: K3s's dot when registries.yaml does not exist (never nil). */
 export function emptyRegistry(): Registry {
@@ -25,8 +39,19 @@ class RawScalar {
 const isScalar = (v: Raw | undefined): v is RawScalar => v instanceof RawScalar;
 
 function bad(path: Path, want: string, got: Raw): never {
-  const kind = got === null ? "null" : Array.isArray(got) ? "sequence" : isScalar(got) ? `scalar ${JSON.stringify(got.text)}` : "mapping";
-  throw new ContainerdError("CONTAINERD_REGISTRIES_YAML", `registries.yaml: ${path} must be ${want}, got ${kind}`, { value: path });
+  const kind =
+    got === null
+      ? "null"
+      : Array.isArray(got)
+        ? "sequence"
+        : isScalar(got)
+          ? `scalar ${JSON.stringify(got.text)}`
+          : "mapping";
+  throw new ContainerdError(
+    "CONTAINERD_REGISTRIES_YAML",
+    `registries.yaml: ${path} must be ${want}, got ${kind}`,
+    { value: path },
+  );
 }
 
 function isMap(v: Raw): v is { [key: string]: Raw } {
@@ -93,7 +118,8 @@ function fromJs(v: unknown): Raw {
 
 /** YAML key (registries.yaml) or Go field name (a caller-built Registry object). */
 type Keys = "yaml" | "go";
-const pick = (m: { [key: string]: Raw }, keys: Keys, yamlKey: string, goKey: string): Raw | undefined => (keys === "yaml" ? m[yamlKey] : m[goKey]);
+const pick = (m: { [key: string]: Raw }, keys: Keys, yamlKey: string, goKey: string): Raw | undefined =>
+  keys === "yaml" ? m[yamlKey] : m[goKey];
 
 function auth(v: Raw | undefined, path: Path, keys: Keys): RegistryAuthConfig | null {
   if (v === undefined || v === null) return null;
@@ -113,7 +139,10 @@ function tls(v: Raw | undefined, path: Path, keys: Keys): RegistryTLSConfig | nu
     CAFile: str(pick(m, keys, "ca_file", "CAFile"), `${path}.ca_file`),
     CertFile: str(pick(m, keys, "cert_file", "CertFile"), `${path}.cert_file`),
     KeyFile: str(pick(m, keys, "key_file", "KeyFile"), `${path}.key_file`),
-    InsecureSkipVerify: bool(pick(m, keys, "insecure_skip_verify", "InsecureSkipVerify"), `${path}.insecure_skip_verify`),
+    InsecureSkipVerify: bool(
+      pick(m, keys, "insecure_skip_verify", "InsecureSkipVerify"),
+      `${path}.insecure_skip_verify`,
+    ),
   };
 }
 
@@ -127,20 +156,26 @@ function mirror(v: Raw | undefined, path: Path, keys: Keys): RegistryMirror {
     } else endpoints = eps.map((e, i) => str(e, `${path}.endpoint[${i}]`));
   }
   const rewrites: Record<string, string> = {};
-  for (const [k, r] of sortedEntries(map(pick(m, keys, "rewrite", "Rewrites"), `${path}.rewrite`))) rewrites[k] = str(r, `${path}.rewrite.${k}`);
+  for (const [k, r] of sortedEntries(map(pick(m, keys, "rewrite", "Rewrites"), `${path}.rewrite`)))
+    rewrites[k] = str(r, `${path}.rewrite.${k}`);
   return { Endpoints: endpoints, Rewrites: rewrites };
 }
 
 function config(v: Raw | undefined, path: Path, keys: Keys): RegistryConfig {
   const m = map(v, path);
-  return { Auth: auth(pick(m, keys, "auth", "Auth"), `${path}.auth`, keys), TLS: tls(pick(m, keys, "tls", "TLS"), `${path}.tls`, keys) };
+  return {
+    Auth: auth(pick(m, keys, "auth", "Auth"), `${path}.auth`, keys),
+    TLS: tls(pick(m, keys, "tls", "TLS"), `${path}.tls`, keys),
+  };
 }
 
 function fromPlain(doc: Raw, keys: Keys): Registry {
   const top = map(doc, "document");
   const out = emptyRegistry();
-  for (const [host, m] of sortedEntries(map(pick(top, keys, "mirrors", "Mirrors"), "mirrors"))) out.Mirrors[host] = mirror(m, `mirrors.${host}`, keys);
-  for (const [host, c] of sortedEntries(map(pick(top, keys, "configs", "Configs"), "configs"))) out.Configs[host] = config(c, `configs.${host}`, keys);
+  for (const [host, m] of sortedEntries(map(pick(top, keys, "mirrors", "Mirrors"), "mirrors")))
+    out.Mirrors[host] = mirror(m, `mirrors.${host}`, keys);
+  for (const [host, c] of sortedEntries(map(pick(top, keys, "configs", "Configs"), "configs")))
+    out.Configs[host] = config(c, `configs.${host}`, keys);
   return out;
 }
 
@@ -157,7 +192,10 @@ function fromPlain(doc: Raw, keys: Keys): Registry {
  * @throws CONTAINERD_REGISTRIES_YAML for YAML syntax errors or a value of the wrong type.
  */
 export function parseRegistriesYaml(text: string): Registry {
-  if (typeof text !== "string") throw new ContainerdError("CONTAINERD_REGISTRIES_YAML", "registries.yaml content must be a string", { value: typeof text });
+  if (typeof text !== "string")
+    throw new ContainerdError("CONTAINERD_REGISTRIES_YAML", "registries.yaml content must be a string", {
+      value: typeof text,
+    });
   let raw: Raw;
   try {
     const doc = parseDocument(text, { version: "1.1", uniqueKeys: false, prettyErrors: true });
@@ -166,10 +204,14 @@ export function parseRegistriesYaml(text: string): Registry {
     raw = fromYamlNode(doc.contents, doc);
   } catch (err) {
     const line = err instanceof YAMLParseError ? err.linePos?.[0]?.line : undefined;
-    throw new ContainerdError("CONTAINERD_REGISTRIES_YAML", `registries.yaml is not valid YAML${line ? ` (line ${line})` : ""}: ${(err as Error).message.split("\n")[0]}`, {
-      value: line,
-      cause: err,
-    });
+    throw new ContainerdError(
+      "CONTAINERD_REGISTRIES_YAML",
+      `registries.yaml is not valid YAML${line ? ` (line ${line})` : ""}: ${(err as Error).message.split("\n")[0]}`,
+      {
+        value: line,
+        cause: err,
+      },
+    );
   }
   if (raw === null || (isScalar(raw) && raw.scalar === null)) return emptyRegistry();
   return fromPlain(raw, "yaml");

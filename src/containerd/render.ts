@@ -50,16 +50,24 @@ function builtInTemplate(version: ConfigVersion): Template {
 
 function wrap(err: unknown, templateName: string): never {
   if (err instanceof TemplateParseError || isKitError(err, "TEMPLATE_PARSE")) {
-    throw new ContainerdError("CONTAINERD_TEMPLATE_PARSE", `containerd template ${templateName} failed to parse: ${(err as Error).message}`, {
-      value: templateName,
-      cause: err,
-    });
+    throw new ContainerdError(
+      "CONTAINERD_TEMPLATE_PARSE",
+      `containerd template ${templateName} failed to parse: ${(err as Error).message}`,
+      {
+        value: templateName,
+        cause: err,
+      },
+    );
   }
   if (err instanceof TemplateExecError || isKitError(err, "TEMPLATE_EXEC")) {
-    throw new ContainerdError("CONTAINERD_TEMPLATE_EXEC", `containerd template ${templateName} failed to execute: ${(err as Error).message}`, {
-      value: templateName,
-      cause: err,
-    });
+    throw new ContainerdError(
+      "CONTAINERD_TEMPLATE_EXEC",
+      `containerd template ${templateName} failed to execute: ${(err as Error).message}`,
+      {
+        value: templateName,
+        cause: err,
+      },
+    );
   }
   throw err;
 }
@@ -80,16 +88,32 @@ function wrap(err: unknown, templateName: string): never {
  * @throws CONTAINERD_TOML_INVALID when the output is not valid TOML (names template, line, text).
  * @throws CONTAINERD_BAD_OPTION for an unknown version or a non-string template.
  */
-export function renderContainerdConfig(config: ContainerdConfig, options: RenderContainerdOptions = {}): string {
+export function renderContainerdConfig(
+  config: ContainerdConfig,
+  options: RenderContainerdOptions = {},
+): string {
   const version = options.version ?? 3;
-  if (version !== 2 && version !== 3) throw new ContainerdError("CONTAINERD_BAD_OPTION", "version must be 2 or 3", { value: version });
-  if (typeof config !== "object" || config === null || typeof config.NodeConfig !== "object" || config.NodeConfig === null) {
-    throw new ContainerdError("CONTAINERD_BAD_OPTION", "config must be a ContainerdConfig (see containerdConfigFor)", { value: typeof config });
+  if (version !== 2 && version !== 3)
+    throw new ContainerdError("CONTAINERD_BAD_OPTION", "version must be 2 or 3", { value: version });
+  if (
+    typeof config !== "object" ||
+    config === null ||
+    typeof config.NodeConfig !== "object" ||
+    config.NodeConfig === null
+  ) {
+    throw new ContainerdError(
+      "CONTAINERD_BAD_OPTION",
+      "config must be a ContainerdConfig (see containerdConfigFor)",
+      { value: typeof config },
+    );
   }
   // K3s sets ConfigVersion on the node config before rendering; templates can read it.
   const dot: ContainerdConfig = {
     ...config,
-    NodeConfig: { ...config.NodeConfig, Containerd: { ...config.NodeConfig.Containerd, ConfigVersion: version } },
+    NodeConfig: {
+      ...config.NodeConfig,
+      Containerd: { ...config.NodeConfig.Containerd, ConfigVersion: version },
+    },
   };
   let raw: string;
   let name: string;
@@ -102,7 +126,9 @@ export function renderContainerdConfig(config: ContainerdConfig, options: Render
     }
   } else {
     if (typeof options.userTemplate !== "string") {
-      throw new ContainerdError("CONTAINERD_BAD_OPTION", "userTemplate must be a string", { value: typeof options.userTemplate });
+      throw new ContainerdError("CONTAINERD_BAD_OPTION", "userTemplate must be a string", {
+        value: typeof options.userTemplate,
+      });
     }
     name = options.userTemplateName ?? templateFileName(version);
     try {

@@ -33,7 +33,8 @@ export const STARGZ_IMAGE_SERVICE_SOCKET = "/run/containerd-stargz-grpc/containe
  */
 export function checkSnapshotter(name: string): Snapshotter | "" {
   if (name === "") return "";
-  if (typeof name === "string" && (KNOWN_SNAPSHOTTERS as readonly string[]).includes(name)) return name as Snapshotter;
+  if (typeof name === "string" && (KNOWN_SNAPSHOTTERS as readonly string[]).includes(name))
+    return name as Snapshotter;
   throw new ContainerdError(
     "CONTAINERD_UNKNOWN_SNAPSHOTTER",
     `unknown snapshotter ${JSON.stringify(name)}; expected one of ${KNOWN_SNAPSHOTTERS.join(", ")}`,
@@ -52,7 +53,11 @@ export function checkSnapshotter(name: string): Snapshotter | "" {
  * ```
  * @throws never.
  */
-export function imageServiceSocket(snapshotter: string, stateDir: string, imageServiceEndpoint: string): string {
+export function imageServiceSocket(
+  snapshotter: string,
+  stateDir: string,
+  imageServiceEndpoint: string,
+): string {
   if (snapshotter === "stargz") return STARGZ_IMAGE_SERVICE_SOCKET;
   if (snapshotter === "nix") return goJoin(stateDir, "nix-snapshotter.sock");
   return imageServiceEndpoint;

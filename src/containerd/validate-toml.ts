@@ -28,8 +28,16 @@ export function validateContainerdToml(text: string, templateName: string): Reco
     const e = err as { line?: number; col?: number; message?: string };
     const line = typeof e.line === "number" ? e.line + 1 : 0;
     const lineText = line > 0 ? (text.split("\n")[line - 1] ?? "") : "";
-    const reason = String(e.message ?? err).split("\n")[0]?.replace(/ at row \d+, col \d+, pos \d+:$/, "") ?? "";
-    const problem: TomlProblem = { template: templateName, line, column: typeof e.col === "number" ? e.col + 1 : 0, text: lineText };
+    const reason =
+      String(e.message ?? err)
+        .split("\n")[0]
+        ?.replace(/ at row \d+, col \d+, pos \d+:$/, "") ?? "";
+    const problem: TomlProblem = {
+      template: templateName,
+      line,
+      column: typeof e.col === "number" ? e.col + 1 : 0,
+      text: lineText,
+    };
     throw new ContainerdError(
       "CONTAINERD_TOML_INVALID",
       `template ${templateName} rendered invalid TOML at line ${line}: ${reason}: ${JSON.stringify(lineText)}`,

@@ -69,10 +69,14 @@ const GENERATIONS: readonly { file: string; version: ConfigVersion }[] = [
  * @throws CONTAINERD_TEMPLATE_PARSE / CONTAINERD_TEMPLATE_EXEC / CONTAINERD_TOML_INVALID from rendering.
  * @throws WRITE_FAILED when the file cannot be written; AbortError when `signal` aborts.
  */
-export async function writeContainerdConfig(options: WriteContainerdConfigOptions): Promise<WriteContainerdConfigResult> {
+export async function writeContainerdConfig(
+  options: WriteContainerdConfigOptions,
+): Promise<WriteContainerdConfigResult> {
   const { templateDir, configPath, config, signal, onEvent } = options;
-  if (typeof templateDir !== "string" || templateDir === "") throw new ContainerdError("CONTAINERD_BAD_OPTION", "templateDir must be a path", { value: templateDir });
-  if (typeof configPath !== "string" || configPath === "") throw new ContainerdError("CONTAINERD_BAD_OPTION", "configPath must be a path", { value: configPath });
+  if (typeof templateDir !== "string" || templateDir === "")
+    throw new ContainerdError("CONTAINERD_BAD_OPTION", "templateDir must be a path", { value: templateDir });
+  if (typeof configPath !== "string" || configPath === "")
+    throw new ContainerdError("CONTAINERD_BAD_OPTION", "configPath must be a path", { value: configPath });
   signal?.throwIfAborted();
   let chosen: { path: string; text: string; version: ConfigVersion } | undefined;
   for (const g of GENERATIONS) {
@@ -84,7 +88,11 @@ export async function writeContainerdConfig(options: WriteContainerdConfigOption
       const e = err as NodeJS.ErrnoException;
       if (e.code === "ENOENT") continue;
       if (e.name === "AbortError") throw err;
-      throw new ContainerdError("CONTAINERD_TEMPLATE_READ", `cannot read containerd template ${path}: ${e.message}`, { value: path, cause: err });
+      throw new ContainerdError(
+        "CONTAINERD_TEMPLATE_READ",
+        `cannot read containerd template ${path}: ${e.message}`,
+        { value: path, cause: err },
+      );
     }
   }
   const version: ConfigVersion = chosen?.version ?? 3;
@@ -94,7 +102,11 @@ export async function writeContainerdConfig(options: WriteContainerdConfigOption
     ? renderContainerdConfig(config, { version, userTemplate: chosen.text, userTemplateName: chosen.path })
     : renderContainerdConfig(config, { version });
   await writeFileAtomic(configPath, text, { mode: 0o644, dirMode: 0o755, signal });
-  emit<ContainerdWrittenEvent>(onEvent, { type: "containerd.written", path: configPath, bytes: Buffer.byteLength(text) });
+  emit<ContainerdWrittenEvent>(onEvent, {
+    type: "containerd.written",
+    path: configPath,
+    bytes: Buffer.byteLength(text),
+  });
   return { template, version, configPath };
 }
 

@@ -45,7 +45,8 @@ async function firstLine(path: string): Promise<string | undefined> {
  */
 export async function writeContainerdHosts(options: WriteContainerdHostsOptions): Promise<string[]> {
   const { registryDir, registry, signal } = options;
-  if (typeof registryDir !== "string" || registryDir === "") throw new ContainerdError("CONTAINERD_BAD_OPTION", "registryDir must be a path", { value: registryDir });
+  if (typeof registryDir !== "string" || registryDir === "")
+    throw new ContainerdError("CONTAINERD_BAD_OPTION", "registryDir must be a path", { value: registryDir });
   const hosts = registryHostConfigs(registry, options);
   const files = Object.entries(hosts).map(([dir, cfg]) => ({ dir, text: renderHostsToml(cfg) }));
   signal?.throwIfAborted();
@@ -60,14 +61,23 @@ export async function writeContainerdHosts(options: WriteContainerdHostsOptions)
     for (const ent of entries) {
       if (!ent.isDirectory()) continue;
       const first = await firstLine(goJoin(registryDir, ent.name, "hosts.toml"));
-      if (first === HOSTS_TOML_HEADER) await rm(goJoin(registryDir, ent.name), { recursive: true, force: true });
+      if (first === HOSTS_TOML_HEADER)
+        await rm(goJoin(registryDir, ent.name), { recursive: true, force: true });
     }
   } catch (err) {
-    throw new ContainerdError("CONTAINERD_HOSTS_WRITE", `cannot clean ${registryDir}: ${(err as Error).message}`, { value: registryDir, cause: err });
+    throw new ContainerdError(
+      "CONTAINERD_HOSTS_WRITE",
+      `cannot clean ${registryDir}: ${(err as Error).message}`,
+      { value: registryDir, cause: err },
+    );
   }
   for (const { dir, text } of files) {
     signal?.throwIfAborted();
-    await writeFileAtomic(goJoin(registryDir, dir, "hosts.toml"), text, { mode: 0o644, dirMode: 0o700, signal });
+    await writeFileAtomic(goJoin(registryDir, dir, "hosts.toml"), text, {
+      mode: 0o644,
+      dirMode: 0o700,
+      signal,
+    });
   }
   return files.map((f) => f.dir);
 }

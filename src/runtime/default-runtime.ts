@@ -15,7 +15,9 @@ import type { DetectedRuntimes } from "./table.js";
 export function resolveDefaultRuntime(name: string | undefined, detected: DetectedRuntimes): string {
   if (name === undefined || name === "") return "";
   if (typeof name !== "string" || !Object.hasOwn(detected, name)) {
-    throw new RuntimeError("RUNTIME_DEFAULT_NOT_FOUND", `default runtime ${String(name)} was not found`, { value: name });
+    throw new RuntimeError("RUNTIME_DEFAULT_NOT_FOUND", `default runtime ${String(name)} was not found`, {
+      value: name,
+    });
   }
   return name;
 }

@@ -61,8 +61,13 @@ export async function detectRuntimes(options: DetectRuntimesOptions = {}): Promi
   if (options.path !== undefined && typeof options.path !== "string") {
     throw new RuntimeError("RUNTIME_BAD_OPTION", "path must be a string", { value: options.path });
   }
-  if (options.extraDirs !== undefined && (!Array.isArray(options.extraDirs) || options.extraDirs.some((d) => typeof d !== "string"))) {
-    throw new RuntimeError("RUNTIME_BAD_OPTION", "extraDirs must be a list of strings", { value: options.extraDirs });
+  if (
+    options.extraDirs !== undefined &&
+    (!Array.isArray(options.extraDirs) || options.extraDirs.some((d) => typeof d !== "string"))
+  ) {
+    throw new RuntimeError("RUNTIME_BAD_OPTION", "extraDirs must be a list of strings", {
+      value: options.extraDirs,
+    });
   }
   const dirs = runtimeSearchDirs(options);
   const found: DetectedRuntimes = {};

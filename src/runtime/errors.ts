@@ -6,7 +6,15 @@ export class RuntimeError extends KitError {
     super(code, message, options);
   }
 }
-Object.defineProperty(RuntimeError.prototype, "name", { value: "RuntimeError", writable: true, configurable: true });
+Object.defineProperty(RuntimeError.prototype, "name", {
+  value: "RuntimeError",
+  writable: true,
+  configurable: true,
+});
 
 /** Stable codes thrown by this module. */
-export type RuntimeErrorCode = "RUNTIME_DEFAULT_NOT_FOUND" | "RUNTIME_UNKNOWN" | "RUNTIME_BAD_OPTION" | "RUNTIME_CLASS_INVALID";
+export type RuntimeErrorCode =
+  | "RUNTIME_DEFAULT_NOT_FOUND"
+  | "RUNTIME_UNKNOWN"
+  | "RUNTIME_BAD_OPTION"
+  | "RUNTIME_CLASS_INVALID";

@@ -6,7 +6,19 @@ import type { DetectedRuntimes } from "./table.js";
  * manifest (k3s-behaviours §7, §16.5) but the page says every supported runtime has a
  * RuntimeClass; see {@link RuntimeClassOptions.nvidiaCdi}.
  */
-const MANIFEST_ORDER = ["nvidia", "nvidia-experimental", "nvidia-cdi", "crun", "lunatic", "slight", "spin", "wws", "wasmedge", "wasmer", "wasmtime"] as const;
+const MANIFEST_ORDER = [
+  "nvidia",
+  "nvidia-experimental",
+  "nvidia-cdi",
+  "crun",
+  "lunatic",
+  "slight",
+  "spin",
+  "wws",
+  "wasmedge",
+  "wasmer",
+  "wasmtime",
+] as const;
 
 /** Options of {@link runtimeClassManifests}. */
 export interface RuntimeClassOptions {
@@ -29,14 +41,19 @@ export interface RuntimeClassOptions {
  * @throws RUNTIME_UNKNOWN when a detected name is not a runtime K3s knows.
  * @throws RUNTIME_CLASS_INVALID when kubernetes-models rejects an object.
  */
-export async function runtimeClassManifests(detected: DetectedRuntimes | "all", options: RuntimeClassOptions = {}): Promise<string> {
+export async function runtimeClassManifests(
+  detected: DetectedRuntimes | "all",
+  options: RuntimeClassOptions = {},
+): Promise<string> {
   const includeCdi = options.nvidiaCdi ?? true;
   let names: string[];
   if (detected === "all") {
     names = MANIFEST_ORDER.filter((n) => includeCdi || n !== "nvidia-cdi");
   } else {
     if (typeof detected !== "object" || detected === null) {
-      throw new RuntimeError("RUNTIME_BAD_OPTION", 'detected must be a runtime map or "all"', { value: detected });
+      throw new RuntimeError("RUNTIME_BAD_OPTION", 'detected must be a runtime map or "all"', {
+        value: detected,
+      });
     }
     for (const n of Object.keys(detected)) {
       if (!(MANIFEST_ORDER as readonly string[]).includes(n)) {
@@ -46,13 +63,20 @@ export async function runtimeClassManifests(detected: DetectedRuntimes | "all", 
     names = MANIFEST_ORDER.filter((n) => Object.hasOwn(detected, n) && (includeCdi || n !== "nvidia-cdi"));
   }
   // Lazy: importing the runtime module must not load kubernetes-models.
-  const [{ RuntimeClass }, { stringify }] = await Promise.all([import("kubernetes-models/node.k8s.io/v1/RuntimeClass"), import("yaml")]);
+  const [{ RuntimeClass }, { stringify }] = await Promise.all([
+    import("kubernetes-models/node.k8s.io/v1/RuntimeClass"),
+    import("yaml"),
+  ]);
   const docs = names.map((name) => {
     const rc = new RuntimeClass({ metadata: { name }, handler: name });
     try {
       rc.validate();
     } catch (err) {
-      throw new RuntimeError("RUNTIME_CLASS_INVALID", `RuntimeClass ${name} is invalid: ${(err as Error).message}`, { value: name, cause: err });
+      throw new RuntimeError(
+        "RUNTIME_CLASS_INVALID",
+        `RuntimeClass ${name} is invalid: ${(err as Error).message}`,
+        { value: name, cause: err },
+      );
     }
     return stringify(rc.toJSON());
   });

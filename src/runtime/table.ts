@@ -51,4 +51,7 @@ export const KNOWN_RUNTIMES: readonly KnownRuntime[] = Object.freeze([
 ]);
 
 /** Directories K3s puts in front of PATH while searching (`runtimesPath`). */
-export const RUNTIME_EXTRA_DIRS: readonly string[] = Object.freeze(["/usr/local/nvidia/toolkit", "/opt/kwasm/bin"]);
+export const RUNTIME_EXTRA_DIRS: readonly string[] = Object.freeze([
+  "/usr/local/nvidia/toolkit",
+  "/opt/kwasm/bin",
+]);

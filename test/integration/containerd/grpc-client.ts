@@ -91,7 +91,10 @@ export class ContainerdClient {
   }
 
   async plugins(): Promise<PluginInfo[]> {
-    const res = await this.call("/containerd.services.introspection.v1.Introspection/Plugins", Buffer.alloc(0));
+    const res = await this.call(
+      "/containerd.services.introspection.v1.Introspection/Plugins",
+      Buffer.alloc(0),
+    );
     return decode(res)
       .filter((f) => f.no === 1 && Buffer.isBuffer(f.value))
       .map((f) => {
@@ -109,7 +112,10 @@ export class ContainerdClient {
 
   async criStatus(): Promise<CriStatus> {
     // StatusRequest { bool verbose = 1; }
-    const res = await this.call("/runtime.v1.RuntimeService/Status", Buffer.concat([varint((1 << 3) | 0), varint(1)]));
+    const res = await this.call(
+      "/runtime.v1.RuntimeService/Status",
+      Buffer.concat([varint((1 << 3) | 0), varint(1)]),
+    );
     const out: CriStatus = { conditions: [], info: {} };
     for (const f of decode(res)) {
       if (f.no === 1 && Buffer.isBuffer(f.value)) {
@@ -117,7 +123,11 @@ export class ContainerdClient {
         for (const c of decode(f.value).filter((x) => x.no === 1 && Buffer.isBuffer(x.value))) {
           const cf = decode(c.value as Buffer);
           const st = cf.find((x) => x.no === 2);
-          out.conditions.push({ type: str(cf.find((x) => x.no === 1)), status: st ? st.value === 1n : false, reason: str(cf.find((x) => x.no === 3)) });
+          out.conditions.push({
+            type: str(cf.find((x) => x.no === 1)),
+            status: st ? st.value === 1n : false,
+            reason: str(cf.find((x) => x.no === 3)),
+          });
         }
       } else if (f.no === 2 && Buffer.isBuffer(f.value)) {
         // map<string, string> info = 2: entries { key = 1; value = 2; }

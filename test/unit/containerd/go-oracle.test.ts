@@ -9,7 +9,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type ContainerdConfigOptions, KNOWN_SNAPSHOTTERS, baseTemplateText, containerdConfigFor, renderContainerdConfig } from "../../../src/containerd/index.js";
+import {
+  type ContainerdConfigOptions,
+  KNOWN_SNAPSHOTTERS,
+  baseTemplateText,
+  containerdConfigFor,
+  renderContainerdConfig,
+} from "../../../src/containerd/index.js";
 import type { ContainerdConfig, Registry } from "../../../src/containerd/index.js";
 import { KNOWN_RUNTIMES } from "../../../src/runtime/index.js";
 import { buildGo } from "../../helpers/go.js";
@@ -17,14 +23,25 @@ import { buildGo } from "../../helpers/go.js";
 const chars = fc.constantFrom(...Array.from("abcXYZ019/._-: \"\\'é中😀\t\n\u0001[]#="), "\u00a0");
 const text = fc.array(chars, { maxLength: 12 }).map((a) => a.join(""));
 const path = text.map((s) => `/${s}`);
-const host = fc.constantFrom("docker.io", "registry.example.com", "r.example.com:5000", "*", "q\"uote.example.com");
+const host = fc.constantFrom(
+  "docker.io",
+  "registry.example.com",
+  "r.example.com:5000",
+  "*",
+  'q"uote.example.com',
+);
 
 const registry: fc.Arbitrary<Registry> = fc
   .dictionary(
     host,
     fc.record({
-      Auth: fc.option(fc.record({ Username: text, Password: text, Auth: text, IdentityToken: text }), { nil: null }),
-      TLS: fc.option(fc.record({ CAFile: text, CertFile: text, KeyFile: text, InsecureSkipVerify: fc.boolean() }), { nil: null }),
+      Auth: fc.option(fc.record({ Username: text, Password: text, Auth: text, IdentityToken: text }), {
+        nil: null,
+      }),
+      TLS: fc.option(
+        fc.record({ CAFile: text, CertFile: text, KeyFile: text, InsecureSkipVerify: fc.boolean() }),
+        { nil: null },
+      ),
     }),
     { maxKeys: 3 },
   )
@@ -45,14 +62,22 @@ const options: fc.Arbitrary<ContainerdConfigOptions> = fc
     blockIOConfig: fc.constantFrom("", "/etc/blockio.yaml"),
     rdtConfig: fc.constantFrom("", "/etc/rdt.yaml"),
     cni: fc.oneof(fc.constant(false as const), fc.record({ binDir: text, confDir: text })),
-    runtimes: fc.subarray([...KNOWN_RUNTIMES]).chain((rts) =>
-      fc.tuple(...rts.map(() => fc.oneof(path, fc.constant("")))).map((bins) =>
-        Object.fromEntries(rts.map((r, i) => [r.name, { RuntimeType: r.runtimeType, BinaryName: bins[i] ?? "" }])),
+    runtimes: fc
+      .subarray([...KNOWN_RUNTIMES])
+      .chain((rts) =>
+        fc
+          .tuple(...rts.map(() => fc.oneof(path, fc.constant(""))))
+          .map((bins) =>
+            Object.fromEntries(
+              rts.map((r, i) => [r.name, { RuntimeType: r.runtimeType, BinaryName: bins[i] ?? "" }]),
+            ),
+          ),
       ),
-    ),
     registries: registry,
   })
-  .chain((o) => fc.constantFrom("", ...Object.keys(o.runtimes)).map((defaultRuntime) => ({ ...o, defaultRuntime })));
+  .chain((o) =>
+    fc.constantFrom("", ...Object.keys(o.runtimes)).map((defaultRuntime) => ({ ...o, defaultRuntime })),
+  );
 
 function goRender(version: 2 | 3, configs: ContainerdConfig[]): string[] {
   const bin = buildGo("bench/go/containerd/main.go", "containerd-bench");
@@ -60,7 +85,12 @@ function goRender(version: 2 | 3, configs: ContainerdConfig[]): string[] {
   try {
     writeFileSync(join(dir, "t.tmpl"), baseTemplateText(version));
     writeFileSync(join(dir, "c.json"), JSON.stringify(configs));
-    return JSON.parse(execFileSync(bin, [join(dir, "t.tmpl"), join(dir, "c.json"), "0"], { encoding: "utf8", maxBuffer: 64 << 20 })) as string[];
+    return JSON.parse(
+      execFileSync(bin, [join(dir, "t.tmpl"), join(dir, "c.json"), "0"], {
+        encoding: "utf8",
+        maxBuffer: 64 << 20,
+      }),
+    ) as string[];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -77,7 +107,9 @@ describe("our base templates: our engine equals Go text/template", () => {
       });
       const go = goRender(version, dots);
       dots.forEach((dot, i) => {
-        expect(renderContainerdConfig(dot, { version, validate: false }), JSON.stringify(samples[i])).toBe(go[i]);
+        expect(renderContainerdConfig(dot, { version, validate: false }), JSON.stringify(samples[i])).toBe(
+          go[i],
+        );
       });
     }, 60_000);
   }

@@ -13,7 +13,9 @@ function summary(hosts: Record<string, HostConfig>) {
       dir,
       {
         default: h.default ? (h.default.url ? urlString(h.default.url) : "<nil>") : null,
-        endpoints: h.endpoints.map((e) => `${e.url ? urlString(e.url) : "<nil>"}${e.overridePath ? " (override)" : ""}`),
+        endpoints: h.endpoints.map(
+          (e) => `${e.url ? urlString(e.url) : "<nil>"}${e.overridePath ? " (override)" : ""}`,
+        ),
       },
     ]),
   );
@@ -27,19 +29,36 @@ describe("registryHostConfigs (K3s getHostConfigs cases)", () => {
     expect(hostsFor("mirrors:\n  docker.io:\n")).toEqual({});
     expect(hostsFor("mirrors:\n  docker.io:\n    endpoint: [docker.io]\n")).toEqual({});
     expect(hostsFor('mirrors:\n  "*":\n')).toEqual({});
-    for (const h of ["localhost", "localhost:443", "localhost:5000", "localhost:80"]) expect(hostsFor(`mirrors:\n  "${h}":\n`)).toEqual({});
+    for (const h of ["localhost", "localhost:443", "localhost:5000", "localhost:80"])
+      expect(hostsFor(`mirrors:\n  "${h}":\n`)).toEqual({});
   });
 
   it("keeps a default endpoint that has creds", () => {
-    const hosts = registryHostConfigs(parseRegistriesYaml("mirrors:\n  docker.io:\nconfigs:\n  docker.io:\n    auth:\n      username: user\n      password: pass\n"));
-    expect(summary(hosts)).toEqual({ "docker.io": { default: "https://registry-1.docker.io/v2", endpoints: [] } });
-    expect(hosts["docker.io"]?.default?.config.Auth).toEqual({ Username: "user", Password: "pass", Auth: "", IdentityToken: "" });
+    const hosts = registryHostConfigs(
+      parseRegistriesYaml(
+        "mirrors:\n  docker.io:\nconfigs:\n  docker.io:\n    auth:\n      username: user\n      password: pass\n",
+      ),
+    );
+    expect(summary(hosts)).toEqual({
+      "docker.io": { default: "https://registry-1.docker.io/v2", endpoints: [] },
+    });
+    expect(hosts["docker.io"]?.default?.config.Auth).toEqual({
+      Username: "user",
+      Password: "pass",
+      Auth: "",
+      IdentityToken: "",
+    });
   });
 
   it("normalises mirror endpoints (scheme, /v2, override path)", () => {
-    const m = (ep: string) => hostsFor(`mirrors:\n  docker.io:\n    endpoint:\n      - ${ep}\n`)["docker.io"]?.endpoints;
-    expect(m("https://registry.example.com/prefix/v2")).toEqual(["https://registry.example.com/prefix/v2 (override)"]);
-    expect(m("registry.example.com/prefix/v2")).toEqual(["https://registry.example.com/prefix/v2 (override)"]);
+    const m = (ep: string) =>
+      hostsFor(`mirrors:\n  docker.io:\n    endpoint:\n      - ${ep}\n`)["docker.io"]?.endpoints;
+    expect(m("https://registry.example.com/prefix/v2")).toEqual([
+      "https://registry.example.com/prefix/v2 (override)",
+    ]);
+    expect(m("registry.example.com/prefix/v2")).toEqual([
+      "https://registry.example.com/prefix/v2 (override)",
+    ]);
     expect(m("registry.example.com/v2")).toEqual(["https://registry.example.com/v2"]);
     expect(m("https://registry.example.com/v2")).toEqual(["https://registry.example.com/v2"]);
     expect(m("https://registry.example.com")).toEqual(["https://registry.example.com/v2"]);
@@ -54,15 +73,20 @@ describe("registryHostConfigs (K3s getHostConfigs cases)", () => {
   });
 
   it("skips duplicate endpoints in any format and position", () => {
-    expect(hostsFor("mirrors:\n  docker.io:\n    endpoint: [registry.example.com, registry.example.com]\n")["docker.io"]?.endpoints).toEqual([
-      "https://registry.example.com/v2",
-    ]);
     expect(
-      hostsFor("mirrors:\n  docker.io:\n    endpoint: [registry.example.com, https://registry.example.com, https://registry.example.com/v2]\n")["docker.io"]?.endpoints,
+      hostsFor("mirrors:\n  docker.io:\n    endpoint: [registry.example.com, registry.example.com]\n")[
+        "docker.io"
+      ]?.endpoints,
     ).toEqual(["https://registry.example.com/v2"]);
     expect(
-      hostsFor("mirrors:\n  docker.io:\n    endpoint: [https://registry.example.com, https://registry.example.org, https://registry.example.com]\n")["docker.io"]
-        ?.endpoints,
+      hostsFor(
+        "mirrors:\n  docker.io:\n    endpoint: [registry.example.com, https://registry.example.com, https://registry.example.com/v2]\n",
+      )["docker.io"]?.endpoints,
+    ).toEqual(["https://registry.example.com/v2"]);
+    expect(
+      hostsFor(
+        "mirrors:\n  docker.io:\n    endpoint: [https://registry.example.com, https://registry.example.org, https://registry.example.com]\n",
+      )["docker.io"]?.endpoints,
     ).toEqual(["https://registry.example.com/v2", "https://registry.example.org/v2"]);
   });
 
@@ -73,30 +97,43 @@ describe("registryHostConfigs (K3s getHostConfigs cases)", () => {
   });
 
   it("wildcard config: _default with a nil URL and the config", () => {
-    const hosts = registryHostConfigs(parseRegistriesYaml('configs:\n  "*":\n    auth:\n      username: user\n      password: pass\n    tls:\n      insecure_skip_verify: true\n'));
+    const hosts = registryHostConfigs(
+      parseRegistriesYaml(
+        'configs:\n  "*":\n    auth:\n      username: user\n      password: pass\n    tls:\n      insecure_skip_verify: true\n',
+      ),
+    );
     expect(summary(hosts)).toEqual({ _default: { default: "<nil>", endpoints: [] } });
     expect(hosts._default?.default?.config.TLS?.InsecureSkipVerify).toBe(true);
   });
 
   it("mirror creds come from the endpoint's registry name", () => {
     const hosts = registryHostConfigs(
-      parseRegistriesYaml("mirrors:\n  docker.io:\n    endpoint: [https://registry.example.com]\nconfigs:\n  registry.example.com:\n    auth:\n      username: user\n"),
+      parseRegistriesYaml(
+        "mirrors:\n  docker.io:\n    endpoint: [https://registry.example.com]\nconfigs:\n  registry.example.com:\n    auth:\n      username: user\n",
+      ),
     );
     expect(hosts["docker.io"]?.endpoints[0]?.config.Auth?.Username).toBe("user");
     expect(hosts["registry.example.com"]?.default?.config.Auth?.Username).toBe("user");
   });
 
   it("--disable-default-registry-endpoint removes the server for mirrors without a configs entry", () => {
-    expect(hostsFor("mirrors:\n  docker.io:\n    endpoint: [mirror.example.com]\n", { noDefaultEndpoint: true })).toEqual({
+    expect(
+      hostsFor("mirrors:\n  docker.io:\n    endpoint: [mirror.example.com]\n", { noDefaultEndpoint: true }),
+    ).toEqual({
       "docker.io": { default: null, endpoints: ["https://mirror.example.com/v2"] },
     });
   });
 
   it("reports invalid endpoints and skips them like K3s", () => {
     const skipped: string[] = [];
-    const hosts = registryHostConfigs(parseRegistriesYaml("mirrors:\n  docker.io:\n    endpoint: ['bad host:5000', 'x.example.com:port', ok.example.com]\n"), {
-      onSkip: (_h, ep) => skipped.push(ep),
-    });
+    const hosts = registryHostConfigs(
+      parseRegistriesYaml(
+        "mirrors:\n  docker.io:\n    endpoint: ['bad host:5000', 'x.example.com:port', ok.example.com]\n",
+      ),
+      {
+        onSkip: (_h, ep) => skipped.push(ep),
+      },
+    );
     expect(skipped).toEqual(["bad host:5000", "x.example.com:port"]);
     expect(summary(hosts)["docker.io"]?.endpoints).toEqual(["https://ok.example.com/v2"]);
   });
@@ -104,10 +141,14 @@ describe("registryHostConfigs (K3s getHostConfigs cases)", () => {
 
 describe("normalizeEndpointAddress", () => {
   it("embedded mirror on a loopback port keeps https", () => {
-    expect(urlString(normalizeEndpointAddress("127.0.0.1:6443", "127.0.0.1:6443").url)).toBe("https://127.0.0.1:6443/v2");
+    expect(urlString(normalizeEndpointAddress("127.0.0.1:6443", "127.0.0.1:6443").url)).toBe(
+      "https://127.0.0.1:6443/v2",
+    );
     expect(urlString(normalizeEndpointAddress("[::1]:5000", "").url)).toBe("http://[::1]:5000/v2");
     expect(normalizeEndpointAddress("docker.io", "").registry).toBe("docker.io");
-    expect(urlString(normalizeEndpointAddress("HTTP://Example.com/v2/", "").url)).toBe("http://Example.com/v2/");
+    expect(urlString(normalizeEndpointAddress("HTTP://Example.com/v2/", "").url)).toBe(
+      "http://Example.com/v2/",
+    );
   });
 });
 
@@ -117,10 +158,16 @@ describe("renderHostsToml equals K3s's hosts.toml template output", () => {
     string,
     { yaml: string; noDefaultEndpoint?: boolean; mirrorAddr?: string }
   >;
-  const rendered = JSON.parse(readFileSync(join(fixtureDir, "hosts-rendered.json"), "utf8")) as Record<string, Record<string, string>>;
+  const rendered = JSON.parse(readFileSync(join(fixtureDir, "hosts-rendered.json"), "utf8")) as Record<
+    string,
+    Record<string, string>
+  >;
   for (const [name, c] of Object.entries(cases)) {
     it(name, () => {
-      const hosts = registryHostConfigs(parseRegistriesYaml(c.yaml), { noDefaultEndpoint: c.noDefaultEndpoint ?? false, mirrorAddr: c.mirrorAddr ?? "" });
+      const hosts = registryHostConfigs(parseRegistriesYaml(c.yaml), {
+        noDefaultEndpoint: c.noDefaultEndpoint ?? false,
+        mirrorAddr: c.mirrorAddr ?? "",
+      });
       const ours = Object.fromEntries(Object.entries(hosts).map(([dir, h]) => [dir, renderHostsToml(h)]));
       expect(ours).toEqual(rendered[name]);
     });

@@ -16,7 +16,10 @@ describe("vectors rendered by K3s's own templates", () => {
     for (const version of [3, 2] as const) {
       it(`${s.name} v${version}${s.userTemplate ? " (user template)" : ""}`, () => {
         const expected = readFileSync(join(fixtureDir, "k3s-rendered", fixtureName(s, version)), "utf8");
-        const ours = renderContainerdConfig(scenarioConfig(s), { version, ...(s.userTemplate ? { userTemplate: s.userTemplate[version] } : {}) });
+        const ours = renderContainerdConfig(scenarioConfig(s), {
+          version,
+          ...(s.userTemplate ? { userTemplate: s.userTemplate[version] } : {}),
+        });
         expect(ours).toBe(expected);
       });
     }
@@ -26,17 +29,27 @@ describe("vectors rendered by K3s's own templates", () => {
 describe("render details", () => {
   const crun = { crun: { RuntimeType: "io.containerd.runc.v2", BinaryName: "/usr/bin/crun" } };
   it("V2 writes default_runtime_name only inside the snapshotter table (§16.17)", () => {
-    const withSnap = renderContainerdConfig(containerdConfigFor({ runtimes: crun, defaultRuntime: "crun" }), { version: 2 });
+    const withSnap = renderContainerdConfig(containerdConfigFor({ runtimes: crun, defaultRuntime: "crun" }), {
+      version: 2,
+    });
     expect(withSnap).toContain('  disable_snapshot_annotations = true\n  default_runtime_name = "crun"\n');
-    const noSnap = renderContainerdConfig(containerdConfigFor({ runtimes: crun, defaultRuntime: "crun", snapshotter: "" }), { version: 2 });
-    expect(noSnap).not.toContain("default_runtime_name");
-    expect(renderContainerdConfig(containerdConfigFor({ runtimes: crun, defaultRuntime: "crun", snapshotter: "" }), { version: 3 })).toContain(
-      "[plugins.'io.containerd.cri.v1.runtime'.containerd]\n  default_runtime_name = \"crun\"\n",
+    const noSnap = renderContainerdConfig(
+      containerdConfigFor({ runtimes: crun, defaultRuntime: "crun", snapshotter: "" }),
+      { version: 2 },
     );
+    expect(noSnap).not.toContain("default_runtime_name");
+    expect(
+      renderContainerdConfig(
+        containerdConfigFor({ runtimes: crun, defaultRuntime: "crun", snapshotter: "" }),
+        { version: 3 },
+      ),
+    ).toContain("[plugins.'io.containerd.cri.v1.runtime'.containerd]\n  default_runtime_name = \"crun\"\n");
   });
 
   it("the default root render ends with the registry config_path", () => {
-    expect(renderContainerdConfig(containerdConfigFor())).toMatch(/\[plugins\.'io\.containerd\.cri\.v1\.images'\.registry\]\n {2}config_path = "[^"]+"\n$/);
+    expect(renderContainerdConfig(containerdConfigFor())).toMatch(
+      /\[plugins\.'io\.containerd\.cri\.v1\.images'\.registry\]\n {2}config_path = "[^"]+"\n$/,
+    );
   });
 
   it("a user template may define its own templates and call base more than once", () => {

@@ -8,6 +8,7 @@ import { containerdLayout } from "../../../src/containerd/paths.js";
 import { parseRegistriesYaml } from "../../../src/containerd/registries.js";
 import { trimEmpty } from "../../../src/containerd/trim-empty.js";
 import { validateContainerdToml } from "../../../src/containerd/validate-toml.js";
+import { configVersionForContainerd } from "../../../src/containerd/version.js";
 import { isKitError } from "../../../src/errors/index.js";
 
 function thrown(f: () => unknown): unknown {
@@ -21,7 +22,9 @@ function thrown(f: () => unknown): unknown {
 
 describe("trimEmpty (§6.2)", () => {
   it("drops blank lines and puts one blank line before column-0 [", () => {
-    expect(trimEmpty("# h\n\n \t\nversion = 3\n[a]\n  x = 1\n  [b]\n\n[[c]]\n")).toBe("# h\nversion = 3\n\n[a]\n  x = 1\n  [b]\n\n[[c]]\n");
+    expect(trimEmpty("# h\n\n \t\nversion = 3\n[a]\n  x = 1\n  [b]\n\n[[c]]\n")).toBe(
+      "# h\nversion = 3\n\n[a]\n  x = 1\n  [b]\n\n[[c]]\n",
+    );
     expect(trimEmpty("[first]")).toBe("\n[first]\n");
     expect(trimEmpty("a\r\n\r\nb")).toBe("a\nb\n");
     expect(trimEmpty("\u00a0\u3000\n\u0085\nx\n")).toBe("x\n");
@@ -29,14 +32,17 @@ describe("trimEmpty (§6.2)", () => {
   });
   it("is idempotent and leaves no blank line except before [", () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom("", " ", "[t]", "  k = 1", "x", "\t", "[[a]]", "\r"), { maxLength: 30 }), (parts) => {
-        const once = trimEmpty(parts.join("\n"));
-        expect(trimEmpty(once)).toBe(once);
-        const lines = once.split("\n");
-        lines.forEach((l, i) => {
-          if (l === "" && i < lines.length - 1) expect(lines[i + 1]?.startsWith("[")).toBe(true);
-        });
-      }),
+      fc.property(
+        fc.array(fc.constantFrom("", " ", "[t]", "  k = 1", "x", "\t", "[[a]]", "\r"), { maxLength: 30 }),
+        (parts) => {
+          const once = trimEmpty(parts.join("\n"));
+          expect(trimEmpty(once)).toBe(once);
+          const lines = once.split("\n");
+          lines.forEach((l, i) => {
+            if (l === "" && i < lines.length - 1) expect(lines[i + 1]?.startsWith("[")).toBe(true);
+          });
+        },
+      ),
       { seed: 42, numRuns: 300 },
     );
   });
@@ -79,15 +85,26 @@ describe("containerdConfigFor (§6.1, §6.3, §6.5)", () => {
     expect(containerdLayout("/d").criDockerdRoot).toBe("/d/agent/cri-dockerd");
   });
   it("prefixes the system default registry once", () => {
-    expect(containerdConfigFor({ systemDefaultRegistry: "r.example.com" }).NodeConfig.AgentConfig.PauseImage).toBe("r.example.com/rancher/mirrored-pause:3.6");
-    expect(containerdConfigFor({ systemDefaultRegistry: "r.example.com", pauseImage: "r.example.com/p:1" }).NodeConfig.AgentConfig.PauseImage).toBe("r.example.com/p:1");
+    expect(
+      containerdConfigFor({ systemDefaultRegistry: "r.example.com" }).NodeConfig.AgentConfig.PauseImage,
+    ).toBe("r.example.com/rancher/mirrored-pause:3.6");
+    expect(
+      containerdConfigFor({ systemDefaultRegistry: "r.example.com", pauseImage: "r.example.com/p:1" })
+        .NodeConfig.AgentConfig.PauseImage,
+    ).toBe("r.example.com/p:1");
   });
   it("sets the image service socket: stargz/nix override --image-service-endpoint", () => {
-    expect(containerdConfigFor({ snapshotter: "stargz", imageServiceEndpoint: "/x.sock" }).NodeConfig.AgentConfig.ImageServiceSocket).toBe(
-      "/run/containerd-stargz-grpc/containerd-stargz-grpc.sock",
+    expect(
+      containerdConfigFor({ snapshotter: "stargz", imageServiceEndpoint: "/x.sock" }).NodeConfig.AgentConfig
+        .ImageServiceSocket,
+    ).toBe("/run/containerd-stargz-grpc/containerd-stargz-grpc.sock");
+    expect(containerdConfigFor({ snapshotter: "nix" }).NodeConfig.AgentConfig.ImageServiceSocket).toBe(
+      "/run/k3s/containerd/nix-snapshotter.sock",
     );
-    expect(containerdConfigFor({ snapshotter: "nix" }).NodeConfig.AgentConfig.ImageServiceSocket).toBe("/run/k3s/containerd/nix-snapshotter.sock");
-    expect(containerdConfigFor({ snapshotter: "native", imageServiceEndpoint: "/x.sock" }).NodeConfig.AgentConfig.ImageServiceSocket).toBe("/x.sock");
+    expect(
+      containerdConfigFor({ snapshotter: "native", imageServiceEndpoint: "/x.sock" }).NodeConfig.AgentConfig
+        .ImageServiceSocket,
+    ).toBe("/x.sock");
   });
   it("rootless: userns flags, no systemd cgroup", () => {
     const c = containerdConfigFor({ rootless: true, disableCgroup: true, systemdCgroup: true });
@@ -103,12 +120,25 @@ describe("containerdConfigFor (§6.1, §6.3, §6.5)", () => {
     const e = thrown(() => containerdConfigFor({ defaultRuntime: "runc" }));
     expect(isKitError(e, "CONTAINERD_DEFAULT_RUNTIME_NOT_FOUND")).toBe(true);
     expect((e as Error).message).toBe("default runtime runc was not found");
-    const ok = containerdConfigFor({ runtimes: { crun: { RuntimeType: "io.containerd.runc.v2", BinaryName: "/usr/bin/crun" } }, defaultRuntime: "crun" });
+    const ok = containerdConfigFor({
+      runtimes: { crun: { RuntimeType: "io.containerd.runc.v2", BinaryName: "/usr/bin/crun" } },
+      defaultRuntime: "crun",
+    });
     expect(ok.NodeConfig.DefaultRuntime).toBe("crun");
   });
   it("wrongly typed options → typed error", () => {
-    expect(isKitError(thrown(() => containerdConfigFor({ selinux: "yes" as unknown as boolean })), "CONTAINERD_BAD_OPTION")).toBe(true);
-    expect(isKitError(thrown(() => containerdConfigFor({ dataDir: "relative" })), "CONTAINERD_BAD_OPTION")).toBe(true);
+    expect(
+      isKitError(
+        thrown(() => containerdConfigFor({ selinux: "yes" as unknown as boolean })),
+        "CONTAINERD_BAD_OPTION",
+      ),
+    ).toBe(true);
+    expect(
+      isKitError(
+        thrown(() => containerdConfigFor({ dataDir: "relative" })),
+        "CONTAINERD_BAD_OPTION",
+      ),
+    ).toBe(true);
   });
 });
 
@@ -125,7 +155,13 @@ describe("parseRegistriesYaml (wharfie Registry, yaml.v2 rules)", () => {
     expect(parseRegistriesYaml("")).toEqual({ Mirrors: {}, Configs: {} });
   });
   it("bad YAML and bad types → CONTAINERD_REGISTRIES_YAML", () => {
-    for (const text of ["mirrors: [\n", "mirrors:\n  docker.io:\n    endpoint: https://x\n", "configs:\n  a:\n    tls:\n      insecure_skip_verify: maybe\n", "- a\n- b\n", "mirrors: 3\n"]) {
+    for (const text of [
+      "mirrors: [\n",
+      "mirrors:\n  docker.io:\n    endpoint: https://x\n",
+      "configs:\n  a:\n    tls:\n      insecure_skip_verify: maybe\n",
+      "- a\n- b\n",
+      "mirrors: 3\n",
+    ]) {
       const e = thrown(() => parseRegistriesYaml(text));
       expect(isKitError(e, "CONTAINERD_REGISTRIES_YAML"), text).toBe(true);
     }
@@ -134,7 +170,11 @@ describe("parseRegistriesYaml (wharfie Registry, yaml.v2 rules)", () => {
 
 describe("criDockerdArgs (§8)", () => {
   it("K3s's cri-dockerd arguments, sorted like util.GetArgs", () => {
-    const cfg = containerdConfigFor({ docker: true, debug: true, containerRuntimeEndpoint: "/var/run/docker.sock" });
+    const cfg = containerdConfigFor({
+      docker: true,
+      debug: true,
+      containerRuntimeEndpoint: "/var/run/docker.sock",
+    });
     expect(criDockerdArgs(cfg, { dualStack: true, env: { CRIDOCKERD_LOG_LEVEL: "info" } })).toEqual([
       "--cni-bin-dir=/var/lib/rancher/k3s/data/current/bin",
       "--cni-conf-dir=/var/lib/rancher/k3s/agent/etc/cni/net.d",
@@ -153,10 +193,31 @@ describe("criDockerdArgs (§8)", () => {
 
 describe("validateContainerdToml", () => {
   it("names the template, the line and the offending text", () => {
-    const e = thrown(() => validateContainerdToml('version = 3\n[a]\n  b = "x\\q"\n', "/etc/config-v3.toml.tmpl")) as Error & { value: { line: number; text: string; template: string } };
+    const e = thrown(() =>
+      validateContainerdToml('version = 3\n[a]\n  b = "x\\q"\n', "/etc/config-v3.toml.tmpl"),
+    ) as Error & { value: { line: number; text: string; template: string } };
     expect(isKitError(e, "CONTAINERD_TOML_INVALID")).toBe(true);
     expect(e.value).toMatchObject({ template: "/etc/config-v3.toml.tmpl", line: 3, text: '  b = "x\\q"' });
     expect(e.message).toContain("/etc/config-v3.toml.tmpl");
     expect(e.message).toContain("line 3");
+  });
+});
+
+describe("configVersionForContainerd", () => {
+  it("containerd 1.x reads version 2, 2.x reads version 3", () => {
+    expect(
+      configVersionForContainerd(
+        "containerd github.com/containerd/containerd 1.6.20~ds1 1.6.20~ds1-1+deb12u3",
+      ),
+    ).toBe(2);
+    expect(
+      configVersionForContainerd("containerd containerd.io v2.0.4 1a43cb6a1035441f9aca8f5666a9b3ef9e70ab20"),
+    ).toBe(3);
+    expect(
+      isKitError(
+        thrown(() => configVersionForContainerd("no version here")),
+        "CONTAINERD_VERSION_UNKNOWN",
+      ),
+    ).toBe(true);
   });
 });

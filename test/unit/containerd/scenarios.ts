@@ -20,7 +20,10 @@ export function loadScenarios(): Scenario[] {
 /** The builder input of a scenario (registries.yaml text parsed first). */
 export function scenarioConfig(s: Scenario): ContainerdConfig {
   const { registriesYaml, ...opts } = s.options;
-  return containerdConfigFor({ ...opts, ...(registriesYaml === undefined ? {} : { registries: parseRegistriesYaml(registriesYaml) }) });
+  return containerdConfigFor({
+    ...opts,
+    ...(registriesYaml === undefined ? {} : { registries: parseRegistriesYaml(registriesYaml) }),
+  });
 }
 
 export const fixtureName = (s: Scenario, version: 2 | 3): string => `${s.name}.v${version}.toml`;

@@ -2,7 +2,12 @@ import { chmod, mkdir, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isKitError } from "../../../src/errors/index.js";
-import { KNOWN_RUNTIMES, detectRuntimes, resolveDefaultRuntime, runtimeSearchDirs } from "../../../src/runtime/index.js";
+import {
+  KNOWN_RUNTIMES,
+  detectRuntimes,
+  resolveDefaultRuntime,
+  runtimeSearchDirs,
+} from "../../../src/runtime/index.js";
 import { tempDir } from "../../helpers/tmp.js";
 
 let root: string;
@@ -30,7 +35,10 @@ describe("detectRuntimes (k3s-behaviours §7)", () => {
     const found = await detectRuntimes({ path: bin, extraDirs: [] });
     expect(Object.keys(found).sort()).toEqual(["crun", "lunatic", "nvidia"]);
     expect(found.crun).toEqual({ RuntimeType: "io.containerd.runc.v2", BinaryName: join(bin, "crun") });
-    expect(found.lunatic).toEqual({ RuntimeType: "io.containerd.lunatic.v1", BinaryName: join(bin, "containerd-shim-lunatic-v1") });
+    expect(found.lunatic).toEqual({
+      RuntimeType: "io.containerd.lunatic.v1",
+      BinaryName: join(bin, "containerd-shim-lunatic-v1"),
+    });
     expect(found.nvidia?.BinaryName).toBe(join(bin, "nvidia-container-runtime"));
   });
 
@@ -42,7 +50,10 @@ describe("detectRuntimes (k3s-behaviours §7)", () => {
     await exe(later, "containerd-shim-spin-v2");
     const found = await detectRuntimes({ path: later, extraDirs: [extra] });
     expect(found.crun?.BinaryName).toBe(join(extra, "crun"));
-    expect(found.spin).toEqual({ RuntimeType: "io.containerd.spin.v2", BinaryName: join(later, "containerd-shim-spin-v2") });
+    expect(found.spin).toEqual({
+      RuntimeType: "io.containerd.spin.v2",
+      BinaryName: join(later, "containerd-shim-spin-v2"),
+    });
   });
 
   it("skips non-executable files and directories, keeps symlinks unresolved", async () => {
@@ -76,21 +87,38 @@ describe("detectRuntimes (k3s-behaviours §7)", () => {
     const d = join(root, "clean");
     await exe(d, "crun");
     const found = await detectRuntimes({ path: `${d}//./`, extraDirs: [] });
-    expect(found.crun?.BinaryName).toBe(d + "/crun");
+    expect(found.crun?.BinaryName).toBe(`${d}/crun`);
   });
 
   it("default search dirs put /usr/local/nvidia/toolkit and /opt/kwasm/bin first", () => {
-    expect(runtimeSearchDirs({ path: "/usr/bin:/bin" })).toEqual(["/usr/local/nvidia/toolkit", "/opt/kwasm/bin", "/usr/bin", "/bin"]);
+    expect(runtimeSearchDirs({ path: "/usr/bin:/bin" })).toEqual([
+      "/usr/local/nvidia/toolkit",
+      "/opt/kwasm/bin",
+      "/usr/bin",
+      "/bin",
+    ]);
   });
 
   it("knows the 11 runtimes of the page", () => {
-    expect(KNOWN_RUNTIMES.map((r) => r.name).sort()).toEqual(
-      ["crun", "lunatic", "nvidia", "nvidia-cdi", "nvidia-experimental", "slight", "spin", "wasmedge", "wasmer", "wasmtime", "wws"],
-    );
+    expect(KNOWN_RUNTIMES.map((r) => r.name).sort()).toEqual([
+      "crun",
+      "lunatic",
+      "nvidia",
+      "nvidia-cdi",
+      "nvidia-experimental",
+      "slight",
+      "spin",
+      "wasmedge",
+      "wasmer",
+      "wasmtime",
+      "wws",
+    ]);
   });
 
   it("rejects a non-string path with a typed error", async () => {
-    await expect(detectRuntimes({ path: 42 as unknown as string })).rejects.toSatisfy((e: unknown) => isKitError(e, "RUNTIME_BAD_OPTION"));
+    await expect(detectRuntimes({ path: 42 as unknown as string })).rejects.toSatisfy((e: unknown) =>
+      isKitError(e, "RUNTIME_BAD_OPTION"),
+    );
   });
 });
 
