@@ -248,7 +248,8 @@ export async function startEmbeddedEtcd(o: EmbeddedEtcdOptions): Promise<Embedde
       const members = await c.memberList();
       const me = members.find((m) => m.peerURLs.includes(peerUrl));
       if (me) {
-        await c.memberRemove(me.id);
+        // etcd refuses (before applying) while the member is not yet counted active: retried within this deadline.
+        await c.memberRemove(me.id, { deadlineMs: 20_000 });
         emit(o.onEvent, { type: "etcd.member-removed", name: o.name, memberId: me.id.toString(16) });
       }
       await stop();

@@ -44,7 +44,7 @@ export interface UnaryOptions {
 }
 
 /** etcd errors that are returned before a request is applied: retrying them is always safe. */
-const REJECTED_BEFORE_APPLY = new Set(["ETCD_TOO_MANY_REQUESTS", "ETCD_INVALID_TOKEN"]);
+const REJECTED_BEFORE_APPLY = new Set(["ETCD_TOO_MANY_REQUESTS", "ETCD_INVALID_TOKEN", "ETCD_UNHEALTHY_CLUSTER"]);
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -96,6 +96,8 @@ export class Transport {
   private authPromise: Promise<void> | undefined;
   private probeTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private sharedMd: grpc.Metadata | undefined;
+  private sharedMdToken: string | undefined;
 
   constructor(readonly opts: NormalizedOptions) {
     this.endpoints = opts.endpoints.map((e) => parseEndpoint(e, opts));
@@ -187,10 +189,16 @@ export class Transport {
     });
   }
 
+  /** Call metadata. grpc-js clones it before use, so one instance is shared until the token changes. */
   metadata(extra?: Record<string, string>): grpc.Metadata {
+    if (!extra && this.sharedMd && this.sharedMdToken === this.token) return this.sharedMd;
     const md = new grpc.Metadata();
     if (this.token) md.set("token", this.token);
     if (extra) for (const [k, v] of Object.entries(extra)) md.set(k, v);
+    else {
+      this.sharedMd = md;
+      this.sharedMdToken = this.token;
+    }
     return md;
   }
 
@@ -294,11 +302,20 @@ export class Transport {
 
   private callOnce<T>(ep: Endpoint, path: string, body: Buffer, decode: (b: Buffer) => T, deadline: number, signal?: AbortSignal): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const call = ep.client.makeUnaryRequest(path, identity, decode, body, this.metadata(), { deadline }, (err, res) => {
-        signal?.removeEventListener("abort", onAbort);
-        if (err) reject(err);
-        else resolve(res as T);
-      });
+      // grpc-js records a caller stack (new Error()) on every call; our errors carry their own,
+      // so skip that capture: it is a measurable part of the per-call CPU.
+      const limit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 0;
+      let call: grpc.ClientUnaryCall;
+      try {
+        call = ep.client.makeUnaryRequest(path, identity, decode, body, this.metadata(), { deadline }, (err, res) => {
+          if (signal) signal.removeEventListener("abort", onAbort);
+          if (err) reject(err);
+          else resolve(res as T);
+        });
+      } finally {
+        Error.stackTraceLimit = limit;
+      }
       const onAbort = () => call.cancel();
       if (signal) signal.addEventListener("abort", onAbort, { once: true });
     });

@@ -236,21 +236,34 @@ export class Reader {
 
   /** Varint as an unsigned 64-bit bigint (lease and member IDs). */
   bigUint(): bigint {
+    // Collect 32-bit halves as numbers, then build one bigint: far fewer bigint operations.
     const b = this.buf;
     let p = this.pos;
-    let result = 0n;
-    let shift = 0n;
-    for (let i = 0; i < 10; i++) {
-      const byte = b[p++];
-      if (byte === undefined || p > this.end) throw new WireError("truncated varint");
-      result |= BigInt(byte & 0x7f) << shift;
-      if (byte < 128) {
-        this.pos = p;
-        return BigInt.asUintN(64, result);
-      }
-      shift += 7n;
+    let lo = 0;
+    let hi = 0;
+    let byte = 0;
+    let i = 0;
+    for (; i < 4; i++) {
+      byte = b[p++] as number;
+      lo |= (byte & 0x7f) << (7 * i);
+      if (byte < 128) break;
     }
-    throw new WireError("varint too long");
+    if (i === 4) {
+      byte = b[p++] as number;
+      lo |= (byte & 0x0f) << 28;
+      hi = (byte & 0x7f) >> 4;
+      if (byte >= 128) {
+        for (let shift = 3; ; shift += 7) {
+          byte = b[p++] as number;
+          if (shift > 31) throw new WireError("varint too long");
+          hi |= (byte & 0x7f) << shift;
+          if (byte < 128) break;
+        }
+      }
+    }
+    if (byte === undefined || p > this.end) throw new WireError("truncated varint");
+    this.pos = p;
+    return hi === 0 ? BigInt(lo >>> 0) : (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
   }
 
   /** Signed int64 as bigint (lease IDs are int64 on the wire). */

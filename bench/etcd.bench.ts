@@ -1,0 +1,249 @@
+/**
+ * etcd client benchmark: our client vs the `etcd3` npm client against the same etcd (mTLS,
+ * loopback), in the same run. Each client runs in its own child process (clean RSS and CPU).
+ * Run: `npx tsx bench/etcd.bench.ts`. Prints numbers and ratios; never fails on timing.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const VALUE = "x".repeat(256);
+const SEQ = 2000;
+const CONC_N = 20_000;
+const CONC = 64;
+const WATCH_N = 10_000;
+
+interface Result {
+  seqP50: number;
+  seqP99: number;
+  putsPerSec: number;
+  getsPerSec: number;
+  putCpuUs: number;
+  getCpuUs: number;
+  watchMs: number;
+  rssMiB: number;
+}
+
+interface Adapter {
+  put(key: string, value: string): Promise<unknown>;
+  get(key: string): Promise<unknown>;
+  /** Resolves when `n` events on `prefix` from `rev` were delivered. */
+  watchReplay(prefix: string, rev: number, n: number): Promise<void>;
+  /** Revision after a put (for the watch start). */
+  putRev(key: string, value: string): Promise<number>;
+  close(): void | Promise<void>;
+}
+
+async function makeAdapter(kind: string, endpoint: string, certDir: string): Promise<Adapter> {
+  const ca = readFileSync(join(certDir, "ca.crt"));
+  const cert = readFileSync(join(certDir, "client.crt"));
+  const key = readFileSync(join(certDir, "client.key"));
+  if (kind === "ours") {
+    const { createEtcdClient } = await import("../src/etcd/index.js");
+    const c = createEtcdClient({ endpoints: [endpoint], tls: { ca, cert, key } });
+    return {
+      put: (k, v) => c.put(k, v),
+      get: (k) => c.get(k),
+      putRev: async (k, v) => (await c.put(k, v)).revision,
+      watchReplay: (prefix, rev, n) =>
+        new Promise<void>((resolve) => {
+          let got = 0;
+          const w = c.watch({
+            key: prefix,
+            prefix: true,
+            startRevision: rev,
+            onEvents: (evs) => {
+              got += evs.length;
+              if (got >= n) {
+                void w.cancel();
+                resolve();
+              }
+            },
+          });
+        }),
+      close: () => c.close(),
+    };
+  }
+  const { Etcd3 } = await import("etcd3");
+  const c = new Etcd3({ hosts: endpoint, credentials: { rootCertificate: ca, certChain: cert, privateKey: key } });
+  return {
+    put: (k, v) => c.put(k).value(v).exec(),
+    get: (k) => c.get(k).string(),
+    putRev: async (k, v) => Number((await c.put(k).value(v).exec()).header.revision),
+    watchReplay: async (prefix, rev, n) => {
+      const w = await c.watch().prefix(prefix).startRevision(String(rev)).create();
+      await new Promise<void>((resolve) => {
+        let got = 0;
+        w.on("data", (res) => {
+          got += res.events.length;
+          if (got >= n) resolve();
+        });
+      });
+      await w.cancel();
+    },
+    close: () => c.close(),
+  };
+}
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
+}
+
+async function concurrent(n: number, conc: number, fn: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: conc }, async () => {
+      while (next < n) await fn(next++);
+    }),
+  );
+}
+
+async function worker(kind: string, endpoint: string, certDir: string): Promise<Result> {
+  const a = await makeAdapter(kind, endpoint, certDir);
+  let rss = 0;
+  const sample = setInterval(() => (rss = Math.max(rss, process.memoryUsage().rss)), 50);
+  const tag = `${kind}-${process.pid}`;
+  await concurrent(500, 16, (i) => a.put(`${tag}/warm/${i}`, VALUE));
+  const lat: number[] = [];
+  for (let i = 0; i < SEQ; i++) {
+    const t0 = process.hrtime.bigint();
+    await a.put(`${tag}/seq/${i}`, VALUE);
+    lat.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  lat.sort((x, y) => x - y);
+  let cpu0 = process.cpuUsage();
+  let t0 = performance.now();
+  await concurrent(CONC_N, CONC, (i) => a.put(`${tag}/c/${i % 5000}`, VALUE));
+  let secs = (performance.now() - t0) / 1000;
+  let cpu = process.cpuUsage(cpu0);
+  const putsPerSec = CONC_N / secs;
+  const putCpuUs = (cpu.user + cpu.system) / CONC_N;
+  cpu0 = process.cpuUsage();
+  t0 = performance.now();
+  await concurrent(CONC_N, CONC, (i) => a.get(`${tag}/c/${i % 5000}`));
+  secs = (performance.now() - t0) / 1000;
+  cpu = process.cpuUsage(cpu0);
+  const getsPerSec = CONC_N / secs;
+  const getCpuUs = (cpu.user + cpu.system) / CONC_N;
+  const start = (await a.putRev(`${tag}/wmark`, "m")) + 1;
+  await concurrent(WATCH_N, CONC, (i) => a.put(`${tag}/w/${i}`, VALUE));
+  t0 = performance.now();
+  await a.watchReplay(`${tag}/w/`, start, WATCH_N);
+  const watchMs = performance.now() - t0;
+  clearInterval(sample);
+  rss = Math.max(rss, process.memoryUsage().rss);
+  await a.close();
+  return { seqP50: pct(lat, 50), seqP99: pct(lat, 99), putsPerSec, getsPerSec, putCpuUs, getCpuUs, watchMs, rssMiB: rss / 1048576 };
+}
+
+/**
+ * Workers run as plain JS (this file bundled with esbuild, grpc-js and etcd3 external), so RSS and
+ * CPU are the client's and not the TypeScript loader's.
+ */
+function bundleWorker(): string {
+  const self = fileURLToPath(import.meta.url);
+  const root = join(dirname(self), "..");
+  const out = join(root, ".tmp", "etcd-bench", "bench.mjs");
+  execFileSync(
+    join(root, "node_modules", ".bin", "esbuild"),
+    [self, "--bundle", "--platform=node", "--format=esm", "--external:@grpc/grpc-js", "--external:etcd3", `--outfile=${out}`, "--log-level=error"],
+    { stdio: "inherit" },
+  );
+  return out;
+}
+
+let workerFile = "";
+
+function runChild(kind: string, endpoint: string, certDir: string): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--no-deprecation", workerFile, "--worker", kind, endpoint, certDir], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.on("exit", (code) => {
+      const line = out.trim().split("\n").pop() ?? "";
+      if (code !== 0) return reject(new Error(`${kind} worker exited ${code}: ${out}`));
+      resolve(JSON.parse(line) as Result);
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === "--worker") {
+    const r = await worker(process.argv[3] as string, process.argv[4] as string, process.argv[5] as string);
+    process.stdout.write(`${JSON.stringify(r)}\n`);
+    process.exit(0);
+  }
+  workerFile = bundleWorker();
+  const { makeTestCerts } = await import("../test/integration/etcd/certs.js");
+  const { startEmbeddedEtcd } = await import("../src/etcd/index.js");
+  const { freePort } = await import("../test/helpers/ports.js");
+  const dir = mkdtempSync(join(tmpdir(), "etcd-bench-"));
+  const certDir = join(dir, "pki");
+  execFileSync("mkdir", ["-p", certDir]);
+  const certs = makeTestCerts(certDir);
+  const etcd = await startEmbeddedEtcd({
+    dataDir: join(dir, "data"),
+    name: "bench",
+    clientPort: await freePort(),
+    peerPort: await freePort(),
+    tls: { caFile: certs.caFile, certFile: certs.certFile, keyFile: certs.keyFile, clientCertFile: certs.clientCertFile, clientKeyFile: certs.clientKeyFile },
+    extraArgs: ["--log-level=error", "--logger=zap", "--quota-backend-bytes=8589934592"],
+  });
+  try {
+    const rounds = Number(process.env.ETCD_BENCH_ROUNDS ?? 2);
+    const ours: Result[] = [];
+    const theirs: Result[] = [];
+    for (let i = 0; i < rounds; i++) {
+      // Alternate the order so neither client always runs on a fresher database.
+      if (i % 2 === 0) {
+        ours.push(await runChild("ours", etcd.clientUrl, certDir));
+        theirs.push(await runChild("etcd3", etcd.clientUrl, certDir));
+      } else {
+        theirs.push(await runChild("etcd3", etcd.clientUrl, certDir));
+        ours.push(await runChild("ours", etcd.clientUrl, certDir));
+      }
+      await etcd.client.compact((await etcd.client.status()).header.revision).catch(() => {});
+    }
+    const med = (rs: Result[], k: keyof Result) => {
+      const v = rs.map((r) => r[k]).sort((a, b) => a - b);
+      return v[Math.floor((v.length - 1) / 2)] as number;
+    };
+    const rows: [string, keyof Result, string, "higher" | "lower"][] = [
+      ["sequential put p50 (ms)", "seqP50", "%", "lower"],
+      ["sequential put p99 (ms)", "seqP99", "%", "lower"],
+      [`puts/s @${CONC}`, "putsPerSec", "", "higher"],
+      [`gets/s @${CONC}`, "getsPerSec", "", "higher"],
+      ["client CPU per put (µs)", "putCpuUs", "", "lower"],
+      ["client CPU per get (µs)", "getCpuUs", "", "lower"],
+      [`watch ${WATCH_N} events (ms)`, "watchMs", "", "lower"],
+      ["peak RSS (MiB)", "rssMiB", "", "lower"],
+    ];
+    console.log(`etcd ${(await etcd.client.status()).version}, mTLS P-256 loopback, ${VALUE.length}-byte values, median of ${rounds} rounds each`);
+    console.log(`${"metric".padEnd(28)}${"ours".padStart(12)}${"etcd3".padStart(12)}${"ours/etcd3".padStart(12)}`);
+    for (const [label, k] of rows) {
+      const a = med(ours, k);
+      const b = med(theirs, k);
+      const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(2));
+      console.log(`${label.padEnd(28)}${fmt(a).padStart(12)}${fmt(b).padStart(12)}${(a / b).toFixed(2).padStart(12)}`);
+    }
+    const put = med(ours, "putsPerSec") / med(theirs, "putsPerSec");
+    const cpu = Math.max(med(ours, "putCpuUs"), med(ours, "getCpuUs"));
+    const watch = med(ours, "watchMs") / med(theirs, "watchMs");
+    const rss = med(ours, "rssMiB");
+    console.log("\ngoals:");
+    console.log(`  puts/s ≥ 1.9× etcd3: ${put.toFixed(2)}× ${put >= 1.9 ? "met" : "NOT met"}`);
+    console.log(`  CPU/call ≤ 80 µs: ${cpu.toFixed(1)} µs ${cpu <= 80 ? "met" : "NOT met"}`);
+    console.log(`  watch ≤ 0.4× etcd3 time: ${watch.toFixed(2)}× ${watch <= 0.4 ? "met" : "NOT met"}`);
+    console.log(`  RSS ≤ 60 MiB: ${rss.toFixed(1)} MiB ${rss <= 60 ? "met" : "NOT met"}`);
+  } finally {
+    await etcd.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
