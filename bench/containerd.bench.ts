@@ -14,6 +14,7 @@ import {
   containerdConfigFor,
   parseRegistriesYaml,
   renderContainerdConfig,
+  validateContainerdToml,
 } from "../src/containerd/index.js";
 
 const N = 5000;
@@ -51,6 +52,8 @@ const ours = renderContainerdConfig(cfg, { version: 3 });
 const endToEnd = time("ts: builder + template + trimEmpty + TOML check", () =>
   renderContainerdConfig(containerdConfigFor(options), { version: 3 }),
 );
+time("ts: builder alone (containerdConfigFor)", () => containerdConfigFor(options));
+time("ts: TOML check alone (@iarna/toml)", () => validateContainerdToml(ours, "bench"));
 const renderOnly = time("ts: template + trimEmpty (no TOML check)", () =>
   renderContainerdConfig(cfg, { version: 3, validate: false }),
 );

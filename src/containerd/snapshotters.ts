@@ -1,7 +1,13 @@
 import { goJoin } from "../internal/go-filepath.js";
 import { ContainerdError } from "./errors.js";
 
-/** Snapshotters built into K3s's containerd on Linux (k3s-behaviours §6.5). */
+/**
+ * Snapshotters built into K3s's containerd on Linux (k3s-behaviours §6.5).
+ * @example
+ * ```ts
+ * KNOWN_SNAPSHOTTERS.includes("stargz"); // true
+ * ```
+ */
 export const KNOWN_SNAPSHOTTERS = Object.freeze([
   "overlayfs",
   "fuse-overlayfs",

@@ -12,7 +12,14 @@ export interface DetectRuntimesOptions {
   extraDirs?: readonly string[];
 }
 
-/** The directory list K3s searches: the extra dirs, then PATH, in order (Go `filepath.SplitList`). */
+/**
+ * The directory list K3s searches: the extra dirs, then PATH, in order (Go `filepath.SplitList`).
+ * @example
+ * ```ts
+ * runtimeSearchDirs({ path: "/usr/bin" }); // ["/usr/local/nvidia/toolkit", "/opt/kwasm/bin", "/usr/bin"]
+ * ```
+ * @throws never.
+ */
 export function runtimeSearchDirs(options: DetectRuntimesOptions = {}): string[] {
   const extra = options.extraDirs ?? RUNTIME_EXTRA_DIRS;
   const path = options.path ?? process.env.PATH ?? "";

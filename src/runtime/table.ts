@@ -35,7 +35,13 @@ export type RuntimeName =
 
 const RUNC_V2 = "io.containerd.runc.v2";
 
-/** The K3s table (§7). */
+/**
+ * The K3s table (§7): runtime name, binary searched, containerd shim type.
+ * @example
+ * ```ts
+ * KNOWN_RUNTIMES.find((r) => r.name === "spin")?.binary; // "containerd-shim-spin-v2"
+ * ```
+ */
 export const KNOWN_RUNTIMES: readonly KnownRuntime[] = Object.freeze([
   { name: "crun", binary: "crun", runtimeType: RUNC_V2 },
   { name: "nvidia", binary: "nvidia-container-runtime", runtimeType: RUNC_V2 },
@@ -50,7 +56,13 @@ export const KNOWN_RUNTIMES: readonly KnownRuntime[] = Object.freeze([
   { name: "wasmtime", binary: "containerd-shim-wasmtime-v1", runtimeType: "io.containerd.wasmtime.v1" },
 ]);
 
-/** Directories K3s puts in front of PATH while searching (`runtimesPath`). */
+/**
+ * Directories K3s puts in front of PATH while searching (`runtimesPath`).
+ * @example
+ * ```ts
+ * await detectRuntimes({ extraDirs: [...RUNTIME_EXTRA_DIRS, "/opt/mine/bin"] });
+ * ```
+ */
 export const RUNTIME_EXTRA_DIRS: readonly string[] = Object.freeze([
   "/usr/local/nvidia/toolkit",
   "/opt/kwasm/bin",
