@@ -1,0 +1,126 @@
+/**
+ * Full K3s server PKI generation (ensureServerCertificates on an empty data dir: 5 CAs, 13 leaves, 4 legacy
+ * keys, RSA-2048 service key, nochain copies, kubeconfigs, atomic writes with fsync) versus a stdlib Go program
+ * doing the same work the way K3s does (bench/go/pki/main.go), in the same run. Prints medians and the ratio
+ * (goal ≤ 1.2× Go). Never fails on timing.
+ *
+ *   npx tsx bench/pki.bench.ts [--rounds 8]
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createCA, ensureServerCertificates, serverLeafSpecs, serverSANs, signLeaf } from "../src/certs/index.js";
+import { generateKeyPair, generateKeyPairSync } from "node:crypto";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const self = fileURLToPath(import.meta.url);
+
+async function nodeRun(): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), "node-pki-"));
+  const t = performance.now();
+  await ensureServerCertificates({ dataDir: dir, nodeName: "node-1", sans: ["k3s.example.com"], nodeIPs: ["10.0.0.5"] });
+  const ms = performance.now() - t;
+  rmSync(dir, { recursive: true, force: true });
+  return ms;
+}
+
+/** The same certificates and keys, in memory only (no disk): the pure generators. */
+async function nodeMemRun(): Promise<number> {
+  const t = performance.now();
+  const rsa = new Promise<string>((res, rej) =>
+    generateKeyPair("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } }, (e, _p, k) =>
+      e ? rej(e) : res(k),
+    ),
+  );
+  const ts = Math.floor(Date.now() / 1000);
+  const cas = {
+    client: createCA({ commonName: `k3s-client-ca@${ts}` }),
+    server: createCA({ commonName: `k3s-server-ca@${ts}` }),
+    "request-header": createCA({ commonName: `k3s-request-header-ca@${ts}` }),
+    "etcd-server": createCA({ commonName: `etcd-server-ca@${ts}` }),
+    "etcd-peer": createCA({ commonName: `etcd-peer-ca@${ts}` }),
+  };
+  const sans = serverSANs({ nodeName: "node-1", tlsSans: ["k3s.example.com"], nodeIPs: ["10.0.0.5"] });
+  for (const s of serverLeafSpecs({ sans, clusterDomain: "cluster.local" })) signLeaf(cas[s.ca], { ...s });
+  for (let i = 0; i < 4; i++) generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey.export({ type: "sec1", format: "pem" });
+  await rsa;
+  return performance.now() - t;
+}
+
+if (process.argv.includes("--child")) {
+  // Cold measurement: the first call in a fresh process (module loaded, nothing warmed up).
+  process.stdout.write(`${JSON.stringify(await nodeRun())}\n`);
+  process.exit(0);
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+const fmt = (ms: number): string => `${ms.toFixed(1)} ms`;
+const roundsArg = process.argv.indexOf("--rounds");
+const rounds = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 8;
+
+function buildGo(): string | undefined {
+  try {
+    execFileSync("go", ["version"], { stdio: "ignore" });
+  } catch {
+    return undefined;
+  }
+  const out = join(root, ".tmp", "go-bin");
+  mkdirSync(out, { recursive: true });
+  const bin = join(out, "pki-bench");
+  execFileSync("go", ["build", "-o", bin, join(root, "bench/go/pki/main.go")], {
+    stdio: "inherit",
+    env: { ...process.env, GO111MODULE: "off", GOCACHE: join(root, ".tmp", "go-cache") },
+  });
+  return existsSync(bin) ? bin : undefined;
+}
+
+const goBin = buildGo();
+const goRuns = (n: number): number[] => (goBin ? (JSON.parse(execFileSync(goBin, ["-n", String(n)], { encoding: "utf8" })) as number[]) : []);
+
+// Warm: interleave Go and Node rounds so machine noise hits both alike.
+await nodeRun(); // JIT warm-up, not counted
+const warmNode: number[] = [];
+const warmGo: number[] = [];
+for (let r = 0; r < rounds; r++) {
+  warmGo.push(...goRuns(3));
+  for (let i = 0; i < 3; i++) warmNode.push(await nodeRun());
+}
+
+// In memory: generators only, no disk.
+await nodeMemRun();
+const memNode: number[] = [];
+const memGo: number[] = [];
+for (let r = 0; r < rounds; r++) {
+  if (goBin) memGo.push(...(JSON.parse(execFileSync(goBin, ["-n", "3", "-nowrite"], { encoding: "utf8" })) as number[]));
+  for (let i = 0; i < 3; i++) memNode.push(await nodeMemRun());
+}
+
+// Cold: first call in fresh processes.
+const coldNode: number[] = [];
+const coldGo: number[] = [];
+const coldRuns = Math.max(3, Math.min(rounds, 6));
+for (let i = 0; i < coldRuns; i++) {
+  if (goBin) coldGo.push(...goRuns(1));
+  const r = spawnSync(process.execPath, ["--import", "tsx", self, "--child"], { cwd: root, encoding: "utf8" });
+  if (r.status === 0) coldNode.push(Number(r.stdout.trim().split("\n").pop()));
+}
+
+const rows: Array<[string, number[], number[]]> = [
+  ["warm (same process)", warmNode, warmGo],
+  ["cold (fresh process)", coldNode, coldGo],
+  ["in memory (no disk)", memNode, memGo],
+];
+console.log(`Full K3s server PKI (incl. RSA-2048 service key, atomic writes), ${rounds} rounds`);
+console.log("case                   node median   go median    ratio (node/go)");
+for (const [name, n, g] of rows) {
+  const ratio = g.length ? median(n) / median(g) : Number.NaN;
+  console.log(`${name.padEnd(22)} ${fmt(median(n)).padStart(11)}   ${g.length ? fmt(median(g)).padStart(9) : "   (no go)"}    ${Number.isNaN(ratio) ? "-" : `${ratio.toFixed(2)}×`}`);
+}
+console.log(`samples: node warm ${warmNode.length}, go warm ${warmGo.length}, cold ${coldNode.length}/${coldGo.length}`);
+console.log("goal: ≤ 1.20× Go (RSA keygen runs on the thread pool in parallel with the ECDSA work)");
