@@ -12,7 +12,14 @@ export interface EndpointURL {
   fragment: string;
 }
 
-/** Go `URL.String()` for scheme/host/path/query/fragment. An all-empty URL is "". */
+/**
+ * Go `URL.String()` for scheme/host/path/query/fragment. An all-empty URL is "".
+ * @example
+ * ```ts
+ * urlString(normalizeEndpointAddress("localhost:5000", "").url); // "http://localhost:5000/v2"
+ * ```
+ * @throws never.
+ */
 export function urlString(u: EndpointURL): string {
   let s = "";
   if (u.scheme !== "") s += `${u.scheme}:`;

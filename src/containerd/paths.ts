@@ -1,6 +1,12 @@
 import { goJoin } from "../internal/go-filepath.js";
 
-/** K3s's default data dir for a privileged node (k3s-behaviours §0). */
+/**
+ * K3s's default data dir for a privileged node (k3s-behaviours §0); the paths below derive from it.
+ * @example
+ * ```ts
+ * containerdLayout(DEFAULT_DATA_DIR, DEFAULT_STATE_DIR).address; // "/run/k3s/containerd/containerd.sock"
+ * ```
+ */
 export const DEFAULT_DATA_DIR = "/var/lib/rancher/k3s";
 /** containerd state dir on Linux (`applyContainerdOSSpecificConfig`). */
 export const DEFAULT_STATE_DIR = "/run/k3s/containerd";

@@ -16,7 +16,14 @@ import type {
   RegistryTLSConfig,
 } from "./types.js";
 
-/** An empty registries config: K3s's dot when registries.yaml does not exist (never nil). */
+/**
+ * An empty registries config: K3s's dot when registries.yaml does not exist (never nil).
+ * @example
+ * ```ts
+ * emptyRegistry(); // { Mirrors: {}, Configs: {} }
+ * ```
+ * @throws never.
+ */
 export function emptyRegistry(): Registry {
   return { Mirrors: {}, Configs: {} };
 }

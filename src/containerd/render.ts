@@ -26,12 +26,26 @@ const FUNCS = {
   filepathjoin: goFunc(["...string"], "string", (...e: string[]) => filepathjoin(...e)),
 };
 
-/** The base template text of a config version (k3s-behaviours §6.4). */
+/**
+ * Our base template text for a config version (k3s-behaviours §6.4), Go template syntax.
+ * @example
+ * ```ts
+ * baseTemplateText(2).includes('[plugins."io.containerd.grpc.v1.cri"]'); // true
+ * ```
+ * @throws never.
+ */
 export function baseTemplateText(version: ConfigVersion = 3): string {
   return version === 2 ? BASE_TEMPLATE_V2 : BASE_TEMPLATE_V3;
 }
 
-/** The user-template file name K3s reads for a version (k3s-behaviours §6.2). */
+/**
+ * The user-template file name K3s reads for a version (k3s-behaviours §6.2).
+ * @example
+ * ```ts
+ * templateFileName(3); // "config-v3.toml.tmpl"
+ * ```
+ * @throws never.
+ */
 export function templateFileName(version: ConfigVersion): string {
   return version === 2 ? "config.toml.tmpl" : "config-v3.toml.tmpl";
 }

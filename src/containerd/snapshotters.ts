@@ -24,7 +24,13 @@ export const KNOWN_SNAPSHOTTERS = Object.freeze([
 /** A snapshotter name K3s accepts on Linux. */
 export type Snapshotter = (typeof KNOWN_SNAPSHOTTERS)[number];
 
-/** The stargz store's CRI image service socket K3s points containerd at. */
+/**
+ * The stargz store's CRI image service socket K3s points containerd at.
+ * @example
+ * ```ts
+ * containerdConfigFor({ snapshotter: "stargz" }).NodeConfig.AgentConfig.ImageServiceSocket === STARGZ_IMAGE_SERVICE_SOCKET; // true
+ * ```
+ */
 export const STARGZ_IMAGE_SERVICE_SOCKET = "/run/containerd-stargz-grpc/containerd-stargz-grpc.sock";
 
 /**

@@ -1,6 +1,12 @@
 import { KitError, type KitErrorOptions } from "../errors/index.js";
 
-/** Errors of `k3s-node-kit/runtime`. Codes are listed in docs/errors-runtime.md. */
+/**
+ * Errors of `k3s-node-kit/runtime`. Codes are listed in docs/errors-runtime.md.
+ * @example
+ * ```ts
+ * try { resolveDefaultRuntime("runc", {}); } catch (e) { if (isKitError(e, "RUNTIME_DEFAULT_NOT_FOUND")) console.error(e.message); }
+ * ```
+ */
 export class RuntimeError extends KitError {
   constructor(code: RuntimeErrorCode, message: string, options?: KitErrorOptions) {
     super(code, message, options);

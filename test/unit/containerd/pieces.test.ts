@@ -3,7 +3,6 @@ import { describe, expect, it } from "vitest";
 import { containerdConfigFor } from "../../../src/containerd/builder.js";
 import { criDockerdArgs } from "../../../src/containerd/cri-dockerd.js";
 import { filepathjoin, toJson } from "../../../src/containerd/funcs.js";
-import { goQuote } from "../../../src/containerd/hosts.js";
 import { containerdLayout } from "../../../src/containerd/paths.js";
 import { parseRegistriesYaml } from "../../../src/containerd/registries.js";
 import { trimEmpty } from "../../../src/containerd/trim-empty.js";
@@ -58,9 +57,6 @@ describe("template funcs", () => {
   it("toJson escapes like Go json.Marshal", () => {
     expect(toJson({ a: "<&>" })).toBe('{"a":"\\u003c\\u0026\\u003e"}');
     expect(toJson(undefined)).toBe("null");
-  });
-  it("goQuote is strconv.Quote for common cases", () => {
-    expect(goQuote('a"b\\c\td\n\x01é')).toBe('"a\\"b\\\\c\\td\\n\\x01é"');
   });
 });
 
