@@ -581,6 +581,9 @@ class Compiler {
     const evals = argNodes.map((a) => this.argValue(a));
     const isConst = argNodes.map((a) => a.type === "bool" || a.type === "number" || a.type === "string" || a.type === "nil");
     const numArgs = argNodes.length;
+    const fieldLike = argNodes.map(
+      (a) => a.type === "field" || a.type === "chain" || (a.type === "variable" && a.ident.length > 1),
+    );
 
     /** Go's evalArg for a parameter of kind k. */
     const evalArg = (s: State, dot: unknown, i: number, k: PKind): unknown => {
@@ -631,6 +634,23 @@ class Compiler {
         if (numIn < numFixed) throw execError(s, node, `wrong number of args for ${name}: want at least ${numFixed} got ${numArgs}`);
       } else if (numIn !== nParams) {
         throw execError(s, node, `wrong number of args for ${name}: want ${nParams} got ${numIn}`);
+      }
+      if (builtin !== undefined && name === "slice") {
+        const argv: unknown[] = [];
+        for (let i = 0; i < numArgs; i++) {
+          lastFieldIface = false;
+          const v = evalArg(s, dot, i, "value");
+          if (i > 0 && lastFieldIface && fieldLike[i] && v !== undefined && v !== null) {
+            throw execError(s, cmd, `error calling slice: cannot index slice/array with type interface {}`);
+          }
+          argv.push(v);
+        }
+        if (hasFinal) argv.push(final);
+        try {
+          return builtin.impl(argv);
+        } catch (e) {
+          throw execError(s, cmd, `error calling slice: ${e instanceof Error ? e.message : String(e)}`, e);
+        }
       }
       if (builtin !== undefined && (name === "and" || name === "or")) {
         const isOr = name === "or";
@@ -708,6 +728,13 @@ function callFn(argv: unknown[]): unknown {
   return wrapResult(fn, (fn as (...a: unknown[]) => unknown)(...args.map((a) => (a === undefined ? null : a))));
 }
 
+/**
+ * Set by `field` when the value it returned came out of a map whose element type is
+ * `interface {}` (a reflect.Value of Kind Interface in Go). Only `slice` cares: Go's slice
+ * builtin does not unwrap interface-typed index arguments and rejects them.
+ */
+let lastFieldIface = false;
+
 /** Go's evalField on a map-like receiver. */
 function field(s: State, node: AnyNode, name: string, hasArgs: boolean, receiver: unknown): unknown {
   if (receiver === undefined) {
@@ -719,7 +746,10 @@ function field(s: State, node: AnyNode, name: string, hasArgs: boolean, receiver
     if (hasArgs) throw execError(s, node, `${name} is not a method but has arguments`);
     const o = receiver as Record<string, unknown>;
     const v = o[name];
-    if (v !== undefined && Object.hasOwn(o, name)) return v;
+    if (v !== undefined && Object.hasOwn(o, name)) {
+      lastFieldIface = elemTypeName(o) === "interface {}";
+      return v;
+    }
     switch (s.ctx.missingKey) {
       case "zero":
         return zeroOf(elemTypeName(o));

@@ -129,10 +129,15 @@ function comparable(v: unknown): boolean {
   return k !== Kind.Slice && k !== Kind.Map && k !== Kind.Func;
 }
 
-/** `eq arg1 arg2...` (Go 1.19 semantics). */
+/** Go's canCompare: same reflect kind, or one side is nil. */
+function canCompare(a: unknown, b: unknown): boolean {
+  if (a === undefined || b === undefined) return true;
+  return kindOf(a) === kindOf(b);
+}
+
+/** `eq arg1 arg2...`: true when arg1 equals any later argument (stops at the first match). */
 export function eq(arg1raw: unknown, rest: unknown[]): boolean {
   const arg1 = ind(arg1raw);
-  if (arg1 !== undefined && !comparable(arg1)) throw new GoError(`uncomparable type ${typeName(arg1)}: ${sprint([arg1])}`);
   if (rest.length === 0) throw new GoError(errNoComparison);
   const k1 = basicKind(arg1);
   for (const raw of rest) {
@@ -143,7 +148,7 @@ export function eq(arg1raw: unknown, rest: unknown[]): boolean {
       if ((k1 === Kind.Int && k2 === Kind.Uint) || (k1 === Kind.Uint && k2 === Kind.Int)) {
         truth = numOf(arg1) === numOf(arg);
       } else if (arg1 !== undefined && arg !== undefined) {
-        throw new GoError(errBadComparison);
+        throw new GoError(`${errBadComparison}: ${typeName(arg1)} and ${typeName(arg)}`);
       }
     } else {
       switch (k1) {
@@ -152,6 +157,11 @@ export function eq(arg1raw: unknown, rest: unknown[]): boolean {
           truth = arg1 === arg;
           break;
         case Kind.Int:
+          truth =
+            arg1 instanceof GoScalar || arg instanceof GoScalar
+              ? bigOf(arg1) === bigOf(arg)
+              : numOf(arg1) === numOf(arg);
+          break;
         case Kind.Uint:
         case Kind.Float:
           truth = numOf(arg1) === numOf(arg);
@@ -160,16 +170,22 @@ export function eq(arg1raw: unknown, rest: unknown[]): boolean {
           truth = (arg1 as GoScalar).value === (arg as GoScalar).value && (arg1 as GoScalar).imag === (arg as GoScalar).imag;
           break;
         default:
-          if (arg === undefined || arg1 === undefined) truth = arg1 === arg;
-          else {
-            if (!comparable(arg)) throw new GoError(`uncomparable type ${typeName(arg)}: ${sprint([arg])}`);
-            truth = arg1 === arg;
+          if (!canCompare(arg1, arg)) {
+            throw new GoError(`non-comparable types ${sprint([arg1])}: ${typeName(arg1)}, ${typeName(arg)}: ${sprint([arg])}`);
           }
+          if (arg1 === undefined || arg === undefined) truth = arg1 === arg;
+          else if (!comparable(arg)) throw new GoError(`non-comparable type ${sprint([arg])}: ${typeName(arg)}`);
+          else truth = arg1 === arg;
       }
     }
     if (truth) return true;
   }
   return false;
+}
+
+function bigOf(v: unknown): bigint {
+  if (v instanceof GoScalar) return v.big ?? BigInt(v.value);
+  return BigInt(v as number);
 }
 
 /** `lt a b` */
@@ -182,7 +198,7 @@ export function lt(a1: unknown, a2: unknown): boolean {
   if (k2 === Kind.Invalid) throw new GoError(errBadComparisonType);
   if (k1 !== k2) {
     if ((k1 === Kind.Int && k2 === Kind.Uint) || (k1 === Kind.Uint && k2 === Kind.Int)) return numOf(arg1) < numOf(arg2);
-    throw new GoError(errBadComparison);
+    throw new GoError(`${errBadComparison}: ${typeName(arg1)} and ${typeName(arg2)}`);
   }
   switch (k1) {
     case Kind.Bool:
