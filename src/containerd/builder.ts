@@ -100,6 +100,21 @@ function checkTypes(o: ContainerdConfigOptions): void {
       throw new ContainerdError("CONTAINERD_BAD_OPTION", `option ${k} must be a string`, { value: o[k] });
     }
   }
+  const cni = o.cni;
+  if (
+    cni !== undefined &&
+    cni !== false &&
+    (typeof cni !== "object" ||
+      cni === null ||
+      (cni.binDir !== undefined && typeof cni.binDir !== "string") ||
+      (cni.confDir !== undefined && typeof cni.confDir !== "string"))
+  ) {
+    throw new ContainerdError(
+      "CONTAINERD_BAD_OPTION",
+      "option cni must be false or { binDir?, confDir? } strings",
+      { value: cni },
+    );
+  }
   for (const k of ["dataDir", "stateDir"] as const) {
     const v = o[k];
     if (v !== undefined && !v.startsWith("/"))

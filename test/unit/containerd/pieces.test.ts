@@ -217,3 +217,38 @@ describe("configVersionForContainerd", () => {
     ).toBe(true);
   });
 });
+
+describe("containerdConfigFor option shapes", () => {
+  it("rejects a malformed cni option and runtime entries", () => {
+    expect(
+      isKitError(
+        thrown(() => containerdConfigFor({ cni: "none" as unknown as false })),
+        "CONTAINERD_BAD_OPTION",
+      ),
+    ).toBe(true);
+    expect(
+      isKitError(
+        thrown(() => containerdConfigFor({ cni: { binDir: 1 as unknown as string } })),
+        "CONTAINERD_BAD_OPTION",
+      ),
+    ).toBe(true);
+    expect(
+      isKitError(
+        thrown(() =>
+          containerdConfigFor({
+            runtimes: {
+              crun: { RuntimeType: "x" } as unknown as { RuntimeType: string; BinaryName: string },
+            },
+          }),
+        ),
+        "CONTAINERD_BAD_OPTION",
+      ),
+    ).toBe(true);
+    expect(
+      isKitError(
+        thrown(() => containerdConfigFor({ registries: [] as unknown as never })),
+        "CONTAINERD_REGISTRIES_YAML",
+      ),
+    ).toBe(true);
+  });
+});
