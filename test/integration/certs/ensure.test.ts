@@ -295,7 +295,7 @@ describe("check, rotate, agent, custom CA, kubeconfig, tokens", () => {
     // A single-cert bundle is refused with K3s's message; a service.key without the old key too
     const d = join(dir, "bundle-d");
     await generateCustomCA({ outDir: d, reuseRootFrom: a, now: T0 });
-    const single = (await readFile(join(d, "tls", "server-ca.crt"), "utf8")).split("-----END CERTIFICATE-----")[0] + "-----END CERTIFICATE-----\n";
+    const single = `${(await readFile(join(d, "tls", "server-ca.crt"), "utf8")).split("-----END CERTIFICATE-----")[0]}-----END CERTIFICATE-----\n`;
     await writeFile(join(d, "tls", "server-ca.crt"), single);
     const e2 = await rejection(validateCARotation(cluster, d, { now: T0 }));
     expect(e2.message).toContain("new CA bundle contains only a single certificate but should include root or intermediate CA certificates");

@@ -150,7 +150,7 @@ describe("loadCA and parse errors name the file", () => {
   it("corrupt PEM", () => {
     const corrupt = ca.certPem.replace(/[A-Z]{8}/, "AAAAAAAA");
     try {
-      loadCA(corrupt.slice(0, 200) + "\n-----END CERTIFICATE-----\n", ca.keyPem, { certFile: "/x/bad.crt" });
+      loadCA(`${corrupt.slice(0, 200)}\n-----END CERTIFICATE-----\n`, ca.keyPem, { certFile: "/x/bad.crt" });
       expect.unreachable();
     } catch (e) {
       expect(isKitError(e)).toBe(true);
