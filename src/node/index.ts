@@ -42,3 +42,74 @@ export { RANCHER_CHARTS_REPO, K3S_NFLOG_GROUP, rancherLoggingHelmCharts, ulogdCo
 export type { RancherLoggingOptions, UlogdOptions } from "./logging.js";
 export { installScriptEnv, installScriptCommand } from "./install-script.js";
 export type { InstallScriptOptions } from "./install-script.js";
+
+// Host checks: labels/taints, egress mode, agentless, SELinux, service manager, NFLOG (issue 6).
+export { NodeHostError } from "./host-errors.js";
+export {
+  KUBELET_LABELS,
+  KUBELET_LABEL_NAMESPACES,
+  isKubeletLabel,
+  isKubernetesLabel,
+  parseNodeLabels,
+  validateNodeLabels,
+} from "./labels.js";
+export type { NodeLabel, NodeLabelProblem, NodeLabelValidation, ParsedNodeLabels } from "./labels.js";
+export { parseTaints } from "./taints.js";
+export type { ParsedTaints, Taint, TaintEffect } from "./taints.js";
+export {
+  AGENTLESS_EGRESS_WARNING,
+  DEFAULT_EGRESS_SELECTOR_MODE,
+  EGRESS_LABEL,
+  egressSelectorConfig,
+  parseEgressSelectorMode,
+} from "./egress-selector.js";
+export type {
+  EgressSelectorConfigOptions,
+  EgressSelectorDecision,
+  EgressSelectorMode,
+  EgressSelectorModeOptions,
+} from "./egress-selector.js";
+export { agentlessServer, runsAgentless } from "./agentless.js";
+export type { AgentlessDecisionInput, AgentlessServerOptions, AgentlessServerPlan } from "./agentless.js";
+export {
+  SELINUX_CONTEXT_TYPE,
+  SELINUX_CUSTOM_DATA_DIR_WARNING,
+  SELINUX_DEFAULT_DATA_DIR,
+  SELINUX_NOT_REQUESTED_WARNING,
+  SELINUX_WRONG_CONTEXT_WARNING,
+  detectSELinux,
+  selinuxContextType,
+  selinuxStatusFrom,
+  selinuxWarnings,
+} from "./selinux.js";
+export type { DetectSELinuxOptions, SELinuxCheck, SELinuxCheckInput, SELinuxHostStatus, SELinuxProcInputs } from "./selinux.js";
+export {
+  chooseServiceManager,
+  detectServiceManager,
+  renderOpenrcService,
+  renderSystemdUnit,
+  serviceCommand,
+  serviceLayout,
+  serviceName,
+} from "./service-manager.js";
+export type {
+  DetectServiceManagerOptions,
+  ServiceCommandInput,
+  ServiceLayout,
+  ServiceManager,
+  ServiceManagerProbe,
+  ServiceUnitOptions,
+} from "./service-manager.js";
+export {
+  DEFAULT_NFLOG_LIMIT,
+  DEFAULT_NFLOG_LIMIT_BURST,
+  NFLOG_ANNOTATIONS_WARNING,
+  NFLOG_LIMIT_ANNOTATION,
+  NFLOG_LIMIT_BURST_ANNOTATION,
+  nflogParamsCorrect,
+  nflogPolicyName,
+  nflogRule,
+  parseNflogAnnotations,
+} from "./nflog.js";
+export type { NflogLimit } from "./nflog.js";
+export type { Follow } from "../internal/follow.js";
