@@ -139,6 +139,46 @@ describe("registryHostConfigs (K3s getHostConfigs cases)", () => {
   });
 });
 
+describe("registryHostConfigs (K3s mirror-creds cases)", () => {
+  for (const path of ["/prefix/v2", "/project/registry"]) {
+    it(`mirror endpoint with its own creds, override path ${path}`, () => {
+      const hosts = registryHostConfigs(
+        parseRegistriesYaml(
+          `mirrors:\n  docker.io:\n    endpoint: [https://registry.example.com${path}]\n  registry.example.com:\n    endpoint: [https://registry.example.com${path}]\nconfigs:\n  registry.example.com:\n    auth: {username: user, password: pass}\n`,
+        ),
+      );
+      expect(summary(hosts)).toEqual({
+        "docker.io": {
+          default: "https://registry-1.docker.io/v2",
+          endpoints: [`https://registry.example.com${path} (override)`],
+        },
+        "registry.example.com": {
+          default: "https://registry.example.com/v2",
+          endpoints: [`https://registry.example.com${path} (override)`],
+        },
+      });
+      expect(hosts["docker.io"]?.default?.config.Auth).toBeNull();
+      expect(hosts["docker.io"]?.endpoints[0]?.config.Auth?.Username).toBe("user");
+      expect(hosts["registry.example.com"]?.default?.config.Auth?.Password).toBe("pass");
+    });
+  }
+
+  it("no default endpoint: mirror creds kept on the endpoint", () => {
+    const hosts = registryHostConfigs(
+      parseRegistriesYaml(
+        "mirrors:\n  docker.io:\n    endpoint: [https://registry.example.com/v2]\nconfigs:\n  registry.example.com:\n    auth: {username: user, password: pass}\n",
+      ),
+      { noDefaultEndpoint: true },
+    );
+    // The configs entry keeps its own server line: noDefaultEndpoint applies to mirror-only hosts.
+    expect(summary(hosts)).toEqual({
+      "docker.io": { default: null, endpoints: ["https://registry.example.com/v2"] },
+      "registry.example.com": { default: "https://registry.example.com/v2", endpoints: [] },
+    });
+    expect(hosts["docker.io"]?.endpoints[0]?.config.Auth?.Username).toBe("user");
+  });
+});
+
 describe("normalizeEndpointAddress", () => {
   it("embedded mirror on a loopback port keeps https", () => {
     expect(urlString(normalizeEndpointAddress("127.0.0.1:6443", "127.0.0.1:6443").url)).toBe(
