@@ -12,7 +12,7 @@
  *   was set before;
  * - the resulting key order is the order each key was first seen.
  */
-import { Document, LineCounter, isMap, isScalar, parseAllDocuments, type Node } from "yaml";
+import { Document, LineCounter, isAlias, isMap, isSeq, isScalar, parseAllDocuments, type Node } from "yaml";
 import { REDACTED } from "../internal/events.js";
 import { NodeConfigError, type NodeConfigIssue } from "./config-errors.js";
 import {
@@ -94,16 +94,87 @@ export interface K3sConfigResult {
 }
 
 // yaml.v2 keeps timestamp-looking scalars as strings when decoding into interface{}, and has no
-// !!set/!!omap/!!pairs/!!binary resolution for plain scalars.
+// !!set/!!omap/!!pairs types. Its numbers are resolved by V2_NUMBER below.
 const DROPPED_TAGS = new Set([
   "tag:yaml.org,2002:timestamp",
-  "tag:yaml.org,2002:binary",
   "tag:yaml.org,2002:set",
   "tag:yaml.org,2002:omap",
   "tag:yaml.org,2002:pairs",
+  "tag:yaml.org,2002:int",
+  "tag:yaml.org,2002:float",
 ]);
 
-const MAX_ALIAS_COUNT = 1000;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+const GO_INT_RE = /^([+-]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/;
+// yaml.v2 resolve.go `yamlStyleFloat`.
+const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+const SPECIAL_FLOATS: Record<string, number> = {
+  ".nan": Number.NaN,
+  ".NaN": Number.NaN,
+  ".NAN": Number.NaN,
+  ".inf": Number.POSITIVE_INFINITY,
+  ".Inf": Number.POSITIVE_INFINITY,
+  ".INF": Number.POSITIVE_INFINITY,
+  "+.inf": Number.POSITIVE_INFINITY,
+  "+.Inf": Number.POSITIVE_INFINITY,
+  "+.INF": Number.POSITIVE_INFINITY,
+  "-.inf": Number.NEGATIVE_INFINITY,
+  "-.Inf": Number.NEGATIVE_INFINITY,
+  "-.INF": Number.NEGATIVE_INFINITY,
+};
+
+/** Go `strconv.ParseInt(s, 0, 64)` / `ParseUint` on an underscore-free string. */
+function goParseInt(s: string, unsigned: boolean): bigint | undefined {
+  const m = GO_INT_RE.exec(s);
+  if (!m) return undefined;
+  const body = m[2] as string;
+  if (unsigned && m[1] !== "") return undefined;
+  const prefixed = /^0[xXoObB]/.test(body)
+    ? `0${(body[1] as string).toLowerCase()}${body.slice(2)}`
+    : body.length > 1 && body.startsWith("0")
+      ? `0o${body.slice(1)}`
+      : body;
+  const n = (m[1] === "-" ? -1n : 1n) * BigInt(prefixed);
+  if (unsigned) return n <= UINT64_MAX ? n : undefined;
+  return n >= INT64_MIN && n <= INT64_MAX ? n : undefined;
+}
+
+/**
+ * yaml.v2's resolution of plain scalars starting with a digit, sign or dot: integers (Go base-0
+ * syntax after removing `_`, int64 then uint64), floats (its `yamlStyleFloat`, finite only), the
+ * `.inf`/`.nan` spellings; anything else stays a string.
+ */
+function resolveV2Number(str: string): bigint | number | string {
+  const special = SPECIAL_FLOATS[str];
+  if (special !== undefined) return special;
+  if (str.startsWith(".")) {
+    // Go ParseFloat on the raw text (no underscore removal on this path).
+    return /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(str) && Number.isFinite(Number(str)) ? Number(str) : str;
+  }
+  const plain = str.replace(/_/g, "");
+  const asInt = goParseInt(plain, false) ?? goParseInt(plain, true);
+  if (asInt !== undefined) return asInt;
+  if (YAML_STYLE_FLOAT.test(plain)) {
+    const f = Number(plain);
+    if (Number.isFinite(f)) return f;
+  }
+  return str;
+}
+
+const V2_NUMBER = {
+  tag: "tag:yaml.org,2002:int",
+  default: true,
+  test: /^[-+.0-9]/,
+  resolve: (str: string) => resolveV2Number(str),
+};
+
+// Stand-in for the `<<` merge key while converting.
+const MERGE_KEY = "\u0000<<merge>>\u0000";
+
+const MAX_ALIAS_COUNT = 10_000;
+const MAX_DEPTH = 200;
 
 /**
  * Parses one K3s config file's text the way K3s reads it (YAML 1.1, first document, top-level
@@ -128,15 +199,25 @@ export function parseK3sConfigYaml(text: string, options: { file?: string } = {}
   try {
     const parsed = parseAllDocuments(text, {
       version: "1.1",
+      intAsBigInt: true,
       uniqueKeys: false,
       merge: false,
       lineCounter,
       prettyErrors: false,
-      customTags: (tags) => tags.filter((t) => typeof t === "string" || !DROPPED_TAGS.has(t.tag)),
+      // yaml.v2 has no sexagesimal (base 60) numbers: `1:30` stays a string.
+      customTags: (tags) => [
+        ...tags.filter((t) => typeof t === "string" || !DROPPED_TAGS.has(t.tag)),
+        V2_NUMBER,
+      ],
     });
     docs = Array.isArray(parsed) ? parsed : [];
   } catch (err) {
     throw yamlError(file, (err as Error).message, undefined, err);
+  }
+  // libyaml (behind yaml.v2) wants `---` after directives.
+  if (/^%/m.test(text) && !/^---/m.test(text)) {
+    const line = text.split("\n").findIndex((l) => l.startsWith("%")) + 1;
+    throw yamlError(file, "a directive must be followed by a document start (---)", { line, col: 1 }, undefined);
   }
   const doc = docs[0];
   if (doc === undefined) return { file, entries: [], warnings };
@@ -159,6 +240,10 @@ export function parseK3sConfigYaml(text: string, options: { file?: string } = {}
   if (contents === null || (isScalar(contents) && contents.value === null)) {
     return { file, entries: [], warnings };
   }
+  if (isSeq(contents) && contents.items.length === 0) {
+    // yaml.v2 decodes an empty sequence into the MapSlice without complaint.
+    return { file, entries: [], warnings };
+  }
   if (!isMap(contents)) {
     const kind = (contents as Node).constructor?.name ?? typeof contents;
     throw new NodeConfigError(
@@ -173,19 +258,33 @@ export function parseK3sConfigYaml(text: string, options: { file?: string } = {}
     let rawKey: unknown;
     let value: unknown;
     try {
-      rawKey = keyNode === null ? null : toJs(keyNode, doc);
-      value = pair.value === null ? null : toJs(pair.value as Node, doc);
+      const budget = { aliases: MAX_ALIAS_COUNT };
+      rawKey = convertNode(keyNode, doc, budget, 0);
+      value = convertNode(pair.value, doc, budget, 0);
     } catch (err) {
       throw yamlError(file, (err as Error).message, undefined, err);
     }
-    const offset = keyNode?.range?.[0];
+    const offset = keyNode?.range?.[0] ?? (pair.value as Node | null)?.range?.[0];
     const line = offset === undefined ? undefined : lineCounter.linePos(offset).line;
-    if (rawKey !== null && typeof rawKey === "object") {
-      throw new NodeConfigError(
-        "K3S_CONFIG_YAML",
-        `${file}${line === undefined ? "" : `:${line}`}: a mapping key must be a scalar flag name`,
-        { value: file },
-      );
+    const emptyKey =
+      keyNode === null ||
+      keyNode === undefined ||
+      (isScalar(keyNode) && keyNode.value === null && keyNode.range?.[0] === keyNode.range?.[1]);
+    if (emptyKey) {
+      throw yamlError(file, "a mapping entry has no key", line === undefined ? undefined : { line, col: 1 }, undefined);
+    }
+    if (rawKey === MERGE_KEY) {
+      const mergeValue = isAlias(pair.value) ? pair.value.resolve(doc) : pair.value;
+      if (!isMap(mergeValue) && !(isSeq(mergeValue) && mergeValue.items.every((i) => isMap(isAlias(i) ? i.resolve(doc) : i)))) {
+        throw yamlError(file, "map merge requires a mapping or a list of mappings as the value", undefined, undefined);
+      }
+      const w: K3sConfigWarning = {
+        code: "K3S_CONFIG_MERGE_KEY",
+        message: `${file}${line === undefined ? "" : `:${line}`}: K3s's YAML reader drops "<<" merge keys and the entries they merge; write the keys out`,
+        file,
+      };
+      warnings.push(w);
+      continue;
     }
     let key = goToString(rawKey);
     const append = key.endsWith("+");
@@ -197,8 +296,40 @@ export function parseK3sConfigYaml(text: string, options: { file?: string } = {}
   return { file, entries, warnings };
 }
 
-function toJs(node: Node, doc: Document.Parsed): unknown {
-  return node.toJS(doc, { maxAliasCount: MAX_ALIAS_COUNT });
+/**
+ * Converts a YAML node the way yaml.v2 decodes into `interface{}` for K3s: integers stay numbers
+ * (decimal strings beyond 2^53), floats become their Go `fmt.Sprint` text (the only form K3s ever
+ * uses), aliases are expanded with limits.
+ */
+function convertNode(node: unknown, doc: Document.Parsed, budget: { aliases: number }, depth: number): K3sConfigRawValue {
+  if (depth > MAX_DEPTH) throw new Error("YAML nesting is too deep");
+  if (node === null || node === undefined) return null;
+  if (isAlias(node)) {
+    budget.aliases -= 1;
+    if (budget.aliases < 0) throw new Error("excessive aliasing");
+    const target = node.resolve(doc);
+    if (target === undefined) throw new Error(`unknown anchor '${node.source}' referenced`);
+    return convertNode(target, doc, budget, depth + 1);
+  }
+  if (isScalar(node)) {
+    const v = node.value;
+    if (typeof v === "bigint") return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+    if (typeof v === "number") return goFloat(v);
+    if (typeof v === "symbol") return MERGE_KEY;
+    return normalise(v);
+  }
+  if (isSeq(node)) return node.items.map((item) => convertNode(item, doc, budget, depth + 1));
+  if (isMap(node)) {
+    const o: Record<string, K3sConfigRawValue> = Object.create(null);
+    for (const pair of node.items) {
+      const k = convertNode(pair.key, doc, budget, depth + 1);
+      // yaml.v2 loses merged entries when decoding into a MapSlice (see parseK3sConfigYaml).
+      if (k === MERGE_KEY) continue;
+      o[goToString(k)] = convertNode(pair.value, doc, budget, depth + 1);
+    }
+    return o;
+  }
+  return normalise(node);
 }
 
 function yamlError(
@@ -228,7 +359,8 @@ function normalise(v: unknown): K3sConfigRawValue {
   }
   if (v instanceof Set) return [...v].map(normalise);
   if (v instanceof Date) return v.toISOString();
-  if (v instanceof Uint8Array) return Buffer.from(v).toString("base64");
+  // !!binary: Go keeps the decoded bytes as a string.
+  if (v instanceof Uint8Array) return Buffer.from(v).toString("utf8");
   if (typeof v === "object") {
     const o: Record<string, K3sConfigRawValue> = Object.create(null);
     for (const [k, val] of Object.entries(v)) o[k] = normalise(val);
@@ -238,34 +370,56 @@ function normalise(v: unknown): K3sConfigRawValue {
 }
 
 /**
- * Go's `fmt.Sprint`-like rendering of a YAML value (wrangler `convert.ToString`), used for keys and
- * for scalars given to string flags.
+ * wrangler `convert.ToString`, as K3s applies it to keys, scalars and list items: the first item of
+ * a list, Go `fmt.Sprint` of the value, then `strings.TrimSpace`.
  * @internal
  */
 export function goToString(v: unknown): string {
-  if (v === null || v === undefined) return "";
+  const single = Array.isArray(v) ? v[0] : v;
+  if (single === null || single === undefined) return "";
+  return goTrimSpace(goSprint(single));
+}
+
+/** Go `fmt.Sprint` of a decoded YAML value (nested mappings are yaml.v2 MapSlices: `[{k v}]`). */
+function goSprint(v: unknown): string {
+  if (v === null || v === undefined) return "<nil>";
   if (typeof v === "string") return v;
   if (typeof v === "boolean") return v ? "true" : "false";
-  if (typeof v === "number") return goNumber(v);
-  if (Array.isArray(v)) return `[${v.map(goToString).join(" ")}]`;
+  if (typeof v === "number") return Number.isInteger(v) ? String(v) : goFloat(v);
+  if (Array.isArray(v)) return `[${v.map(goSprint).join(" ")}]`;
   if (typeof v === "object") {
-    const parts = Object.keys(v as object)
-      .sort()
-      .map((k) => `${k}:${goToString((v as Record<string, unknown>)[k])}`);
-    return `map[${parts.join(" ")}]`;
+    return `[${Object.entries(v as object)
+      .map(([k, x]) => `{${k} ${goSprint(x)}}`)
+      .join(" ")}]`;
   }
   return String(v);
 }
 
-function goNumber(n: number): string {
+// Go unicode.IsSpace.
+const GO_SPACE = "\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+const GO_TRIM_RE = new RegExp(`^[${GO_SPACE}]+|[${GO_SPACE}]+$`, "g");
+
+function goTrimSpace(s: string): string {
+  return s.replace(GO_TRIM_RE, "");
+}
+
+/**
+ * Go `fmt.Sprint(float64)`: shortest digits, exponent form when the decimal exponent is below -4
+ * or at least 6 (at least two exponent digits), `+Inf`, `-Inf`, `NaN`.
+ * @internal
+ */
+export function goFloat(n: number): string {
   if (Number.isNaN(n)) return "NaN";
   if (n === Number.POSITIVE_INFINITY) return "+Inf";
   if (n === Number.NEGATIVE_INFINITY) return "-Inf";
-  const abs = Math.abs(n);
-  // Go's %v switches to exponent form below 1e-4 and from 1e21, with at least two exponent digits.
-  let s = abs !== 0 && abs < 1e-4 ? n.toExponential() : String(n);
-  s = s.replace(/e([+-])(\d)$/, "e$10$2");
-  return s;
+  if (n === 0) return Object.is(n, -0) ? "-0" : "0";
+  const [mantissa = "", expText = "0"] = n.toExponential().split("e");
+  const exp = Number(expText);
+  if (exp < -4 || exp >= 6) {
+    const digits = String(Math.abs(exp)).padStart(2, "0");
+    return `${mantissa}e${exp < 0 ? "-" : "+"}${digits}`;
+  }
+  return String(n);
 }
 
 function toSlice(v: K3sConfigRawValue): K3sConfigRawValue[] {

@@ -73,9 +73,21 @@ describe("parseK3sConfigYaml (k3s pkg/configfilearg: yaml.v2, YAML 1.1)", () => 
     expect((err as { value: { file: string } }).value.file).toBe("bad.yaml");
   });
 
-  it("refuses a mapping used as a key", () => {
-    const err = caught(() => parseK3sConfigYaml("? [a, b]\n: 1\n", { file: "k.yaml" }));
-    expect(isKitError(err, "K3S_CONFIG_YAML")).toBe(true);
+  it("reads a list used as a key as its first item, like K3s's convert.ToString", () => {
+    expect(parseK3sConfigYaml("? [selinux, b]\n: true\n").entries.map((e) => [e.key, e.value])).toEqual([["selinux", true]]);
+  });
+
+  it("drops `<<` merge keys with a warning (yaml.v2 loses them in a MapSlice), refuses bad merges", () => {
+    const doc = parseK3sConfigYaml("base: &b {selinux: true}\n<<: *b\ndebug: true\n", { file: "m.yaml" });
+    expect(doc.entries.map((e) => e.key)).toEqual(["base", "debug"]);
+    expect(doc.warnings.map((w) => w.code)).toEqual(["K3S_CONFIG_MERGE_KEY"]);
+    expect(isKitError(caught(() => parseK3sConfigYaml("<<: 1\n")), "K3S_CONFIG_YAML")).toBe(true);
+  });
+
+  it("refuses unknown anchors, keyless entries and directives without ---", () => {
+    for (const text of ["a: *nope\n", ": v\n", "%YAML 1.1\na: 1\n"]) {
+      expect([text, isKitError(caught(() => parseK3sConfigYaml(text)), "K3S_CONFIG_YAML")]).toEqual([text, true]);
+    }
   });
 });
 
@@ -163,6 +175,18 @@ describe("validateK3sConfig (flag table from k3s pkg/cli/cmds)", () => {
     });
     expect(Object.keys(unknown)).toEqual([]);
     expect(warnings).toEqual([]);
+  });
+
+  it("trims surrounding whitespace from values and list items, as K3s's convert.ToString does", () => {
+    const { config } = validateK3sConfig({ "node-name": "  node-1\t", "node-label": [" a=b ", "\u00a0c=d"], selinux: " true " });
+    expect(config).toEqual({ "node-name": "node-1", "node-label": ["a=b", "c=d"], selinux: true });
+    const doc = parseK3sConfigYaml('" selinux ": true\nf: 1.5e7\ng: 0.00001\nh: .inf\n');
+    expect(doc.entries.map((e) => [e.key, e.value])).toEqual([
+      ["selinux", true],
+      ["f", "1.5e+07"],
+      ["g", "1e-05"],
+      ["h", "+Inf"],
+    ]);
   });
 
   it("stores aliases under the long name and warns when both spellings are set", () => {
@@ -320,13 +344,15 @@ describe("renderK3sConfig", () => {
     .chain((keys) => fc.tuple(...keys.map((k) => valueFor(k).map((v) => [k, v] as const))))
     .map((pairs) => Object.fromEntries(pairs) as K3sConfig);
 
-  it("round-trips: render → parse → merge → validate gives the same config (fixed seed)", () => {
+  it("round-trips: render → parse → merge → validate gives the validated config (fixed seed)", () => {
     fc.assert(
       fc.property(configArb, (config) => {
         const text = renderK3sConfig(config);
         const merged = mergeK3sConfigs([parseK3sConfigYaml(text, { file: "rt.yaml" })]);
         const back = validateK3sConfig(merged.values);
-        expect({ ...back.config }).toEqual({ ...config });
+        // K3s trims surrounding whitespace (wrangler convert.ToString), so compare with the
+        // validated (normalised) form of the input.
+        expect({ ...back.config }).toEqual({ ...validateK3sConfig(config as Record<string, unknown>).config });
         expect(back.warnings.filter((w) => w.code !== "K3S_CONFIG_MODE_NUMBER")).toEqual([]);
       }),
       { seed: 42, numRuns: 300 },
