@@ -88,8 +88,97 @@ function parseEndpoint(url: string, opts: NormalizedOptions): Endpoint {
   return { url, address, client, failedUntil: 0, failures: 0 };
 }
 
+/** A unary call in flight, for the shared deadline queue. @internal */
+interface Pending {
+  deadline: number;
+  call: grpc.ClientUnaryCall | undefined;
+  expired: boolean;
+  done: boolean;
+}
+
+/** grpc-js only reads call options; one shared empty object saves an allocation per call. */
+const NO_CALL_OPTIONS: grpc.CallOptions = {};
+
+/**
+ * Deadlines of all unary calls in one queue with one timer, instead of a timer per call inside
+ * grpc-js: calls mostly share the same deadline length, so entries arrive nearly in order.
+ * @internal
+ */
+class DeadlineQueue {
+  private items: Pending[] = [];
+  private head = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private armedFor = Number.POSITIVE_INFINITY;
+
+  add(p: Pending): void {
+    const items = this.items;
+    let i = items.length;
+    // Keep sorted; almost always an append.
+    while (i > this.head && (items[i - 1] as Pending).deadline > p.deadline) i--;
+    if (i === items.length) items.push(p);
+    else items.splice(i, 0, p);
+    if (p.deadline < this.armedFor) this.arm(p.deadline);
+  }
+
+  private arm(at: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.armedFor = at;
+    this.timer = setTimeout(() => this.fire(), Math.max(0, at - Date.now()));
+    this.timer.unref();
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    this.armedFor = Number.POSITIVE_INFINITY;
+    const now = Date.now();
+    const items = this.items;
+    while (this.head < items.length) {
+      const p = items[this.head] as Pending;
+      if (!p.done && p.deadline > now) break;
+      this.head++;
+      if (!p.done) {
+        p.expired = true;
+        p.call?.cancel();
+      }
+    }
+    // Drop finished entries from the front, compact now and then.
+    if (this.head > 1024 && this.head * 2 > items.length) {
+      this.items = items.slice(this.head);
+      this.head = 0;
+    }
+    while (this.head < this.items.length && (this.items[this.head] as Pending).done) this.head++;
+    const next = this.items[this.head];
+    if (next) this.arm(next.deadline);
+    else {
+      this.items = [];
+      this.head = 0;
+    }
+  }
+
+  /** Called when any call finishes: drops finished entries from the front (calls mostly end in order). */
+  settled(): void {
+    const items = this.items;
+    let h = this.head;
+    while (h < items.length && (items[h] as Pending).done) h++;
+    this.head = h;
+    if (h === items.length) {
+      this.items = [];
+      this.head = 0;
+    } else if (h > 4096 && h * 2 > items.length) {
+      this.items = items.slice(h);
+      this.head = 0;
+    }
+  }
+
+  clear(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
 /** @internal */
 export class Transport {
+  private readonly deadlines = new DeadlineQueue();
   readonly endpoints: Endpoint[];
   private current = 0;
   private token: string | undefined;
@@ -302,21 +391,26 @@ export class Transport {
 
   private callOnce<T>(ep: Endpoint, path: string, body: Buffer, decode: (b: Buffer) => T, deadline: number, signal?: AbortSignal): Promise<T> {
     return new Promise<T>((resolve, reject) => {
+      const entry: Pending = { deadline, call: undefined, expired: false, done: false };
       // grpc-js records a caller stack (new Error()) on every call; our errors carry their own,
       // so skip that capture: it is a measurable part of the per-call CPU.
       const limit = Error.stackTraceLimit;
       Error.stackTraceLimit = 0;
-      let call: grpc.ClientUnaryCall;
       try {
-        call = ep.client.makeUnaryRequest(path, identity, decode, body, this.metadata(), { deadline }, (err, res) => {
+        entry.call = ep.client.makeUnaryRequest(path, identity, decode, body, this.metadata(), NO_CALL_OPTIONS, (err, res) => {
+          entry.done = true;
+          entry.call = undefined;
+          this.deadlines.settled();
           if (signal) signal.removeEventListener("abort", onAbort);
-          if (err) reject(err);
-          else resolve(res as T);
+          if (!err) resolve(res as T);
+          else if (entry.expired) reject(Object.assign(err, { code: GrpcStatus.DEADLINE_EXCEEDED, details: "deadline exceeded" }));
+          else reject(err);
         });
       } finally {
         Error.stackTraceLimit = limit;
       }
-      const onAbort = () => call.cancel();
+      this.deadlines.add(entry);
+      const onAbort = () => entry.call?.cancel();
       if (signal) signal.addEventListener("abort", onAbort, { once: true });
     });
   }
@@ -338,6 +432,7 @@ export class Transport {
     if (this.closed) return;
     this.closed = true;
     if (this.probeTimer) clearInterval(this.probeTimer);
+    this.deadlines.clear();
     for (const ep of this.endpoints) ep.client.close();
   }
 

@@ -173,6 +173,23 @@ describe("faults", () => {
     expect(outcomes.slice(-10).every((o) => o === "ok")).toBe(true);
   });
 
+  it("deadline and AbortSignal on a paused connection: typed deadline error, abort rejects with the signal's reason", async () => {
+    const etcd = await startOne(env, "pause");
+    cleanups.push(() => etcd.stop());
+    const proxy = await TcpProxy.start(Number(new URL(etcd.clientUrl).port));
+    cleanups.push(() => proxy.close());
+    const c = clientFor([proxy.url], { deadlineMs: 5000 });
+    await c.put("p/a", "1");
+    proxy.pause();
+    const timedOut = await c.put("p/a", "2", { deadlineMs: 300 }).catch((e: unknown) => e);
+    expect(timedOut).toMatchObject({ code: "ETCD_DEADLINE_EXCEEDED", grpcCode: 4 });
+    const ac = new AbortController();
+    const reason = new Error("stop now");
+    setTimeout(() => ac.abort(reason), 100);
+    await expect(c.get("p/a", { signal: ac.signal })).rejects.toBe(reason);
+    proxy.resume();
+  });
+
   it("3-member cluster, leader killed: writes and the watch continue, nothing lost", async () => {
     const members: EmbeddedEtcd[] = await startCluster(env, ["c1", "c2", "c3"]);
     for (const m of members) cleanups.push(() => m.stop());
