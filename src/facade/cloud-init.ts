@@ -2,13 +2,9 @@ import { posix } from "node:path";
 import { stringify } from "yaml";
 import { KitError } from "../errors/index.js";
 
-/** One file of a pre-generated PKI, relative to `<dataDir>/server/tls` (e.g. `etcd/server-ca.crt`). */
-export interface SeedFile {
-  path: string;
-  content: string;
-  /** Octal mode; default `0600` for `.key` files and `0644` otherwise. */
-  mode?: number;
-}
+import type { SeedFile } from "../certs/seed.js";
+
+export type { SeedFile };
 
 export interface CloudInitForServerOptions {
   /** PKI files to seed under `<dataDir>/server/tls` (CAs at least; K3s creates the leaves itself). */

@@ -1,0 +1,12 @@
+/**
+ * The `createNode()` facade: composition of every module, nothing more.
+ * @packageDocumentation
+ */
+export { createNode } from "./create-node.js";
+export type { CreateNodeOptions, Node, NodeEvent, NodeStepEvent } from "./create-node.js";
+export { planNode } from "./plan.js";
+export type { NodeOptions, NodePlan, PlanStep } from "./plan.js";
+export { cloudInitForServer } from "./cloud-init.js";
+export type { CloudInitForServerOptions, SeedFile } from "./cloud-init.js";
+export { superviseProcess } from "./supervisor.js";
+export type { SupervisedProcess, SupervisorEvent, SupervisorOptions } from "./supervisor.js";
