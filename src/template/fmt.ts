@@ -389,6 +389,9 @@ class Printer {
       case "function":
         this.fmtPointer(v, verb);
         return;
+      case "bigint":
+        this.fmtInteger(v, true, verb, v);
+        return;
     }
     if (v === null) {
       // A nil interface inside a composite.

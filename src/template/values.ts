@@ -132,6 +132,8 @@ export function kindOf(v: unknown): Kind {
       return Kind.Bool;
     case "function":
       return Kind.Func;
+    case "bigint":
+      return Kind.Int;
     case "object":
       if (v === null) return Kind.Invalid;
       if (v instanceof Float64) return Kind.Float;
@@ -147,6 +149,7 @@ export function kindOf(v: unknown): Kind {
 /** Numeric value of an int/uint/float kind value. */
 export function numOf(v: unknown): number {
   if (typeof v === "number") return v;
+  if (typeof v === "bigint") return Number(v);
   if (v instanceof Float64 || v instanceof GoScalar) return v.value;
   return Number.NaN;
 }
@@ -162,6 +165,8 @@ export function typeName(v: unknown): string {
       return "bool";
     case "function":
       return "func(...interface {}) interface {}";
+    case "bigint":
+      return "int";
     case "object": {
       if (v === null) return "<nil>";
       if (v instanceof Float64) return "float64";
@@ -212,6 +217,8 @@ export function isTrue(v: unknown): boolean {
       return v !== 0;
     case "function":
       return true;
+    case "bigint":
+      return v !== 0n;
     case "object":
       if (v === null) return false;
       if (Array.isArray(v)) return v.length > 0;
