@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isKitError } from "../../../src/errors/index.js";
@@ -415,5 +417,40 @@ describe("fuzz: the config parser parses or throws a KitError (fixed seed)", () 
       fc.property(fc.array(token, { maxLength: 40 }), (parts) => check(parts.join(""))),
       { seed: 42, numRuns: 1500 },
     );
+  });
+});
+
+describe("differential vectors: yaml.v2 v2.4.0 + K3s merge rules, produced with Go (fixtures/k3s-config-vectors.go)", () => {
+  const { vectors } = JSON.parse(
+    readFileSync(fileURLToPath(new URL("./fixtures/k3s-config-vectors.json", import.meta.url)), "utf8"),
+  ) as { vectors: { files: string[]; args?: string[]; error?: string }[] };
+  // Known differences (may only shrink). Both kinds are malformed files K3s half-reads; we refuse them.
+  const KNOWN: Record<number, string> = {
+    40: "top-level list: yaml.v2 turns null items into empty MapSlice entries (`--=`)",
+    118: "top-level list: yaml.v2 turns null items into empty MapSlice entries (`--=`)",
+    393: "top-level list: yaml.v2 turns null items into empty MapSlice entries (`--=`)",
+    383: "text after a top-level flow mapping: yaml.v2 stops after the first node",
+    785: "text after a top-level flow mapping: yaml.v2 stops after the first node",
+  };
+
+  it(`agrees with Go on ${vectors.length} generated and hand-picked cases (args or error)`, () => {
+    const mismatches: number[] = [];
+    vectors.forEach((v, i) => {
+      let ours: { args?: string[]; error?: string };
+      try {
+        const docs = v.files.map((text, j) => parseK3sConfigYaml(text, { file: `file${j}.yaml` }));
+        ours = { args: k3sConfigArgs(mergeK3sConfigs(docs).values) };
+      } catch (e) {
+        if (!isKitError(e)) throw e;
+        ours = { error: (e as Error).message };
+      }
+      const same =
+        v.error !== undefined
+          ? ours.error !== undefined
+          : ours.error === undefined && JSON.stringify(ours.args) === JSON.stringify(v.args);
+      if (!same) mismatches.push(i);
+    });
+    expect(mismatches).toEqual(Object.keys(KNOWN).map(Number).sort((a, b) => a - b));
+    expect(vectors.filter((v) => v.error !== undefined).length).toBeGreaterThan(50);
   });
 });
