@@ -31,6 +31,12 @@ export interface WriteContainerdConfigOptions {
   configPath: string;
   /** The template dot, usually from `containerdConfigFor()`. */
   config: ContainerdConfig;
+  /**
+   * Config version of the built-in template when no user template exists. Default 3 (K3s's default,
+   * containerd 2.x); use `configVersionForContainerd(await exec("containerd --version"))` for an
+   * installed containerd 1.x, which reads only version 2.
+   */
+  defaultVersion?: ConfigVersion;
   signal?: AbortSignal;
   onEvent?: EventListener<ContainerdEvent>;
 }
@@ -72,7 +78,8 @@ const GENERATIONS: readonly { file: string; version: ConfigVersion }[] = [
 export async function writeContainerdConfig(
   options: WriteContainerdConfigOptions,
 ): Promise<WriteContainerdConfigResult> {
-  const { templateDir, configPath, config, signal, onEvent } = options;
+  const { templateDir, configPath, config, signal, onEvent, defaultVersion = 3 } = options;
+  if (defaultVersion !== 2 && defaultVersion !== 3) throw new ContainerdError("CONTAINERD_BAD_OPTION", "defaultVersion must be 2 or 3", { value: defaultVersion });
   if (typeof templateDir !== "string" || templateDir === "")
     throw new ContainerdError("CONTAINERD_BAD_OPTION", "templateDir must be a path", { value: templateDir });
   if (typeof configPath !== "string" || configPath === "")
@@ -95,7 +102,7 @@ export async function writeContainerdConfig(
       );
     }
   }
-  const version: ConfigVersion = chosen?.version ?? 3;
+  const version: ConfigVersion = chosen?.version ?? defaultVersion;
   const template = chosen?.path ?? "built-in";
   emit<ContainerdTemplateEvent>(onEvent, { type: "containerd.template", template, version });
   const text = chosen

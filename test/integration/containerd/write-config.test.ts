@@ -1,5 +1,5 @@
 /** writeContainerdConfig / writeContainerdHosts on a real filesystem (k3s-behaviours §6.2, §6.6). */
-import { mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -49,6 +49,20 @@ describe("writeContainerdConfig template selection", () => {
     expect((await stat(join(dir, "config.toml"))).mode & 0o777).toBe(0o644);
     expect(events.map((e) => e.type)).toEqual(["containerd.template", "containerd.written"]);
     expect(JSON.stringify(events)).not.toContain("secret-pw");
+  });
+
+  it("no templates with defaultVersion 2 (an installed containerd 1.x): built-in v2; a user template still decides", async () => {
+    const r = await writeContainerdConfig({ templateDir: dir, configPath: join(dir, "config.toml"), config, defaultVersion: 2 });
+    expect(r).toEqual({ template: "built-in", version: 2, configPath: join(dir, "config.toml") });
+    expect(await readFile(join(dir, "config.toml"), "utf8")).toBe(renderContainerdConfig(config, { version: 2 }));
+    await writeFile(join(dir, "config-v3.toml.tmpl"), '{{ template "base" . }}');
+    try {
+      const v3 = await writeContainerdConfig({ templateDir: dir, configPath: join(dir, "config.toml"), config, defaultVersion: 2 });
+      expect(v3.version).toBe(3);
+    } finally {
+      await rm(join(dir, "config-v3.toml.tmpl"));
+    }
+    await rejectsWith(writeContainerdConfig({ templateDir: dir, configPath: join(dir, "config.toml"), config, defaultVersion: 4 as never }), "CONTAINERD_BAD_OPTION");
   });
 
   it("config.toml.tmpl alone → version 2 with the V2 base", async () => {
