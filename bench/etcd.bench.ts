@@ -23,6 +23,7 @@ interface Result {
   putCpuUs: number;
   getCpuUs: number;
   watchMs: number;
+  liveMs: number;
   rssMiB: number;
 }
 
@@ -31,6 +32,8 @@ interface Adapter {
   get(key: string): Promise<unknown>;
   /** Resolves when `n` events on `prefix` from `rev` were delivered. */
   watchReplay(prefix: string, rev: number, n: number): Promise<void>;
+  /** Starts a watch on `prefix`, then runs `write`; resolves when `n` events were delivered. */
+  watchLive(prefix: string, n: number, write: () => Promise<void>): Promise<void>;
   /** Revision after a put (for the watch start). */
   putRev(key: string, value: string): Promise<number>;
   close(): void | Promise<void>;
@@ -63,11 +66,31 @@ async function makeAdapter(kind: string, endpoint: string, certDir: string): Pro
             },
           });
         }),
+      watchLive: async (prefix, n, write) => {
+        let got = 0;
+        let done!: () => void;
+        const all = new Promise<void>((r) => (done = r));
+        const w = c.watch({
+          key: prefix,
+          prefix: true,
+          onEvents: (evs) => {
+            got += evs.length;
+            if (got >= n) done();
+          },
+        });
+        await w.ready;
+        await write();
+        await all;
+        await w.cancel();
+      },
       close: () => c.close(),
     };
   }
   const { Etcd3 } = await import("etcd3");
-  const c = new Etcd3({ hosts: endpoint, credentials: { rootCertificate: ca, certChain: cert, privateKey: key } });
+  const c = new Etcd3({
+    hosts: endpoint,
+    credentials: { rootCertificate: ca, certChain: cert, privateKey: key },
+  });
   return {
     put: (k, v) => c.put(k).value(v).exec(),
     get: (k) => c.get(k).string(),
@@ -81,6 +104,19 @@ async function makeAdapter(kind: string, endpoint: string, certDir: string): Pro
           if (got >= n) resolve();
         });
       });
+      await w.cancel();
+    },
+    watchLive: async (prefix, n, write) => {
+      const w = await c.watch().prefix(prefix).create();
+      const all = new Promise<void>((resolve) => {
+        let got = 0;
+        w.on("data", (res) => {
+          got += res.events.length;
+          if (got >= n) resolve();
+        });
+      });
+      await write();
+      await all;
       await w.cancel();
     },
     close: () => c.close(),
@@ -132,10 +168,25 @@ async function worker(kind: string, endpoint: string, certDir: string): Promise<
   t0 = performance.now();
   await a.watchReplay(`${tag}/w/`, start, WATCH_N);
   const watchMs = performance.now() - t0;
+  t0 = performance.now();
+  await a.watchLive(`${tag}/live/`, WATCH_N, () =>
+    concurrent(WATCH_N, CONC, (i) => a.put(`${tag}/live/${i}`, VALUE)),
+  );
+  const liveMs = performance.now() - t0;
   clearInterval(sample);
   rss = Math.max(rss, process.memoryUsage().rss);
   await a.close();
-  return { seqP50: pct(lat, 50), seqP99: pct(lat, 99), putsPerSec, getsPerSec, putCpuUs, getCpuUs, watchMs, rssMiB: rss / 1048576 };
+  return {
+    seqP50: pct(lat, 50),
+    seqP99: pct(lat, 99),
+    putsPerSec,
+    getsPerSec,
+    putCpuUs,
+    getCpuUs,
+    watchMs,
+    liveMs,
+    rssMiB: rss / 1048576,
+  };
 }
 
 /**
@@ -148,7 +199,16 @@ function bundleWorker(): string {
   const out = join(root, ".tmp", "etcd-bench", "bench.mjs");
   execFileSync(
     join(root, "node_modules", ".bin", "esbuild"),
-    [self, "--bundle", "--platform=node", "--format=esm", "--external:@grpc/grpc-js", "--external:etcd3", `--outfile=${out}`, "--log-level=error"],
+    [
+      self,
+      "--bundle",
+      "--platform=node",
+      "--format=esm",
+      "--external:@grpc/grpc-js",
+      "--external:etcd3",
+      `--outfile=${out}`,
+      "--log-level=error",
+    ],
     { stdio: "inherit" },
   );
   return out;
@@ -158,7 +218,11 @@ let workerFile = "";
 
 function runChild(kind: string, endpoint: string, certDir: string): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--no-deprecation", workerFile, "--worker", kind, endpoint, certDir], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(
+      process.execPath,
+      ["--no-deprecation", workerFile, "--worker", kind, endpoint, certDir],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.on("exit", (code) => {
@@ -188,7 +252,13 @@ async function main(): Promise<void> {
     name: "bench",
     clientPort: await freePort(),
     peerPort: await freePort(),
-    tls: { caFile: certs.caFile, certFile: certs.certFile, keyFile: certs.keyFile, clientCertFile: certs.clientCertFile, clientKeyFile: certs.clientKeyFile },
+    tls: {
+      caFile: certs.caFile,
+      certFile: certs.certFile,
+      keyFile: certs.keyFile,
+      clientCertFile: certs.clientCertFile,
+      clientKeyFile: certs.clientKeyFile,
+    },
     extraArgs: ["--log-level=error", "--logger=zap", "--quota-backend-bytes=8589934592"],
   });
   try {
@@ -217,25 +287,38 @@ async function main(): Promise<void> {
       [`gets/s @${CONC}`, "getsPerSec", "", "higher"],
       ["client CPU per put (µs)", "putCpuUs", "", "lower"],
       ["client CPU per get (µs)", "getCpuUs", "", "lower"],
-      [`watch ${WATCH_N} events (ms)`, "watchMs", "", "lower"],
+      [`watch replay ${WATCH_N} (ms)`, "watchMs", "", "lower"],
+      [`watch live ${WATCH_N} w/ puts (ms)`, "liveMs", "", "lower"],
       ["peak RSS (MiB)", "rssMiB", "", "lower"],
     ];
-    console.log(`etcd ${(await etcd.client.status()).version}, mTLS P-256 loopback, ${VALUE.length}-byte values, median of ${rounds} rounds each`);
-    console.log(`${"metric".padEnd(28)}${"ours".padStart(12)}${"etcd3".padStart(12)}${"ours/etcd3".padStart(12)}`);
+    console.log(
+      `etcd ${(await etcd.client.status()).version}, mTLS P-256 loopback, ${VALUE.length}-byte values, median of ${rounds} rounds each`,
+    );
+    console.log(
+      `${"metric".padEnd(28)}${"ours".padStart(12)}${"etcd3".padStart(12)}${"ours/etcd3".padStart(12)}`,
+    );
     for (const [label, k] of rows) {
       const a = med(ours, k);
       const b = med(theirs, k);
       const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(2));
-      console.log(`${label.padEnd(28)}${fmt(a).padStart(12)}${fmt(b).padStart(12)}${(a / b).toFixed(2).padStart(12)}`);
+      console.log(
+        `${label.padEnd(28)}${fmt(a).padStart(12)}${fmt(b).padStart(12)}${(a / b).toFixed(2).padStart(12)}`,
+      );
     }
     const put = med(ours, "putsPerSec") / med(theirs, "putsPerSec");
     const cpu = Math.max(med(ours, "putCpuUs"), med(ours, "getCpuUs"));
     const watch = med(ours, "watchMs") / med(theirs, "watchMs");
+    const live = med(ours, "liveMs") / med(theirs, "liveMs");
     const rss = med(ours, "rssMiB");
     console.log("\ngoals:");
     console.log(`  puts/s ≥ 1.9× etcd3: ${put.toFixed(2)}× ${put >= 1.9 ? "met" : "NOT met"}`);
     console.log(`  CPU/call ≤ 80 µs: ${cpu.toFixed(1)} µs ${cpu <= 80 ? "met" : "NOT met"}`);
-    console.log(`  watch ≤ 0.4× etcd3 time: ${watch.toFixed(2)}× ${watch <= 0.4 ? "met" : "NOT met"}`);
+    console.log(
+      `  watch ≤ 0.4× etcd3 time: replay ${watch.toFixed(2)}× ${watch <= 0.4 ? "met" : "NOT met"}, live ${live.toFixed(2)}× ${live <= 0.4 ? "met" : "NOT met"}`,
+    );
+    console.log(
+      "    (replay from history is paced by etcd itself: at most 1000 revisions per watcher per 100 ms sync)",
+    );
     console.log(`  RSS ≤ 60 MiB: ${rss.toFixed(1)} MiB ${rss <= 60 ? "met" : "NOT met"}`);
   } finally {
     await etcd.stop();

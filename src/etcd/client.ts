@@ -15,7 +15,6 @@ import {
   type RangeResponse,
   type StatusResponse,
   type TxnRequest,
-  type TxnResponse,
   decodeAlarmResponse,
   decodeDeleteRangeResponse,
   decodeHashKVResponse,
@@ -99,7 +98,13 @@ export class EtcdClient {
     this.watches = new WatchManager(this.transport);
   }
 
-  private call<T>(path: string, body: Buffer, decode: (b: Buffer) => T, idempotent: boolean, o?: CallOptions & { endpoint?: string }): Promise<T> {
+  private call<T>(
+    path: string,
+    body: Buffer,
+    decode: (b: Buffer) => T,
+    idempotent: boolean,
+    o?: CallOptions & { endpoint?: string },
+  ): Promise<T> {
     return this.transport.unary(path, body, decode, {
       idempotent,
       signal: o?.signal,
@@ -121,7 +126,13 @@ export class EtcdClient {
    */
   range(options: RangeOptions & CallOptions): Promise<RangeResponse> {
     const req = rangeRequest(options);
-    return this.call(`${KV}Range`, encode((w) => writeRange(w, req)), decodeRangeResponse, true, options);
+    return this.call(
+      `${KV}Range`,
+      encode((w) => writeRange(w, req)),
+      decodeRangeResponse,
+      true,
+      options,
+    );
   }
 
   /**
@@ -131,15 +142,27 @@ export class EtcdClient {
    * const v = await client.get("config");
    * ```
    */
-  async get(key: Bytes, options: CallOptions & { revision?: number; serializable?: boolean } = {}): Promise<string | undefined> {
+  async get(
+    key: Bytes,
+    options: CallOptions & { revision?: number; serializable?: boolean } = {},
+  ): Promise<string | undefined> {
     const kv = await this.getKv(key, options);
     return kv?.value.toString("utf8");
   }
 
   /** The full key-value of one key (value as bytes, revisions, lease), or undefined. */
-  async getKv(key: Bytes, options: CallOptions & { revision?: number; serializable?: boolean } = {}): Promise<KeyValue | undefined> {
+  async getKv(
+    key: Bytes,
+    options: CallOptions & { revision?: number; serializable?: boolean } = {},
+  ): Promise<KeyValue | undefined> {
     const req = { key: toBytes(key), revision: options.revision, serializable: options.serializable };
-    const res = await this.call(`${KV}Range`, encode((w) => writeRange(w, req)), decodeRangeResponse, true, options);
+    const res = await this.call(
+      `${KV}Range`,
+      encode((w) => writeRange(w, req)),
+      decodeRangeResponse,
+      true,
+      options,
+    );
     return res.kvs[0];
   }
 
@@ -152,10 +175,27 @@ export class EtcdClient {
    * const { revision } = await client.put("config", "v2");
    * ```
    */
-  async put(key: Bytes, value: Bytes, options: PutOptions = {}): Promise<{ revision: number; prevKv?: KeyValue }> {
-    const req = { key: toBytes(key), value: toBytes(value, "value"), lease: options.lease, prevKv: options.prevKv };
-    const res = await this.call(`${KV}Put`, encode((w) => writePut(w, req)), decodePutResponse, false, options);
-    return res.prevKv ? { revision: res.header.revision, prevKv: res.prevKv } : { revision: res.header.revision };
+  async put(
+    key: Bytes,
+    value: Bytes,
+    options: PutOptions = {},
+  ): Promise<{ revision: number; prevKv?: KeyValue }> {
+    const req = {
+      key: toBytes(key),
+      value: toBytes(value, "value"),
+      lease: options.lease,
+      prevKv: options.prevKv,
+    };
+    const res = await this.call(
+      `${KV}Put`,
+      encode((w) => writePut(w, req)),
+      decodePutResponse,
+      false,
+      options,
+    );
+    return res.prevKv
+      ? { revision: res.header.revision, prevKv: res.prevKv }
+      : { revision: res.header.revision };
   }
 
   /**
@@ -165,11 +205,23 @@ export class EtcdClient {
    * const { deleted } = await client.delete({ key: "jobs/", prefix: true });
    * ```
    */
-  delete(keyOrSelector: Bytes | (KeySelector & { prevKv?: boolean }), options: CallOptions = {}): Promise<DeleteRangeResponse> {
-    const s = typeof keyOrSelector === "object" && !(keyOrSelector instanceof Uint8Array) ? keyOrSelector : { key: keyOrSelector };
+  delete(
+    keyOrSelector: Bytes | (KeySelector & { prevKv?: boolean }),
+    options: CallOptions = {},
+  ): Promise<DeleteRangeResponse> {
+    const s =
+      typeof keyOrSelector === "object" && !(keyOrSelector instanceof Uint8Array)
+        ? keyOrSelector
+        : { key: keyOrSelector };
     const { key, rangeEnd } = selectRange(s);
     const prevKv = "prevKv" in s ? s.prevKv : undefined;
-    return this.call(`${KV}DeleteRange`, encode((w) => writeDeleteRange(w, { key, rangeEnd, prevKv })), decodeDeleteRangeResponse, false, options);
+    return this.call(
+      `${KV}DeleteRange`,
+      encode((w) => writeDeleteRange(w, { key, rangeEnd, prevKv })),
+      decodeDeleteRangeResponse,
+      false,
+      options,
+    );
   }
 
   /**
@@ -180,15 +232,32 @@ export class EtcdClient {
    * ```
    */
   txn(): TxnBuilder {
-    return new TxnBuilder((req: TxnRequest, o) => this.call(`${KV}Txn`, encode((w) => writeTxn(w, req)), decodeTxnResponse, false, o));
+    return new TxnBuilder((req: TxnRequest, o) =>
+      this.call(
+        `${KV}Txn`,
+        encode((w) => writeTxn(w, req)),
+        decodeTxnResponse,
+        false,
+        o,
+      ),
+    );
   }
 
   /**
    * Compacts the history up to `revision`. Idempotent (compacting twice fails with ETCD_COMPACTED).
    * @throws ETCD_COMPACTED, ETCD_FUTURE_REVISION
    */
-  async compact(revision: number, options: CallOptions & { physical?: boolean } = {}): Promise<{ revision: number }> {
-    const res = await this.call(`${KV}Compact`, encode((w) => writeCompaction(w, { revision, physical: options.physical })), decodeHeaderOnly, false, options);
+  async compact(
+    revision: number,
+    options: CallOptions & { physical?: boolean } = {},
+  ): Promise<{ revision: number }> {
+    const res = await this.call(
+      `${KV}Compact`,
+      encode((w) => writeCompaction(w, { revision, physical: options.physical })),
+      decodeHeaderOnly,
+      false,
+      options,
+    );
     return { revision: res.header.revision };
   }
 
@@ -223,26 +292,58 @@ export class EtcdClient {
    * await client.put("alive", "1", { lease: lease.id });
    * ```
    */
-  async leaseGrant(ttl: number, options: CallOptions & { id?: bigint } = {}): Promise<{ id: bigint; ttl: number }> {
-    if (!Number.isSafeInteger(ttl) || ttl <= 0) throw new EtcdError("ETCD_INVALID_ARGUMENT", `lease TTL must be a positive integer, got ${ttl}`, { value: ttl });
-    const res = await this.call(`${LEASE}LeaseGrant`, encode((w) => writeLeaseGrant(w, { ttl, id: options.id })), decodeLeaseGrantResponse, false, options);
-    if (res.error) throw new EtcdError("ETCD_LEASE_GRANT_FAILED", `lease grant failed: ${res.error}`, { value: ttl, details: res.error });
+  async leaseGrant(
+    ttl: number,
+    options: CallOptions & { id?: bigint } = {},
+  ): Promise<{ id: bigint; ttl: number }> {
+    if (!Number.isSafeInteger(ttl) || ttl <= 0)
+      throw new EtcdError("ETCD_INVALID_ARGUMENT", `lease TTL must be a positive integer, got ${ttl}`, {
+        value: ttl,
+      });
+    const res = await this.call(
+      `${LEASE}LeaseGrant`,
+      encode((w) => writeLeaseGrant(w, { ttl, id: options.id })),
+      decodeLeaseGrantResponse,
+      false,
+      options,
+    );
+    if (res.error)
+      throw new EtcdError("ETCD_LEASE_GRANT_FAILED", `lease grant failed: ${res.error}`, {
+        value: ttl,
+        details: res.error,
+      });
     return { id: res.id, ttl: res.ttl };
   }
 
   /** Revokes a lease (its keys are deleted). @throws ETCD_LEASE_NOT_FOUND */
   async leaseRevoke(id: bigint, options: CallOptions = {}): Promise<void> {
-    await this.call(`${LEASE}LeaseRevoke`, encode((w) => writeLeaseId(w, id)), decodeHeaderOnly, true, options);
+    await this.call(
+      `${LEASE}LeaseRevoke`,
+      encode((w) => writeLeaseId(w, id)),
+      decodeHeaderOnly,
+      true,
+      options,
+    );
   }
 
   /** Remaining TTL (−1 when expired/unknown), granted TTL and optionally the attached keys. */
-  leaseTimeToLive(id: bigint, options: CallOptions & { keys?: boolean } = {}): Promise<LeaseTimeToLiveResponse> {
-    return this.call(`${LEASE}LeaseTimeToLive`, encode((w) => writeLeaseTimeToLive(w, { id, keys: options.keys })), decodeLeaseTimeToLiveResponse, true, options);
+  leaseTimeToLive(
+    id: bigint,
+    options: CallOptions & { keys?: boolean } = {},
+  ): Promise<LeaseTimeToLiveResponse> {
+    return this.call(
+      `${LEASE}LeaseTimeToLive`,
+      encode((w) => writeLeaseTimeToLive(w, { id, keys: options.keys })),
+      decodeLeaseTimeToLiveResponse,
+      true,
+      options,
+    );
   }
 
   /** IDs of all live leases. */
   async leases(options: CallOptions = {}): Promise<bigint[]> {
-    return (await this.call(`${LEASE}LeaseLeases`, EMPTY_REQUEST, decodeLeaseLeasesResponse, true, options)).leases;
+    return (await this.call(`${LEASE}LeaseLeases`, EMPTY_REQUEST, decodeLeaseLeasesResponse, true, options))
+      .leases;
   }
 
   /**
@@ -269,27 +370,62 @@ export class EtcdClient {
 
   /** Lists the members. */
   async memberList(options: CallOptions = {}): Promise<Member[]> {
-    return (await this.call(`${CLUSTER}MemberList`, EMPTY_REQUEST, (b) => decodeMembersResponse(b), true, options)).members;
+    return (
+      await this.call(`${CLUSTER}MemberList`, EMPTY_REQUEST, (b) => decodeMembersResponse(b), true, options)
+    ).members;
   }
 
   /** Adds a member (optionally as a learner). Not retried once sent. @throws ETCD_PEER_URL_EXISTS, ETCD_UNHEALTHY_CLUSTER */
-  memberAdd(peerURLs: readonly string[], options: CallOptions & { isLearner?: boolean } = {}): Promise<MembersResponse> {
-    return this.call(`${CLUSTER}MemberAdd`, encode((w) => writeMemberAdd(w, { peerURLs, isLearner: options.isLearner })), (b) => decodeMembersResponse(b, true), false, options);
+  memberAdd(
+    peerURLs: readonly string[],
+    options: CallOptions & { isLearner?: boolean } = {},
+  ): Promise<MembersResponse> {
+    return this.call(
+      `${CLUSTER}MemberAdd`,
+      encode((w) => writeMemberAdd(w, { peerURLs, isLearner: options.isLearner })),
+      (b) => decodeMembersResponse(b, true),
+      false,
+      options,
+    );
   }
 
   /** Removes a member. @throws ETCD_MEMBER_NOT_FOUND */
   async memberRemove(id: bigint, options: CallOptions = {}): Promise<Member[]> {
-    return (await this.call(`${CLUSTER}MemberRemove`, encode((w) => writeMemberId(w, id)), (b) => decodeMembersResponse(b), false, options)).members;
+    return (
+      await this.call(
+        `${CLUSTER}MemberRemove`,
+        encode((w) => writeMemberId(w, id)),
+        (b) => decodeMembersResponse(b),
+        false,
+        options,
+      )
+    ).members;
   }
 
   /** Changes a member's peer URLs. @throws ETCD_MEMBER_NOT_FOUND */
   async memberUpdate(id: bigint, peerURLs: readonly string[], options: CallOptions = {}): Promise<Member[]> {
-    return (await this.call(`${CLUSTER}MemberUpdate`, encode((w) => writeMemberUpdate(w, { id, peerURLs })), (b) => decodeMembersResponse(b), true, options)).members;
+    return (
+      await this.call(
+        `${CLUSTER}MemberUpdate`,
+        encode((w) => writeMemberUpdate(w, { id, peerURLs })),
+        (b) => decodeMembersResponse(b),
+        true,
+        options,
+      )
+    ).members;
   }
 
   /** Promotes a learner to a voting member (etcd ≥ 3.4). @throws ETCD_MEMBER_NOT_LEARNER, ETCD_LEARNER_NOT_READY, ETCD_UNSUPPORTED */
   async memberPromote(id: bigint, options: CallOptions = {}): Promise<Member[]> {
-    return (await this.call(`${CLUSTER}MemberPromote`, encode((w) => writeMemberId(w, id)), (b) => decodeMembersResponse(b), false, options)).members;
+    return (
+      await this.call(
+        `${CLUSTER}MemberPromote`,
+        encode((w) => writeMemberId(w, id)),
+        (b) => decodeMembersResponse(b),
+        false,
+        options,
+      )
+    ).members;
   }
 
   // ---------- Maintenance ----------
@@ -301,22 +437,47 @@ export class EtcdClient {
 
   /** Active alarms. */
   async alarms(options: CallOptions = {}): Promise<{ memberId: bigint; alarm: AlarmType }[]> {
-    return (await this.call(`${MAINT}Alarm`, encode((w) => writeAlarm(w, { action: 0 })), decodeAlarmResponse, true, options)).alarms;
+    return (
+      await this.call(
+        `${MAINT}Alarm`,
+        encode((w) => writeAlarm(w, { action: 0 })),
+        decodeAlarmResponse,
+        true,
+        options,
+      )
+    ).alarms;
   }
 
   /** Clears an alarm (all members when `memberId` is 0). */
   async alarmDisarm(alarm: AlarmType, options: CallOptions & { memberId?: bigint } = {}): Promise<void> {
-    await this.call(`${MAINT}Alarm`, encode((w) => writeAlarm(w, { action: 2, alarm, memberId: options.memberId })), decodeAlarmResponse, true, options);
+    await this.call(
+      `${MAINT}Alarm`,
+      encode((w) => writeAlarm(w, { action: 2, alarm, memberId: options.memberId })),
+      decodeAlarmResponse,
+      true,
+      options,
+    );
   }
 
   /** Defragments one member's backend (default deadline 60 s: it blocks the member). */
   async defragment(options: CallOptions & { endpoint?: string } = {}): Promise<void> {
-    await this.call(`${MAINT}Defragment`, EMPTY_REQUEST, decodeHeaderOnly, true, { deadlineMs: 60_000, ...options });
+    await this.call(`${MAINT}Defragment`, EMPTY_REQUEST, decodeHeaderOnly, true, {
+      deadlineMs: 60_000,
+      ...options,
+    });
   }
 
   /** Hash of the MVCC keyspace up to `revision` (0 = latest) on one member. */
-  hashKV(options: CallOptions & { revision?: number; endpoint?: string } = {}): Promise<{ hash: number; compactRevision: number; header: { revision: number } }> {
-    return this.call(`${MAINT}HashKV`, encode((w) => writeHashKV(w, options.revision ?? 0)), decodeHashKVResponse, true, options);
+  hashKV(
+    options: CallOptions & { revision?: number; endpoint?: string } = {},
+  ): Promise<{ hash: number; compactRevision: number; header: { revision: number } }> {
+    return this.call(
+      `${MAINT}HashKV`,
+      encode((w) => writeHashKV(w, options.revision ?? 0)),
+      decodeHashKVResponse,
+      true,
+      options,
+    );
   }
 
   /**
@@ -325,7 +486,10 @@ export class EtcdClient {
    * snapshot save` does, so `etcdctl snapshot restore` accepts it.
    * @throws ETCD_SNAPSHOT_CHECKSUM, ETCD_SNAPSHOT_FAILED
    */
-  async snapshot(path: string, options: { signal?: AbortSignal; onProgress?: (bytes: number) => void } = {}): Promise<SnapshotResult> {
+  async snapshot(
+    path: string,
+    options: { signal?: AbortSignal; onProgress?: (bytes: number) => void } = {},
+  ): Promise<SnapshotResult> {
     const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.part`);
     const fh = await open(tmp, "wx", 0o600);
     const hash = createHash("sha256");
@@ -360,10 +524,15 @@ export class EtcdClient {
         stream.on("error", (e) => reject(e));
         stream.on("end", () => writing.then(() => resolve(), reject));
       });
-      if (tail.length !== 32) throw new EtcdError("ETCD_SNAPSHOT_FAILED", `snapshot stream too short (${size} bytes)`, { value: size });
+      if (tail.length !== 32)
+        throw new EtcdError("ETCD_SNAPSHOT_FAILED", `snapshot stream too short (${size} bytes)`, {
+          value: size,
+        });
       const digest = hash.digest();
       if (!digest.equals(tail)) {
-        throw new EtcdError("ETCD_SNAPSHOT_CHECKSUM", "snapshot sha256 trailer does not match the data", { value: tail.toString("hex") });
+        throw new EtcdError("ETCD_SNAPSHOT_CHECKSUM", "snapshot sha256 trailer does not match the data", {
+          value: tail.toString("hex"),
+        });
       }
       await fh.sync();
       await fh.close();
@@ -392,16 +561,40 @@ export class EtcdClient {
     await this.call(`${AUTH}AuthDisable`, EMPTY_REQUEST, decodeHeaderOnly, true, options);
   }
   /** Adds a user (`noPassword` for certificate-only users). @throws ETCD_USER_EXISTS */
-  async userAdd(name: string, password: string | undefined, options: CallOptions & { noPassword?: boolean } = {}): Promise<void> {
-    await this.call(`${AUTH}UserAdd`, encode((w) => writeUserAdd(w, { name, password, noPassword: options.noPassword })), decodeHeaderOnly, false, options);
+  async userAdd(
+    name: string,
+    password: string | undefined,
+    options: CallOptions & { noPassword?: boolean } = {},
+  ): Promise<void> {
+    await this.call(
+      `${AUTH}UserAdd`,
+      encode((w) => writeUserAdd(w, { name, password, noPassword: options.noPassword })),
+      decodeHeaderOnly,
+      false,
+      options,
+    );
   }
   /** Deletes a user. @throws ETCD_USER_NOT_FOUND */
   async userDelete(name: string, options: CallOptions = {}): Promise<void> {
-    await this.call(`${AUTH}UserDelete`, encode((w) => writeStrings(w, [name])), decodeHeaderOnly, false, options);
+    await this.call(
+      `${AUTH}UserDelete`,
+      encode((w) => writeStrings(w, [name])),
+      decodeHeaderOnly,
+      false,
+      options,
+    );
   }
   /** The roles of a user. */
   async userGet(name: string, options: CallOptions = {}): Promise<string[]> {
-    return (await this.call(`${AUTH}UserGet`, encode((w) => writeStrings(w, [name])), decodeStringsResponse, true, options)).values;
+    return (
+      await this.call(
+        `${AUTH}UserGet`,
+        encode((w) => writeStrings(w, [name])),
+        decodeStringsResponse,
+        true,
+        options,
+      )
+    ).values;
   }
   /** All user names. */
   async userList(options: CallOptions = {}): Promise<string[]> {
@@ -409,41 +602,96 @@ export class EtcdClient {
   }
   /** Changes a user's password. */
   async userChangePassword(name: string, password: string, options: CallOptions = {}): Promise<void> {
-    await this.call(`${AUTH}UserChangePassword`, encode((w) => writeStrings(w, [name, password])), decodeHeaderOnly, true, options);
+    await this.call(
+      `${AUTH}UserChangePassword`,
+      encode((w) => writeStrings(w, [name, password])),
+      decodeHeaderOnly,
+      true,
+      options,
+    );
   }
   /** Grants a role to a user. */
   async userGrantRole(user: string, role: string, options: CallOptions = {}): Promise<void> {
-    await this.call(`${AUTH}UserGrantRole`, encode((w) => writeStrings(w, [user, role])), decodeHeaderOnly, true, options);
+    await this.call(
+      `${AUTH}UserGrantRole`,
+      encode((w) => writeStrings(w, [user, role])),
+      decodeHeaderOnly,
+      true,
+      options,
+    );
   }
   /** Revokes a role from a user. */
   async userRevokeRole(user: string, role: string, options: CallOptions = {}): Promise<void> {
-    await this.call(`${AUTH}UserRevokeRole`, encode((w) => writeStrings(w, [user, role])), decodeHeaderOnly, true, options);
+    await this.call(
+      `${AUTH}UserRevokeRole`,
+      encode((w) => writeStrings(w, [user, role])),
+      decodeHeaderOnly,
+      true,
+      options,
+    );
   }
   /** Adds a role. @throws ETCD_ROLE_EXISTS */
   async roleAdd(name: string, options: CallOptions = {}): Promise<void> {
-    await this.call(`${AUTH}RoleAdd`, encode((w) => writeStrings(w, [name])), decodeHeaderOnly, false, options);
+    await this.call(
+      `${AUTH}RoleAdd`,
+      encode((w) => writeStrings(w, [name])),
+      decodeHeaderOnly,
+      false,
+      options,
+    );
   }
   /** Deletes a role. */
   async roleDelete(name: string, options: CallOptions = {}): Promise<void> {
-    await this.call(`${AUTH}RoleDelete`, encode((w) => writeStrings(w, [name])), decodeHeaderOnly, false, options);
+    await this.call(
+      `${AUTH}RoleDelete`,
+      encode((w) => writeStrings(w, [name])),
+      decodeHeaderOnly,
+      false,
+      options,
+    );
   }
   /** The permissions of a role. */
   async roleGet(name: string, options: CallOptions = {}): Promise<Permission[]> {
-    return (await this.call(`${AUTH}RoleGet`, encode((w) => writeStrings(w, [name])), decodeRoleGetResponse, true, options)).perm;
+    return (
+      await this.call(
+        `${AUTH}RoleGet`,
+        encode((w) => writeStrings(w, [name])),
+        decodeRoleGetResponse,
+        true,
+        options,
+      )
+    ).perm;
   }
   /** All role names. */
   async roleList(options: CallOptions = {}): Promise<string[]> {
     return (await this.call(`${AUTH}RoleList`, EMPTY_REQUEST, decodeStringsResponse, true, options)).values;
   }
   /** Grants `permType` on a key, prefix or range to a role. */
-  async roleGrantPermission(role: string, permType: PermissionType, selector: KeySelector, options: CallOptions = {}): Promise<void> {
+  async roleGrantPermission(
+    role: string,
+    permType: PermissionType,
+    selector: KeySelector,
+    options: CallOptions = {},
+  ): Promise<void> {
     const { key, rangeEnd } = selectRange(selector);
-    await this.call(`${AUTH}RoleGrantPermission`, encode((w) => writeRoleGrant(w, { role, permType, key, rangeEnd })), decodeHeaderOnly, true, options);
+    await this.call(
+      `${AUTH}RoleGrantPermission`,
+      encode((w) => writeRoleGrant(w, { role, permType, key, rangeEnd })),
+      decodeHeaderOnly,
+      true,
+      options,
+    );
   }
   /** Revokes a role's permission on a key, prefix or range. */
   async roleRevokePermission(role: string, selector: KeySelector, options: CallOptions = {}): Promise<void> {
     const { key, rangeEnd } = selectRange(selector);
-    await this.call(`${AUTH}RoleRevokePermission`, encode((w) => writeRoleRevoke(w, { role, key, rangeEnd })), decodeHeaderOnly, true, options);
+    await this.call(
+      `${AUTH}RoleRevokePermission`,
+      encode((w) => writeRoleRevoke(w, { role, key, rangeEnd })),
+      decodeHeaderOnly,
+      true,
+      options,
+    );
   }
 
   /** The endpoint URLs this client uses. */

@@ -93,7 +93,11 @@ export async function findOnPath(name: string, path = process.env.PATH ?? ""): P
 }
 
 /** Builds etcd's command line. Pure. @internal */
-export function etcdArgs(o: EmbeddedEtcdOptions, initialCluster: Record<string, string>, state: "new" | "existing"): string[] {
+export function etcdArgs(
+  o: EmbeddedEtcdOptions,
+  initialCluster: Record<string, string>,
+  state: "new" | "existing",
+): string[] {
   const clientUrl = `https://127.0.0.1:${o.clientPort}`;
   const peerUrl = `https://127.0.0.1:${o.peerPort}`;
   const t = o.tls;
@@ -126,13 +130,24 @@ function validate(o: EmbeddedEtcdOptions): void {
     ["clientPort", o.clientPort],
     ["peerPort", o.peerPort],
   ] as const) {
-    if (!Number.isInteger(v) || v < 1 || v > 65535) throw new EtcdError("ETCD_INVALID_OPTION", `option ${k} must be a TCP port, got ${String(v)}`, { value: v });
+    if (!Number.isInteger(v) || v < 1 || v > 65535)
+      throw new EtcdError("ETCD_INVALID_OPTION", `option ${k} must be a TCP port, got ${String(v)}`, {
+        value: v,
+      });
   }
   if (typeof o.name !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(o.name)) {
-    throw new EtcdError("ETCD_INVALID_OPTION", `option name must be letters, digits, '.', '_' or '-', got ${JSON.stringify(o.name)}`, { value: o.name });
+    throw new EtcdError(
+      "ETCD_INVALID_OPTION",
+      `option name must be letters, digits, '.', '_' or '-', got ${JSON.stringify(o.name)}`,
+      { value: o.name },
+    );
   }
-  if (typeof o.dataDir !== "string" || o.dataDir === "") throw new EtcdError("ETCD_INVALID_OPTION", "option dataDir is required", { value: o.dataDir });
-  if (!o.tls) throw new EtcdError("ETCD_INVALID_OPTION", "option tls (cert file paths) is required", { value: undefined });
+  if (typeof o.dataDir !== "string" || o.dataDir === "")
+    throw new EtcdError("ETCD_INVALID_OPTION", "option dataDir is required", { value: o.dataDir });
+  if (!o.tls)
+    throw new EtcdError("ETCD_INVALID_OPTION", "option tls (cert file paths) is required", {
+      value: undefined,
+    });
 }
 
 /**
@@ -151,18 +166,29 @@ export async function startEmbeddedEtcd(o: EmbeddedEtcdOptions): Promise<Embedde
   o.signal?.throwIfAborted();
   const bin = o.etcdBinary ?? (await findOnPath("etcd"));
   if (!bin) {
-    throw new EtcdError("ETCD_BINARY_MISSING", "the etcd binary is not on PATH: install the etcd-server package (apt-get install etcd-server)", {
-      value: "etcd",
-    });
+    throw new EtcdError(
+      "ETCD_BINARY_MISSING",
+      "the etcd binary is not on PATH: install the etcd-server package (apt-get install etcd-server)",
+      {
+        value: "etcd",
+      },
+    );
   }
   const readPem = async (p: string) => {
     try {
       return await readFile(p);
     } catch (err) {
-      throw new EtcdError("ETCD_CERTS_MISSING", `cannot read ${p}: ${(err as Error).message}`, { value: p, cause: err });
+      throw new EtcdError("ETCD_CERTS_MISSING", `cannot read ${p}: ${(err as Error).message}`, {
+        value: p,
+        cause: err,
+      });
     }
   };
-  const [ca, cert, key] = await Promise.all([readPem(o.tls.caFile), readPem(o.tls.clientCertFile), readPem(o.tls.clientKeyFile)]);
+  const [ca, cert, key] = await Promise.all([
+    readPem(o.tls.caFile),
+    readPem(o.tls.clientCertFile),
+    readPem(o.tls.clientKeyFile),
+  ]);
   const clientUrl = `https://127.0.0.1:${o.clientPort}`;
   const peerUrl = `https://127.0.0.1:${o.peerPort}`;
 
@@ -180,7 +206,9 @@ export async function startEmbeddedEtcd(o: EmbeddedEtcdOptions): Promise<Embedde
     state = "existing";
   }
 
-  const child: ChildProcess = spawn(bin, etcdArgs(o, initialCluster, state), { stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn(bin, etcdArgs(o, initialCluster, state), {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   const collect = (d: Buffer) => {
     out += d.toString();
@@ -189,10 +217,12 @@ export async function startEmbeddedEtcd(o: EmbeddedEtcdOptions): Promise<Embedde
   child.stdout?.on("data", collect);
   child.stderr?.on("data", collect);
   let exited = false;
-  const exitedP = new Promise<void>((resolve) => child.once("exit", () => {
-    exited = true;
-    resolve();
-  }));
+  const exitedP = new Promise<void>((resolve) =>
+    child.once("exit", () => {
+      exited = true;
+      resolve();
+    }),
+  );
   // Never leave an etcd behind when this process exits.
   const killOnExit = () => child.kill("SIGKILL");
   process.once("exit", killOnExit);
@@ -216,7 +246,11 @@ export async function startEmbeddedEtcd(o: EmbeddedEtcdOptions): Promise<Embedde
     for (;;) {
       o.signal?.throwIfAborted();
       if (exited) {
-        throw new EtcdError("ETCD_START_FAILED", `etcd ${o.name} exited during start (code ${child.exitCode}): ${out.slice(-2000)}`, { value: o.name });
+        throw new EtcdError(
+          "ETCD_START_FAILED",
+          `etcd ${o.name} exited during start (code ${child.exitCode}): ${out.slice(-2000)}`,
+          { value: o.name },
+        );
       }
       try {
         await client.status({ deadlineMs: 1000, signal: o.signal });
@@ -224,7 +258,11 @@ export async function startEmbeddedEtcd(o: EmbeddedEtcdOptions): Promise<Embedde
       } catch (err) {
         if (o.signal?.aborted) throw o.signal.reason;
         if (Date.now() > deadline) {
-          throw new EtcdError("ETCD_START_TIMEOUT", `etcd ${o.name} did not become ready: ${out.slice(-2000)}`, { value: o.name, cause: err });
+          throw new EtcdError(
+            "ETCD_START_TIMEOUT",
+            `etcd ${o.name} did not become ready: ${out.slice(-2000)}`,
+            { value: o.name, cause: err },
+          );
         }
         await new Promise((r) => setTimeout(r, 100));
       }

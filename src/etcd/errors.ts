@@ -62,7 +62,11 @@ export class EtcdError extends KitError {
     this.endpoint = options.endpoint;
   }
 }
-Object.defineProperty(EtcdError.prototype, "name", { value: "EtcdError", writable: true, configurable: true });
+Object.defineProperty(EtcdError.prototype, "name", {
+  value: "EtcdError",
+  writable: true,
+  configurable: true,
+});
 
 /**
  * A watcher's start revision (or its resume point) has been compacted away; the watcher is closed.
@@ -76,14 +80,22 @@ Object.defineProperty(EtcdError.prototype, "name", { value: "EtcdError", writabl
 export class WatchCompactedError extends EtcdError {
   readonly compactRevision: number;
   constructor(compactRevision: number, requested: number) {
-    super("ETCD_WATCH_COMPACTED", `watch start revision ${requested} has been compacted (compact revision ${compactRevision})`, {
-      value: requested,
-      grpcCode: GrpcStatus.OUT_OF_RANGE,
-    });
+    super(
+      "ETCD_WATCH_COMPACTED",
+      `watch start revision ${requested} has been compacted (compact revision ${compactRevision})`,
+      {
+        value: requested,
+        grpcCode: GrpcStatus.OUT_OF_RANGE,
+      },
+    );
     this.compactRevision = compactRevision;
   }
 }
-Object.defineProperty(WatchCompactedError.prototype, "name", { value: "WatchCompactedError", writable: true, configurable: true });
+Object.defineProperty(WatchCompactedError.prototype, "name", {
+  value: "WatchCompactedError",
+  writable: true,
+  configurable: true,
+});
 
 /** etcd's error messages (server side `rpctypes`) and the code we give each. @internal */
 const MESSAGE_TABLE: readonly (readonly [string, string, boolean])[] = [
@@ -171,5 +183,9 @@ export function toEtcdError(err: unknown, method: string, endpoint?: string): Et
       endpoint,
     });
   }
-  return new EtcdError("ETCD_UNKNOWN", `${method}: ${String((err as Error)?.message ?? err)}`, { value: method, cause: err, endpoint });
+  return new EtcdError("ETCD_UNKNOWN", `${method}: ${String((err as Error)?.message ?? err)}`, {
+    value: method,
+    cause: err,
+    endpoint,
+  });
 }

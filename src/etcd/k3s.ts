@@ -37,7 +37,10 @@ export async function etcdClientForK3s(
     try {
       return await readFile(p);
     } catch (err) {
-      throw new EtcdError("ETCD_CERTS_MISSING", `cannot read ${p}: ${(err as Error).message}`, { value: p, cause: err });
+      throw new EtcdError("ETCD_CERTS_MISSING", `cannot read ${p}: ${(err as Error).message}`, {
+        value: p,
+        cause: err,
+      });
     }
   };
   const [ca, cert, key] = await Promise.all([read(paths.ca), read(paths.cert), read(paths.key)]);

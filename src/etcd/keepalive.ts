@@ -47,7 +47,8 @@ export class KeepAliveImpl implements LeaseKeepAlive {
     private ttl: number,
     private readonly o: KeepAliveOptions,
   ) {
-    if (!(ttl > 0)) throw new EtcdError("ETCD_INVALID_ARGUMENT", `lease TTL must be > 0, got ${ttl}`, { value: ttl });
+    if (!(ttl > 0))
+      throw new EtcdError("ETCD_INVALID_ARGUMENT", `lease TTL must be > 0, got ${ttl}`, { value: ttl });
     this.expiresAt = Date.now() + ttl * 1000;
     this.body = encode((w) => writeLeaseId(w, id));
     this.open();

@@ -7,7 +7,9 @@ export type Bytes = string | Uint8Array;
 export function toBytes(v: Bytes, what = "key"): Uint8Array {
   if (typeof v === "string") return Buffer.from(v, "utf8");
   if (v instanceof Uint8Array) return v;
-  throw new EtcdError("ETCD_INVALID_ARGUMENT", `${what} must be a string or Uint8Array, got ${typeof v}`, { value: typeof v });
+  throw new EtcdError("ETCD_INVALID_ARGUMENT", `${what} must be a string or Uint8Array, got ${typeof v}`, {
+    value: typeof v,
+  });
 }
 
 const ZERO = /*@__PURE__*/ Buffer.from([0]);
@@ -47,8 +49,11 @@ export interface KeySelector {
 export function selectRange(s: KeySelector): { key: Uint8Array; rangeEnd: Uint8Array | undefined } {
   const key = toBytes(s.key);
   if (s.prefix && s.rangeEnd !== undefined) {
-    throw new EtcdError("ETCD_INVALID_ARGUMENT", "prefix and rangeEnd cannot be combined", { value: String(s.key) });
+    throw new EtcdError("ETCD_INVALID_ARGUMENT", "prefix and rangeEnd cannot be combined", {
+      value: String(s.key),
+    });
   }
-  if (s.prefix) return { key: key.length === 0 ? ZERO : key, rangeEnd: key.length === 0 ? ZERO : prefixEnd(key) };
+  if (s.prefix)
+    return { key: key.length === 0 ? ZERO : key, rangeEnd: key.length === 0 ? ZERO : prefixEnd(key) };
   return { key, rangeEnd: s.rangeEnd === undefined ? undefined : toBytes(s.rangeEnd, "rangeEnd") };
 }

@@ -54,7 +54,11 @@ export interface NormalizedOptions {
 function positive(name: string, v: unknown, def: number, min = 1): number {
   if (v === undefined) return def;
   if (typeof v !== "number" || !Number.isFinite(v) || v < min) {
-    throw new EtcdError("ETCD_INVALID_OPTION", `option ${name} must be a number >= ${min}, got ${String(v)}`, { value: v });
+    throw new EtcdError(
+      "ETCD_INVALID_OPTION",
+      `option ${name} must be a number >= ${min}, got ${String(v)}`,
+      { value: v },
+    );
   }
   return v;
 }
@@ -64,14 +68,23 @@ function pem(name: string, v: unknown): Buffer | undefined {
   if (typeof v === "string") return Buffer.from(v);
   if (Buffer.isBuffer(v)) return v;
   if (v instanceof Uint8Array) return Buffer.from(v);
-  throw new EtcdError("ETCD_INVALID_OPTION", `option tls.${name} must be PEM text or a Buffer`, { value: typeof v });
+  throw new EtcdError("ETCD_INVALID_OPTION", `option tls.${name} must be PEM text or a Buffer`, {
+    value: typeof v,
+  });
 }
 
 /** Validates and fills defaults once, at the edge. Pure. @internal */
 export function normalizeOptions(o: EtcdClientOptions): NormalizedOptions {
-  if (!o || typeof o !== "object") throw new EtcdError("ETCD_INVALID_OPTION", "options must be an object", { value: o });
-  if (!Array.isArray(o.endpoints) || o.endpoints.length === 0 || !o.endpoints.every((e) => typeof e === "string" && e.length > 0)) {
-    throw new EtcdError("ETCD_INVALID_OPTION", "option endpoints must be a non-empty list of URLs", { value: o.endpoints });
+  if (!o || typeof o !== "object")
+    throw new EtcdError("ETCD_INVALID_OPTION", "options must be an object", { value: o });
+  if (
+    !Array.isArray(o.endpoints) ||
+    o.endpoints.length === 0 ||
+    !o.endpoints.every((e) => typeof e === "string" && e.length > 0)
+  ) {
+    throw new EtcdError("ETCD_INVALID_OPTION", "option endpoints must be a non-empty list of URLs", {
+      value: o.endpoints,
+    });
   }
   let tls: NormalizedOptions["tls"];
   if (o.tls !== undefined) {
@@ -80,12 +93,19 @@ export function normalizeOptions(o: EtcdClientOptions): NormalizedOptions {
     const cert = pem("cert", o.tls.cert);
     const key = pem("key", o.tls.key);
     if ((cert === undefined) !== (key === undefined)) {
-      throw new EtcdError("ETCD_INVALID_OPTION", "options tls.cert and tls.key go together", { value: cert ? "cert" : "key" });
+      throw new EtcdError("ETCD_INVALID_OPTION", "options tls.cert and tls.key go together", {
+        value: cert ? "cert" : "key",
+      });
     }
     tls = { ca, cert, key };
   }
-  if (o.auth !== undefined && (typeof o.auth.username !== "string" || !o.auth.username || typeof o.auth.password !== "string")) {
-    throw new EtcdError("ETCD_INVALID_OPTION", "option auth needs a username and a password", { value: o.auth?.username });
+  if (
+    o.auth !== undefined &&
+    (typeof o.auth.username !== "string" || !o.auth.username || typeof o.auth.password !== "string")
+  ) {
+    throw new EtcdError("ETCD_INVALID_OPTION", "option auth needs a username and a password", {
+      value: o.auth?.username,
+    });
   }
   const keepAliveIntervalMs = positive("keepAliveIntervalMs", o.keepAliveIntervalMs, 10_000, 5_000);
   return {

@@ -44,7 +44,11 @@ export interface UnaryOptions {
 }
 
 /** etcd errors that are returned before a request is applied: retrying them is always safe. */
-const REJECTED_BEFORE_APPLY = new Set(["ETCD_TOO_MANY_REQUESTS", "ETCD_INVALID_TOKEN", "ETCD_UNHEALTHY_CLUSTER"]);
+const REJECTED_BEFORE_APPLY = new Set([
+  "ETCD_TOO_MANY_REQUESTS",
+  "ETCD_INVALID_TOKEN",
+  "ETCD_UNHEALTHY_CLUSTER",
+]);
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -62,12 +66,20 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 function parseEndpoint(url: string, opts: NormalizedOptions): Endpoint {
-  const m = /^(https?):\/\/(\[[^\]]+\]|[^/:]+):(\d+)\/?$/.exec(url) ?? /^()(\[[^\]]+\]|[^/:]+):(\d+)$/.exec(url);
-  if (!m) throw new EtcdError("ETCD_INVALID_OPTION", `endpoint ${JSON.stringify(url)} is not host:port or http(s)://host:port`, { value: url });
+  const m =
+    /^(https?):\/\/(\[[^\]]+\]|[^/:]+):(\d+)\/?$/.exec(url) ?? /^()(\[[^\]]+\]|[^/:]+):(\d+)$/.exec(url);
+  if (!m)
+    throw new EtcdError(
+      "ETCD_INVALID_OPTION",
+      `endpoint ${JSON.stringify(url)} is not host:port or http(s)://host:port`,
+      { value: url },
+    );
   const scheme = m[1] || (opts.tls ? "https" : "http");
   const address = `${m[2]}:${m[3]}`;
   if (scheme === "https" && !opts.tls) {
-    throw new EtcdError("ETCD_INVALID_OPTION", `endpoint ${url} is https but no tls option was given`, { value: url });
+    throw new EtcdError("ETCD_INVALID_OPTION", `endpoint ${url} is https but no tls option was given`, {
+      value: url,
+    });
   }
   const creds =
     scheme === "https" && opts.tls
@@ -232,7 +244,8 @@ export class Transport {
 
   markFailed(ep: Endpoint): void {
     ep.failures++;
-    ep.failedUntil = Date.now() + Math.min(this.opts.endpointCooldownMs * 2 ** Math.min(ep.failures - 1, 4), 30_000);
+    ep.failedUntil =
+      Date.now() + Math.min(this.opts.endpointCooldownMs * 2 ** Math.min(ep.failures - 1, 4), 30_000);
   }
 
   markHealthy(ep: Endpoint): void {
@@ -297,7 +310,11 @@ export class Transport {
     if (!auth || (this.token && !force)) return Promise.resolve();
     if (this.authPromise) return this.authPromise;
     const body = encode((w) => writeStrings(w, [auth.username, auth.password]));
-    const p = this.unary("/etcdserverpb.Auth/Authenticate", body, decodeStringsResponse, { idempotent: true, signal, noAuth: true })
+    const p = this.unary("/etcdserverpb.Auth/Authenticate", body, decodeStringsResponse, {
+      idempotent: true,
+      signal,
+      noAuth: true,
+    })
       .then((res) => {
         this.token = res.values[0];
       })
@@ -320,7 +337,8 @@ export class Transport {
     let reauthed = false;
     let lastErr: EtcdError | undefined;
     const fixed = o.endpoint !== undefined ? this.endpoints.find((e) => e.url === o.endpoint) : undefined;
-    if (o.endpoint !== undefined && !fixed) throw new EtcdError("ETCD_INVALID_OPTION", `unknown endpoint ${o.endpoint}`, { value: o.endpoint });
+    if (o.endpoint !== undefined && !fixed)
+      throw new EtcdError("ETCD_INVALID_OPTION", `unknown endpoint ${o.endpoint}`, { value: o.endpoint });
     if (!o.noAuth && this.opts.auth && !this.token) await this.ensureAuth(signal);
     for (;;) {
       signal?.throwIfAborted();
@@ -329,7 +347,8 @@ export class Transport {
       const ep = fixed ?? this.pick();
       if (!this.isReady(ep)) {
         // With other endpoints to try, spend only part of the deadline connecting to this one.
-        const budget = this.endpoints.length > 1 && !fixed ? Math.min(remaining, this.opts.connectTimeoutMs) : remaining;
+        const budget =
+          this.endpoints.length > 1 && !fixed ? Math.min(remaining, this.opts.connectTimeoutMs) : remaining;
         const ok = await this.waitReady(ep, budget, signal);
         signal?.throwIfAborted();
         if (!ok) {
@@ -374,12 +393,16 @@ export class Transport {
   }
 
   private deadlineError(path: string, lastErr: EtcdError | undefined): EtcdError {
-    return new EtcdError("ETCD_DEADLINE_EXCEEDED", `${path}: deadline exceeded${lastErr ? ` (last error: ${lastErr.message})` : ""}`, {
-      value: path,
-      cause: lastErr,
-      grpcCode: GrpcStatus.DEADLINE_EXCEEDED,
-      transient: true,
-    });
+    return new EtcdError(
+      "ETCD_DEADLINE_EXCEEDED",
+      `${path}: deadline exceeded${lastErr ? ` (last error: ${lastErr.message})` : ""}`,
+      {
+        value: path,
+        cause: lastErr,
+        grpcCode: GrpcStatus.DEADLINE_EXCEEDED,
+        transient: true,
+      },
+    );
   }
 
   private async backoff(attempt: number, deadline: number, signal?: AbortSignal): Promise<void> {
@@ -389,7 +412,14 @@ export class Transport {
     if (wait > 0) await sleep(wait, signal);
   }
 
-  private callOnce<T>(ep: Endpoint, path: string, body: Buffer, decode: (b: Buffer) => T, deadline: number, signal?: AbortSignal): Promise<T> {
+  private callOnce<T>(
+    ep: Endpoint,
+    path: string,
+    body: Buffer,
+    decode: (b: Buffer) => T,
+    deadline: number,
+    signal?: AbortSignal,
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const entry: Pending = { deadline, call: undefined, expired: false, done: false };
       // grpc-js records a caller stack (new Error()) on every call; our errors carry their own,
@@ -397,15 +427,26 @@ export class Transport {
       const limit = Error.stackTraceLimit;
       Error.stackTraceLimit = 0;
       try {
-        entry.call = ep.client.makeUnaryRequest(path, identity, decode, body, this.metadata(), NO_CALL_OPTIONS, (err, res) => {
-          entry.done = true;
-          entry.call = undefined;
-          this.deadlines.settled();
-          if (signal) signal.removeEventListener("abort", onAbort);
-          if (!err) resolve(res as T);
-          else if (entry.expired) reject(Object.assign(err, { code: GrpcStatus.DEADLINE_EXCEEDED, details: "deadline exceeded" }));
-          else reject(err);
-        });
+        entry.call = ep.client.makeUnaryRequest(
+          path,
+          identity,
+          decode,
+          body,
+          this.metadata(),
+          NO_CALL_OPTIONS,
+          (err, res) => {
+            entry.done = true;
+            entry.call = undefined;
+            this.deadlines.settled();
+            if (signal) signal.removeEventListener("abort", onAbort);
+            if (!err) resolve(res as T);
+            else if (entry.expired)
+              reject(
+                Object.assign(err, { code: GrpcStatus.DEADLINE_EXCEEDED, details: "deadline exceeded" }),
+              );
+            else reject(err);
+          },
+        );
       } finally {
         Error.stackTraceLimit = limit;
       }
@@ -415,15 +456,35 @@ export class Transport {
     });
   }
 
-  bidi(path: string, extraMetadata?: Record<string, string>): { ep: Endpoint; stream: grpc.ClientDuplexStream<Buffer, Buffer> } {
+  bidi(
+    path: string,
+    extraMetadata?: Record<string, string>,
+  ): { ep: Endpoint; stream: grpc.ClientDuplexStream<Buffer, Buffer> } {
     const ep = this.pick();
-    const stream = ep.client.makeBidiStreamRequest<Buffer, Buffer>(path, identity, identity, this.metadata(extraMetadata), {});
+    const stream = ep.client.makeBidiStreamRequest<Buffer, Buffer>(
+      path,
+      identity,
+      identity,
+      this.metadata(extraMetadata),
+      {},
+    );
     return { ep, stream };
   }
 
-  serverStream(path: string, body: Buffer, signal?: AbortSignal): { ep: Endpoint; stream: grpc.ClientReadableStream<Buffer> } {
+  serverStream(
+    path: string,
+    body: Buffer,
+    signal?: AbortSignal,
+  ): { ep: Endpoint; stream: grpc.ClientReadableStream<Buffer> } {
     const ep = this.pick();
-    const stream = ep.client.makeServerStreamRequest<Buffer, Buffer>(path, identity, identity, body, this.metadata(), {});
+    const stream = ep.client.makeServerStreamRequest<Buffer, Buffer>(
+      path,
+      identity,
+      identity,
+      body,
+      this.metadata(),
+      {},
+    );
     if (signal) signal.addEventListener("abort", () => stream.cancel(), { once: true });
     return { ep, stream };
   }

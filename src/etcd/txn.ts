@@ -1,10 +1,23 @@
 import { EtcdError } from "./errors.js";
-import type { Compare, CompareResult, CompareTarget, RangeRequest, RequestOp, TxnRequest, TxnResponse } from "./gen/rpc.js";
+import type {
+  Compare,
+  CompareResult,
+  CompareTarget,
+  RangeRequest,
+  RequestOp,
+  TxnRequest,
+  TxnResponse,
+} from "./gen/rpc.js";
 import { type Bytes, type KeySelector, selectRange, toBytes } from "./keys.js";
 
 /** Comparison operators accepted by {@link TxnBuilder.compare}. */
 export type CompareOp = "==" | "!=" | ">" | "<";
-const OPS: Record<CompareOp, CompareResult> = { "==": "equal", "!=": "not-equal", ">": "greater", "<": "less" };
+const OPS: Record<CompareOp, CompareResult> = {
+  "==": "equal",
+  "!=": "not-equal",
+  ">": "greater",
+  "<": "less",
+};
 
 /** Options of a range read (also used inside transactions). */
 export interface RangeOptions extends KeySelector {
@@ -38,7 +51,9 @@ export function rangeRequest(o: RangeOptions): RangeRequest {
 
 function int(name: string, v: unknown): number {
   if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) {
-    throw new EtcdError("ETCD_INVALID_ARGUMENT", `${name} must be a non-negative integer, got ${String(v)}`, { value: v });
+    throw new EtcdError("ETCD_INVALID_ARGUMENT", `${name} must be a non-negative integer, got ${String(v)}`, {
+      value: v,
+    });
   }
   return v;
 }
@@ -47,7 +62,10 @@ function int(name: string, v: unknown): number {
 export const op = {
   /** A read inside a transaction. */
   get(keyOrOptions: Bytes | RangeOptions): RequestOp {
-    const o = typeof keyOrOptions === "object" && !(keyOrOptions instanceof Uint8Array) ? keyOrOptions : { key: keyOrOptions };
+    const o =
+      typeof keyOrOptions === "object" && !(keyOrOptions instanceof Uint8Array)
+        ? keyOrOptions
+        : { key: keyOrOptions };
     return { range: rangeRequest(o) };
   },
   /** A write inside a transaction. */
@@ -59,7 +77,10 @@ export const op = {
   },
   /** A delete inside a transaction. */
   delete(keyOrSelector: Bytes | (KeySelector & { prevKv?: boolean })): RequestOp {
-    const s = typeof keyOrSelector === "object" && !(keyOrSelector instanceof Uint8Array) ? keyOrSelector : { key: keyOrSelector };
+    const s =
+      typeof keyOrSelector === "object" && !(keyOrSelector instanceof Uint8Array)
+        ? keyOrSelector
+        : { key: keyOrSelector };
     const { key, rangeEnd } = selectRange(s);
     const del: RequestOp = { deleteRange: { key } };
     if (rangeEnd) del.deleteRange.rangeEnd = rangeEnd;
@@ -92,7 +113,12 @@ export class TxnBuilder {
   private readonly failure: RequestOp[] = [];
   private done = false;
 
-  constructor(private readonly run: (req: TxnRequest, options: { signal?: AbortSignal; deadlineMs?: number }) => Promise<TxnResponse>) {}
+  constructor(
+    private readonly run: (
+      req: TxnRequest,
+      options: { signal?: AbortSignal; deadlineMs?: number },
+    ) => Promise<TxnResponse>,
+  ) {}
 
   /**
    * Adds a comparison. `target` "value" takes bytes/text; "version", "create", "mod" take a
@@ -101,23 +127,35 @@ export class TxnBuilder {
   compare(key: Bytes, target: CompareTarget, operator: CompareOp, operand: number | bigint | Bytes): this {
     this.guard();
     const result = OPS[operator];
-    if (!result) throw new EtcdError("ETCD_INVALID_ARGUMENT", `unknown compare operator ${String(operator)}`, { value: operator });
+    if (!result)
+      throw new EtcdError("ETCD_INVALID_ARGUMENT", `unknown compare operator ${String(operator)}`, {
+        value: operator,
+      });
     const c: Compare = { key: toBytes(key), target, result };
     if (target === "value") {
       if (typeof operand === "number" || typeof operand === "bigint") {
-        throw new EtcdError("ETCD_INVALID_ARGUMENT", "a value comparison needs a string or bytes", { value: operand });
+        throw new EtcdError("ETCD_INVALID_ARGUMENT", "a value comparison needs a string or bytes", {
+          value: operand,
+        });
       }
       c.value = toBytes(operand, "value");
     } else if (target === "lease") {
-      if (typeof operand !== "bigint") throw new EtcdError("ETCD_INVALID_ARGUMENT", "a lease comparison needs a bigint lease ID", { value: operand });
+      if (typeof operand !== "bigint")
+        throw new EtcdError("ETCD_INVALID_ARGUMENT", "a lease comparison needs a bigint lease ID", {
+          value: operand,
+        });
       c.lease = operand;
     } else if (target === "version" || target === "create" || target === "mod") {
       if (typeof operand !== "number" || !Number.isSafeInteger(operand)) {
-        throw new EtcdError("ETCD_INVALID_ARGUMENT", `a ${target} comparison needs an integer`, { value: operand });
+        throw new EtcdError("ETCD_INVALID_ARGUMENT", `a ${target} comparison needs an integer`, {
+          value: operand,
+        });
       }
       c.number = operand;
     } else {
-      throw new EtcdError("ETCD_INVALID_ARGUMENT", `unknown compare target ${String(target)}`, { value: target });
+      throw new EtcdError("ETCD_INVALID_ARGUMENT", `unknown compare target ${String(target)}`, {
+        value: target,
+      });
     }
     this.compares.push(c);
     return this;
@@ -153,6 +191,9 @@ export class TxnBuilder {
   }
 
   private guard(): void {
-    if (this.done) throw new EtcdError("ETCD_TXN_ALREADY_SENT", "this transaction was already executed", { value: undefined });
+    if (this.done)
+      throw new EtcdError("ETCD_TXN_ALREADY_SENT", "this transaction was already executed", {
+        value: undefined,
+      });
   }
 }

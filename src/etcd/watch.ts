@@ -102,7 +102,11 @@ class WatcherImpl implements Watcher {
     this.key = r.key;
     this.rangeEnd = r.rangeEnd;
     if (o.startRevision !== undefined && (!Number.isSafeInteger(o.startRevision) || o.startRevision < 0)) {
-      throw new EtcdError("ETCD_INVALID_ARGUMENT", `startRevision must be a non-negative integer, got ${o.startRevision}`, { value: o.startRevision });
+      throw new EtcdError(
+        "ETCD_INVALID_ARGUMENT",
+        `startRevision must be a non-negative integer, got ${o.startRevision}`,
+        { value: o.startRevision },
+      );
     }
     this.nextRevision = o.startRevision ?? 0;
     this.ready = new Promise<void>((res, rej) => {
@@ -115,7 +119,9 @@ class WatcherImpl implements Watcher {
 
   move(to: WatcherState): void {
     if (!WATCHER_MOVES[this.state].includes(to)) {
-      throw new EtcdError("ETCD_WATCH_STATE", `watcher cannot move from ${this.state} to ${to}`, { value: `${this.state}->${to}` });
+      throw new EtcdError("ETCD_WATCH_STATE", `watcher cannot move from ${this.state} to ${to}`, {
+        value: `${this.state}->${to}`,
+      });
     }
     this.state = to;
     if (to === "cancelled") {
@@ -143,14 +149,18 @@ export class WatchManager {
 
   private move(to: StreamState): void {
     if (!STREAM_MOVES[this.state].includes(to)) {
-      throw new EtcdError("ETCD_WATCH_STATE", `watch stream cannot move from ${this.state} to ${to}`, { value: `${this.state}->${to}` });
+      throw new EtcdError("ETCD_WATCH_STATE", `watch stream cannot move from ${this.state} to ${to}`, {
+        value: `${this.state}->${to}`,
+      });
     }
     this.state = to;
   }
 
   watch(o: WatchOptions): Watcher {
-    if (this.state === "closed") throw new EtcdError("ETCD_CLIENT_CLOSED", "the etcd client is closed", { value: "watch" });
-    if (typeof o.onEvents !== "function") throw new EtcdError("ETCD_INVALID_ARGUMENT", "watch needs an onEvents callback", { value: undefined });
+    if (this.state === "closed")
+      throw new EtcdError("ETCD_CLIENT_CLOSED", "the etcd client is closed", { value: "watch" });
+    if (typeof o.onEvents !== "function")
+      throw new EtcdError("ETCD_INVALID_ARGUMENT", "watch needs an onEvents callback", { value: undefined });
     const w = new WatcherImpl(this, o);
     this.watchers.add(w);
     if (this.state === "idle") this.connect();
@@ -186,7 +196,9 @@ export class WatchManager {
       this.onResponse(res);
     });
     stream.on("error", (err) => this.broken(err, stream));
-    stream.on("end", () => this.broken(new EtcdError("ETCD_UNAVAILABLE", "watch stream ended", { transient: true }), stream));
+    stream.on("end", () =>
+      this.broken(new EtcdError("ETCD_UNAVAILABLE", "watch stream ended", { transient: true }), stream),
+    );
     this.move("open");
     for (const w of this.watchers) if (w.state === "pending") this.sendCreate(w);
   }
@@ -248,10 +260,14 @@ export class WatchManager {
       let err: EtcdError;
       if (res.compactRevision > 0) err = new WatchCompactedError(res.compactRevision, w.nextRevision);
       else {
-        err = new EtcdError("ETCD_WATCH_CANCELED", `watch cancelled by etcd: ${res.cancelReason || "no reason given"}`, {
-          value: res.cancelReason,
-          details: res.cancelReason,
-        });
+        err = new EtcdError(
+          "ETCD_WATCH_CANCELED",
+          `watch cancelled by etcd: ${res.cancelReason || "no reason given"}`,
+          {
+            value: res.cancelReason,
+            details: res.cancelReason,
+          },
+        );
       }
       w.move("cancelled");
       this.watchers.delete(w);
@@ -298,7 +314,12 @@ export class WatchManager {
     if (stream && stream !== this.stream) return;
     if (this.state === "closed" || this.state === "idle" || this.state === "backoff") return;
     const e = toEtcdError(err, "watch", this.endpoint?.url);
-    if (this.endpoint && (e.grpcCode === GrpcStatus.UNAVAILABLE || e.code === "ETCD_NO_LEADER" || e.grpcCode === GrpcStatus.INTERNAL)) {
+    if (
+      this.endpoint &&
+      (e.grpcCode === GrpcStatus.UNAVAILABLE ||
+        e.code === "ETCD_NO_LEADER" ||
+        e.grpcCode === GrpcStatus.INTERNAL)
+    ) {
       this.transport.markFailed(this.endpoint);
     }
     const old = this.stream;
@@ -334,7 +355,9 @@ export class WatchManager {
     if (w.state === "pending") {
       w.move("cancelled");
       this.watchers.delete(w);
-      w.rejectReady(new EtcdError("ETCD_WATCH_CANCELED", "watch cancelled before it was created", { value: undefined }));
+      w.rejectReady(
+        new EtcdError("ETCD_WATCH_CANCELED", "watch cancelled before it was created", { value: undefined }),
+      );
       this.maybeIdle();
       return done;
     }

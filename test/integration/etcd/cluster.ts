@@ -7,7 +7,12 @@ import { tempDir } from "../../helpers/tmp.js";
 import { type TestCerts, makeTestCerts } from "./certs.js";
 
 /** Fast raft timings so elections and starts take well under a second on loopback. */
-export const FAST = ["--heartbeat-interval=50", "--election-timeout=500", "--log-level=error", "--logger=zap"];
+export const FAST = [
+  "--heartbeat-interval=50",
+  "--election-timeout=500",
+  "--log-level=error",
+  "--logger=zap",
+];
 
 export interface TestEnv {
   root: string;
@@ -23,18 +28,39 @@ export async function testEnv(): Promise<TestEnv> {
 }
 
 export function tlsOf(c: TestCerts) {
-  return { caFile: c.caFile, certFile: c.certFile, keyFile: c.keyFile, clientCertFile: c.clientCertFile, clientKeyFile: c.clientKeyFile };
+  return {
+    caFile: c.caFile,
+    certFile: c.certFile,
+    keyFile: c.keyFile,
+    clientCertFile: c.clientCertFile,
+    clientKeyFile: c.clientKeyFile,
+  };
 }
 
-export async function startOne(env: TestEnv, name = "n1", ports?: { clientPort: number; peerPort: number }): Promise<EmbeddedEtcd> {
+export async function startOne(
+  env: TestEnv,
+  name = "n1",
+  ports?: { clientPort: number; peerPort: number },
+): Promise<EmbeddedEtcd> {
   const clientPort = ports?.clientPort ?? (await freePort());
   const peerPort = ports?.peerPort ?? (await freePort());
-  return startEmbeddedEtcd({ dataDir: join(env.root, name), name, clientPort, peerPort, tls: tlsOf(env.certs), extraArgs: FAST });
+  return startEmbeddedEtcd({
+    dataDir: join(env.root, name),
+    name,
+    clientPort,
+    peerPort,
+    tls: tlsOf(env.certs),
+    extraArgs: FAST,
+  });
 }
 
 export async function startCluster(env: TestEnv, names: string[]): Promise<EmbeddedEtcd[]> {
-  const ports = await Promise.all(names.map(async () => ({ clientPort: await freePort(), peerPort: await freePort() })));
-  const initialCluster = Object.fromEntries(names.map((n, i) => [n, `https://127.0.0.1:${ports[i]?.peerPort}`]));
+  const ports = await Promise.all(
+    names.map(async () => ({ clientPort: await freePort(), peerPort: await freePort() })),
+  );
+  const initialCluster = Object.fromEntries(
+    names.map((n, i) => [n, `https://127.0.0.1:${ports[i]?.peerPort}`]),
+  );
   return Promise.all(
     names.map((name, i) =>
       startEmbeddedEtcd({

@@ -60,7 +60,13 @@ describe("embedded etcd", () => {
     const saved = process.env.PATH;
     process.env.PATH = join(env.root, "empty-bin");
     try {
-      const err = await startEmbeddedEtcd({ dataDir: join(env.root, "x"), name: "x", clientPort: 1, peerPort: 2, tls: tlsOf(env.certs) }).catch((e: unknown) => e);
+      const err = await startEmbeddedEtcd({
+        dataDir: join(env.root, "x"),
+        name: "x",
+        clientPort: 1,
+        peerPort: 2,
+        tls: tlsOf(env.certs),
+      }).catch((e: unknown) => e);
       expect(isKitError(err, "ETCD_BINARY_MISSING")).toBe(true);
       expect((err as Error).message).toContain("etcd-server");
     } finally {

@@ -21,7 +21,11 @@ afterAll(async () => {
 });
 
 function clientFor(endpoints: string[], extra: { deadlineMs?: number } = {}): EtcdClient {
-  const c = createEtcdClient({ endpoints, tls: { ca: env.certs.ca, cert: env.certs.clientCert, key: env.certs.clientKey }, ...extra });
+  const c = createEtcdClient({
+    endpoints,
+    tls: { ca: env.certs.ca, cert: env.certs.clientCert, key: env.certs.clientKey },
+    ...extra,
+  });
   cleanups.push(async () => c.close());
   return c;
 }
@@ -240,7 +244,9 @@ describe("faults", () => {
     expect([...watched.values()].every((n) => n === 1)).toBe(true);
     const all = await c.range({ key: "cl/", prefix: true, countOnly: true });
     expect(all.count).toBeGreaterThanOrEqual(acked.length);
-    const keys = new Set((await c.range({ key: "cl/", prefix: true, keysOnly: true })).kvs.map((k) => k.key.toString()));
+    const keys = new Set(
+      (await c.range({ key: "cl/", prefix: true, keysOnly: true })).kvs.map((k) => k.key.toString()),
+    );
     for (const k of acked) expect(keys.has(k)).toBe(true);
   });
 });

@@ -18,7 +18,13 @@ afterAll(async () => {
 function etcdctl(...args: string[]): string {
   return execFileSync(
     "etcdctl",
-    [`--endpoints=${etcd.clientUrl}`, `--cacert=${env.certs.caFile}`, `--cert=${env.certs.clientCertFile}`, `--key=${env.certs.clientKeyFile}`, ...args],
+    [
+      `--endpoints=${etcd.clientUrl}`,
+      `--cacert=${env.certs.caFile}`,
+      `--cert=${env.certs.clientCertFile}`,
+      `--key=${env.certs.clientKeyFile}`,
+      ...args,
+    ],
     { env: { ...process.env, ETCDCTL_API: "3" }, encoding: "utf8" },
   );
 }
@@ -43,7 +49,12 @@ describe("KV against a real etcd (mTLS)", () => {
     const all = await c.range({ key: "r/", prefix: true });
     expect(all.kvs.map((k) => k.key.toString())).toEqual(["r/k0", "r/k1", "r/k2", "r/k3", "r/k4"]);
     expect(all.count).toBe(5);
-    const lim = await c.range({ key: "r/", prefix: true, limit: 2, sort: { target: "key", order: "descend" } });
+    const lim = await c.range({
+      key: "r/",
+      prefix: true,
+      limit: 2,
+      sort: { target: "key", order: "descend" },
+    });
     expect(lim.kvs.map((k) => k.key.toString())).toEqual(["r/k4", "r/k3"]);
     expect(lim.more).toBe(true);
     const keys = await c.range({ key: "r/", prefix: true, keysOnly: true });
@@ -73,13 +84,26 @@ describe("KV against a real etcd (mTLS)", () => {
     const c = etcd.client;
     const builder = c.txn();
     expect("then" in builder).toBe(false);
-    const first = await builder.compare("t/lock", "version", "==", 0).onSuccess(op.put("t/lock", "me"), op.get("t/lock")).onFailure(op.get("t/lock")).exec();
+    const first = await builder
+      .compare("t/lock", "version", "==", 0)
+      .onSuccess(op.put("t/lock", "me"), op.get("t/lock"))
+      .onFailure(op.get("t/lock"))
+      .exec();
     expect(first.succeeded).toBe(true);
     const r = first.responses[1];
     expect(r && "range" in r ? r.range.kvs[0]?.value.toString() : undefined).toBe("me");
-    const second = await c.txn().compare("t/lock", "version", "==", 0).onSuccess(op.put("t/lock", "other")).onFailure(op.get("t/lock")).exec();
+    const second = await c
+      .txn()
+      .compare("t/lock", "version", "==", 0)
+      .onSuccess(op.put("t/lock", "other"))
+      .onFailure(op.get("t/lock"))
+      .exec();
     expect(second.succeeded).toBe(false);
-    const cmpValue = await c.txn().compare("t/lock", "value", "==", "me").onSuccess(op.delete("t/lock")).exec();
+    const cmpValue = await c
+      .txn()
+      .compare("t/lock", "value", "==", "me")
+      .onSuccess(op.delete("t/lock"))
+      .exec();
     expect(cmpValue.succeeded).toBe(true);
     expect(await c.get("t/lock")).toBeUndefined();
     expect(() => builder.exec()).toThrow(/already executed/);
@@ -96,12 +120,17 @@ describe("KV against a real etcd (mTLS)", () => {
   });
 
   it("a second client from the same certs sees the same data; bad endpoint option is a typed error", async () => {
-    const c2 = createEtcdClient({ endpoints: [etcd.clientUrl], tls: { ca: env.certs.ca, cert: env.certs.clientCert, key: env.certs.clientKey } });
+    const c2 = createEtcdClient({
+      endpoints: [etcd.clientUrl],
+      tls: { ca: env.certs.ca, cert: env.certs.clientCert, key: env.certs.clientKey },
+    });
     try {
       expect(await c2.get("interop/a")).toBe("hello ✓");
     } finally {
       c2.close();
     }
-    expect(() => createEtcdClient({ endpoints: ["not a url"] })).toThrow(expect.objectContaining({ code: "ETCD_INVALID_OPTION" }));
+    expect(() => createEtcdClient({ endpoints: ["not a url"] })).toThrow(
+      expect.objectContaining({ code: "ETCD_INVALID_OPTION" }),
+    );
   });
 });

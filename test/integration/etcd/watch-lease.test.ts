@@ -26,7 +26,9 @@ describe("watch", () => {
     await c.put("other", "x");
     await c.delete("w1/a");
     await waitFor(() => got.length === 3, 5000, "3 events");
-    expect(got.map((e) => [e.type, e.kv.key.toString(), e.kv.value.toString(), e.prevKv?.value.toString()])).toEqual([
+    expect(
+      got.map((e) => [e.type, e.kv.key.toString(), e.kv.value.toString(), e.prevKv?.value.toString()]),
+    ).toEqual([
       ["put", "w1/a", "1", undefined],
       ["put", "w1/a", "2", "1"],
       ["delete", "w1/a", "", "2"],
@@ -40,7 +42,13 @@ describe("watch", () => {
     const { revision: start } = await c.put("w2/a", "1");
     await c.txn().onSuccess(op.put("w2/b", "2"), op.put("w2/c", "3"), op.delete("w2/a")).exec();
     const batches: WatchEvent[][] = [];
-    const w = c.watch({ key: "w2/", prefix: true, startRevision: start, noDelete: true, onEvents: (evs) => batches.push(evs) });
+    const w = c.watch({
+      key: "w2/",
+      prefix: true,
+      startRevision: start,
+      noDelete: true,
+      onEvents: (evs) => batches.push(evs),
+    });
     await waitFor(() => batches.flat().length === 3, 5000, "3 events");
     const flat = batches.flat();
     expect(flat.map((e) => e.kv.key.toString())).toEqual(["w2/a", "w2/b", "w2/c"]);
@@ -57,7 +65,11 @@ describe("watch", () => {
     const counts = [0, 0, 0];
     let progress = 0;
     const ws = counts.map((_, i) =>
-      c.watch({ key: `w3/${i}`, onEvents: (evs) => (counts[i] = (counts[i] ?? 0) + evs.length), onProgress: () => progress++ }),
+      c.watch({
+        key: `w3/${i}`,
+        onEvents: (evs) => (counts[i] = (counts[i] ?? 0) + evs.length),
+        onProgress: () => progress++,
+      }),
     );
     await Promise.all(ws.map((w) => w.ready));
     for (let i = 0; i < 3; i++) await c.put(`w3/${i}`, "v");
@@ -137,7 +149,9 @@ describe("maintenance, cluster, auth", () => {
     expect(after[0]?.peerURLs).toEqual([etcd.peerUrl]);
     const notLearner = await c.memberPromote(members[0]?.id as bigint).catch((e: unknown) => e);
     expect(isKitError(notLearner)).toBe(true);
-    expect((notLearner as EtcdError).code).toMatch(/^ETCD_(MEMBER_NOT_LEARNER|UNSUPPORTED|FAILED_PRECONDITION)$/);
+    expect((notLearner as EtcdError).code).toMatch(
+      /^ETCD_(MEMBER_NOT_LEARNER|UNSUPPORTED|FAILED_PRECONDITION)$/,
+    );
   });
 
   it("snapshot streams to a file and verifies etcd's sha256 trailer", async () => {
@@ -168,7 +182,8 @@ describe("maintenance, cluster, auth", () => {
     expect((await c.roleGet("app-rw"))[0]?.permType).toBe("readwrite");
     await c.authEnable();
     const tls = { ca: env.certs.ca, cert: env.certs.clientCert, key: env.certs.clientKey };
-    const mk = (username: string, password: string) => createEtcdClient({ endpoints: [etcd.clientUrl], tls, auth: { username, password } });
+    const mk = (username: string, password: string) =>
+      createEtcdClient({ endpoints: [etcd.clientUrl], tls, auth: { username, password } });
     const app = mk("app", "apppw");
     const root = mk("root", "rootpw");
     const bad = mk("app", "wrong");

@@ -14,7 +14,20 @@ describe("protobuf wire codec", () => {
       fc.property(fc.maxSafeInteger(), (n) => roundTripNumber(n) === n),
       { seed: 42, numRuns: 2000 },
     );
-    for (const n of [0, 1, 127, 128, 300, 2 ** 28, 2 ** 31, 2 ** 32 + 5, -1, -2, -(2 ** 31), Number.MAX_SAFE_INTEGER]) {
+    for (const n of [
+      0,
+      1,
+      127,
+      128,
+      300,
+      2 ** 28,
+      2 ** 31,
+      2 ** 32 + 5,
+      -1,
+      -2,
+      -(2 ** 31),
+      Number.MAX_SAFE_INTEGER,
+    ]) {
       expect(roundTripNumber(n)).toBe(n);
     }
   });
