@@ -135,7 +135,7 @@ export async function createNode(options: CreateNodeOptions = {}): Promise<Node>
     if (resolv.warning) warnings.push(resolv.warning);
 
     const proxy = await import("../proxy/index.js");
-    const cenv = await step("proxy-env", async () => proxy.containerdEnv(env), (r) => ({ variables: Object.keys(r.env).filter((k) => /proxy/i.test(k)) }));
+    const cenv = await step("proxy-env", async () => proxy.containerdEnv(env), (r) => ({ proxyVariables: Object.keys(r.env).filter((k) => /^(https?_proxy|no_proxy)$/i.test(k)) }));
 
     const nodeMod = await import("../node/index.js");
     await step("node-labels", async () => validateLabelsAndTaints(nodeMod, options.nodeLabels ?? [], options.nodeTaints ?? []), (r) => r);
@@ -267,10 +267,14 @@ export async function createNode(options: CreateNodeOptions = {}): Promise<Node>
 type NodeModule = typeof import("../node/index.js");
 
 function validateLabelsAndTaints(nodeMod: NodeModule, labels: string[], taints: string[]): { labels: number; taints: number } {
-  const m = nodeMod as unknown as Record<string, (...a: unknown[]) => unknown>;
-  if (labels.length) m.validateNodeLabels!(m.parseNodeLabels!(labels));
-  if (taints.length) m.parseTaints!(taints);
-  return { labels: labels.length, taints: taints.length };
+  if (labels.length) {
+    const v = nodeMod.validateNodeLabels(labels);
+    if (!v.ok) {
+      throw new KitError("NODE_LABEL_INVALID", `invalid node labels: ${v.problems.map((p) => p.message).join("; ")}`, { value: v.problems.map((p) => p.subject) });
+    }
+  }
+  const parsed = taints.length ? nodeMod.parseTaints(taints) : undefined;
+  return { labels: labels.length, taints: parsed?.taints.length ?? 0 };
 }
 
 /** containerd 1.x reads config version 2; 2.x reads version 3 (K3s's default). */
