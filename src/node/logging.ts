@@ -48,12 +48,12 @@ function unknownOption(fn: string, options: object, allowed: Set<string>): void 
  * const yaml = helmChartsToYaml(rancherLoggingHelmCharts({ namespace: "cattle-logging-system" }));
  * // drop into /var/lib/rancher/k3s/server/manifests/rancher-logging.yaml
  * ```
- * @throws NodeConfigError `LOGGING_OPTION_UNKNOWN`, `LOGGING_NAMESPACE_INVALID`,
+ * @throws NodeConfigError `LOGGING_OPTION_UNKNOWN`, `LOGGING_OPTION_INVALID`, `LOGGING_NAMESPACE_INVALID`,
  *   `LOGGING_VERSION_INVALID`, `LOGGING_REPO_INVALID`, `HELMCHART_INVALID`.
  */
 export function rancherLoggingHelmCharts(options: RancherLoggingOptions = {}): [HelmChart, HelmChart] {
   if (options === null || typeof options !== "object") {
-    throw new NodeConfigError("LOGGING_OPTION_UNKNOWN", "options must be an object", { value: options });
+    throw new NodeConfigError("LOGGING_OPTION_INVALID", "options must be an object", { value: options });
   }
   unknownOption("rancherLoggingHelmCharts", options, LOGGING_KEYS);
   const { namespace = "cattle-logging-system", chartNamespace = "kube-system", version, repo = RANCHER_CHARTS_REPO } =
@@ -148,11 +148,11 @@ function checkPath(what: string, v: unknown, allowSyslog = false): string {
  * await writeFile("/etc/ulogd.conf", ulogdConfig({ pluginDir: "/usr/lib/x86_64-linux-gnu/ulogd" }));
  * ```
  * @throws NodeConfigError `ULOGD_GROUP_INVALID` (not an integer 0..65535), `ULOGD_PATH_INVALID`,
- *   `ULOGD_LOGLEVEL_INVALID`, `LOGGING_OPTION_UNKNOWN`.
+ *   `ULOGD_LOGLEVEL_INVALID`, `LOGGING_OPTION_UNKNOWN`, `LOGGING_OPTION_INVALID`.
  */
 export function ulogdConfig(options: UlogdOptions = {}): string {
   if (options === null || typeof options !== "object") {
-    throw new NodeConfigError("LOGGING_OPTION_UNKNOWN", "options must be an object", { value: options });
+    throw new NodeConfigError("LOGGING_OPTION_INVALID", "options must be an object", { value: options });
   }
   unknownOption("ulogdConfig", options, ULOGD_KEYS);
   const { group = K3S_NFLOG_GROUP, loglevel = 3, sync = true } = options;
@@ -167,7 +167,7 @@ export function ulogdConfig(options: UlogdOptions = {}): string {
     });
   }
   if (typeof sync !== "boolean") {
-    throw new NodeConfigError("LOGGING_OPTION_UNKNOWN", "sync must be a boolean", { value: sync });
+    throw new NodeConfigError("LOGGING_OPTION_INVALID", "sync must be a boolean", { value: sync });
   }
   const file = checkPath("file", options.file ?? "/var/log/ulog/syslogemu.log");
   const logfile = checkPath("logfile", options.logfile ?? "syslog", true);
