@@ -39,6 +39,8 @@ export interface ExecContext {
   lookup(name: string): CompiledTemplate | undefined;
   /** User functions (override builtins, like Go). */
   funcs: Map<string, unknown>;
+  /** Bumped whenever `funcs` changes, so call sites can cache their resolution. */
+  funcsVersion: number;
   missingKey: MissingKey;
 }
 
@@ -579,43 +581,75 @@ class Compiler {
   private func(name: string, node: ArgNode, cmd: AnyNode, args: ArgNode[]): Cmd {
     const argNodes = args.slice(1);
     const evals = argNodes.map((a) => this.argValue(a));
-    const isConst = argNodes.map((a) => a.type === "bool" || a.type === "number" || a.type === "string" || a.type === "nil");
     const numArgs = argNodes.length;
     const fieldLike = argNodes.map(
       (a) => a.type === "field" || a.type === "chain" || (a.type === "variable" && a.ident.length > 1),
     );
-
-    /** Go's evalArg for a parameter of kind k. */
-    const evalArg = (s: State, dot: unknown, i: number, k: PKind): unknown => {
+    /** Go's evalArg for argument i and a parameter of kind k, specialised once per resolution. */
+    const argEval = (i: number, k: PKind): Pipe => {
       const a = argNodes[i] as ArgNode;
-      if (!isConst[i]) return validateType(s, a, (evals[i] as Pipe)(s, dot), k);
-      if (a.type === "nil") {
-        if (k === "any" || k === "value") return null;
-        throw execError(s, a, `cannot assign nil to ${goTypeName(k)}`);
+      const ev = evals[i] as Pipe;
+      const fail = (msg: string): Pipe => (s) => {
+        throw execError(s, a, msg);
+      };
+      switch (a.type) {
+        case "nil":
+          return k === "any" || k === "value" ? () => null : fail(`cannot assign nil to ${goTypeName(k)}`);
+        case "bool":
+        case "string":
+        case "number":
+          break;
+        default:
+          if (k === "value") return ev;
+          if (k === "any") {
+            return (s, dot) => {
+              const v = ev(s, dot);
+              return v === undefined ? null : v;
+            };
+          }
+          return (s, dot) => validateType(s, a, ev(s, dot), k);
       }
       switch (k) {
         case "bool":
-          if (a.type === "bool") return a.value;
-          throw execError(s, a, `expected bool; found ${nodeString(a)}`);
+          if (a.type === "bool") {
+            const b = a.value;
+            return () => b;
+          }
+          return fail(`expected bool; found ${nodeString(a)}`);
         case "string":
-          if (a.type === "string") return a.text;
-          throw execError(s, a, `expected string; found ${nodeString(a)}`);
+          if (a.type === "string") {
+            const t = a.text;
+            return () => t;
+          }
+          return fail(`expected string; found ${nodeString(a)}`);
         case "int":
           if (a.type === "number" && a.isInt) {
             const v = Number(a.int);
-            if (!Number.isSafeInteger(v)) throw execError(s, a, `${a.text} overflows int`);
-            return v;
+            if (!Number.isSafeInteger(v)) return fail(`${a.text} overflows int`);
+            return () => v;
           }
-          throw execError(s, a, `expected integer; found ${nodeString(a)}`);
+          return fail(`expected integer; found ${nodeString(a)}`);
         case "float64":
-          if (a.type === "number" && a.isFloat) return a.float;
-          throw execError(s, a, `expected float; found ${nodeString(a)}`);
+          if (a.type === "number" && a.isFloat) {
+            const f = a.float;
+            return () => f;
+          }
+          return fail(`expected float; found ${nodeString(a)}`);
         default:
-          return (evals[i] as Pipe)(s, dot);
+          return ev;
       }
     };
 
-    return (s, dot, final) => {
+    interface Resolved {
+      ctx: ExecContext;
+      version: number;
+      fn: unknown;
+      builtin: Builtin | undefined;
+      sig: Sig;
+      args: Pipe[];
+    }
+    let cache: Resolved | null = null;
+    const resolve = (s: State): Resolved => {
       let fn: unknown = s.ctx.funcs.get(name);
       let builtin: Builtin | undefined;
       let sig: Sig | null;
@@ -625,8 +659,28 @@ class Compiler {
         sig = builtin.sig;
       } else sig = sigOf(fn);
       if (sig === null) throw execError(s, node, `can't call non-function ${name}`);
+      const nParams = sig.params.length;
+      const argFns: Pipe[] = [];
+      for (let i = 0; i < numArgs; i++) {
+        const k = sig.variadic && i >= nParams - 1 ? sig.params[nParams - 1] : sig.params[i];
+        // Too many args for a fixed signature is reported by the arity check before any use.
+        argFns.push(argEval(i, (k ?? "any") as PKind));
+      }
+      return { ctx: s.ctx, version: s.ctx.funcsVersion, fn, builtin, sig, args: argFns };
+    };
+
+    const isAndOr = name === "and" || name === "or";
+    const isOr = name === "or";
+    return (s, dot, final) => {
+      let r = cache;
+      if (r === null || r.ctx !== s.ctx || r.version !== s.ctx.funcsVersion) {
+        r = resolve(s);
+        cache = r;
+      }
+      const sig = r.sig;
+      const builtin = r.builtin;
       const hasFinal = final !== NOFINAL;
-      const numIn = numArgs + (hasFinal ? 1 : 0);
+      const numIn = hasFinal ? numArgs + 1 : numArgs;
       const nParams = sig.params.length;
       let numFixed = numArgs;
       if (sig.variadic) {
@@ -635,51 +689,48 @@ class Compiler {
       } else if (numIn !== nParams) {
         throw execError(s, node, `wrong number of args for ${name}: want ${nParams} got ${numIn}`);
       }
-      if (builtin !== undefined && name === "slice") {
-        const argv: unknown[] = [];
-        for (let i = 0; i < numArgs; i++) {
-          lastFieldIface = false;
-          const v = evalArg(s, dot, i, "value");
-          if (i > 0 && lastFieldIface && fieldLike[i] && v !== undefined && v !== null) {
-            throw execError(s, cmd, `error calling slice: cannot index slice/array with type interface {}`);
+      const argFns = r.args;
+      if (builtin !== undefined) {
+        if (isAndOr) {
+          let v: unknown;
+          for (let i = 0; i < numArgs; i++) {
+            v = (argFns[i] as Pipe)(s, dot);
+            if (isTrue(v) === isOr) return v;
           }
-          argv.push(v);
+          if (hasFinal) v = final;
+          return v;
         }
-        if (hasFinal) argv.push(final);
-        try {
-          return builtin.impl(argv);
-        } catch (e) {
-          throw execError(s, cmd, `error calling slice: ${e instanceof Error ? e.message : String(e)}`, e);
+        if (name === "slice") {
+          const argv: unknown[] = [];
+          for (let i = 0; i < numArgs; i++) {
+            lastFieldRecv = null;
+            const v = (argFns[i] as Pipe)(s, dot);
+            if (i > 0 && fieldLike[i] && lastFieldRecv !== null && v !== undefined && v !== null && elemTypeName(lastFieldRecv) === "interface {}") {
+              throw execError(s, cmd, "error calling slice: cannot index slice/array with type interface {}");
+            }
+            argv.push(v);
+          }
+          if (hasFinal) argv.push(final);
+          try {
+            return builtin.impl(argv);
+          } catch (e) {
+            throw execError(s, cmd, `error calling slice: ${e instanceof Error ? e.message : String(e)}`, e);
+          }
         }
-      }
-      if (builtin !== undefined && (name === "and" || name === "or")) {
-        const isOr = name === "or";
-        let v: unknown;
-        for (let i = 0; i < numArgs; i++) {
-          v = evalArg(s, dot, i, "value");
-          if (isTrue(v === null ? undefined : v) === isOr) return v;
-        }
-        if (hasFinal) v = final;
-        return v;
       }
       const argv: unknown[] = new Array(numIn);
-      let i = 0;
-      for (; i < numFixed && i < numArgs; i++) argv[i] = evalArg(s, dot, i, sig.params[i] as PKind);
-      if (sig.variadic) {
-        const k = sig.params[nParams - 1] as PKind;
-        for (; i < numArgs; i++) argv[i] = evalArg(s, dot, i, k);
-      }
+      for (let i = 0; i < numArgs; i++) argv[i] = (argFns[i] as Pipe)(s, dot);
       if (hasFinal) {
         let k = sig.params[nParams - 1] as PKind;
         if (sig.variadic && numIn - 1 < numFixed) k = sig.params[numIn - 1] as PKind;
-        argv[i] = validateType(s, cmd, final, k);
+        argv[numArgs] = validateType(s, cmd, final, k);
       }
       try {
         if (builtin !== undefined) {
           if (name === "call") return callFn(argv);
           return builtin.impl(argv);
         }
-        return wrapResult(fn, callJs(fn, argv));
+        return wrapResult(r.fn, callJs(r.fn, argv));
       } catch (e) {
         if (e instanceof TemplateExecError) throw e;
         if (e instanceof RangeError && /call stack/i.test(e.message)) throw e;
@@ -733,7 +784,7 @@ function callFn(argv: unknown[]): unknown {
  * `interface {}` (a reflect.Value of Kind Interface in Go). Only `slice` cares: Go's slice
  * builtin does not unwrap interface-typed index arguments and rejects them.
  */
-let lastFieldIface = false;
+let lastFieldRecv: object | null = null;
 
 /** Go's evalField on a map-like receiver. */
 function field(s: State, node: AnyNode, name: string, hasArgs: boolean, receiver: unknown): unknown {
@@ -742,12 +793,12 @@ function field(s: State, node: AnyNode, name: string, hasArgs: boolean, receiver
     return undefined;
   }
   if (receiver === null) throw execError(s, node, `nil pointer evaluating interface {}.${name}`);
-  if (typeof receiver === "object" && !Array.isArray(receiver) && kindOf(receiver) === Kind.Map) {
+  if (typeof receiver === "object" && (isPlainObject(receiver) || (!Array.isArray(receiver) && kindOf(receiver) === Kind.Map))) {
     if (hasArgs) throw execError(s, node, `${name} is not a method but has arguments`);
     const o = receiver as Record<string, unknown>;
     const v = o[name];
     if (v !== undefined && Object.hasOwn(o, name)) {
-      lastFieldIface = elemTypeName(o) === "interface {}";
+      lastFieldRecv = o;
       return v;
     }
     switch (s.ctx.missingKey) {
@@ -760,6 +811,12 @@ function field(s: State, node: AnyNode, name: string, hasArgs: boolean, receiver
     }
   }
   throw execError(s, node, `can't evaluate field ${name} in type ${typeName(receiver)}`);
+}
+
+const OBJECT_PROTO = Object.prototype;
+function isPlainObject(o: object): boolean {
+  const p = Object.getPrototypeOf(o);
+  return p === OBJECT_PROTO || p === null;
 }
 
 /** Go's idealConstant: the type a number literal gets without context. */

@@ -8,8 +8,12 @@ import { Float64, GoFunc, GoScalar, GO_TYPE, sortedKeys, typeName, utf8 } from "
 const IS_PRINT = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
 const isPrint = (ch: string): boolean => IS_PRINT.test(ch);
 
+const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /** strconv.Quote / QuoteToASCII. */
 export function quote(s: string, ascii = false, q = '"'): string {
+  // Fast path: printable ASCII without quote or backslash needs no escaping.
+  if (q === '"' && PLAIN_ASCII.test(s)) return `"${s}"`;
   let out = q;
   for (const ch of s) {
     out += quoteRune(ch, q, ascii);
@@ -537,6 +541,26 @@ function intFromArg(a: unknown[], argNum: number): [number, boolean, number] {
 
 /** fmt.Sprintf. */
 export function sprintf(format: string, a: unknown[]): string {
+  // Fast paths for the single-verb formats templates use most (same output as the full path).
+  if (a.length === 1 && format.length === 2 && format.charCodeAt(0) === 37 /* % */) {
+    const v = a[0];
+    switch (format) {
+      case "%q":
+        if (typeof v === "string") return quote(v);
+        break;
+      case "%s":
+      case "%v":
+        if (typeof v === "string") return v;
+        break;
+      case "%d":
+        if (typeof v === "number" && Number.isSafeInteger(v)) return String(v);
+        break;
+    }
+  }
+  return sprintfSlow(format, a);
+}
+
+function sprintfSlow(format: string, a: unknown[]): string {
   const p = new Printer();
   const end = format.length;
   let argNum = 0;
@@ -545,7 +569,7 @@ export function sprintf(format: string, a: unknown[]): string {
   let goodArgNum = true;
 
   const argNumber = (i: number): [number, number, boolean] => {
-    if (end <= i || format[i] !== "[") return [argNum, i, false];
+    if (end <= i || format.charCodeAt(i) !== 91 /* [ */) return [argNum, i, false];
     reordered = true;
     // parseArgNumber
     const rest = format.slice(i);

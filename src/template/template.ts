@@ -4,7 +4,15 @@
  */
 import { KitError } from "../errors/index.js";
 import { TemplateExecError } from "./errors.js";
-import { BUILTIN_NAMES, type Compiled, compileTree, type ExecContext, execute, type MissingKey } from "./exec.js";
+import {
+  BUILTIN_NAMES,
+  type Compiled,
+  type CompiledTemplate,
+  compileTree,
+  type ExecContext,
+  execute,
+  type MissingKey,
+} from "./exec.js";
 import { isEmptyTree } from "./node.js";
 import { parseTemplates, type Tree } from "./parse.js";
 import { GoFunc } from "./values.js";
@@ -27,12 +35,12 @@ function compiledOf(tree: Tree): Compiled {
 class Common implements ExecContext {
   readonly tmpl = new Map<string, Template>();
   readonly funcs = new Map<string, unknown>();
+  funcsVersion = 0;
   missingKey: MissingKey = "default";
-  lookup(name: string): { name: string; compiled(): Compiled } | undefined {
+  lookup(name: string): CompiledTemplate | undefined {
     const t = this.tmpl.get(name);
-    const tree = t?.tree;
-    if (t === undefined || tree === undefined) return undefined;
-    return { name: t.name(), compiled: () => compiledOf(tree) };
+    if (t === undefined || t.tree === undefined) return undefined;
+    return t.handle;
   }
 }
 
@@ -50,6 +58,8 @@ const IDENT = /^[\p{L}_][\p{L}\p{Nd}_]*$/u;
  */
 export class Template {
   /** @internal */ tree: Tree | undefined;
+  /** @internal What `{{template}}` calls run (compiled lazily, cached per tree). */
+  readonly handle: CompiledTemplate;
   readonly #name: string;
   readonly #common: Common;
   #left = "";
@@ -62,6 +72,7 @@ export class Template {
   constructor(name: string, common?: unknown) {
     this.#name = name;
     this.#common = common instanceof Common ? common : new Common();
+    this.handle = { name, compiled: () => compiledOf(this.tree as Tree) };
   }
 
   /** The template's name. */
@@ -102,6 +113,7 @@ export class Template {
       }
       this.#common.funcs.set(name, fn);
     }
+    this.#common.funcsVersion++;
     return this;
   }
 
