@@ -50,6 +50,8 @@ export interface Node {
   etcd?: EtcdClient;
   /** Log files of the supervised processes. */
   logs: Record<string, string>;
+  /** The command lines of the started processes (for diagnostics, or to run them yourself). No secrets. */
+  commands: Record<string, { command: string; args: string[]; env?: Record<string, string> }>;
   warnings: string[];
   /** Stops etcd and containerd (if started) and closes the etcd client. Idempotent. */
   stop(): Promise<void>;
@@ -172,6 +174,7 @@ export async function createNode(options: CreateNodeOptions = {}): Promise<Node>
     );
 
     const logs: Record<string, string> = {};
+    const commands: Node["commands"] = {};
     if (has("start-etcd")) {
       const etcd = await import("../etcd/index.js");
       const embedded = await import("../etcd/embedded.js");
@@ -195,6 +198,7 @@ export async function createNode(options: CreateNodeOptions = {}): Promise<Node>
       const peerUrl = `https://127.0.0.1:${plan.etcd.peerPort}`;
       const args = embedded.etcdArgs(etcdOptions, { [plan.nodeName]: peerUrl }, "new");
       logs.etcd = join(plan.paths.logsDir, "etcd.log");
+      commands.etcd = { command: "etcd", args };
       const client = await etcd.etcdClientForK3s(plan.dataDir, [`127.0.0.1:${plan.etcd.clientPort}`]);
       etcdClient = client;
       await step("start-etcd", async () => {
@@ -219,6 +223,7 @@ export async function createNode(options: CreateNodeOptions = {}): Promise<Node>
     if (has("start-containerd")) {
       logs.containerd = join(plan.paths.logsDir, "containerd.log");
       const args = [...containerd.containerdArgs(cfg, written.version), ...cenv.args];
+      commands.containerd = { command: "containerd", args, env: cenv.env };
       await step("start-containerd", async () => {
         const p = await superviseProcess({
           service: "containerd",
@@ -251,6 +256,7 @@ export async function createNode(options: CreateNodeOptions = {}): Promise<Node>
       containerdSocket: plan.paths.containerdSocket,
       ...(etcdClient ? { etcd: etcdClient } : {}),
       logs,
+      commands,
       warnings,
       async stop() {
         if (stopped) return;

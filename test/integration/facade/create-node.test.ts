@@ -3,7 +3,8 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createNode, type NodeEvent } from "../../../src/facade/create-node.js";
+import { createNode, type NodeEvent, type NodeStepEvent } from "../../../src/facade/create-node.js";
+import type { SupervisorEvent } from "../../../src/facade/supervisor.js";
 import { isKitError } from "../../../src/errors/index.js";
 import { freePort } from "../../helpers/ports.js";
 import { tempDir } from "../../helpers/tmp.js";
@@ -45,13 +46,13 @@ describe("createNode (real etcd and containerd)", () => {
       // containerd answers `ctr version` on the socket the SDK configured.
       const ver = execFileSync("ctr", ["--address", node.containerdSocket, "version"], { encoding: "utf8" });
       expect(ver).toMatch(/Server:\s+Version:/);
-      pids = events.filter((e) => e.type === "process.ready").map((e) => e.pid as number);
+      pids = events.filter((e): e is SupervisorEvent => e.type === "process.ready").map((e) => e.pid!);
       expect(pids).toHaveLength(2);
       // Events carry no secret: neither the token nor any key material.
       const text = JSON.stringify(events);
       expect(text).not.toContain(node.token!.split("::server:")[1]);
       expect(text).not.toContain("PRIVATE KEY");
-      expect(events.filter((e) => e.type === "node.step.done").map((e) => e.step)).toEqual(node.plan.steps.map((s) => s.id));
+      expect(events.filter((e): e is NodeStepEvent => e.type === "node.step.done").map((e) => e.step)).toEqual(node.plan.steps.map((s) => s.id));
     } finally {
       await node.stop();
     }
