@@ -54,15 +54,12 @@ function perOp(n: number, fn: () => unknown): number {
 
 const fmtUs = (ns: number): string => `${(ns / 1000).toFixed(2).padStart(8)} µs/op`;
 
-const tsParse = perOp(N_PARSE, parse);
+// The machine may be busy (CI runs on 2 cores): run TS and Go in alternating rounds and keep the
+// best round of each, which is the least disturbed measurement.
+const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const t = parse();
 t.execute(data); // compile once (cached per tree) before timing execute
-const tsExec = perOp(N_EXEC, () => t.execute(data));
 const output = t.execute(data);
-
-console.log(`template: K3s-sized containerd config (${(user + base).split("\n").length} template lines, ${output.length} bytes out)`);
-console.log(`ts  parse   ${fmtUs(tsParse)}   (${N_PARSE} iterations)`);
-console.log(`ts  execute ${fmtUs(tsExec)}   (${N_EXEC} iterations)`);
 
 let haveGo = true;
 try {
@@ -70,24 +67,45 @@ try {
 } catch {
   haveGo = false;
 }
-if (!haveGo) {
-  console.log("go not found: Go anchor skipped (install golang-go to compare)");
-} else {
+let bin = "";
+if (haveGo) {
   const binDir = join(root, ".tmp", "go-bin");
   mkdirSync(binDir, { recursive: true });
-  const bin = join(binDir, "template-bench");
+  bin = join(binDir, "template-bench");
   execFileSync("go", ["build", "-o", bin, join(dir, "main.go")], {
     stdio: "inherit",
     env: { ...process.env, GO111MODULE: "off", GOCACHE: join(root, ".tmp", "go-cache") },
   });
-  const go = JSON.parse(execFileSync(bin, [dir, String(N_PARSE), String(N_EXEC)], { maxBuffer: 16 << 20 }).toString()) as {
-    parseNs: number;
-    execNs: number;
-    output: string;
-  };
-  console.log(`go  parse   ${fmtUs(go.parseNs)}`);
-  console.log(`go  execute ${fmtUs(go.execNs)}`);
-  console.log(`ratio TS/Go parse   ${(tsParse / go.parseNs).toFixed(2)}x   (goal <= 0.5x)`);
-  console.log(`ratio TS/Go execute ${(tsExec / go.execNs).toFixed(2)}x   (goal <= 0.5x)`);
-  console.log(`same output as Go: ${go.output === output ? "yes" : "NO"}`);
+}
+
+let tsParse = Number.POSITIVE_INFINITY;
+let tsExec = Number.POSITIVE_INFINITY;
+let goParse = Number.POSITIVE_INFINITY;
+let goExec = Number.POSITIVE_INFINITY;
+let goOutput = "";
+for (let r = 0; r < ROUNDS; r++) {
+  tsParse = Math.min(tsParse, perOp(N_PARSE / ROUNDS, parse));
+  tsExec = Math.min(tsExec, perOp(N_EXEC / ROUNDS, () => t.execute(data)));
+  if (haveGo) {
+    const go = JSON.parse(
+      execFileSync(bin, [dir, String(N_PARSE / ROUNDS), String(N_EXEC / ROUNDS)], { maxBuffer: 16 << 20 }).toString(),
+    ) as { parseNs: number; execNs: number; output: string };
+    goParse = Math.min(goParse, go.parseNs);
+    goExec = Math.min(goExec, go.execNs);
+    goOutput = go.output;
+  }
+}
+
+console.log(`template: K3s-sized containerd config (${(user + base).split("\n").length} template lines, ${output.length} bytes out)`);
+console.log(`best of ${ROUNDS} alternating rounds; ${N_PARSE} parses and ${N_EXEC} executions per side in total`);
+console.log(`ts  parse   ${fmtUs(tsParse)}`);
+console.log(`ts  execute ${fmtUs(tsExec)}`);
+if (!haveGo) {
+  console.log("go not found: Go anchor skipped (install golang-go to compare)");
+} else {
+  console.log(`go  parse   ${fmtUs(goParse)}`);
+  console.log(`go  execute ${fmtUs(goExec)}`);
+  console.log(`ratio TS/Go parse   ${(tsParse / goParse).toFixed(2)}x   (goal <= 0.5x)`);
+  console.log(`ratio TS/Go execute ${(tsExec / goExec).toFixed(2)}x   (goal <= 0.5x)`);
+  console.log(`same output as Go: ${goOutput === output ? "yes" : "NO"}`);
 }

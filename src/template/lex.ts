@@ -122,8 +122,9 @@ export function lex(input: string, left: string, right: string, opts: LexOptions
     return n;
   };
   const emit = (typ: T): void => {
-    out.push({ typ, pos: start, val: input.slice(start, pos), line });
-    line += countNL(start, pos);
+    const val = input.slice(start, pos);
+    out.push({ typ, pos: start, val, line });
+    if (val.indexOf("\n") >= 0) line += countNL(start, pos);
     start = pos;
   };
   const ignore = (): void => {
@@ -138,11 +139,13 @@ export function lex(input: string, left: string, right: string, opts: LexOptions
     input.charCodeAt(i) === 45 /* - */ && isSpace(input.charCodeAt(i + 1));
   const hasRightTrim = (i: number): boolean =>
     isSpace(input.charCodeAt(i)) && input.charCodeAt(i + 1) === 45 && i + 1 < input.length;
-  /** [atDelim, trim] at `pos`. */
-  const atRightDelim = (): [boolean, boolean] => {
-    if (hasRightTrim(pos) && input.startsWith(rd, pos + 2)) return [true, true];
-    if (input.startsWith(rd, pos)) return [true, false];
-    return [false, false];
+  const rd0 = rd.charCodeAt(0);
+  /** 0: no right delimiter at `pos`; 1: plain; 2: with trim marker. */
+  const atRightDelim = (): number => {
+    const c = input.charCodeAt(pos);
+    if (c === rd0 && input.startsWith(rd, pos)) return 1;
+    if (isSpace(c) && input.charCodeAt(pos + 1) === 45 && input.startsWith(rd, pos + 2)) return 2;
+    return 0;
   };
   const leftTrimLength = (i: number): number => {
     let j = i;
@@ -212,8 +215,9 @@ export function lex(input: string, left: string, right: string, opts: LexOptions
     const x = input.indexOf("*/", pos);
     if (x < 0) return fail("unclosed comment");
     pos = x + 2;
-    const [delim, trim] = atRightDelim();
-    if (!delim) return fail("comment ends before closing delimiter");
+    const at = atRightDelim();
+    if (at === 0) return fail("comment ends before closing delimiter");
+    const trim = at === 2;
     // Comments are dropped (Go only emits them with ParseComments).
     if (trim) pos += 2;
     pos += rd.length;
@@ -237,10 +241,10 @@ export function lex(input: string, left: string, right: string, opts: LexOptions
 
   const lexInsideAction = (): boolean => {
     for (;;) {
-      const [delim, trim] = atRightDelim();
-      if (delim) {
+      const at = atRightDelim();
+      if (at !== 0) {
         if (parenDepth === 0) {
-          lexRightDelim(trim);
+          lexRightDelim(at === 2);
           return true;
         }
         return fail("unclosed left paren");
@@ -352,29 +356,35 @@ export function lex(input: string, left: string, right: string, opts: LexOptions
     }
   };
 
+  /** Advances over identifier characters; returns the first non-identifier rune. */
+  const scanAlnum = (): string | undefined => {
+    for (;;) {
+      const c = input.charCodeAt(pos);
+      if (c < 128) {
+        if (c === 95 || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
+          pos++;
+          continue;
+        }
+        return pos < input.length ? input[pos] : undefined;
+      }
+      const ch = runeAt(input, pos);
+      if (!isAlphaNumeric(ch)) return ch;
+      pos += (ch as string).length;
+    }
+  };
   const lexFieldOrVariable = (typ: T): boolean => {
     if (atTerminator()) {
       emit(typ === T.Variable ? T.Variable : T.Dot);
       return true;
     }
-    let ch: string | undefined;
-    for (;;) {
-      ch = runeAt(input, pos);
-      if (!isAlphaNumeric(ch)) break;
-      pos += (ch as string).length;
-    }
+    const ch = scanAlnum();
     if (!atTerminator()) return fail(`bad character ${fmtU(ch)}`);
     emit(typ);
     return true;
   };
 
   const lexIdentifier = (): boolean => {
-    let ch: string | undefined;
-    for (;;) {
-      ch = runeAt(input, pos);
-      if (!isAlphaNumeric(ch)) break;
-      pos += (ch as string).length;
-    }
+    const ch = scanAlnum();
     if (!atTerminator()) return fail(`bad character ${fmtU(ch)}`);
     const word = input.slice(start, pos);
     const kw = KEYWORDS[word];
@@ -387,14 +397,14 @@ export function lex(input: string, left: string, right: string, opts: LexOptions
   };
 
   const accept = (valid: string): boolean => {
-    if (pos < input.length && valid.includes(input[pos] as string)) {
+    if (pos < input.length && valid.indexOf(input.charAt(pos)) >= 0) {
       pos++;
       return true;
     }
     return false;
   };
   const acceptRun = (valid: string): void => {
-    while (pos < input.length && valid.includes(input[pos] as string)) pos++;
+    while (pos < input.length && valid.indexOf(input.charAt(pos)) >= 0) pos++;
   };
   const scanNumber = (): boolean => {
     accept("+-");
