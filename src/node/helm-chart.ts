@@ -7,9 +7,8 @@
  * (`pkg/crds/yaml/generated/helm.cattle.io_helmcharts.yaml`). Unknown spec fields are refused here
  * (the API server would prune them silently).
  */
-import { stringify } from "yaml";
 import { NodeConfigError, type NodeConfigIssue } from "./config-errors.js";
-import { isGoDuration } from "./k3s-config.js";
+import { isGoDuration, yamlV2Document } from "./k3s-config.js";
 
 /** `corev1.LocalObjectReference`. */
 export interface LocalObjectReference {
@@ -276,6 +275,6 @@ export function validateHelmChart(obj: unknown): HelmChart {
  * @throws NodeConfigError `HELMCHART_INVALID`.
  */
 export function helmChartsToYaml(charts: readonly HelmChart[]): string {
-  // Kubernetes reads manifests as YAML 1.1: quote strings such as "yes" or "0644" accordingly.
-  return charts.map((c) => `---\n${stringify(validateHelmChart(c), { version: "1.1", lineWidth: 0 })}`).join("");
+  // Kubernetes reads manifests with a yaml.v2 fork (YAML 1.1): quote strings such as "yes", "0644".
+  return charts.map((c) => `---\n${yamlV2Document(validateHelmChart(c)).toString({ lineWidth: 0 })}`).join("");
 }

@@ -12,7 +12,7 @@
  *   was set before;
  * - the resulting key order is the order each key was first seen.
  */
-import { Document, LineCounter, isAlias, isMap, isSeq, isScalar, parseAllDocuments, type Node } from "yaml";
+import { Document, LineCounter, isAlias, isMap, isSeq, visit, isScalar, parseAllDocuments, type Node } from "yaml";
 import { REDACTED } from "../internal/events.js";
 import { NodeConfigError, type NodeConfigIssue } from "./config-errors.js";
 import {
@@ -161,6 +161,33 @@ function resolveV2Number(str: string): bigint | number | string {
     if (Number.isFinite(f)) return f;
   }
   return str;
+}
+
+const V2_WORDS = new Set([
+  ...["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"],
+  ...["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"],
+  ...["", "~", "null", "Null", "NULL", "<<"],
+]);
+
+/** True when yaml.v2 would not read `s`, written plain, back as the same string. */
+function v2ReadsAsNonString(s: string): boolean {
+  return V2_WORDS.has(s) || typeof resolveV2Number(s) !== "string";
+}
+
+/**
+ * A YAML document for `value` whose strings all read back as strings in yaml.v2 (and so in K3s
+ * and in Kubernetes manifests): the YAML library's own 1.1 rules miss some of yaml.v2's
+ * (`0o17`, `0X1F`), so such strings are double-quoted.
+ * @internal
+ */
+export function yamlV2Document(value: unknown): Document {
+  const doc = new Document(value, { version: "1.1" });
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === "string" && v2ReadsAsNonString(node.value)) node.type = "QUOTE_DOUBLE";
+    },
+  });
+  return doc;
 }
 
 const V2_NUMBER = {
@@ -698,7 +725,7 @@ export function renderK3sConfig(config: K3sConfig, options: RenderK3sConfigOptio
   }
   const sorted: Record<string, unknown> = {};
   for (const key of Object.keys(checked).sort()) sorted[key] = (checked as Record<string, unknown>)[key];
-  const doc = new Document(sorted, { version: "1.1" });
+  const doc = yamlV2Document(sorted);
   if (options.header !== undefined) {
     doc.commentBefore = options.header
       .split("\n")

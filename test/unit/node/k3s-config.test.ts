@@ -324,7 +324,10 @@ describe("renderK3sConfig", () => {
   const names = Object.keys(K3S_FLAGS) as K3sFlagName[];
   const str = fc.oneof(
     fc.string(),
-    fc.constantFrom("yes", "no", "on", "off", "y", "n", "~", "null", "0644", "1.5", "0x10", "2024-01-01", "a: b", "- x", "#c", ""),
+    fc.constantFrom(
+      ...["yes", "no", "on", "off", "y", "n", "~", "null", "0644", "1.5", "0x10", "2024-01-01", "a: b", "- x", "#c", ""],
+      ...["0o17", "0O17", "0X1F", "1E5", "+.5", ".5e3", "1__0", "0b1_0", "-0b1", "1:30", "08", "1.", "NULL", ".NaN", "<<"],
+    ),
   );
   const valueFor = (name: K3sFlagName): fc.Arbitrary<unknown> => {
     const spec = K3S_FLAGS[name] as { kind: string; values?: readonly string[] };

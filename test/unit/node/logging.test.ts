@@ -64,6 +64,11 @@ describe("rancherLoggingHelmCharts (spec: Additional Logging Sources)", () => {
     }
   });
 
+  it("quotes strings that yaml.v2 (Kubernetes' decoder) would read as numbers or booleans", () => {
+    const text = helmChartsToYaml(rancherLoggingHelmCharts({ version: "0X1F" }));
+    expect(text).toContain('version: "0X1F"');
+  });
+
   it("refuses unknown options and bad values", () => {
     expect(caught(() => rancherLoggingHelmCharts({ nameSpace: "x" } as never)).code).toBe("LOGGING_OPTION_UNKNOWN");
     expect(caught(() => rancherLoggingHelmCharts({ namespace: "Bad_NS" })).code).toBe("LOGGING_NAMESPACE_INVALID");
