@@ -30,8 +30,13 @@ export const K3S_CONFIG_PATH = "/etc/rancher/k3s/config.yaml";
 
 /** Options for {@link loadK3sConfig}. */
 export interface LoadK3sConfigOptions {
-  /** Main config file. Default `/etc/rancher/k3s/config.yaml`; drop-ins come from `<path>.d/`. */
+  /**
+   * Main config file. Default: `env.K3S_CONFIG_FILE` when set and non-empty (as K3s does), else
+   * `/etc/rancher/k3s/config.yaml`. Drop-ins come from `<path>.d/`.
+   */
   path?: string;
+  /** Environment to take `K3S_CONFIG_FILE` from (e.g. `process.env`). Default: none is read. */
+  env?: Readonly<Record<string, string | undefined>>;
   /** Command the config is for (`server` or `agent`): keys it does not take are reported. */
   role?: "server" | "agent";
   signal?: AbortSignal;
@@ -129,7 +134,9 @@ export async function k3sConfigFiles(path: string, options: { signal?: AbortSign
  *   `K3S_CONFIG_VALUE` (naming the file and key). Rejects with `signal.reason` when aborted.
  */
 export async function loadK3sConfig(options: LoadK3sConfigOptions = {}): Promise<LoadedK3sConfig> {
-  const { path = K3S_CONFIG_PATH, role, signal } = options;
+  const { role, signal } = options;
+  const fromEnv = options.env?.K3S_CONFIG_FILE;
+  const path = options.path ?? (fromEnv !== undefined && fromEnv !== "" ? fromEnv : K3S_CONFIG_PATH);
   const files = await k3sConfigFiles(path, { signal });
   const docs: K3sConfigDocument[] = [];
   for (const file of files) {

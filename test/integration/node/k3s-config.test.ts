@@ -73,6 +73,14 @@ describe("loadK3sConfig with real files (k3s configfilearg: config.yaml + config
     expect(loaded.config).toEqual({ selinux: true });
   });
 
+  it("takes the path from K3S_CONFIG_FILE when given an env and no path", async () => {
+    const path = join(root, "from-env", "custom.yaml");
+    await put(path, "selinux: true\n");
+    const loaded = await loadK3sConfig({ env: { K3S_CONFIG_FILE: path } });
+    expect(loaded.files).toEqual([path]);
+    expect(loaded.config).toEqual({ selinux: true });
+  });
+
   it("returns an empty config when neither the file nor drop-ins exist (K3s runs without one)", async () => {
     const loaded = await loadK3sConfig({ path: join(root, "nothing", "config.yaml") });
     expect(loaded.files).toEqual([]);
