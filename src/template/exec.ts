@@ -650,7 +650,7 @@ class Compiler {
     }
     let cache: Resolved | null = null;
     const resolve = (s: State): Resolved => {
-      let fn: unknown = s.ctx.funcs.get(name);
+      const fn: unknown = s.ctx.funcs.get(name);
       let builtin: Builtin | undefined;
       let sig: Sig | null;
       if (fn === undefined) {

@@ -181,6 +181,15 @@ export function formatFloat(v: number, fmt: string, prec: number): string {
       return fmtE(neg, x, prec, fmt);
     case "f":
     case "F": {
+      if (!isShortest && prec <= 20) {
+        // Fast path: toFixed rounds the exact binary value like Go, except on exact ties (Go
+        // rounds half to even, JS half up); those and huge values take the exact path.
+        const a = Math.abs(v);
+        const scaled = a * 10 ** prec;
+        if (a < 1e21 && scaled < 2 ** 52 && Math.abs((scaled % 1) - 0.5) > 1e-6) {
+          return (neg ? "-" : "") + a.toFixed(prec);
+        }
+      }
       if (isShortest) {
         x = shortest(v);
         prec = Math.max(x.d.length - x.dp, 0);

@@ -74,9 +74,6 @@ class Printer {
   zero = false;
   plusV = false;
   sharpV = false;
-  // Current argument for badVerb.
-  private arg: unknown = undefined;
-  private hasArg = false;
 
   clearflags(): void {
     this.wid = this.prec = 0;
@@ -355,8 +352,6 @@ class Printer {
 
   /** printArg: top-level operand. */
   printArg(v: unknown, verb: string): void {
-    this.arg = v;
-    this.hasArg = true;
     if (v === null || v === undefined) {
       if (verb === "T" || verb === "v") this.pad("<nil>");
       else this.badVerb(verb, undefined, false);

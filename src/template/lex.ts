@@ -4,7 +4,7 @@
  * lexing error ends the list with an `Error` token, exactly where Go's lexer would stop.
  */
 
-export const enum T {
+export enum T {
   Error,
   Bool,
   Char,

@@ -44,7 +44,6 @@ interface Marker {
 type Item = Node | Marker;
 const isMarker = (n: Item): n is Marker => "kind" in n;
 
-class Bail extends Error {}
 
 /**
  * Parses `text` as template `name`; returns the trees it defines (the first is `name` itself),

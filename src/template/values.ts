@@ -66,7 +66,7 @@ export class GoFunc {
     readonly fn: (...args: never[]) => unknown,
   ) {
     const last = params[params.length - 1];
-    this.variadic = last !== undefined && last.startsWith("...");
+    this.variadic = last?.startsWith("...") === true;
     this.params = params.map((p) => (p.startsWith("...") ? p.slice(3) : p) as GoParamType);
   }
   /** Go spelling of the signature, e.g. `func(string, ...string) string`. */
@@ -109,7 +109,7 @@ export function withGoType<T extends object>(v: T, type: string): T {
 export const isInt = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v);
 
 /** Basic kinds used by comparisons and truthiness. */
-export const enum Kind {
+export enum Kind {
   Invalid = 0,
   Bool = 1,
   Int = 2,
@@ -256,18 +256,16 @@ export function byteLen(s: string): number {
   return n;
 }
 
+const SURROGATE = /[\ud800-\udfff]/;
+
 /** Map keys in Go's sorted order (bytewise UTF-8, which equals code-point order). */
 export function sortedKeys(o: object): string[] {
   const keys = Object.keys(o);
-  let ascii = true;
-  for (const k of keys) {
-    if (!/^[\x00-\x7f]*$/.test(k)) {
-      ascii = false;
-      break;
-    }
-  }
-  if (ascii) return keys.sort();
-  return keys.sort(cmpCodePoints);
+  if (keys.length < 2) return keys;
+  // UTF-16 order equals code-point order unless a key has an astral (surrogate-pair) character.
+  keys.sort();
+  for (const k of keys) if (SURROGATE.test(k)) return keys.sort(cmpCodePoints);
+  return keys;
 }
 
 function cmpCodePoints(a: string, b: string): number {

@@ -84,7 +84,9 @@ describe("template engine vs Go text/template", () => {
     cases.push({ templates: [["compiled_template", `{{ toJson . }}`]], data, funcs });
     const go = runGo(cases);
     expect(go[0]?.ok).toBe(true);
-    cases.forEach((c, i) => expectSame(c, go[i] as OracleResult, runOurs(c)));
+    cases.forEach((c, i) => {
+      expectSame(c, go[i] as OracleResult, runOurs(c));
+    });
   });
 
   it("agrees with Go on 200 random templates (fixed seed)", () => {
