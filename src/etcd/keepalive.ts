@@ -7,7 +7,7 @@
 import type * as grpc from "@grpc/grpc-js";
 import { EtcdError } from "./errors.js";
 import { decodeLeaseKeepAliveResponse, writeLeaseId } from "./gen/rpc.js";
-import { type Transport, encode } from "./transport.js";
+import { type Endpoint, type Transport, encode } from "./transport.js";
 
 /** Why a lease was declared lost. */
 export type LeaseLostReason = "expired" | "timeout";
@@ -40,6 +40,8 @@ export class KeepAliveImpl implements LeaseKeepAlive {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private readonly body: Buffer;
   private sentAt = 0;
+  private answerTimer: NodeJS.Timeout | undefined;
+  private failStream: ((reason: unknown) => void) | undefined;
 
   constructor(
     private readonly transport: Transport,
@@ -60,10 +62,30 @@ export class KeepAliveImpl implements LeaseKeepAlive {
 
   private open(): void {
     if (this.state !== "running") return;
-    const { stream } = this.transport.bidi("/etcdserverpb.Lease/LeaseKeepAlive");
+    const ep = this.transport.pick();
+    if (this.transport.isReady(ep)) {
+      this.start(ep);
+      return;
+    }
+    // A black-holed endpoint must not eat the lease's TTL: fail over after connectTimeoutMs.
+    void this.transport.waitReady(ep, this.transport.opts.connectTimeoutMs).then((ok) => {
+      if (this.state !== "running") return;
+      if (ok) this.start(ep);
+      else {
+        this.transport.markFailed(ep);
+        this.reconnectTimer = setTimeout(() => this.open(), 50);
+        this.reconnectTimer.unref();
+      }
+    });
+  }
+
+  private start(ep: Endpoint): void {
+    const { stream } = this.transport.bidi("/etcdserverpb.Lease/LeaseKeepAlive", undefined, ep);
     this.stream = stream;
     stream.on("data", (buf: Buffer) => {
       if (this.stream !== stream || this.state !== "running") return;
+      if (this.answerTimer) clearTimeout(this.answerTimer);
+      this.answerTimer = undefined;
       let ttl: number;
       try {
         ttl = decodeLeaseKeepAliveResponse(buf).ttl;
@@ -87,8 +109,10 @@ export class KeepAliveImpl implements LeaseKeepAlive {
       }
       this.schedule(Math.max((ttl * 1000) / 3, 250));
     });
-    const onFail = () => {
+    const onFail = (err?: unknown) => {
       if (this.stream !== stream || this.state !== "running") return;
+      const code = (err as { code?: unknown } | undefined)?.code;
+      if (code === 14 || code === 4) this.transport.markFailed(ep);
       this.stream = undefined;
       stream.cancel();
       if (this.sendTimer) clearTimeout(this.sendTimer);
@@ -96,7 +120,8 @@ export class KeepAliveImpl implements LeaseKeepAlive {
       this.reconnectTimer.unref();
     };
     stream.on("error", onFail);
-    stream.on("end", onFail);
+    stream.on("end", () => onFail());
+    this.failStream = (reason) => onFail(reason);
     this.send();
   }
 
@@ -108,8 +133,20 @@ export class KeepAliveImpl implements LeaseKeepAlive {
 
   private send(): void {
     if (this.state !== "running" || !this.stream) return;
-    this.sentAt = Date.now();
+    // The renewal time is not before the oldest unanswered request: count the TTL from there.
+    if (!this.answerTimer) this.sentAt = Date.now();
     this.stream.write(this.body);
+    // No answer in time: the connection is stuck; drop it and renew through another endpoint.
+    if (!this.answerTimer) {
+      this.answerTimer = setTimeout(
+        () => {
+          this.answerTimer = undefined;
+          this.failStream?.({ code: 4 });
+        },
+        Math.max(Math.min((this.ttl * 1000) / 3, 2000), 250),
+      );
+      this.answerTimer.unref();
+    }
     // If no answer comes, try again well before expiry.
     this.schedule(Math.max(Math.min((this.ttl * 1000) / 3, 2000), 250));
   }
@@ -131,6 +168,7 @@ export class KeepAliveImpl implements LeaseKeepAlive {
 
   private cleanup(): void {
     if (this.sendTimer) clearTimeout(this.sendTimer);
+    if (this.answerTimer) clearTimeout(this.answerTimer);
     if (this.checkTimer) clearInterval(this.checkTimer);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     const s = this.stream;

@@ -11,14 +11,21 @@ import { Writer } from "./gen/wire.js";
 import { decodeStringsResponse, writeStrings } from "./gen/rpc.js";
 
 const identity = (b: Buffer): Buffer => b;
-/** One scratch writer per process: encoding is synchronous, so it is never shared mid-message. */
-const scratch = /*@__PURE__*/ new Writer(64 * 1024);
+/**
+ * One scratch writer per process, made on first use: encoding is synchronous, so it is never
+ * shared mid-message. A buffer grown by a huge request is dropped again afterwards.
+ */
+let scratch: Writer | undefined;
 
 /** Encodes a request with the shared scratch writer and returns an owned copy. @internal */
 export function encode(fn: (w: Writer) => void): Buffer {
-  scratch.reset();
-  fn(scratch);
-  return scratch.finish();
+  const w = scratch ?? new Writer(16 * 1024);
+  scratch = w;
+  w.reset();
+  fn(w);
+  const out = w.finish();
+  if (w.buf.length > 1024 * 1024) scratch = undefined;
+  return out;
 }
 
 /** @internal */
@@ -459,8 +466,9 @@ export class Transport {
   bidi(
     path: string,
     extraMetadata?: Record<string, string>,
+    endpoint?: Endpoint,
   ): { ep: Endpoint; stream: grpc.ClientDuplexStream<Buffer, Buffer> } {
-    const ep = this.pick();
+    const ep = endpoint ?? this.pick();
     const stream = ep.client.makeBidiStreamRequest<Buffer, Buffer>(
       path,
       identity,

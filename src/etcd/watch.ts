@@ -170,10 +170,33 @@ export class WatchManager {
 
   private connect(): void {
     this.move("connecting");
+    const ep = this.transport.pick();
+    if (this.transport.isReady(ep)) {
+      this.open(ep);
+      return;
+    }
+    // Do not open the stream on an endpoint that cannot connect (a black hole would hold it for
+    // grpc-js' whole connect timeout): give it connectTimeoutMs, then fail over.
+    void this.transport.waitReady(ep, this.transport.opts.connectTimeoutMs).then((ok) => {
+      if (this.state !== "connecting") return;
+      if (ok) this.open(ep);
+      else {
+        this.transport.markFailed(ep);
+        this.broken(
+          new EtcdError("ETCD_UNAVAILABLE", `watch: cannot connect to ${ep.url}`, {
+            transient: true,
+            endpoint: ep.url,
+          }),
+        );
+      }
+    });
+  }
+
+  private open(target: Endpoint): void {
     let opened: { ep: Endpoint; stream: grpc.ClientDuplexStream<Buffer, Buffer> };
     try {
       // "hasleader": etcd ends the stream when its member loses the leader, so we move on.
-      opened = this.transport.bidi("/etcdserverpb.Watch/Watch", { hasleader: "true" });
+      opened = this.transport.bidi("/etcdserverpb.Watch/Watch", { hasleader: "true" }, target);
     } catch (err) {
       this.broken(err);
       return;

@@ -157,6 +157,18 @@ describe("faults", () => {
       expect(await c1.get(`st/${i}`)).toBe("v");
       expect(Date.now() - t0).toBeLessThan(bound);
     }
+    // A watch opened first on the black hole moves to the healthy endpoint.
+    const cw = clientFor([proxy.url, etcd.clientUrl], { deadlineMs });
+    const seen: string[] = [];
+    const w = cw.watch({
+      key: "st/w",
+      onEvents: (evs) => seen.push(...evs.map((e) => e.kv.value.toString())),
+    });
+    await w.ready;
+    await c1.put("st/w", "after-stall");
+    await waitFor(() => seen.length === 1, 10_000, "watch event via the healthy endpoint");
+    expect(seen).toEqual(["after-stall"]);
+    await w.cancel();
     // Phase 2: the first endpoint works, then stalls mid-connection.
     proxy.resume();
     const c2 = clientFor([proxy.url, etcd.clientUrl], { deadlineMs });
@@ -192,6 +204,26 @@ describe("faults", () => {
     setTimeout(() => ac.abort(reason), 100);
     await expect(c.get("p/a", { signal: ac.signal })).rejects.toBe(reason);
     proxy.resume();
+  });
+
+  it("lease keep-alive moves off a stalled endpoint and the lease is not lost; a revoked lease is reported lost", async () => {
+    const etcd = await startOne(env, "ka");
+    cleanups.push(() => etcd.stop());
+    const proxy = await TcpProxy.start(Number(new URL(etcd.clientUrl).port));
+    cleanups.push(() => proxy.close());
+    const c = clientFor([proxy.url, etcd.clientUrl], { deadlineMs: 2000 });
+    const lease = await c.leaseGrant(3);
+    let lost: string | undefined;
+    const ka = c.keepAlive(lease, { onLost: (i) => (lost = i.reason) });
+    await new Promise((r) => setTimeout(r, 500));
+    proxy.stall();
+    await new Promise((r) => setTimeout(r, 5000));
+    expect(lost).toBeUndefined();
+    expect(ka.state).toBe("running");
+    expect((await etcd.client.leaseTimeToLive(lease.id)).ttl).toBeGreaterThan(0);
+    await etcd.client.leaseRevoke(lease.id);
+    await waitFor(() => lost !== undefined, 5000, "lease lost");
+    expect(lost).toBe("expired");
   });
 
   it("3-member cluster, leader killed: writes and the watch continue, nothing lost", async () => {
