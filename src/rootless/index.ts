@@ -34,3 +34,5 @@ export type { CgroupInputs, CgroupMode, CgroupReport, MountinfoEntry, ProcCgroup
 export { checkCgroups } from "./check-cgroups.js";
 export type { CheckCgroupsOptions } from "./check-cgroups.js";
 export type { Follow } from "../internal/follow.js";
+export { ROOTLESS_SYSCTLS, checkRootlessHost, rootlessPaths, rootlessSysctlProblems } from "./host.js";
+export type { RootlessHostReport, RootlessPaths } from "./host.js";

@@ -48,3 +48,20 @@ describe("checkCgroups on this host (k3s-behaviours §10)", () => {
     await expect(checkCgroups({ root: "/nonexistent-root" })).rejects.toMatchObject({ code: "CGROUP_READ_FAILED" });
   });
 });
+
+describe("checkRootlessHost on this host (k3s-behaviours §10)", () => {
+  it("reads the sysctls the way K3s does and reports slirp4netns", async () => {
+    const { checkRootlessHost } = await import("../../../src/rootless/index.js");
+    const r = await checkRootlessHost();
+    console.log(`[rootless] host sysctls=${JSON.stringify(r.sysctls)} slirp4netns=${r.slirp4netns ?? "missing"} problems=${JSON.stringify(r.problems)}`);
+    let forward: string | undefined;
+    try {
+      forward = readFileSync("/proc/sys/net/ipv4/ip_forward", "utf8");
+    } catch {
+      forward = undefined;
+    }
+    expect(r.sysctls["net.ipv4.ip_forward"]).toBe(forward);
+    expect(r.problems.some((p) => p.includes('"net.ipv4.ip_forward"'))).toBe(forward !== undefined && forward.trim() !== "1");
+    expect(r.problems.some((p) => p.includes("slirp4netns"))).toBe(r.slirp4netns === undefined);
+  });
+});

@@ -250,3 +250,17 @@ describe("fuzz: egress and service inputs", () => {
     );
   });
 });
+
+describe("fuzz: SELinux inputs", () => {
+  it("selinuxStatusFrom / selinuxWarnings never throw on arbitrary /proc text", () => {
+    const text = fc.oneof(fc.string({ maxLength: 80 }), fc.array(fc.constantFrom("30 23 0:27 / /sys/fs/selinux rw - selinuxfs selinuxfs rw", "nodev\tselinuxfs", " - ", "ro", "\n"), { maxLength: 5 }).map((a) => a.join("\n")));
+    fc.assert(
+      fc.property(text, text, fc.option(fc.string({ maxLength: 30 })), fc.boolean(), (filesystems, mountinfo, label, selinux) => {
+        const host = selinuxStatusFrom({ filesystems, mountinfo, currentLabel: label ?? undefined });
+        const r = selinuxWarnings({ selinux, host });
+        expect(r.containerdSELinux).toBe(selinux);
+      }),
+      { seed: 42, numRuns: 500 },
+    );
+  });
+});
