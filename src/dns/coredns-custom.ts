@@ -2,6 +2,7 @@ import { DnsError } from "./errors.js";
 
 /** Name and namespace K3s's CoreDNS mounts (optional volume, k3s-behaviours §4). */
 export const COREDNS_CUSTOM_NAME = "coredns-custom";
+/** Namespace of the `coredns-custom` ConfigMap. */
 export const COREDNS_CUSTOM_NAMESPACE = "kube-system";
 
 /** The ConfigMap shape {@link validateCorednsCustom} reads (a plain object or a kubernetes-models instance). */

@@ -26,13 +26,30 @@ function labelNamespace(key: string): string {
   return slash < 0 ? "" : key.slice(0, slash);
 }
 
-/** True for keys in the `kubernetes.io` / `k8s.io` namespaces (and their subdomains). */
+/**
+ * True for keys in the `kubernetes.io` / `k8s.io` namespaces (and their subdomains).
+ *
+ * @example
+ * ```ts
+ * isKubernetesLabel("app.kubernetes.io/name"); // true
+ * ```
+ * @throws never.
+ */
 export function isKubernetesLabel(key: string): boolean {
   const ns = labelNamespace(key);
   return ns === "kubernetes.io" || ns.endsWith(".kubernetes.io") || ns === "k8s.io" || ns.endsWith(".k8s.io");
 }
 
-/** True when a node may set this label itself (kubelet `IsKubeletLabel`; NodeRestriction enforces the same). */
+/**
+ * True when a node may set this label itself (kubelet `IsKubeletLabel`; NodeRestriction enforces the same).
+ *
+ * @example
+ * ```ts
+ * isKubeletLabel("node.kubernetes.io/pool");        // true
+ * isKubeletLabel("node-role.kubernetes.io/worker"); // false
+ * ```
+ * @throws never.
+ */
 export function isKubeletLabel(key: string): boolean {
   if (KUBELET_LABELS.includes(key)) return true;
   const ns = labelNamespace(key);

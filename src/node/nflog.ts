@@ -2,9 +2,11 @@ import { NodeHostError } from "./host-errors.js";
 
 /** The annotations kube-router reads on a NetworkPolicy. */
 export const NFLOG_LIMIT_ANNOTATION = "kube-router.io/netpol-nflog-limit";
+/** Burst annotation. */
 export const NFLOG_LIMIT_BURST_ANNOTATION = "kube-router.io/netpol-nflog-limit-burst";
 /** kube-router's defaults (and the page's). */
 export const DEFAULT_NFLOG_LIMIT = "10/minute";
+/** Default burst. */
 export const DEFAULT_NFLOG_LIMIT_BURST = "10";
 
 /** kube-router's warning when the annotations are wrong (its klog text). */

@@ -11,8 +11,10 @@ export const SELINUX_DEFAULT_DATA_DIR = "/var/lib/rancher/k3s";
 /** K3s's warnings (k3s-behaviours §14), with `k3s` as the program name. */
 export const SELINUX_NOT_REQUESTED_WARNING =
   "SELinux is enabled on this host, but k3s has not been started with --selinux - containerd SELinux support is disabled";
+/** K3s's warning for `--selinux` outside `container_runtime_t`. */
 export const SELINUX_WRONG_CONTEXT_WARNING =
   "SELinux is enabled for k3s but process is not running in context 'container_runtime_t', k3s-selinux policy may need to be applied";
+/** The page's rule as a warning (SDK default `follow: "page"`); K3s itself does not warn. */
 export const SELINUX_CUSTOM_DATA_DIR_WARNING =
   "Using a custom --data-dir under SELinux is not supported: the k3s-selinux policy labels only the default paths; a custom policy is needed";
 
@@ -79,7 +81,15 @@ export function selinuxStatusFrom(input: SELinuxProcInputs): SELinuxHostStatus {
   return out;
 }
 
-/** The `type` field of an SELinux context `user:role:type[:level]`, or undefined. */
+/**
+ * The `type` field of an SELinux context `user:role:type[:level]`, or undefined.
+ *
+ * @example
+ * ```ts
+ * selinuxContextType("system_u:system_r:container_runtime_t:s0"); // "container_runtime_t"
+ * ```
+ * @throws never.
+ */
 export function selinuxContextType(label: string): string | undefined {
   const parts = label.split(":");
   return parts.length >= 3 ? parts[2] : undefined;

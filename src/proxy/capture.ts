@@ -40,7 +40,15 @@ export interface ProxyCapture {
 
 const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** dash's `export` quoting: runs of non-quote characters in '...', runs of quotes in "...". */
+/**
+ * dash's `export` quoting: runs of non-quote characters in '...', runs of quotes in "...".
+ *
+ * @example
+ * ```ts
+ * dashQuote("it's"); // `'it'"'"'s'`
+ * ```
+ * @throws never.
+ */
 export function dashQuote(value: string): string {
   if (value === "") return "''";
   return value.replace(/[^']+|'+/g, (run) => (run.startsWith("'") ? `"${run}"` : `'${run}'`));

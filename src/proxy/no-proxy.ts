@@ -8,7 +8,9 @@ export const DEFAULT_CLUSTER_CIDR = "10.42.0.0/16";
 export const DEFAULT_SERVICE_CIDR = "10.43.0.0/16";
 /** Defaults on an IPv6-only node (`GetDefaultAddresses`, k3s-behaviours §5.1). */
 export const DEFAULT_CLUSTER_CIDR_V6 = "fd00:42::/56";
+/** Default service CIDR on an IPv6-only node. */
 export const DEFAULT_SERVICE_CIDR_V6 = "fd00:43::/112";
+/** K3s's default `--cluster-domain`. */
 export const DEFAULT_CLUSTER_DOMAIN = "cluster.local";
 
 export interface NoProxyOptions {

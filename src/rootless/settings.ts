@@ -54,6 +54,7 @@ export const DEFAULT_COPY_UP_DIRS: readonly string[] = Object.freeze([
 ]);
 /** MTU defaults: the page's table, and what the source ends up with. */
 export const PAGE_ROOTLESS_MTU = 1500;
+/** What K3s ends up with (slirp4netns default for MTU 0). */
 export const SOURCE_ROOTLESS_MTU = 65520;
 
 /**
