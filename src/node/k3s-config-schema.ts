@@ -104,7 +104,8 @@ export const K3S_FLAGS = {
   "advertise-port": { kind: I, role: "server" },
   "tls-san": { kind: L, role: "server" },
   "tls-san-security": { kind: B, role: "server" },
-  "flannel-backend": { kind: S, role: "server" },
+  // pkg/agent/flannel: anything else fails with "Cannot configure unknown flannel backend".
+  "flannel-backend": { kind: S, role: "server", values: ["none", "vxlan", "host-gw", "wireguard-native", "tailscale"] },
   "flannel-ipv6-masq": { kind: B, role: "server" },
   "flannel-external-ip": { kind: B, role: "server" },
   // k3s-behaviours.md §13: any other value is refused at start.
@@ -163,7 +164,8 @@ export const K3S_FLAGS = {
   "supervisor-metrics": { kind: B, role: "server" },
   "system-default-registry": { kind: S, role: "server" },
   "secrets-encryption": { kind: B, role: "server" },
-  "secrets-encryption-provider": { kind: S, role: "server" },
+  // pkg/daemons/control/deps: anything else is "unsupported secrets-encryption-provider".
+  "secrets-encryption-provider": { kind: S, role: "server", values: ["aescbc", "secretbox"] },
   "disable-agent": { kind: B, role: "server", hidden: true },
   "kube-controller-arg": { kind: L, role: "server", hidden: true },
   "kube-cloud-controller-arg": { kind: L, role: "server", hidden: true },

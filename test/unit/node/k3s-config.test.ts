@@ -259,6 +259,21 @@ describe("validateK3sConfig (flag table from k3s pkg/cli/cmds)", () => {
     expect((err as Error).message).toContain('key "selinux" in /etc/rancher/k3s/config.yaml.d/50-x.yaml');
   });
 
+  it("checks the value sets K3s enforces at start", () => {
+    expect(validateK3sConfig({ "flannel-backend": "wireguard-native", "secrets-encryption-provider": "secretbox" }).config).toEqual({
+      "flannel-backend": "wireguard-native",
+      "secrets-encryption-provider": "secretbox",
+    });
+    for (const [key, value] of [
+      ["flannel-backend", "ipsec"],
+      ["secrets-encryption-provider", "aesgcm"],
+      ["egress-selector-mode", "Agent"],
+    ]) {
+      const err = caught(() => validateK3sConfig({ [key as string]: value }));
+      expect([key, isKitError(err, "K3S_CONFIG_VALUE")]).toEqual([key, true]);
+    }
+  });
+
   it("never puts a secret value into an error", () => {
     const secret = "K10deadbeef::server:hunter2";
     for (const key of ["token", "agent-token", "datastore-endpoint", "etcd-s3-secret-key", "vpn-auth"]) {
