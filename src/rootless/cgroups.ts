@@ -18,7 +18,10 @@ export interface CgroupInputs {
   selfCgroup: string;
   /** `cgroup.controllers` of the own cgroup2 directory, when there is one and it was readable. */
   ownControllers?: string;
-  /** Whether the own cgroup2 directory is writable (K3s then evacuates into `k3s_evac`). */
+  /**
+   * Whether `/sys/fs/cgroup/<own cgroup2 path>` is writable (K3s then evacuates into `k3s_evac`).
+   * K3s joins the path to `/sys/fs/cgroup` even on hybrid hosts, where cgroup2 lives in `unified/`.
+   */
   ownDirWritable?: boolean;
   /** Whether `/sys/fs/cgroup` is writable (the rootless kubelet needs it). */
   cgroupfsWritable?: boolean;

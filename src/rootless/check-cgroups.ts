@@ -54,7 +54,10 @@ export async function checkCgroups(options: CheckCgroupsOptions = {}): Promise<C
       encoding: "utf8",
       signal,
     }).catch(() => undefined);
-    ownDirWritable = await writable(join(root, own.dir));
+  }
+  if (own.path) {
+    // K3s tests /sys/fs/cgroup/<own path> for evacuation, wherever cgroup2 is actually mounted.
+    ownDirWritable = await writable(join(root, "/sys/fs/cgroup", own.path));
   }
   signal?.throwIfAborted();
   const cgroupfsWritable = await writable(join(root, "/sys/fs/cgroup"));
