@@ -22,6 +22,8 @@ export interface K3sFlagSpec {
   readonly secret?: boolean;
   /** Allowed values, when K3s checks them against a fixed set. */
   readonly values?: readonly string[];
+  /** A pattern the value must match, with what to say when it does not. */
+  readonly pattern?: { readonly re: RegExp; readonly expected: string };
   /** Hidden or deprecated in K3s (still accepted). */
   readonly hidden?: boolean;
 }
@@ -48,7 +50,8 @@ export const K3S_FLAGS = {
   "data-dir": { kind: S, role: "both", aliases: ["d"] },
   token: { kind: S, role: "both", aliases: ["t"], secret: true },
   "token-file": { kind: S, role: "both" },
-  server: { kind: S, role: "both", aliases: ["s"] },
+  // k3s-behaviours.md §2.3: only https:// server URLs are supported.
+  server: { kind: S, role: "both", aliases: ["s"], pattern: { re: /^(https:\/\/.+)?$/, expected: "an https:// URL" } },
   "node-name": { kind: S, role: "both" },
   "with-node-id": { kind: B, role: "both" },
   "node-label": { kind: L, role: "both" },

@@ -537,6 +537,7 @@ function coerce(spec: K3sFlagSpec, v: K3sConfigRawValue): Coerced {
       if (spec.values && !spec.values.includes(s)) {
         return { ok: false, expected: `one of ${spec.values.join(", ")}` };
       }
+      if (spec.pattern && !spec.pattern.re.test(s)) return { ok: false, expected: spec.pattern.expected };
       return { ok: true, value: s };
     }
     case "bool": {
@@ -649,7 +650,10 @@ export function validateK3sConfig(
     const result = coerce(spec, value);
     if (!result.ok) {
       const issue: NodeConfigIssue = {
-        code: spec.values && spec.kind === "string" && typeof value !== "object" ? "K3S_CONFIG_VALUE" : "K3S_CONFIG_TYPE",
+        code:
+          (spec.values || spec.pattern) && spec.kind === "string" && typeof value !== "object"
+            ? "K3S_CONFIG_VALUE"
+            : "K3S_CONFIG_TYPE",
         message: `key "${key}"${where}: expected ${result.expected}, got ${spec.secret ? "a redacted value" : describe(value)}`,
         key,
         value: shown,

@@ -268,6 +268,7 @@ describe("validateK3sConfig (flag table from k3s pkg/cli/cmds)", () => {
       ["flannel-backend", "ipsec"],
       ["secrets-encryption-provider", "aesgcm"],
       ["egress-selector-mode", "Agent"],
+      ["server", "http://10.0.0.1:6443"],
     ]) {
       const err = caught(() => validateK3sConfig({ [key as string]: value }));
       expect([key, isKitError(err, "K3S_CONFIG_VALUE")]).toEqual([key, true]);
@@ -345,7 +346,8 @@ describe("renderK3sConfig", () => {
     ),
   );
   const valueFor = (name: K3sFlagName): fc.Arbitrary<unknown> => {
-    const spec = K3S_FLAGS[name] as { kind: string; values?: readonly string[] };
+    const spec = K3S_FLAGS[name] as { kind: string; values?: readonly string[]; pattern?: unknown };
+    if (spec.pattern) return fc.constantFrom("https://10.0.0.1:6443", "https://k3s.example:6443/", "");
     switch (spec.kind) {
       case "bool":
         return fc.boolean();
