@@ -114,7 +114,7 @@ const BUILTINS: Record<string, Builtin> = {
   or: { sig: VV, impl: () => undefined },
   call: { sig: VV, impl: () => undefined },
   not: { sig: V1, impl: (a) => !isTrue(a[0] === null ? undefined : a[0]) },
-  len: { sig: V1, impl: (a) => F.length(a[0] === null ? undefined : a[0]) },
+  len: { sig: V1, impl: (a) => F.length(a[0]) },
   index: { sig: VV, impl: (a) => F.index(a[0], a.slice(1)) },
   slice: { sig: VV, impl: (a) => F.slice(a[0], a.slice(1)) },
   eq: { sig: VV, impl: (a) => F.eq(a[0], a.slice(1)) },
@@ -365,7 +365,7 @@ class Compiler {
         }
       } else if (typeof val === "number" && Number.isSafeInteger(val)) {
         // Current Go (1.24+): range over an integer.
-        if (nd > 1) throw execError(s, n, `can't use ${sprintValue(val)} to iterate over more than one variable`);
+        if (nd > 1) throw execError(s, n.pipe, `can't use ${sprintValue(val)} to iterate over more than one variable`);
         if (val > 0) {
           for (let i = 0; i < val; i++) if (iter(s, i, i) === BREAK) break;
           return OK;
@@ -387,7 +387,7 @@ class Compiler {
           return OK;
         }
       } else if (val !== undefined) {
-        throw execError(s, n, `range can't iterate over ${sprintValue(val)}`);
+        throw execError(s, n.pipe, `range can't iterate over ${sprintValue(val)}`);
       }
       if (elseList !== null) return elseList(s, dot);
       return OK;
@@ -425,9 +425,12 @@ class Compiler {
     if (slots.length === 0) return run;
     const sl = slots;
     const undef = p.decl.find((_d, i) => sl[i] === -1);
+    // Go evaluates the pipeline, then fails assigning (reported at the last evaluated node).
+    const lastCmd = p.cmds[p.cmds.length - 1] as CommandNode;
+    const errAt = lastCmd.args[lastCmd.args.length - 1] ?? lastCmd;
     return (s, dot) => {
-      if (undef !== undefined) throw execError(s, undef, `undefined variable: ${undef.ident[0]}`);
       const v = run(s, dot);
+      if (undef !== undefined) throw execError(s, errAt, `undefined variable: ${undef.ident[0]}`);
       for (let i = 0; i < sl.length; i++) s.vars[sl[i] as number] = v;
       return v;
     };
@@ -573,8 +576,14 @@ class Compiler {
     }
     return (s, dot, final) => {
       let r = recv === null ? dot : recv(s, dot);
-      for (let i = 0; i < n - 1; i++) r = field(s, node, names[i] as string, false, r);
-      return field(s, node, names[n - 1] as string, hasArgsStatic || final !== NOFINAL, r);
+      // The container `r` was taken from (for Go's static type in error messages).
+      let parent: unknown;
+      for (let i = 0; i < n - 1; i++) {
+        const next = field(s, node, names[i] as string, false, r, parent);
+        parent = r;
+        r = next;
+      }
+      return field(s, node, names[n - 1] as string, hasArgsStatic || final !== NOFINAL, r, parent);
     };
   }
 
@@ -787,7 +796,7 @@ function callFn(argv: unknown[]): unknown {
 let lastFieldRecv: object | null = null;
 
 /** Go's evalField on a map-like receiver. */
-function field(s: State, node: AnyNode, name: string, hasArgs: boolean, receiver: unknown): unknown {
+function field(s: State, node: AnyNode, name: string, hasArgs: boolean, receiver: unknown, parent?: unknown): unknown {
   if (receiver === undefined) {
     if (s.ctx.missingKey === "error") throw execError(s, node, `nil data; no entry for key ${JSON.stringify(name)}`);
     return undefined;
@@ -810,7 +819,12 @@ function field(s: State, node: AnyNode, name: string, hasArgs: boolean, receiver
         return undefined;
     }
   }
-  throw execError(s, node, `can't evaluate field ${name} in type ${typeName(receiver)}`);
+  // Go names the static type: a value taken out of a map[string]interface {} is an interface {}.
+  const t =
+    parent !== undefined && typeof parent === "object" && parent !== null && elemTypeName(parent) === "interface {}"
+      ? "interface {}"
+      : typeName(receiver);
+  throw execError(s, node, `can't evaluate field ${name} in type ${t}`);
 }
 
 const OBJECT_PROTO = Object.prototype;

@@ -101,7 +101,7 @@ export function length(item: unknown): number {
   if (typeof item === "string") return byteLen(item);
   if (Array.isArray(item)) return item.length;
   if (kindOf(item) === Kind.Map) return Object.keys(item as object).length;
-  if (item === undefined) throw new GoError("len of untyped nil");
+  if (item === undefined) throw new GoError("reflect: call of reflect.Value.Type on zero Value");
   throw new GoError(`len of type ${typeName(item)}`);
 }
 

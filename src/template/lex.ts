@@ -324,9 +324,10 @@ export function lex(input: string, left: string, right: string, opts: LexOptions
           parenDepth++;
           continue;
         case 41: // )
+          // Go emits the paren before checking, so the parser reports it in context.
+          emit(T.RightParen);
           parenDepth--;
           if (parenDepth < 0) return fail("unexpected right paren U+0029 ')'");
-          emit(T.RightParen);
           continue;
       }
       if (c === 46 /* . */) {

@@ -112,10 +112,11 @@ class Parser {
   }
   private unexpected(t: Token, context: string): never {
     if (t.typ === T.Error) {
-      const extra =
+      let extra =
         this.actionLine !== 0 && this.actionLine !== t.line
           ? ` in action started at ${this.parseName}:${this.actionLine}`
           : "";
+      if (extra !== "" && t.val.endsWith(" action")) extra = extra.slice(" in action".length);
       this.errorf(`${tokenString(t)}${extra}`);
     }
     this.errorf(`unexpected ${tokenString(t)} in ${context}`);
