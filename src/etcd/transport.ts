@@ -108,15 +108,14 @@ function parseEndpoint(url: string, opts: NormalizedOptions): Endpoint {
 }
 
 /** A unary call in flight, for the shared deadline queue. @internal */
+type RawCall = ReturnType<grpc.Channel["createCall"]>;
+
 interface Pending {
   deadline: number;
-  call: grpc.ClientUnaryCall | undefined;
+  call: RawCall | undefined;
   expired: boolean;
   done: boolean;
 }
-
-/** grpc-js only reads call options; one shared empty object saves an allocation per call. */
-const NO_CALL_OPTIONS: grpc.CallOptions = {};
 
 /**
  * Deadlines of all unary calls in one queue with one timer, instead of a timer per call inside
@@ -157,7 +156,7 @@ class DeadlineQueue {
       this.head++;
       if (!p.done) {
         p.expired = true;
-        p.call?.cancel();
+        p.call?.cancelWithStatus(GrpcStatus.DEADLINE_EXCEEDED, "deadline exceeded");
       }
     }
     // Drop finished entries from the front, compact now and then.
@@ -419,6 +418,11 @@ export class Transport {
     if (wait > 0) await sleep(wait, signal);
   }
 
+  /**
+   * One unary call on grpc-js' channel-level Call API (the layer `makeUnaryRequest` builds on),
+   * without the per-call client wrapper objects, interceptor chain and caller-stack capture we do
+   * not use. Deadlines come from the shared {@link DeadlineQueue}.
+   */
   private callOnce<T>(
     ep: Endpoint,
     path: string,
@@ -428,37 +432,57 @@ export class Transport {
     signal?: AbortSignal,
   ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const entry: Pending = { deadline, call: undefined, expired: false, done: false };
-      // grpc-js records a caller stack (new Error()) on every call; our errors carry their own,
-      // so skip that capture: it is a measurable part of the per-call CPU.
-      const limit = Error.stackTraceLimit;
-      Error.stackTraceLimit = 0;
-      try {
-        entry.call = ep.client.makeUnaryRequest(
-          path,
-          identity,
-          decode,
-          body,
-          this.metadata(),
-          NO_CALL_OPTIONS,
-          (err, res) => {
-            entry.done = true;
-            entry.call = undefined;
-            this.deadlines.settled();
-            if (signal) signal.removeEventListener("abort", onAbort);
-            if (!err) resolve(res as T);
-            else if (entry.expired)
+      const call: RawCall = ep.client
+        .getChannel()
+        .createCall(path, Number.POSITIVE_INFINITY, null, null, null);
+      const entry: Pending = { deadline, call, expired: false, done: false };
+      let message: Buffer | null = null;
+      const onAbort = () => call.cancelWithStatus(GrpcStatus.CANCELLED, "aborted");
+      call.start(this.metadata(), {
+        onReceiveMetadata() {},
+        onReceiveMessage(m: Buffer) {
+          message = m;
+        },
+        onReceiveStatus: (status: grpc.StatusObject) => {
+          entry.done = true;
+          entry.call = undefined;
+          this.deadlines.settled();
+          if (signal) signal.removeEventListener("abort", onAbort);
+          if (status.code === GrpcStatus.OK && message !== null) {
+            let res: T;
+            try {
+              res = decode(message);
+            } catch (err) {
               reject(
-                Object.assign(err, { code: GrpcStatus.DEADLINE_EXCEEDED, details: "deadline exceeded" }),
+                Object.assign(new Error(`cannot decode response: ${(err as Error).message}`), {
+                  code: GrpcStatus.INTERNAL,
+                  details: String(err),
+                }),
               );
-            else reject(err);
-          },
-        );
-      } finally {
-        Error.stackTraceLimit = limit;
-      }
+              return;
+            }
+            resolve(res);
+            return;
+          }
+          const code = entry.expired
+            ? GrpcStatus.DEADLINE_EXCEEDED
+            : status.code === GrpcStatus.OK
+              ? GrpcStatus.UNIMPLEMENTED
+              : status.code;
+          const details = entry.expired
+            ? "deadline exceeded"
+            : status.code === GrpcStatus.OK
+              ? "no response message"
+              : status.details;
+          reject(
+            Object.assign(new Error(`${code} ${details}`), { code, details, metadata: status.metadata }),
+          );
+        },
+      });
+      call.startRead();
+      call.sendMessageWithContext({}, body);
+      call.halfClose();
       this.deadlines.add(entry);
-      const onAbort = () => entry.call?.cancel();
       if (signal) signal.addEventListener("abort", onAbort, { once: true });
     });
   }
