@@ -54,7 +54,9 @@ export function k3sImageTag(version: string): string {
     throw new NodeConfigError("K3S_VERSION_INVALID", "the K3s version must be a string", { value: version });
   }
   if (version.trim().toLowerCase() === "latest") {
-    throw new NodeConfigError("K3S_IMAGE_TAG_LATEST", `cannot use "${version}": ${LATEST_REASON}`, { value: version });
+    throw new NodeConfigError("K3S_IMAGE_TAG_LATEST", `cannot use "${version}": ${LATEST_REASON}`, {
+      value: version,
+    });
   }
   if (!VERSION_RE.test(version)) {
     throw new NodeConfigError(
@@ -79,7 +81,9 @@ export function k3sImageTag(version: string): string {
  */
 export function checkK3sImageRef(image: string): void {
   if (typeof image !== "string" || image === "" || /\s/.test(image)) {
-    throw new NodeConfigError("K3S_IMAGE_INVALID", `"${String(image)}" is not an image reference`, { value: image });
+    throw new NodeConfigError("K3S_IMAGE_INVALID", `"${String(image)}" is not an image reference`, {
+      value: image,
+    });
   }
   if (image.includes("@")) return; // pinned by digest: no tag rules apply
   const slash = image.lastIndexOf("/");
@@ -100,7 +104,9 @@ export function checkK3sImageRef(image: string): void {
     );
   }
   if (!DOCKER_TAG_RE.test(tag)) {
-    throw new NodeConfigError("K3S_IMAGE_INVALID", `image tag "${tag}" is not a valid Docker tag`, { value: image });
+    throw new NodeConfigError("K3S_IMAGE_INVALID", `image tag "${tag}" is not a valid Docker tag`, {
+      value: image,
+    });
   }
 }
 
@@ -167,13 +173,18 @@ const RUN_KEYS = new Set([
 ]);
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
-const HOSTNAME_RE = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/;
+const HOSTNAME_RE =
+  /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/;
 
 function portNumber(n: unknown, what: string): number {
   if (typeof n !== "number" || !Number.isInteger(n) || n < 1 || n > 65535) {
-    throw new NodeConfigError("DOCKER_PORT_INVALID", `${what} must be an integer 1..65535, got ${String(n)}`, {
-      value: n,
-    });
+    throw new NodeConfigError(
+      "DOCKER_PORT_INVALID",
+      `${what} must be an integer 1..65535, got ${String(n)}`,
+      {
+        value: n,
+      },
+    );
   }
   return n;
 }
@@ -184,19 +195,29 @@ function portArg(p: number | DockerPortMapping): string {
     return `${n}:${n}`;
   }
   if (p === null || typeof p !== "object") {
-    throw new NodeConfigError("DOCKER_PORT_INVALID", `a port must be a number or { host, container }`, { value: p });
+    throw new NodeConfigError("DOCKER_PORT_INVALID", `a port must be a number or { host, container }`, {
+      value: p,
+    });
   }
   const host = portNumber(p.host, "ports[].host");
   const container = portNumber(p.container, "ports[].container");
   if (p.protocol !== undefined && p.protocol !== "tcp" && p.protocol !== "udp") {
-    throw new NodeConfigError("DOCKER_PORT_INVALID", `port protocol must be tcp or udp, got ${String(p.protocol)}`, {
-      value: p.protocol,
-    });
+    throw new NodeConfigError(
+      "DOCKER_PORT_INVALID",
+      `port protocol must be tcp or udp, got ${String(p.protocol)}`,
+      {
+        value: p.protocol,
+      },
+    );
   }
   if (p.hostIp !== undefined && (typeof p.hostIp !== "string" || !/^[0-9a-fA-F.:[\]]+$/.test(p.hostIp))) {
-    throw new NodeConfigError("DOCKER_PORT_INVALID", `port hostIp must be an IP address, got ${String(p.hostIp)}`, {
-      value: p.hostIp,
-    });
+    throw new NodeConfigError(
+      "DOCKER_PORT_INVALID",
+      `port hostIp must be an IP address, got ${String(p.hostIp)}`,
+      {
+        value: p.hostIp,
+      },
+    );
   }
   const ip = p.hostIp === undefined ? "" : `${p.hostIp}:`;
   const proto = p.protocol === undefined ? "" : `/${p.protocol}`;
@@ -241,11 +262,15 @@ function shellWord(s: string): string {
  */
 export function dockerRunArgs(options: DockerRunOptions): DockerRunCommand {
   if (options === null || typeof options !== "object") {
-    throw new NodeConfigError("DOCKER_OPTION_UNKNOWN", "dockerRunArgs needs an options object", { value: options });
+    throw new NodeConfigError("DOCKER_OPTION_UNKNOWN", "dockerRunArgs needs an options object", {
+      value: options,
+    });
   }
   for (const key of Object.keys(options)) {
     if (!RUN_KEYS.has(key)) {
-      throw new NodeConfigError("DOCKER_OPTION_UNKNOWN", `unknown dockerRunArgs option "${key}"`, { value: key });
+      throw new NodeConfigError("DOCKER_OPTION_UNKNOWN", `unknown dockerRunArgs option "${key}"`, {
+        value: key,
+      });
     }
   }
   const { name, role = "server", detach = true } = options;
@@ -265,9 +290,13 @@ export function dockerRunArgs(options: DockerRunOptions): DockerRunCommand {
     );
   }
   if (role !== "server" && role !== "agent") {
-    throw new NodeConfigError("DOCKER_ROLE_INVALID", `role must be "server" or "agent", got ${String(role)}`, {
-      value: role,
-    });
+    throw new NodeConfigError(
+      "DOCKER_ROLE_INVALID",
+      `role must be "server" or "agent", got ${String(role)}`,
+      {
+        value: role,
+      },
+    );
   }
   let image: string;
   if (options.image !== undefined) {
@@ -304,14 +333,20 @@ export function dockerRunArgs(options: DockerRunOptions): DockerRunCommand {
       });
     }
     if (url === undefined) {
-      throw new NodeConfigError("DOCKER_AGENT_URL_REQUIRED", "an agent needs the server URL (url)", { value: name });
+      throw new NodeConfigError("DOCKER_AGENT_URL_REQUIRED", "an agent needs the server URL (url)", {
+        value: name,
+      });
     }
   }
   if (url !== undefined && (typeof url !== "string" || !/^https:\/\/[^\s/]+/.test(url))) {
     // k3s-behaviours.md §2.3: only https:// server URLs are supported.
-    throw new NodeConfigError("DOCKER_URL_INVALID", `server URL must start with https://, got ${String(url)}`, {
-      value: url,
-    });
+    throw new NodeConfigError(
+      "DOCKER_URL_INVALID",
+      `server URL must start with https://, got ${String(url)}`,
+      {
+        value: url,
+      },
+    );
   }
   const ports = options.ports ?? (role === "server" ? [6443] : []);
   if (!Array.isArray(ports)) {

@@ -123,7 +123,12 @@ function isStringMap(v: unknown): v is Record<string, string> {
   return isPlainObject(v) && Object.values(v).every((x) => typeof x === "string");
 }
 
-function checkField(path: string, kind: FieldKind, v: unknown, allowed: readonly string[] | undefined): string | undefined {
+function checkField(
+  path: string,
+  kind: FieldKind,
+  v: unknown,
+  allowed: readonly string[] | undefined,
+): string | undefined {
   switch (kind) {
     case "string":
       if (typeof v !== "string") return "must be a string";
@@ -146,7 +151,9 @@ function checkField(path: string, kind: FieldKind, v: unknown, allowed: readonly
     case "set":
       if (!isPlainObject(v)) return "must be a mapping of value paths to strings or integers";
       for (const [k, x] of Object.entries(v)) {
-        if (!(typeof x === "string" || (typeof x === "number" && Number.isInteger(x) && Math.abs(x) < 2 ** 31))) {
+        if (
+          !(typeof x === "string" || (typeof x === "number" && Number.isInteger(x) && Math.abs(x) < 2 ** 31))
+        ) {
           return `${path}.${k} must be a string or a 32-bit integer (int-or-string)`;
         }
       }
@@ -194,23 +201,33 @@ export function helmChartIssues(obj: unknown): NodeConfigIssue[] {
   for (const k of Object.keys(obj)) {
     if (!["apiVersion", "kind", "metadata", "spec"].includes(k)) add(k, "is not a HelmChart field", k);
   }
-  if (obj.apiVersion !== "helm.cattle.io/v1") add("apiVersion", 'must be "helm.cattle.io/v1"', obj.apiVersion);
+  if (obj.apiVersion !== "helm.cattle.io/v1")
+    add("apiVersion", 'must be "helm.cattle.io/v1"', obj.apiVersion);
   if (obj.kind !== "HelmChart") add("kind", 'must be "HelmChart"', obj.kind);
   const meta = obj.metadata;
   if (!isPlainObject(meta)) {
     add("metadata", "must be an object", meta);
   } else {
     for (const k of Object.keys(meta)) {
-      if (!["name", "namespace", "labels", "annotations"].includes(k)) add(`metadata.${k}`, "is not supported here", k);
+      if (!["name", "namespace", "labels", "annotations"].includes(k))
+        add(`metadata.${k}`, "is not supported here", k);
     }
     const name = meta.name;
     if (typeof name !== "string" || !DNS1123_SUBDOMAIN.test(name) || name.length > RELEASE_MAX) {
-      add("metadata.name", `must be a DNS-1123 name of at most ${RELEASE_MAX} characters (the Helm release name)`, name);
+      add(
+        "metadata.name",
+        `must be a DNS-1123 name of at most ${RELEASE_MAX} characters (the Helm release name)`,
+        name,
+      );
     }
-    if (meta.namespace !== undefined && (typeof meta.namespace !== "string" || !DNS1123_LABEL.test(meta.namespace))) {
+    if (
+      meta.namespace !== undefined &&
+      (typeof meta.namespace !== "string" || !DNS1123_LABEL.test(meta.namespace))
+    ) {
       add("metadata.namespace", "must be a DNS-1123 label", meta.namespace);
     }
-    if (meta.labels !== undefined && !isStringMap(meta.labels)) add("metadata.labels", "must map strings to strings", "labels");
+    if (meta.labels !== undefined && !isStringMap(meta.labels))
+      add("metadata.labels", "must map strings to strings", "labels");
     if (meta.annotations !== undefined && !isStringMap(meta.annotations)) {
       add("metadata.annotations", "must map strings to strings", "annotations");
     }
@@ -229,11 +246,13 @@ export function helmChartIssues(obj: unknown): NodeConfigIssue[] {
     if (v === undefined) continue;
     const problem = checkField(`spec.${k}`, field.kind, v, field.enum);
     if (problem !== undefined) {
-      if (problem.startsWith("spec.")) issues.push({ code: "HELMCHART_INVALID", key: `spec.${k}`, message: problem, value: k });
+      if (problem.startsWith("spec."))
+        issues.push({ code: "HELMCHART_INVALID", key: `spec.${k}`, message: problem, value: k });
       else add(`spec.${k}`, problem, typeof v === "object" ? k : v);
     }
   }
-  if (spec.chart === undefined && spec.chartContent === undefined) add("spec.chart", "or spec.chartContent is required", undefined);
+  if (spec.chart === undefined && spec.chartContent === undefined)
+    add("spec.chart", "or spec.chartContent is required", undefined);
   if (
     typeof spec.targetNamespace === "string" &&
     spec.targetNamespace !== "" &&
@@ -256,10 +275,14 @@ export function helmChartIssues(obj: unknown): NodeConfigIssue[] {
 export function validateHelmChart(obj: unknown): HelmChart {
   const issues = helmChartIssues(obj);
   if (issues.length > 0) {
-    throw new NodeConfigError("HELMCHART_INVALID", `invalid HelmChart: ${issues.map((i) => i.message).join("; ")}`, {
-      value: issues[0]?.value,
-      issues,
-    });
+    throw new NodeConfigError(
+      "HELMCHART_INVALID",
+      `invalid HelmChart: ${issues.map((i) => i.message).join("; ")}`,
+      {
+        value: issues[0]?.value,
+        issues,
+      },
+    );
   }
   return obj as HelmChart;
 }
@@ -276,5 +299,7 @@ export function validateHelmChart(obj: unknown): HelmChart {
  */
 export function helmChartsToYaml(charts: readonly HelmChart[]): string {
   // Kubernetes reads manifests with a yaml.v2 fork (YAML 1.1): quote strings such as "yes", "0644".
-  return charts.map((c) => `---\n${yamlV2Document(validateHelmChart(c)).toString({ lineWidth: 0 })}`).join("");
+  return charts
+    .map((c) => `---\n${yamlV2Document(validateHelmChart(c)).toString({ lineWidth: 0 })}`)
+    .join("");
 }

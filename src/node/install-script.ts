@@ -91,7 +91,11 @@ function bool(options: InstallScriptOptions, key: keyof InstallScriptOptions): b
 
 function absPath(key: string, v: unknown): string {
   if (typeof v !== "string" || !v.startsWith("/") || /[\s"'`$\\]/.test(v)) {
-    fail("INSTALL_OPTION_INVALID", `${key} must be an absolute path without spaces, quotes, $ or backslashes`, v);
+    fail(
+      "INSTALL_OPTION_INVALID",
+      `${key} must be an absolute path without spaces, quotes, $ or backslashes`,
+      v,
+    );
   }
   return v;
 }
@@ -128,7 +132,8 @@ export function execWord(arg: string): string {
  *   `INSTALL_EXEC_ARG_UNREPRESENTABLE`, `INSTALL_EXEC_TOKEN`.
  */
 export function installScriptEnv(options: InstallScriptOptions = {}): Record<string, string> {
-  if (options === null || typeof options !== "object") fail("INSTALL_OPTION_INVALID", "options must be an object", options);
+  if (options === null || typeof options !== "object")
+    fail("INSTALL_OPTION_INVALID", "options must be an object", options);
   for (const key of Object.keys(options)) {
     if (!KEYS.has(key)) fail("INSTALL_OPTION_UNKNOWN", `unknown installScriptEnv option "${key}"`, key);
   }
@@ -139,7 +144,9 @@ export function installScriptEnv(options: InstallScriptOptions = {}): Record<str
       fail(
         "INSTALL_VERSION_INVALID",
         `version "${String(version)}" is not a K3s release such as v1.31.4+k3s1${
-          version === "latest" || version === "stable" || version === "testing" ? " (that is a channel: use channel)" : ""
+          version === "latest" || version === "stable" || version === "testing"
+            ? " (that is a channel: use channel)"
+            : ""
         }`,
         version,
       );
@@ -164,32 +171,45 @@ export function installScriptEnv(options: InstallScriptOptions = {}): Record<str
     env.INSTALL_K3S_SKIP_DOWNLOAD = String(skipDownload);
   }
   if (symlink !== undefined) {
-    if (symlink !== "skip" && symlink !== "force") fail("INSTALL_OPTION_INVALID", `symlink must be "skip" or "force"`, symlink);
+    if (symlink !== "skip" && symlink !== "force")
+      fail("INSTALL_OPTION_INVALID", `symlink must be "skip" or "force"`, symlink);
     env.INSTALL_K3S_SYMLINK = symlink;
   }
   if (options.binDir !== undefined) env.INSTALL_K3S_BIN_DIR = absPath("binDir", options.binDir);
-  if (options.systemdDir !== undefined) env.INSTALL_K3S_SYSTEMD_DIR = absPath("systemdDir", options.systemdDir);
+  if (options.systemdDir !== undefined)
+    env.INSTALL_K3S_SYSTEMD_DIR = absPath("systemdDir", options.systemdDir);
   if (name !== undefined) {
     if (typeof name !== "string" || name === "" || NAME_INVALID.test(name)) {
-      fail("INSTALL_NAME_INVALID", `service name "k3s-${String(name)}" contains characters install.sh refuses`, name);
+      fail(
+        "INSTALL_NAME_INVALID",
+        `service name "k3s-${String(name)}" contains characters install.sh refuses`,
+        name,
+      );
     }
     env.INSTALL_K3S_NAME = name;
   }
   if (type !== undefined) {
-    if (!["notify", "exec", "simple"].includes(type)) fail("INSTALL_OPTION_INVALID", `type must be notify, exec or simple`, type);
+    if (!["notify", "exec", "simple"].includes(type))
+      fail("INSTALL_OPTION_INVALID", `type must be notify, exec or simple`, type);
     env.INSTALL_K3S_TYPE = type;
   }
   if (exec !== undefined) {
-    if (exec === null || typeof exec !== "object") fail("INSTALL_OPTION_INVALID", "exec must be { command?, args? }", "exec");
+    if (exec === null || typeof exec !== "object")
+      fail("INSTALL_OPTION_INVALID", "exec must be { command?, args? }", "exec");
     const words: string[] = [];
     if (exec.command !== undefined) {
       if (typeof exec.command !== "string" || !/^[a-z][a-z0-9-]*$/.test(exec.command)) {
-        fail("INSTALL_OPTION_INVALID", `exec.command "${String(exec.command)}" is not a k3s command`, exec.command);
+        fail(
+          "INSTALL_OPTION_INVALID",
+          `exec.command "${String(exec.command)}" is not a k3s command`,
+          exec.command,
+        );
       }
       words.push(exec.command);
     }
     const args = exec.args ?? [];
-    if (!Array.isArray(args)) fail("INSTALL_OPTION_INVALID", "exec.args must be a list of strings", "exec.args");
+    if (!Array.isArray(args))
+      fail("INSTALL_OPTION_INVALID", "exec.args must be a list of strings", "exec.args");
     for (const a of args) {
       if (typeof a !== "string" || /[\n\r\0]/.test(a)) {
         fail("INSTALL_OPTION_INVALID", "exec.args items must be single-line strings", "exec.args");

@@ -85,7 +85,10 @@ function byteOrder(a: string, b: string): number {
  * @throws NodeConfigError `K3S_CONFIG_READ` (an unreadable file or drop-in directory),
  *   `K3S_CONFIG_URL_UNSUPPORTED` (an http(s) URL).
  */
-export async function k3sConfigFiles(path: string, options: { signal?: AbortSignal } = {}): Promise<string[]> {
+export async function k3sConfigFiles(
+  path: string,
+  options: { signal?: AbortSignal } = {},
+): Promise<string[]> {
   if (typeof path !== "string" || path === "") {
     throw new NodeConfigError("K3S_CONFIG_READ", "config path must be a non-empty string", { value: path });
   }
@@ -179,7 +182,11 @@ export interface WriteK3sConfigOptions extends RenderK3sConfigOptions {
  * @throws NodeConfigError from {@link renderK3sConfig} (nothing is written then); KitError
  *   `WRITE_FAILED` when the file cannot be written.
  */
-export async function writeK3sConfig(path: string, config: K3sConfig, options: WriteK3sConfigOptions = {}): Promise<void> {
+export async function writeK3sConfig(
+  path: string,
+  config: K3sConfig,
+  options: WriteK3sConfigOptions = {},
+): Promise<void> {
   const { mode = 0o600, signal, ...render } = options;
   const text = renderK3sConfig(config, render);
   await writeFileAtomic(path, text, { mode, signal });

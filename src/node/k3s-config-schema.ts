@@ -51,7 +51,12 @@ export const K3S_FLAGS = {
   token: { kind: S, role: "both", aliases: ["t"], secret: true },
   "token-file": { kind: S, role: "both" },
   // k3s-behaviours.md §2.3: only https:// server URLs are supported.
-  server: { kind: S, role: "both", aliases: ["s"], pattern: { re: /^(https:\/\/.+)?$/, expected: "an https:// URL" } },
+  server: {
+    kind: S,
+    role: "both",
+    aliases: ["s"],
+    pattern: { re: /^(https:\/\/.+)?$/, expected: "an https:// URL" },
+  },
   "node-name": { kind: S, role: "both" },
   "with-node-id": { kind: B, role: "both" },
   "node-label": { kind: L, role: "both" },
@@ -108,7 +113,11 @@ export const K3S_FLAGS = {
   "tls-san": { kind: L, role: "server" },
   "tls-san-security": { kind: B, role: "server" },
   // pkg/agent/flannel: anything else fails with "Cannot configure unknown flannel backend".
-  "flannel-backend": { kind: S, role: "server", values: ["none", "vxlan", "host-gw", "wireguard-native", "tailscale"] },
+  "flannel-backend": {
+    kind: S,
+    role: "server",
+    values: ["none", "vxlan", "host-gw", "wireguard-native", "tailscale"],
+  },
   "flannel-ipv6-masq": { kind: B, role: "server" },
   "flannel-external-ip": { kind: B, role: "server" },
   // k3s-behaviours.md §13: any other value is refused at start.

@@ -12,7 +12,17 @@
  *   was set before;
  * - the resulting key order is the order each key was first seen.
  */
-import { Document, LineCounter, isAlias, isMap, isSeq, visit, isScalar, parseAllDocuments, type Node } from "yaml";
+import {
+  Document,
+  LineCounter,
+  isAlias,
+  isMap,
+  isSeq,
+  visit,
+  isScalar,
+  parseAllDocuments,
+  type Node,
+} from "yaml";
 import { REDACTED } from "../internal/events.js";
 import { NodeConfigError, type NodeConfigIssue } from "./config-errors.js";
 import {
@@ -231,7 +241,7 @@ export function parseK3sConfigYaml(text: string, options: { file?: string } = {}
       merge: false,
       lineCounter,
       prettyErrors: false,
-      // yaml.v2 has no sexagesimal (base 60) numbers: `1:30` stays a string.
+      // yaml.v2's own number rules replace the library's 1.1 ones (no base-60 `1:30`, Go `0o17`...).
       customTags: (tags) => [
         ...tags.filter((t) => typeof t === "string" || !DROPPED_TAGS.has(t.tag)),
         V2_NUMBER,
@@ -244,7 +254,12 @@ export function parseK3sConfigYaml(text: string, options: { file?: string } = {}
   // libyaml (behind yaml.v2) wants `---` after directives.
   if (/^%/m.test(text) && !/^---/m.test(text)) {
     const line = text.split("\n").findIndex((l) => l.startsWith("%")) + 1;
-    throw yamlError(file, "a directive must be followed by a document start (---)", { line, col: 1 }, undefined);
+    throw yamlError(
+      file,
+      "a directive must be followed by a document start (---)",
+      { line, col: 1 },
+      undefined,
+    );
   }
   const doc = docs[0];
   if (doc === undefined) return { file, entries: [], warnings };
@@ -298,12 +313,25 @@ export function parseK3sConfigYaml(text: string, options: { file?: string } = {}
       keyNode === undefined ||
       (isScalar(keyNode) && keyNode.value === null && keyNode.range?.[0] === keyNode.range?.[1]);
     if (emptyKey) {
-      throw yamlError(file, "a mapping entry has no key", line === undefined ? undefined : { line, col: 1 }, undefined);
+      throw yamlError(
+        file,
+        "a mapping entry has no key",
+        line === undefined ? undefined : { line, col: 1 },
+        undefined,
+      );
     }
     if (rawKey === MERGE_KEY) {
       const mergeValue = isAlias(pair.value) ? pair.value.resolve(doc) : pair.value;
-      if (!isMap(mergeValue) && !(isSeq(mergeValue) && mergeValue.items.every((i) => isMap(isAlias(i) ? i.resolve(doc) : i)))) {
-        throw yamlError(file, "map merge requires a mapping or a list of mappings as the value", undefined, undefined);
+      if (
+        !isMap(mergeValue) &&
+        !(isSeq(mergeValue) && mergeValue.items.every((i) => isMap(isAlias(i) ? i.resolve(doc) : i)))
+      ) {
+        throw yamlError(
+          file,
+          "map merge requires a mapping or a list of mappings as the value",
+          undefined,
+          undefined,
+        );
       }
       const w: K3sConfigWarning = {
         code: "K3S_CONFIG_MERGE_KEY",
@@ -328,7 +356,12 @@ export function parseK3sConfigYaml(text: string, options: { file?: string } = {}
  * (decimal strings beyond 2^53), floats become their Go `fmt.Sprint` text (the only form K3s ever
  * uses), aliases are expanded with limits.
  */
-function convertNode(node: unknown, doc: Document.Parsed, budget: { aliases: number }, depth: number): K3sConfigRawValue {
+function convertNode(
+  node: unknown,
+  doc: Document.Parsed,
+  budget: { aliases: number },
+  depth: number,
+): K3sConfigRawValue {
   if (depth > MAX_DEPTH) throw new Error("YAML nesting is too deep");
   if (node === null || node === undefined) return null;
   if (isAlias(node)) {
@@ -531,7 +564,8 @@ type Coerced = { ok: true; value: unknown } | { ok: false; expected: string };
 function coerce(spec: K3sFlagSpec, v: K3sConfigRawValue): Coerced {
   switch (spec.kind) {
     case "string": {
-      if (Array.isArray(v)) return { ok: false, expected: "a single string (K3s would keep only the last item)" };
+      if (Array.isArray(v))
+        return { ok: false, expected: "a single string (K3s would keep only the last item)" };
       if (v !== null && typeof v === "object") return { ok: false, expected: "a string" };
       const s = goToString(v);
       if (spec.values && !spec.values.includes(s)) {
@@ -714,16 +748,26 @@ export interface RenderK3sConfigOptions {
  *   that command does not take).
  */
 export function renderK3sConfig(config: K3sConfig, options: RenderK3sConfigOptions = {}): string {
-  const { config: checked, unknown, warnings } = validateK3sConfig(config as Record<string, unknown>, {
+  const {
+    config: checked,
+    unknown,
+    warnings,
+  } = validateK3sConfig(config as Record<string, unknown>, {
     role: options.role,
   });
   const unknownKeys = Object.keys(unknown);
   if (unknownKeys.length > 0) {
-    throw new NodeConfigError("K3S_CONFIG_UNKNOWN_KEY", `unknown K3s config key(s): ${unknownKeys.join(", ")}`, {
-      value: unknownKeys,
-    });
+    throw new NodeConfigError(
+      "K3S_CONFIG_UNKNOWN_KEY",
+      `unknown K3s config key(s): ${unknownKeys.join(", ")}`,
+      {
+        value: unknownKeys,
+      },
+    );
   }
-  const roleIssue = warnings.find((w) => w.code === "K3S_CONFIG_ROLE" || w.code === "K3S_CONFIG_ALIAS_CONFLICT");
+  const roleIssue = warnings.find(
+    (w) => w.code === "K3S_CONFIG_ROLE" || w.code === "K3S_CONFIG_ALIAS_CONFLICT",
+  );
   if (roleIssue !== undefined) {
     throw new NodeConfigError(roleIssue.code, roleIssue.message, { value: roleIssue.key });
   }

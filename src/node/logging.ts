@@ -56,16 +56,24 @@ export function rancherLoggingHelmCharts(options: RancherLoggingOptions = {}): [
     throw new NodeConfigError("LOGGING_OPTION_INVALID", "options must be an object", { value: options });
   }
   unknownOption("rancherLoggingHelmCharts", options, LOGGING_KEYS);
-  const { namespace = "cattle-logging-system", chartNamespace = "kube-system", version, repo = RANCHER_CHARTS_REPO } =
-    options;
+  const {
+    namespace = "cattle-logging-system",
+    chartNamespace = "kube-system",
+    version,
+    repo = RANCHER_CHARTS_REPO,
+  } = options;
   for (const [what, ns] of [
     ["namespace", namespace],
     ["chartNamespace", chartNamespace],
   ] as const) {
     if (typeof ns !== "string" || !DNS1123_LABEL.test(ns)) {
-      throw new NodeConfigError("LOGGING_NAMESPACE_INVALID", `${what} "${String(ns)}" is not a DNS-1123 label`, {
-        value: ns,
-      });
+      throw new NodeConfigError(
+        "LOGGING_NAMESPACE_INVALID",
+        `${what} "${String(ns)}" is not a DNS-1123 label`,
+        {
+          value: ns,
+        },
+      );
     }
   }
   if (version !== undefined && (typeof version !== "string" || !/^[\w.+-]+$/.test(version))) {
@@ -74,9 +82,13 @@ export function rancherLoggingHelmCharts(options: RancherLoggingOptions = {}): [
     });
   }
   if (typeof repo !== "string" || !/^(https?|oci):\/\/\S+$/.test(repo)) {
-    throw new NodeConfigError("LOGGING_REPO_INVALID", `chart repo "${String(repo)}" must be an http(s):// or oci:// URL`, {
-      value: repo,
-    });
+    throw new NodeConfigError(
+      "LOGGING_REPO_INVALID",
+      `chart repo "${String(repo)}" must be an http(s):// or oci:// URL`,
+      {
+        value: repo,
+      },
+    );
   }
   const chart = (name: string, extra: HelmChart["spec"]): HelmChart =>
     validateHelmChart({
@@ -131,9 +143,13 @@ const STACK_PLUGINS = [
 function checkPath(what: string, v: unknown, allowSyslog = false): string {
   if (allowSyslog && v === "syslog") return v;
   if (typeof v !== "string" || !v.startsWith("/") || /["\n\r\0]/.test(v)) {
-    throw new NodeConfigError("ULOGD_PATH_INVALID", `${what} must be an absolute path without quotes or newlines`, {
-      value: v,
-    });
+    throw new NodeConfigError(
+      "ULOGD_PATH_INVALID",
+      `${what} must be an absolute path without quotes or newlines`,
+      {
+        value: v,
+      },
+    );
   }
   return v;
 }
@@ -157,14 +173,22 @@ export function ulogdConfig(options: UlogdOptions = {}): string {
   unknownOption("ulogdConfig", options, ULOGD_KEYS);
   const { group = K3S_NFLOG_GROUP, loglevel = 3, sync = true } = options;
   if (typeof group !== "number" || !Number.isInteger(group) || group < 0 || group > 65535) {
-    throw new NodeConfigError("ULOGD_GROUP_INVALID", `NFLOG group must be an integer 0..65535, got ${String(group)}`, {
-      value: group,
-    });
+    throw new NodeConfigError(
+      "ULOGD_GROUP_INVALID",
+      `NFLOG group must be an integer 0..65535, got ${String(group)}`,
+      {
+        value: group,
+      },
+    );
   }
   if (![1, 3, 5, 7, 8].includes(loglevel)) {
-    throw new NodeConfigError("ULOGD_LOGLEVEL_INVALID", `loglevel must be 1, 3, 5, 7 or 8, got ${String(loglevel)}`, {
-      value: loglevel,
-    });
+    throw new NodeConfigError(
+      "ULOGD_LOGLEVEL_INVALID",
+      `loglevel must be 1, 3, 5, 7 or 8, got ${String(loglevel)}`,
+      {
+        value: loglevel,
+      },
+    );
   }
   if (typeof sync !== "boolean") {
     throw new NodeConfigError("LOGGING_OPTION_INVALID", "sync must be a boolean", { value: sync });

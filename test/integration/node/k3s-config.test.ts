@@ -31,10 +31,19 @@ describe("loadK3sConfig with real files (k3s configfilearg: config.yaml + config
   it("reads the main file then the .yaml/.yml drop-ins by name, merging with K3s rules", async () => {
     const dir = join(root, "full");
     const path = join(dir, "config.yaml");
-    await put(path, 'write-kubeconfig-mode: "0600"\nnode-label:\n  - zone=a\ntls-san: [one.example]\nselinux: false\n');
+    await put(
+      path,
+      'write-kubeconfig-mode: "0600"\nnode-label:\n  - zone=a\ntls-san: [one.example]\nselinux: false\n',
+    );
     await put(join(dir, "config.yaml.d", "20-labels.yaml"), "node-label+:\n  - disk=ssd\nselinux: true\n");
-    await put(join(dir, "config.yaml.d", "10-first.YML"), "tls-san+: two.example\nnode-taint+: [gpu=true:NoSchedule]\n");
-    await put(join(dir, "config.yaml.d", "30-last.yml"), "write-kubeconfig-mode: \"0644\"\nnode-label+: [rack=7]\nwho-knows: 1\n");
+    await put(
+      join(dir, "config.yaml.d", "10-first.YML"),
+      "tls-san+: two.example\nnode-taint+: [gpu=true:NoSchedule]\n",
+    );
+    await put(
+      join(dir, "config.yaml.d", "30-last.yml"),
+      'write-kubeconfig-mode: "0644"\nnode-label+: [rack=7]\nwho-knows: 1\n',
+    );
     // Not read: wrong suffix, a directory named like a drop-in.
     await put(join(dir, "config.yaml.d", "40-notes.txt"), "selinux: false\n");
     await mkdir(join(dir, "config.yaml.d", "50-dir.yaml"), { recursive: true });
@@ -121,9 +130,14 @@ describe("loadK3sConfig with real files (k3s configfilearg: config.yaml + config
     const dir = join(root, "dropin-file");
     await put(join(dir, "config.yaml"), "selinux: true\n");
     await put(join(dir, "config.yaml.d"), "not a dir\n");
-    expect(isKitError(await rejection(loadK3sConfig({ path: join(dir, "config.yaml") })), "K3S_CONFIG_READ")).toBe(true);
     expect(
-      isKitError(await rejection(k3sConfigFiles("https://example.invalid/config.yaml")), "K3S_CONFIG_URL_UNSUPPORTED"),
+      isKitError(await rejection(loadK3sConfig({ path: join(dir, "config.yaml") })), "K3S_CONFIG_READ"),
+    ).toBe(true);
+    expect(
+      isKitError(
+        await rejection(k3sConfigFiles("https://example.invalid/config.yaml")),
+        "K3S_CONFIG_URL_UNSUPPORTED",
+      ),
     ).toBe(true);
   });
 
@@ -131,7 +145,9 @@ describe("loadK3sConfig with real files (k3s configfilearg: config.yaml + config
     const ac = new AbortController();
     const reason = new Error("stop");
     ac.abort(reason);
-    expect(await rejection(loadK3sConfig({ path: join(root, "full", "config.yaml"), signal: ac.signal }))).toBe(reason);
+    expect(
+      await rejection(loadK3sConfig({ path: join(root, "full", "config.yaml"), signal: ac.signal })),
+    ).toBe(reason);
   });
 });
 

@@ -33,7 +33,15 @@ describe("k3sImageTag (spec: Running K3s in Docker)", () => {
   });
 
   it("refuses strings that are not K3s versions", () => {
-    for (const v of ["1.24.10+k3s1", "v1.24+k3s1", "v1.24.10", "v1.24.10+k3s0", "stable", "v1.24.10+k3s1 ", ""]) {
+    for (const v of [
+      "1.24.10+k3s1",
+      "v1.24+k3s1",
+      "v1.24.10",
+      "v1.24.10+k3s0",
+      "stable",
+      "v1.24.10+k3s1 ",
+      "",
+    ]) {
       expect(caught(() => k3sImageTag(v)).code).toBe("K3S_VERSION_INVALID");
     }
     expect(caught(() => k3sImageTag(42 as unknown as string)).code).toBe("K3S_VERSION_INVALID");
@@ -53,7 +61,9 @@ describe("checkK3sImageRef", () => {
     expect(plus.message).toContain("v1.24.10-k3s1");
     expect(plus.value).toBe("rancher/k3s:v1.24.10+k3s1");
     expect(caught(() => checkK3sImageRef("rancher/k3s:latest")).code).toBe("K3S_IMAGE_TAG_LATEST");
-    expect(caught(() => checkK3sImageRef("registry.local:5000/rancher/k3s")).code).toBe("K3S_IMAGE_TAG_LATEST");
+    expect(caught(() => checkK3sImageRef("registry.local:5000/rancher/k3s")).code).toBe(
+      "K3S_IMAGE_TAG_LATEST",
+    );
     expect(caught(() => checkK3sImageRef("rancher/k3s:bad tag")).code).toBe("K3S_IMAGE_INVALID");
   });
 });
@@ -160,7 +170,11 @@ describe("dockerKubeconfigCopyArgs", () => {
       "k3s-server-1:/etc/rancher/k3s/k3s.yaml",
       "/home/me/.kube/config",
     ]);
-    expect(caught(() => dockerKubeconfigCopyArgs({ name: "k3s-server-1", dest: "" })).code).toBe("DOCKER_ARG_INVALID");
-    expect(caught(() => dockerKubeconfigCopyArgs({ name: "a b", dest: "x" })).code).toBe("DOCKER_NAME_INVALID");
+    expect(caught(() => dockerKubeconfigCopyArgs({ name: "k3s-server-1", dest: "" })).code).toBe(
+      "DOCKER_ARG_INVALID",
+    );
+    expect(caught(() => dockerKubeconfigCopyArgs({ name: "a b", dest: "x" })).code).toBe(
+      "DOCKER_NAME_INVALID",
+    );
   });
 });

@@ -2,7 +2,11 @@ import { execFileSync } from "node:child_process";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isKitError } from "../../../src/errors/index.js";
-import { type InstallScriptOptions, installScriptCommand, installScriptEnv } from "../../../src/node/index.js";
+import {
+  type InstallScriptOptions,
+  installScriptCommand,
+  installScriptEnv,
+} from "../../../src/node/index.js";
 
 function caught(fn: () => unknown): { code?: string; message: string; value?: unknown } {
   try {
@@ -24,7 +28,9 @@ for a in "$@"; do printf '%s\\0' "$a"; done
 `;
 
 function shWords(exec: string): string[] {
-  const out = execFileSync("/bin/sh", ["-c", EVAL_SH], { env: { INSTALL_K3S_EXEC: exec, PATH: process.env.PATH } });
+  const out = execFileSync("/bin/sh", ["-c", EVAL_SH], {
+    env: { INSTALL_K3S_EXEC: exec, PATH: process.env.PATH },
+  });
   const s = out.toString("utf8");
   return s === "" ? [] : s.slice(0, -1).split("\0");
 }
@@ -83,9 +89,19 @@ describe("installScriptEnv (install.sh, k3s-behaviours §12)", () => {
   });
 
   it("quotes exec words so install.sh's escape+eval gives them back (real /bin/sh)", () => {
-    const args = ["--disable=traefik", "--node-label", "a b", "--kubelet-arg=max_pods=110", "", "x\\y", "--tls-san=*.ex"];
+    const args = [
+      "--disable=traefik",
+      "--node-label",
+      "a b",
+      "--kubelet-arg=max_pods=110",
+      "",
+      "x\\y",
+      "--tls-san=*.ex",
+    ];
     const env = installScriptEnv({ exec: { command: "server", args } });
-    expect(env.INSTALL_K3S_EXEC).toBe("server --disable=traefik --node-label 'a b' --kubelet-arg=max_pods=110 '' x\\y --tls-san=*.ex");
+    expect(env.INSTALL_K3S_EXEC).toBe(
+      "server --disable=traefik --node-label 'a b' --kubelet-arg=max_pods=110 '' x\\y --tls-san=*.ex",
+    );
     expect(shWords(env.INSTALL_K3S_EXEC as string)).toEqual(["server", ...args]);
   });
 

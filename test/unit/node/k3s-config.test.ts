@@ -25,7 +25,9 @@ function caught(fn: () => unknown): unknown {
 
 describe("parseK3sConfigYaml (k3s pkg/configfilearg: yaml.v2, YAML 1.1)", () => {
   it("reads YAML 1.1 scalars as K3s does: yes/on/y are booleans, 0644 is octal 420, dates stay strings", () => {
-    const doc = parseK3sConfigYaml("a: yes\nb: on\nc: 0644\nd: 2024-01-02\ne: 1_000\nf: 0x10\ny: 1\n", { file: "f.yaml" });
+    const doc = parseK3sConfigYaml("a: yes\nb: on\nc: 0644\nd: 2024-01-02\ne: 1_000\nf: 0x10\ny: 1\n", {
+      file: "f.yaml",
+    });
     expect(doc.entries.map((e) => [e.key, e.value])).toEqual([
       ["a", true],
       ["b", true],
@@ -39,9 +41,12 @@ describe("parseK3sConfigYaml (k3s pkg/configfilearg: yaml.v2, YAML 1.1)", () => 
   });
 
   it("keeps duplicate keys in order, marks `key+` appends and records lines", () => {
-    const doc = parseK3sConfigYaml("node-label: [a=1]\nselinux: true\nnode-label+:\n  - b=2\nselinux: false\n", {
-      file: "x.yaml",
-    });
+    const doc = parseK3sConfigYaml(
+      "node-label: [a=1]\nselinux: true\nnode-label+:\n  - b=2\nselinux: false\n",
+      {
+        file: "x.yaml",
+      },
+    );
     expect(doc.entries).toEqual([
       { key: "node-label", append: false, value: ["a=1"], line: 1 },
       { key: "selinux", append: false, value: true, line: 2 },
@@ -76,30 +81,43 @@ describe("parseK3sConfigYaml (k3s pkg/configfilearg: yaml.v2, YAML 1.1)", () => 
   });
 
   it("reads a list used as a key as its first item, like K3s's convert.ToString", () => {
-    expect(parseK3sConfigYaml("? [selinux, b]\n: true\n").entries.map((e) => [e.key, e.value])).toEqual([["selinux", true]]);
+    expect(parseK3sConfigYaml("? [selinux, b]\n: true\n").entries.map((e) => [e.key, e.value])).toEqual([
+      ["selinux", true],
+    ]);
   });
 
   it("drops `<<` merge keys with a warning (yaml.v2 loses them in a MapSlice), refuses bad merges", () => {
     const doc = parseK3sConfigYaml("base: &b {selinux: true}\n<<: *b\ndebug: true\n", { file: "m.yaml" });
     expect(doc.entries.map((e) => e.key)).toEqual(["base", "debug"]);
     expect(doc.warnings.map((w) => w.code)).toEqual(["K3S_CONFIG_MERGE_KEY"]);
-    expect(isKitError(caught(() => parseK3sConfigYaml("<<: 1\n")), "K3S_CONFIG_YAML")).toBe(true);
+    expect(
+      isKitError(
+        caught(() => parseK3sConfigYaml("<<: 1\n")),
+        "K3S_CONFIG_YAML",
+      ),
+    ).toBe(true);
   });
 
   it("refuses unknown anchors, keyless entries and directives without ---", () => {
     for (const text of ["a: *nope\n", ": v\n", "%YAML 1.1\na: 1\n"]) {
-      expect([text, isKitError(caught(() => parseK3sConfigYaml(text)), "K3S_CONFIG_YAML")]).toEqual([text, true]);
+      expect([
+        text,
+        isKitError(
+          caught(() => parseK3sConfigYaml(text)),
+          "K3S_CONFIG_YAML",
+        ),
+      ]).toEqual([text, true]);
     }
   });
 });
 
 describe("mergeK3sConfigs (k3s readConfigFile merge rules)", () => {
   const main = parseK3sConfigYaml(
-    "write-kubeconfig-mode: \"0600\"\nnode-label:\n  - zone=a\n  - rack=1\ntls-san: one.example\nselinux: true\nisempty:\n",
+    'write-kubeconfig-mode: "0600"\nnode-label:\n  - zone=a\n  - rack=1\ntls-san: one.example\nselinux: true\nisempty:\n',
     { file: "config.yaml" },
   );
   const first = parseK3sConfigYaml(
-    "write-kubeconfig-mode: \"0644\"\nnode-label+: [disk=ssd]\ntls-san+: two.example\nkubelet-arg: [max-pods=50]\nnode-taint+: [a=b:NoSchedule]\n",
+    'write-kubeconfig-mode: "0644"\nnode-label+: [disk=ssd]\ntls-san+: two.example\nkubelet-arg: [max-pods=50]\nnode-taint+: [a=b:NoSchedule]\n',
     { file: "config.yaml.d/10-a.yaml" },
   );
   const second = parseK3sConfigYaml("kubelet-arg: [max-pods=80]\nnode-label+: x=y\nisempty+: 0\n", {
@@ -122,14 +140,20 @@ describe("mergeK3sConfigs (k3s readConfigFile merge rules)", () => {
   });
 
   it("tracks which files set each key (a plain key resets the list)", () => {
-    expect(merged.sources["node-label"]).toEqual(["config.yaml", "config.yaml.d/10-a.yaml", "config.yaml.d/20-b.yml"]);
+    expect(merged.sources["node-label"]).toEqual([
+      "config.yaml",
+      "config.yaml.d/10-a.yaml",
+      "config.yaml.d/20-b.yml",
+    ]);
     expect(merged.sources["kubelet-arg"]).toEqual(["config.yaml.d/20-b.yml"]);
     expect(merged.sources["write-kubeconfig-mode"]).toEqual(["config.yaml.d/10-a.yaml"]);
   });
 
   it("flattens to the arguments K3s splices in (one per list item, -x= for one-letter keys)", () => {
     const m = mergeK3sConfigs([
-      parseK3sConfigYaml('t: abc\nnode-label: [a=1, "", 2]\nempty:\nflag: false\nf: 1.5\n', { file: "c.yaml" }),
+      parseK3sConfigYaml('t: abc\nnode-label: [a=1, "", 2]\nempty:\nflag: false\nf: 1.5\n', {
+        file: "c.yaml",
+      }),
     ]);
     expect(k3sConfigArgs(m.values)).toEqual([
       "-t=abc",
@@ -180,7 +204,11 @@ describe("validateK3sConfig (flag table from k3s pkg/cli/cmds)", () => {
   });
 
   it("trims surrounding whitespace from values and list items, as K3s's convert.ToString does", () => {
-    const { config } = validateK3sConfig({ "node-name": "  node-1\t", "node-label": [" a=b ", "\u00a0c=d"], selinux: " true " });
+    const { config } = validateK3sConfig({
+      "node-name": "  node-1\t",
+      "node-label": [" a=b ", "\u00a0c=d"],
+      selinux: " true ",
+    });
     expect(config).toEqual({ "node-name": "node-1", "node-label": ["a=b", "c=d"], selinux: true });
     const doc = parseK3sConfigYaml('" selinux ": true\nf: 1.5e7\ng: 0.00001\nh: .inf\n');
     expect(doc.entries.map((e) => [e.key, e.value])).toEqual([
@@ -199,7 +227,10 @@ describe("validateK3sConfig (flag table from k3s pkg/cli/cmds)", () => {
   });
 
   it("reports unknown keys as warnings, worded for the command", () => {
-    const server = validateK3sConfig({ "no-such-flag": 1 }, { role: "server", sources: { "no-such-flag": ["a.yaml"] } });
+    const server = validateK3sConfig(
+      { "no-such-flag": 1 },
+      { role: "server", sources: { "no-such-flag": ["a.yaml"] } },
+    );
     expect(server.unknown).toEqual({ "no-such-flag": 1 });
     expect(server.warnings).toEqual([
       {
@@ -214,7 +245,10 @@ describe("validateK3sConfig (flag table from k3s pkg/cli/cmds)", () => {
   });
 
   it("reports keys the command does not take", () => {
-    const { warnings, config } = validateK3sConfig({ "cluster-init": true, "disable-apiserver-lb": true }, { role: "agent" });
+    const { warnings, config } = validateK3sConfig(
+      { "cluster-init": true, "disable-apiserver-lb": true },
+      { role: "agent" },
+    );
     expect(config["cluster-init"]).toBe(true);
     expect(warnings.map((w) => [w.code, w.key])).toEqual([["K3S_CONFIG_ROLE", "cluster-init"]]);
     const server = validateK3sConfig({ "disable-apiserver-lb": true }, { role: "server" });
@@ -260,7 +294,10 @@ describe("validateK3sConfig (flag table from k3s pkg/cli/cmds)", () => {
   });
 
   it("checks the value sets K3s enforces at start", () => {
-    expect(validateK3sConfig({ "flannel-backend": "wireguard-native", "secrets-encryption-provider": "secretbox" }).config).toEqual({
+    expect(
+      validateK3sConfig({ "flannel-backend": "wireguard-native", "secrets-encryption-provider": "secretbox" })
+        .config,
+    ).toEqual({
       "flannel-backend": "wireguard-native",
       "secrets-encryption-provider": "secretbox",
     });
@@ -287,9 +324,12 @@ describe("validateK3sConfig (flag table from k3s pkg/cli/cmds)", () => {
   });
 
   it("refuses a non-object", () => {
-    expect(isKitError(caught(() => validateK3sConfig([] as unknown as Record<string, unknown>)), "K3S_CONFIG_TYPE")).toBe(
-      true,
-    );
+    expect(
+      isKitError(
+        caught(() => validateK3sConfig([] as unknown as Record<string, unknown>)),
+        "K3S_CONFIG_TYPE",
+      ),
+    ).toBe(true);
   });
 });
 
@@ -326,23 +366,65 @@ describe("renderK3sConfig", () => {
   });
 
   it("refuses unknown keys, wrong types and (with a role) keys the command does not take", () => {
-    expect(isKitError(caught(() => renderK3sConfig({ nope: 1 } as unknown as K3sConfig)), "K3S_CONFIG_UNKNOWN_KEY")).toBe(
-      true,
-    );
-    expect(isKitError(caught(() => renderK3sConfig({ selinux: "maybe" } as unknown as K3sConfig)), "K3S_CONFIG_TYPE")).toBe(
-      true,
-    );
-    expect(isKitError(caught(() => renderK3sConfig({ "cluster-init": true }, { role: "agent" })), "K3S_CONFIG_ROLE")).toBe(
-      true,
-    );
+    expect(
+      isKitError(
+        caught(() => renderK3sConfig({ nope: 1 } as unknown as K3sConfig)),
+        "K3S_CONFIG_UNKNOWN_KEY",
+      ),
+    ).toBe(true);
+    expect(
+      isKitError(
+        caught(() => renderK3sConfig({ selinux: "maybe" } as unknown as K3sConfig)),
+        "K3S_CONFIG_TYPE",
+      ),
+    ).toBe(true);
+    expect(
+      isKitError(
+        caught(() => renderK3sConfig({ "cluster-init": true }, { role: "agent" })),
+        "K3S_CONFIG_ROLE",
+      ),
+    ).toBe(true);
   });
 
   const names = Object.keys(K3S_FLAGS) as K3sFlagName[];
   const str = fc.oneof(
     fc.string(),
     fc.constantFrom(
-      ...["yes", "no", "on", "off", "y", "n", "~", "null", "0644", "1.5", "0x10", "2024-01-01", "a: b", "- x", "#c", ""],
-      ...["0o17", "0O17", "0X1F", "1E5", "+.5", ".5e3", "1__0", "0b1_0", "-0b1", "1:30", "08", "1.", "NULL", ".NaN", "<<"],
+      ...[
+        "yes",
+        "no",
+        "on",
+        "off",
+        "y",
+        "n",
+        "~",
+        "null",
+        "0644",
+        "1.5",
+        "0x10",
+        "2024-01-01",
+        "a: b",
+        "- x",
+        "#c",
+        "",
+      ],
+      ...[
+        "0o17",
+        "0O17",
+        "0X1F",
+        "1E5",
+        "+.5",
+        ".5e3",
+        "1__0",
+        "0b1_0",
+        "-0b1",
+        "1:30",
+        "08",
+        "1.",
+        "NULL",
+        ".NaN",
+        "<<",
+      ],
     ),
   );
   const valueFor = (name: K3sFlagName): fc.Arbitrary<unknown> => {
@@ -374,7 +456,9 @@ describe("renderK3sConfig", () => {
         const back = validateK3sConfig(merged.values);
         // K3s trims surrounding whitespace (wrangler convert.ToString), so compare with the
         // validated (normalised) form of the input.
-        expect({ ...back.config }).toEqual({ ...validateK3sConfig(config as Record<string, unknown>).config });
+        expect({ ...back.config }).toEqual({
+          ...validateK3sConfig(config as Record<string, unknown>).config,
+        });
         expect(back.warnings.filter((w) => w.code !== "K3S_CONFIG_MODE_NUMBER")).toEqual([]);
       }),
       { seed: 42, numRuns: 300 },
@@ -396,7 +480,10 @@ describe("fuzz: the config parser parses or throws a KitError (fixed seed)", () 
   };
 
   it("random text", () => {
-    fc.assert(fc.property(fc.string({ maxLength: 200 }), (s) => check(s)), { seed: 42, numRuns: 500 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (s) => check(s)),
+      { seed: 42, numRuns: 500 },
+    );
   });
 
   it("YAML-shaped text built from flag names, punctuation and scalars", () => {
@@ -470,7 +557,11 @@ describe("differential vectors: yaml.v2 v2.4.0 + K3s merge rules, produced with 
           : ours.error === undefined && JSON.stringify(ours.args) === JSON.stringify(v.args);
       if (!same) mismatches.push(i);
     });
-    expect(mismatches).toEqual(Object.keys(KNOWN).map(Number).sort((a, b) => a - b));
+    expect(mismatches).toEqual(
+      Object.keys(KNOWN)
+        .map(Number)
+        .sort((a, b) => a - b),
+    );
     expect(vectors.filter((v) => v.error !== undefined).length).toBeGreaterThan(50);
   });
 });

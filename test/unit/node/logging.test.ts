@@ -11,7 +11,12 @@ import {
   validateHelmChart,
 } from "../../../src/node/index.js";
 
-function caught(fn: () => unknown): { code?: string; message: string; value?: unknown; issues?: { key?: string }[] } {
+function caught(fn: () => unknown): {
+  code?: string;
+  message: string;
+  value?: unknown;
+  issues?: { key?: string }[];
+} {
   try {
     fn();
   } catch (e) {
@@ -43,7 +48,11 @@ describe("rancherLoggingHelmCharts (spec: Additional Logging Sources)", () => {
   });
 
   it("honours namespace, chart namespace and version", () => {
-    const charts = rancherLoggingHelmCharts({ namespace: "logs", chartNamespace: "ops", version: "104.1.0+up4.4.0" });
+    const charts = rancherLoggingHelmCharts({
+      namespace: "logs",
+      chartNamespace: "ops",
+      version: "104.1.0+up4.4.0",
+    });
     for (const c of charts) {
       expect(c.metadata.namespace).toBe("ops");
       expect(c.spec.targetNamespace).toBe("logs");
@@ -70,11 +79,19 @@ describe("rancherLoggingHelmCharts (spec: Additional Logging Sources)", () => {
   });
 
   it("refuses unknown options and bad values", () => {
-    expect(caught(() => rancherLoggingHelmCharts({ nameSpace: "x" } as never)).code).toBe("LOGGING_OPTION_UNKNOWN");
-    expect(caught(() => rancherLoggingHelmCharts({ namespace: "Bad_NS" })).code).toBe("LOGGING_NAMESPACE_INVALID");
-    expect(caught(() => rancherLoggingHelmCharts({ chartNamespace: "" })).code).toBe("LOGGING_NAMESPACE_INVALID");
+    expect(caught(() => rancherLoggingHelmCharts({ nameSpace: "x" } as never)).code).toBe(
+      "LOGGING_OPTION_UNKNOWN",
+    );
+    expect(caught(() => rancherLoggingHelmCharts({ namespace: "Bad_NS" })).code).toBe(
+      "LOGGING_NAMESPACE_INVALID",
+    );
+    expect(caught(() => rancherLoggingHelmCharts({ chartNamespace: "" })).code).toBe(
+      "LOGGING_NAMESPACE_INVALID",
+    );
     expect(caught(() => rancherLoggingHelmCharts({ version: "1 2" })).code).toBe("LOGGING_VERSION_INVALID");
-    expect(caught(() => rancherLoggingHelmCharts({ repo: "charts.rancher.io" })).code).toBe("LOGGING_REPO_INVALID");
+    expect(caught(() => rancherLoggingHelmCharts({ repo: "charts.rancher.io" })).code).toBe(
+      "LOGGING_REPO_INVALID",
+    );
   });
 });
 
@@ -162,12 +179,19 @@ describe("ulogdConfig (spec: Additional Network Policy Logging)", () => {
     expect(K3S_NFLOG_GROUP).toBe(100);
     expect(text).toContain("[log1]\ngroup=100\n");
     expect(text).toContain('[emu1]\nfile="/var/log/ulog/syslogemu.log"\nsync=1\n');
-    expect(text).toContain("stack=log1:NFLOG,base1:BASE,ifi1:IFINDEX,ip2str1:IP2STR,print1:PRINTPKT,emu1:LOGEMU\n");
+    expect(text).toContain(
+      "stack=log1:NFLOG,base1:BASE,ifi1:IFINDEX,ip2str1:IP2STR,print1:PRINTPKT,emu1:LOGEMU\n",
+    );
     expect(text).not.toContain("plugin=");
   });
 
   it("lists the stack's plugins when a plugin dir is given", () => {
-    const text = ulogdConfig({ group: 5, pluginDir: "/usr/lib/x86_64-linux-gnu/ulogd/", file: "/tmp/x.log", sync: false });
+    const text = ulogdConfig({
+      group: 5,
+      pluginDir: "/usr/lib/x86_64-linux-gnu/ulogd/",
+      file: "/tmp/x.log",
+      sync: false,
+    });
     const plugins = text.split("\n").filter((l) => l.startsWith("plugin="));
     expect(plugins).toEqual([
       'plugin="/usr/lib/x86_64-linux-gnu/ulogd/ulogd_inppkt_NFLOG.so"',
