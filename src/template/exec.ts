@@ -865,16 +865,20 @@ export function compileTree(tree: Tree): Compiled {
 }
 
 /** Runs a compiled template; converts a JS stack overflow into Go's depth error. */
-export function execute(c: Compiled, name: string, ctx: ExecContext, data: unknown): string {
-  const frame = new Array(c.frameSize);
+export function execute(compiled: () => Compiled, name: string, ctx: ExecContext, data: unknown): string {
   const dot = data === null ? undefined : data;
-  frame[0] = dot;
-  const s: State = { out: "", vars: frame, ctx, name, depth: 0 };
+  const s: State = { out: "", vars: [dot], ctx, name, depth: 0 };
   try {
+    const c = compiled();
+    const frame = new Array(c.frameSize);
+    frame[0] = dot;
+    s.vars = frame;
     c.run(s, dot);
   } catch (e) {
     if (e instanceof RangeError && /call stack/i.test(e.message)) {
-      throw execError(s, null, `exceeded maximum template depth (${MAX_EXEC_DEPTH})`, e);
+      // Go allows 100,000 nested {{template}} calls; the JS stack usually runs out first.
+      const msg = s.depth > 0 ? `exceeded maximum template depth (${MAX_EXEC_DEPTH})` : "template nesting too deep to execute";
+      throw execError(s, null, msg, e);
     }
     throw e;
   }

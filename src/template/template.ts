@@ -3,7 +3,7 @@
  * set of associated templates, functions and options with the templates made by `new`).
  */
 import { KitError } from "../errors/index.js";
-import { TemplateExecError } from "./errors.js";
+import { TemplateExecError, TemplateParseError } from "./errors.js";
 import {
   BUILTIN_NAMES,
   type Compiled,
@@ -169,11 +169,24 @@ export class Template {
    */
   parse(text: string): this {
     const common = this.#common;
-    const trees = parseTemplates(this.#name, text, {
-      leftDelim: this.#left,
-      rightDelim: this.#right,
-      hasFunction: (n) => common.funcs.has(n) || BUILTIN_NAMES.has(n),
-    });
+    let trees: Map<string, Tree>;
+    try {
+      trees = parseTemplates(this.#name, text, {
+        leftDelim: this.#left,
+        rightDelim: this.#right,
+        hasFunction: (n) => common.funcs.has(n) || BUILTIN_NAMES.has(n),
+      });
+    } catch (e) {
+      // Go's parser recurses on a growable stack; JS may run out first on absurd nesting.
+      if (e instanceof RangeError) {
+        throw new TemplateParseError(`template: ${this.#name}: nesting too deep to parse`, {
+          templateName: this.#name,
+          line: 0,
+          cause: e,
+        });
+      }
+      throw e;
+    }
     for (const [name, tree] of trees) {
       const nt = name === this.#name ? this : this.new(name);
       const old = common.tmpl.get(name);
@@ -235,7 +248,7 @@ export class Template {
         { templateName: this.#name, line: 0 },
       );
     }
-    return execute(compiledOf(tree), this.#name, this.#common, data);
+    return execute(() => compiledOf(tree), this.#name, this.#common, data);
   }
 
   /**

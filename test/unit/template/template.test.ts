@@ -157,6 +157,15 @@ describe("Template API", () => {
     expect(e.message).toContain("exceeded maximum template depth (100000)");
   });
 
+  it("absurdly deep nesting is a typed error, not a stack overflow", () => {
+    const n = 50000;
+    const ifs = thrown(() => renderTemplate(`${"{{if 1}}".repeat(n)}x${"{{end}}".repeat(n)}`, null));
+    expect(isKitError(ifs, "TEMPLATE_PARSE")).toBe(true);
+    const parens = thrown(() => renderTemplate(`{{print ${"(".repeat(n)}1${")".repeat(n)}}}`, null));
+    expect(isKitError(parens, "TEMPLATE_PARSE")).toBe(true);
+    expect(renderTemplate(`${"{{if 1}}".repeat(200)}x${"{{end}}".repeat(200)}`, null)).toBe("x");
+  });
+
   it("renderTemplate accepts name, funcs, options, delims and extra templates", () => {
     const out = renderTemplate('<<template "base" .>>!', { v: "ok" }, {
       name: "user",
