@@ -39,12 +39,16 @@ class Common implements ExecContext {
   missingKey: MissingKey = "default";
   lookup(name: string): CompiledTemplate | undefined {
     const t = this.tmpl.get(name);
-    if (t === undefined || t.tree === undefined) return undefined;
-    return t.handle;
+    return t === undefined ? undefined : handleOf(t);
   }
 }
 
 const IDENT = /^[\p{L}_][\p{L}\p{Nd}_]*$/u;
+
+/** Module-private access to a template's compiled handle (set in Template's static block). */
+let handleOf: (t: Template) => CompiledTemplate | undefined;
+/** The set a template made by `new()` joins (the constructor takes only a name, like Go's New). */
+let inheritCommon: Common | undefined;
 
 /**
  * A Go text/template template.
@@ -57,9 +61,13 @@ const IDENT = /^[\p{L}_][\p{L}\p{Nd}_]*$/u;
  * ```
  */
 export class Template {
-  /** @internal */ tree: Tree | undefined;
-  /** @internal What `{{template}}` calls run (compiled lazily, cached per tree). */
-  readonly handle: CompiledTemplate;
+  #tree: Tree | undefined;
+  /** What `{{template}}` calls run (compiled lazily, cached per tree). */
+  readonly #handle: CompiledTemplate;
+
+  static {
+    handleOf = (t) => (t.#tree === undefined ? undefined : t.#handle);
+  }
   readonly #name: string;
   readonly #common: Common;
   #left = "";
@@ -69,10 +77,11 @@ export class Template {
    * Creates an empty template named `name` (Go: `template.New(name)`).
    * @throws never
    */
-  constructor(name: string, common?: unknown) {
+  constructor(name: string) {
     this.#name = name;
-    this.#common = common instanceof Common ? common : new Common();
-    this.handle = { name, compiled: () => compiledOf(this.tree as Tree) };
+    this.#common = inheritCommon ?? new Common();
+    inheritCommon = undefined;
+    this.#handle = { name, compiled: () => compiledOf(this.#tree as Tree) };
   }
 
   /** The template's name. */
@@ -89,7 +98,8 @@ export class Template {
    * ```
    */
   new(name: string): Template {
-    const t = new Template(name, this.#common);
+    inheritCommon = this.#common;
+    const t = new Template(name);
     t.#left = this.#left;
     t.#right = this.#right;
     return t;
@@ -191,9 +201,9 @@ export class Template {
       const nt = name === this.#name ? this : this.new(name);
       const old = common.tmpl.get(name);
       let associated = true;
-      if (old !== undefined && isEmptyTree(tree.root) && old.tree !== undefined) associated = false;
+      if (old !== undefined && isEmptyTree(tree.root) && old.#tree !== undefined) associated = false;
       else common.tmpl.set(name, nt);
-      if (associated || nt.tree === undefined) nt.tree = tree;
+      if (associated || nt.#tree === undefined) nt.#tree = tree;
     }
     return this;
   }
@@ -241,7 +251,7 @@ export class Template {
    * ```
    */
   execute(data?: unknown): string {
-    const tree = this.tree;
+    const tree = this.#tree;
     if (tree === undefined) {
       throw new TemplateExecError(
         `template: ${this.#name}: ${JSON.stringify(this.#name)} is an incomplete or empty template`,

@@ -10,7 +10,15 @@
 /** Symbol under which a non-default Go type name (e.g. `[]string`) is kept on an array/object. */
 export const GO_TYPE: unique symbol = Symbol.for("k3s-node-kit.template.goType") as never;
 
-/** A Go float64 whose value happens to be integral (non-integral JS numbers are float64 anyway). */
+/**
+ * A Go float64 whose value happens to be integral (non-integral JS numbers are float64 anyway).
+ * Create it with {@link float64}.
+ *
+ * @example
+ * ```ts
+ * float64(2) instanceof Float64; // true
+ * ```
+ */
 export class Float64 {
   constructor(readonly value: number) {}
 }
@@ -56,7 +64,15 @@ export type GoResultType =
   | "map[string]int"
   | "func";
 
-/** A JS function with a declared Go signature, so arguments get Go's conversion checks. */
+/**
+ * A JS function with a declared Go signature, so arguments get Go's conversion checks.
+ * Create it with {@link goFunc}.
+ *
+ * @example
+ * ```ts
+ * goFunc(["string"], "string", (s: string) => s).signature(); // "func(string) string"
+ * ```
+ */
 export class GoFunc {
   readonly params: GoParamType[];
   readonly variadic: boolean;
@@ -100,7 +116,16 @@ export function goFunc<A extends unknown[], R>(
   return new GoFunc(params, result, fn as unknown as (...args: never[]) => unknown);
 }
 
-/** Tags an array or object with a Go type name such as `[]string` or `map[string]int`. */
+/**
+ * Tags an array or object with a Go type name such as `[]string` or `map[string]int` (what `%T`
+ * prints; a `map[string]string` also yields `""` for a missing key under `missingkey=zero`).
+ *
+ * @example
+ * ```ts
+ * renderTemplate('{{printf "%T" .}}', withGoType(["a"], "[]string")); // "[]string"
+ * ```
+ * @throws never
+ */
 export function withGoType<T extends object>(v: T, type: string): T {
   Object.defineProperty(v, GO_TYPE, { value: type, enumerable: false });
   return v;
