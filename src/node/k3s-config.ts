@@ -525,31 +525,86 @@ export function mergeK3sConfigs(docs: readonly K3sConfigDocument[]): K3sMergedCo
 const GO_TRUE = new Set(["1", "t", "T", "TRUE", "true", "True"]);
 const GO_FALSE = new Set(["0", "f", "F", "FALSE", "false", "False"]);
 
-// Go time.ParseDuration units.
+// Go time.ParseDuration: units and their size in nanoseconds.
+const DURATION_UNITS: Record<string, number> = {
+  ns: 1,
+  us: 1e3,
+  µs: 1e3,
+  μs: 1e3,
+  ms: 1e6,
+  s: 1e9,
+  m: 60e9,
+  h: 3600e9,
+};
 const DURATION_RE = /^[-+]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/;
+const DURATION_PART_RE = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g;
+const MAX_DURATION_NS = 2 ** 63;
 
 /**
- * True when `s` is accepted by Go's `time.ParseDuration` (e.g. `"5m"`, `"1h30m"`, `"0"`).
+ * True when `s` is accepted by Go's `time.ParseDuration` (e.g. `"5m"`, `"1h30m"`, `"0"`), including
+ * its range limit (about 292 years).
  * @internal
  */
 export function isGoDuration(s: string): boolean {
-  return s === "0" || s === "+0" || s === "-0" || DURATION_RE.test(s);
+  if (s === "0" || s === "+0" || s === "-0") return true;
+  if (!DURATION_RE.test(s)) return false;
+  let total = 0;
+  for (const m of s.matchAll(DURATION_PART_RE)) {
+    total += Number(m[1]) * (DURATION_UNITS[m[2] as string] as number);
+  }
+  // Go allows exactly -2^63 ns but not +2^63; the float sum is close enough at this scale.
+  return s.startsWith("-") ? total <= MAX_DURATION_NS : total < MAX_DURATION_NS;
 }
 
-/** Go `strconv.ParseInt(s, 0, 64)` as the flag package uses it; undefined when not an integer. */
-function parseGoInt(s: string): number | undefined {
+/** Go's rule for `_` in base-0 integer literals (strconv `underscoreOK`). */
+function underscoreOK(text: string): boolean {
+  let s = text;
+  if (s.startsWith("+") || s.startsWith("-")) s = s.slice(1);
+  let saw = "^";
+  let i = 0;
+  let hex = false;
+  if (s.length >= 2 && s[0] === "0" && "bBoOxX".includes(s[1] as string)) {
+    i = 2;
+    saw = "0";
+    hex = s[1] === "x" || s[1] === "X";
+  }
+  for (; i < s.length; i++) {
+    const c = s[i] as string;
+    if ((c >= "0" && c <= "9") || (hex && /[a-fA-F]/.test(c))) {
+      saw = "0";
+      continue;
+    }
+    if (c === "_") {
+      if (saw !== "0") return false;
+      saw = "_";
+      continue;
+    }
+    if (saw === "_") return false;
+    saw = "!";
+  }
+  return saw !== "_";
+}
+
+/**
+ * Go `strconv.ParseInt(s, 0, 64)` as the flag package uses it; undefined when not an int64. Values
+ * beyond 2^53 are returned as the nearest JavaScript number.
+ */
+function parseGoInt(text: string): number | undefined {
+  let s = text;
+  if (s.includes("_")) {
+    if (!underscoreOK(s)) return undefined;
+    s = s.replace(/_/g, "");
+  }
   const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9]\d*)$/.exec(s);
   if (!m) return undefined;
-  const sign = m[1] === "-" ? -1 : 1;
   const body = m[2] as string;
-  let n: number;
-  if (/^0[xX]/.test(body)) n = Number.parseInt(body.slice(2), 16);
-  else if (/^0[oO]/.test(body)) n = Number.parseInt(body.slice(2), 8);
-  else if (/^0[bB]/.test(body)) n = Number.parseInt(body.slice(2), 2);
-  else if (body.length > 1 && body.startsWith("0")) n = Number.parseInt(body.slice(1), 8);
-  else n = Number.parseInt(body, 10);
-  n *= sign;
-  return Number.isSafeInteger(n) ? n : undefined;
+  const literal = /^0[xXoObB]/.test(body)
+    ? `0${(body[1] as string).toLowerCase()}${body.slice(2)}`
+    : body.length > 1 && body.startsWith("0")
+      ? `0o${body.slice(1)}`
+      : body;
+  const n = (m[1] === "-" ? -1n : 1n) * BigInt(literal);
+  return n >= INT64_MIN && n <= INT64_MAX ? Number(n) : undefined;
 }
 
 function describe(v: unknown): string {
@@ -584,16 +639,18 @@ function coerce(spec: K3sFlagSpec, v: K3sConfigRawValue): Coerced {
       return { ok: false, expected: "a boolean (true/false)" };
     }
     case "int": {
-      if (typeof v === "number" && Number.isSafeInteger(v)) return { ok: true, value: v };
-      if (typeof v === "string") {
-        const n = parseGoInt(v);
+      // K3s hands the flag the trimmed Go text of the value.
+      if (v !== null && typeof v !== "object") {
+        const n = parseGoInt(goToString(v));
         if (n !== undefined) return { ok: true, value: n };
       }
-      return { ok: false, expected: "an integer" };
+      return { ok: false, expected: "a 64-bit integer" };
     }
     case "duration": {
-      if (v === 0) return { ok: true, value: "0" };
-      if (typeof v === "string" && isGoDuration(v)) return { ok: true, value: v };
+      if (v !== null && typeof v !== "object") {
+        const s = goToString(v);
+        if (isGoDuration(s)) return { ok: true, value: s };
+      }
       return { ok: false, expected: 'a Go duration with a unit, e.g. "5m" or "1h30m"' };
     }
     case "stringList": {

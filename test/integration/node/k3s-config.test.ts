@@ -1,8 +1,17 @@
+import { execFileSync } from "node:child_process";
 import { mkdir, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isKitError } from "../../../src/errors/index.js";
-import { k3sConfigFiles, loadK3sConfig, writeK3sConfig } from "../../../src/node/index.js";
+import {
+  k3sConfigArgs,
+  k3sConfigFiles,
+  loadK3sConfig,
+  validateK3sConfig,
+  writeK3sConfig,
+} from "../../../src/node/index.js";
+import { buildGo, haveGo } from "../../helpers/go.js";
 import { tempDir } from "../../helpers/tmp.js";
 
 let root: string;
@@ -174,5 +183,115 @@ describe("writeK3sConfig → loadK3sConfig round-trip on disk", () => {
     const err = await rejection(writeK3sConfig(path, { selinux: "maybe" as unknown as boolean }));
     expect(isKitError(err, "K3S_CONFIG_TYPE")).toBe(true);
     expect(await rejection(stat(path))).toMatchObject({ code: "ENOENT" });
+  });
+});
+
+// Differential check of the value typing against the Go standard library flag package, which
+// urfave/cli v2 uses underneath for bool, int and duration flags: the argument K3s builds from the
+// YAML value (k3sConfigArgs) must parse in Go exactly when validateK3sConfig accepts it.
+describe("flag value typing vs Go's flag package (strconv.ParseBool, ParseInt base 0, time.ParseDuration)", () => {
+  const flagOf = { bool: "selinux", int: "https-listen-port", duration: "etcd-s3-timeout" } as const;
+  type Kind = keyof typeof flagOf;
+
+  function askGo(queries: { kind: Kind; arg: string }[]): { ok: boolean; value: string }[] {
+    const bin = buildGo("test/integration/node/go-flags.go", "node-go-flags");
+    const out = execFileSync(bin, { input: JSON.stringify(queries), maxBuffer: 64 * 1024 * 1024 });
+    return JSON.parse(out.toString("utf8"));
+  }
+
+  it("go toolchain is present (CI installs golang-go)", () => {
+    expect(haveGo()).toBe(true);
+  });
+
+  it("agrees on generated and tricky values (fixed seed)", () => {
+    const tricky = [
+      ...["true", "false", "1", "0", "t", "F", "TRUE", "True", "tRUE", "yes", "on", "", " true", "2", "-1"],
+      ...[
+        "6443",
+        "010",
+        "08",
+        "0x1F",
+        "0X1f",
+        "0o17",
+        "0b101",
+        "-0b1",
+        "+5",
+        "1_000",
+        "1__0",
+        "_1",
+        "1_",
+        "0x_1F",
+        "0_7",
+      ],
+      ...["0_8", "9007199254740991", "-9007199254740991", "1e3", "1.0", " 5", "5 ", "0x", "00", "-0"],
+      ...[
+        "5m",
+        "1h30m",
+        "300ms",
+        "1.5h",
+        ".5s",
+        "1.s",
+        "1µs",
+        "1μs",
+        "1us",
+        "1ns",
+        "-1.5h",
+        "+2m",
+        "0",
+        "-0",
+        "5",
+      ],
+      ...[
+        "1h 30m",
+        "1H",
+        "9999999999h",
+        "2562047h",
+        "2562048h",
+        "1d",
+        ".s",
+        "1.2.3s",
+        "5m0s",
+        "0.000000001ns",
+      ],
+    ];
+    const raw = fc.sample(
+      fc.oneof(
+        fc.constantFrom(...tricky),
+        fc.string({ unit: fc.constantFrom(..."0123456789_.+-xXoObBeEhmsnuµtTfFrRuUlLaA "), maxLength: 8 }),
+        fc.integer(),
+        fc.boolean(),
+        fc.double({ noNaN: false }),
+      ),
+      { seed: 42, numRuns: 1500 },
+    );
+    const kinds: Kind[] = ["bool", "int", "duration"];
+    const cases = raw.flatMap((value) => kinds.map((kind) => ({ kind, value })));
+    const queries = cases.map(({ kind, value }) => {
+      const [arg] = k3sConfigArgs({ x: value }).map((a) => a.replace(/^-x=/, "--x="));
+      return { kind, arg: arg as string };
+    });
+    const go = askGo(queries);
+    const mismatches: unknown[] = [];
+    cases.forEach(({ kind, value }, i) => {
+      const answer = go[i] as { ok: boolean; value: string };
+      let ours: { ok: boolean; value?: unknown };
+      try {
+        ours = {
+          ok: true,
+          value: (validateK3sConfig({ [flagOf[kind]]: value }).config as Record<string, unknown>)[
+            flagOf[kind]
+          ],
+        };
+      } catch (e) {
+        if (!isKitError(e)) throw e;
+        ours = { ok: false };
+      }
+      // Durations are kept as text; ints beyond 2^53 are JavaScript numbers (nearest value).
+      const comparable =
+        kind !== "duration" && !(typeof ours.value === "number" && !Number.isSafeInteger(ours.value));
+      const same = ours.ok === answer.ok && (!ours.ok || !comparable || String(ours.value) === answer.value);
+      if (!same) mismatches.push({ kind, value, go: answer, ours });
+    });
+    expect(mismatches).toEqual([]);
   });
 });
