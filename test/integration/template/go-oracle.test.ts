@@ -37,7 +37,12 @@ function runOurs(c: OracleCase): Ours {
   try {
     const templates = Object.fromEntries(c.templates);
     const main = (c.templates[0] as [string, string])[0];
-    const out = render(templates, main, c.data, { funcs: c.funcs ?? [], options: c.options ?? [], delims: null, exec: c.exec ?? null });
+    const out = render(templates, main, c.data, {
+      funcs: c.funcs ?? [],
+      options: c.options ?? [],
+      delims: null,
+      exec: c.exec ?? null,
+    });
     return { ok: true, out };
   } catch (error) {
     return { ok: false, error };
@@ -47,10 +52,14 @@ function runOurs(c: OracleCase): Ours {
 function expectSame(c: OracleCase, go: OracleResult, ours: Ours): void {
   const label = JSON.stringify(c.templates);
   if (go.ok) {
-    if (!ours.ok) throw new Error(`${label}: Go rendered ${JSON.stringify(go.out)}, we failed: ${String(ours.error)}`);
+    if (!ours.ok)
+      throw new Error(`${label}: Go rendered ${JSON.stringify(go.out)}, we failed: ${String(ours.error)}`);
     expect(ours.out, label).toBe(go.out);
   } else {
-    expect(ours.ok, `${label}: Go failed (${go.phase}: ${go.err}); we rendered ${ours.ok ? JSON.stringify(ours.out) : ""}`).toBe(false);
+    expect(
+      ours.ok,
+      `${label}: Go failed (${go.phase}: ${go.err}); we rendered ${ours.ok ? JSON.stringify(ours.out) : ""}`,
+    ).toBe(false);
     if (!ours.ok) expect(isKitError(ours.error), String(ours.error)).toBe(true);
   }
 }
@@ -70,7 +79,12 @@ describe("template engine vs Go text/template", () => {
     const variants: Record<string, unknown>[] = [
       data,
       { ...data, IsRunningInUserNS: true, DisableCgroup: true, SystemdCgroup: false, ExtraRuntimes: {} },
-      { ...data, PrivateRegistryConfig: {}, Mirrors: [], NodeConfig: { ...(data.NodeConfig as object), AgentConfig: {} } },
+      {
+        ...data,
+        PrivateRegistryConfig: {},
+        Mirrors: [],
+        NodeConfig: { ...(data.NodeConfig as object), AgentConfig: {} },
+      },
       { ...data, NodeConfig: null },
     ];
     const cases: OracleCase[] = variants.map((d) => ({
@@ -90,7 +104,10 @@ describe("template engine vs Go text/template", () => {
   });
 
   it("agrees with Go on 200 random templates (fixed seed)", () => {
-    const samples = fc.sample(templateArb(), { seed: Number(process.env.ORACLE_SEED ?? 42), numRuns: Number(process.env.ORACLE_RUNS ?? 200) });
+    const samples = fc.sample(templateArb(), {
+      seed: Number(process.env.ORACLE_SEED ?? 42),
+      numRuns: Number(process.env.ORACLE_RUNS ?? 200),
+    });
     const data = {
       s: "str<&>",
       e: "",
@@ -132,25 +149,311 @@ describe("template engine vs Go text/template", () => {
     });
     expect(mismatches).toEqual([]);
   });
+
+  it("agrees with Go on curated fmt, parse and exec edge cases", () => {
+    const data = {
+      s: "héllo",
+      n: -42,
+      f: -3.14159,
+      fl: { $float: 1e21 },
+      list: [1, null, "x", { a: [true] }],
+      m: { b: [1, 2], a: null },
+      u: "日本語",
+      e: "",
+      nested: { x: { y: 1 } },
+      big: 9007199254740991,
+    };
+    const fmtCases = [
+      `{{printf "%+v|%#v|%v" .list .list .m}}`,
+      `{{printf "%#v" .m}}`,
+      `{{printf "%x|%X|%o|%b|%#x|%#o|%#b" .n .n .n .n .n .n .n}}`,
+      `{{printf "%08.3f|%-10.2f|%+.1e|%G|%.3g|%10.3v|" .f .f .f .f .f .f}}`,
+      `{{printf "%+q|%#q|%q|%x|% X|%#x|% #x" .s .s .u .s .s .s .s}}`,
+      `{{printf "%-5d|%5t|%05d|%+05d|% d|%x" 42 true -7 7 7 "é"}}`,
+      `{{printf "%[2]d %[1]d %d" 1 2}}`,
+      `{{printf "%*d|%-*d|%.*f" 5 1 -5 2 2 3.14159}}`,
+      `{{printf "%.3s|%10.4v|%-8q|" .u .s "a"}}`,
+      `{{printf "%c|%U|%#U|%q" 0x1F600 0x1F600 0x1F600 0x1F600}}`,
+      `{{printf "%v %v" .fl .big}}`,
+      `{{printf "%e %f %g" .fl .fl .fl}}`,
+      `{{html .s "<" 1 nil}}|{{js .u "\\u2028" 1}}|{{urlquery .s "a b&c" 1}}`,
+      `{{println 1 "a" nil .list}}{{print 1 2 "a" "b" 3 nil .missing}}`,
+      `{{printf "%d %s" .list .list}}`,
+      `{{printf "%v" (slice .u 0 3)}}`,
+      `{{printf "%5.1f|%-6.2e|%+g" 2.25 1234.5678 1e-7}}`,
+      `{{printf "%.0f %.0f %.0f %.1f" 0.5 1.5 2.5 0.05}}`,
+      `{{printf "%6.2f%%" 99.999}}`,
+      `{{printf "%t %v" nil .e}}`,
+      `{{printf "%s" nil}}{{printf "%d"}}{{printf "%!"}}{{printf "%z %%" 1 2}}`,
+      `{{printf "%08b|%o|%O" 5 64 64}}`,
+      `{{printf "%x" 3.5}}|{{printf "%.2x" 1.0}}|{{printf "%b" 0.1}}|{{printf "%X" -1.5}}`,
+      `{{printf "%v|%.3v|%10v|" 1e100 1e-100 123456789.0}}`,
+      `{{printf "%#v|%#v|%#v|%#v" 1 "s" 1.5 true}}`,
+      `{{printf "%T %T %T %T" .list .m 'a' 1i}}`,
+      `{{index .m "b" 1}} {{index .list 3 "a" 0}} {{len .u}}`,
+      `{{range $k, $v := .m}}{{$k}}={{$v}};{{end}}{{range .list}}[{{.}}]{{end}}`,
+      `{{with $x := .nested.x}}{{$x.y}}{{end}}`,
+      `{{.nested.x.y.z}}`,
+      `{{printf "%v" .nested.missing}}{{.nested.missing.deeper}}`,
+      `{{eq .n -42}} {{lt .f 0.0}} {{ne .s "x"}} {{eq .s .u "héllo"}}`,
+      `{{lt .f 0}}`,
+      `{{printf "%q" "\\a\\b\\f\\n\\r\\t\\v\\x7f\\u00ff\\U0010ffff"}}`,
+      `{{printf "%q" 'x'}} {{printf "%q" 0x7f}} {{printf "%+q" 'é'}}`,
+      `{{printf "%6.3v|%-8v|%08v" "abcdef" .n .n}}`,
+      `{{printf "%v" 100000.0}} {{printf "%v" 1234567.0}} {{printf "%v" 0.000012345}} {{printf "%v" 123456.7}}`,
+      `{{printf "%.2e" 9.995}} {{printf "%.3g" 9995.0}} {{printf "%g" 1e21}} {{printf "%.1f" 0.25}}`,
+      `{{ 1e300 }} {{ -0.0 }} {{ 0x1p-1074 }}`,
+    ];
+    const parseCases = [
+      "a  {{- 1 -}}  b",
+      "a {{-1}} b",
+      "{{- /* x */ -}} y",
+      "{{/* x */ -}}  y",
+      "{{ /* x */ }}",
+      "{{/* x */ }}",
+      "{{/*x*/}}",
+      "{{/* unclosed",
+      "{{.s -}}\n\t x",
+      "{{- .s}}",
+      "{{-.s}}",
+      "{{ - .s}}",
+      "{{.s}}{{end}}",
+      "{{if}}{{end}}",
+      "{{range}}{{end}}",
+      "{{with .s}}{{else}}{{else}}{{end}}",
+      '{{define "a"}}A{{end}}{{template "a"}}{{define "a"}}B{{end}}',
+      '{{block "b" .s}}[{{.}}]{{end}}',
+      '{{block "b"}}x{{end}}',
+      '{{template "nope"}}',
+      "{{template .s}}",
+      "{{$x := 1}}{{$x := 2}}{{$x}}",
+      "{{$x}}",
+      "{{$x = 1}}",
+      "{{range $i, $e, $f := .list}}{{end}}",
+      "{{range $i := .list}}{{$i}}{{end}}",
+      "{{range $i, $e := .list}}{{$i}}{{end}}{{$i}}",
+      "{{with $x := 3}}{{$x}}{{end}}",
+      "{{if $x := 0}}{{else}}{{$x}}{{end}}",
+      "{{(1)}}",
+      "{{(.s)}}",
+      "{{(.m).b}}",
+      "{{(.nested).x.y}}",
+      "{{.list | len}}",
+      '{{.s | printf "%s-%s" "a"}}',
+      '{{"a" | printf "%s" | printf "%q"}}',
+      "{{1 | printf}}",
+      "{{. | .s}}",
+      "{{printf | 1}}",
+      "{{nil}}",
+      '{{nil | printf "%v"}}',
+      '{{printf "%v" nil}}',
+      "{{.s.x}}",
+      "{{$.s}}",
+      "{{$.nested.x.y}}",
+      "{{true.x}}",
+      "{{(.nested).x.y.z}}",
+      "{{index .list 10}}",
+      '{{index .m "zz"}}',
+      "{{index nil 1}}",
+      "{{slice .list 1 2}}",
+      "{{slice .list 2 1}}",
+      "{{slice .u 1}}",
+      "{{len nil}}",
+      "{{len 3}}",
+      '{{not 0}} {{not .list}} {{and 1 0 2}} {{or 0 "" .list}} {{and}}',
+      "{{or .missing.x 1}}",
+      "{{and 0 (index .list 99)}}",
+      "{{range .list}}{{break}}{{end}}x",
+      "{{range .list}}{{continue}}{{.}}{{end}}",
+      "{{break}}",
+      "{{range .list}}{{else}}{{break}}{{end}}",
+      '{{range .list}}{{template "t"}}{{end}}{{define "t"}}{{break}}{{end}}',
+      "{{if 1}}a{{else if 0}}b{{else}}c{{end}}",
+      "{{if 0}}a{{else if 0}}b{{end}}",
+      "{{with 0}}a{{else if 1}}b{{end}}",
+      "{{range .missing}}a{{else}}b{{end}}",
+      "{{range .s}}{{end}}",
+      "{{range .f}}{{end}}",
+      "{{range .m}}{{.}}{{end}}",
+      "{{ .s }}{{ .s}}{{.s }}",
+      "{{.s\n}}",
+      '{{.s\n| printf "%q"}}',
+      '{{".s\n"}}',
+      "{{`a\nb`}}",
+      "{{'\\n'}}{{'\\''}}",
+      "{{'ab'}}",
+      '{{"\\z"}}',
+      "{{3 4}}",
+      "{{.s 4}}",
+      "{{$ 4}}",
+      '{{printf "%d" 1.0}}',
+      '{{printf "%d" 1e3}}',
+      "{{eq 1 1.0}}",
+      '{{eq 1 "1"}}',
+      "{{eq nil nil}}",
+      "{{eq .missing nil}}",
+      "{{eq .list .list}}",
+      "{{eq .m .missing}}",
+      "{{lt 1 2.0}}",
+      '{{lt "a" "b"}}',
+      "{{lt true false}}",
+      "{{lt nil 1}}",
+      "{{le 2 2}} {{ge 1 2}} {{gt 3 2}}",
+      "{{eq 1 2 3 1}}",
+      '{{eq 1 2 "x"}}',
+      '{{eq 1 1 "x"}}',
+      "{{call .s}}",
+      "{{call nil}}",
+      "{{.s | call}}",
+      "{{html}}",
+      "{{print}}{{println}}",
+      "x{{/* a */}}{{/* b */}}y",
+      "{{if .s -}}\n  a\n{{- end}}",
+      "{{ if .s }}{{ end }}",
+      "{{end}}",
+      "{{else}}",
+      '{{define "a"}}{{end}}{{define "a"}}x{{end}}',
+      '{{define "a"}}x{{end}}{{define "a"}}y{{end}}',
+      '{{define "main"}}z{{end}}main',
+      '{{define "main"}}z{{end}}',
+      "{{define 1}}{{end}}",
+      '{{define "a" 1}}{{end}}',
+      '{{template "a" 1 2}}',
+      "{{.s | template}}",
+      '{{printf "%s" (print 1 (print 2 (print 3)))}}',
+      "{{(print 1) 2}}",
+      "{{.s.}}",
+      "{{. .}}",
+      "{{$.}}",
+      "{{0x1G}}",
+      "{{1_000}} {{0b101}} {{0o17}} {{017}} {{1e+3}} {{.5}} {{5.}} {{-0x10}} {{+5}}",
+      "{{1__0}}",
+      "{{_1}}",
+      "{{1_}}",
+      "{{0x_1}}",
+      "{{9223372036854775808}}",
+      "{{-9223372036854775808}}",
+      "{{18446744073709551615}}",
+      "{{1e400}}",
+      "{{'\\400'}}",
+      "{{'\\377'}}",
+      "{{'\\u00e9'}}",
+      '{{"\\400"}}',
+    ];
+    const cases: OracleCase[] = [...fmtCases, ...parseCases].map((text) => ({
+      templates: [["main", text]],
+      data,
+    }));
+    const go = runGo(cases);
+    const mismatches: string[] = [];
+    cases.forEach((c, i) => {
+      try {
+        expectSame(c, go[i] as OracleResult, runOurs(c));
+      } catch (e) {
+        mismatches.push(String(e instanceof Error ? e.message : e));
+      }
+    });
+    expect(mismatches).toEqual([]);
+  });
 });
 
 /** A small grammar of template texts (no `else with`, no range over integers). */
 function templateArb(): fc.Arbitrary<string> {
-  const field = fc.constantFrom(".s", ".e", ".n", ".z", ".neg", ".f", ".fl", ".big", ".t", ".b", ".nil", ".list", ".nums", ".empty", ".m", ".m.a", ".nested.a.b", ".mixed", ".missing", ".missing.x", ".nil.x", "$", ".");
-  const lit = fc.constantFrom("1", "-2", "1.5", "0x1F", "1e3", "'a'", `"q\\"s"`, "`raw`", "true", "false", "nil", `"%v"`);
+  const field = fc.constantFrom(
+    ".s",
+    ".e",
+    ".n",
+    ".z",
+    ".neg",
+    ".f",
+    ".fl",
+    ".big",
+    ".t",
+    ".b",
+    ".nil",
+    ".list",
+    ".nums",
+    ".empty",
+    ".m",
+    ".m.a",
+    ".nested.a.b",
+    ".mixed",
+    ".missing",
+    ".missing.x",
+    ".nil.x",
+    "$",
+    ".",
+  );
+  const lit = fc.constantFrom(
+    "1",
+    "-2",
+    "1.5",
+    "0x1F",
+    "1e3",
+    "'a'",
+    `"q\\"s"`,
+    "`raw`",
+    "true",
+    "false",
+    "nil",
+    `"%v"`,
+  );
   const operand = fc.oneof({ weight: 3, arbitrary: field }, { weight: 2, arbitrary: lit });
-  const fmts = fc.constantFrom(`"%v"`, `"%d"`, `"%s"`, `"%q"`, `"%5.2f|"`, `"%x"`, `"%T"`, `"%-4v|"`, `"%+v %v"`, `"%08.3f"`, `"%t"`, `"%c"`, `"%U"`, `"%e"`, `"%g"`);
+  const fmts = fc.constantFrom(
+    `"%v"`,
+    `"%d"`,
+    `"%s"`,
+    `"%q"`,
+    `"%5.2f|"`,
+    `"%x"`,
+    `"%T"`,
+    `"%-4v|"`,
+    `"%+v %v"`,
+    `"%08.3f"`,
+    `"%t"`,
+    `"%c"`,
+    `"%U"`,
+    `"%e"`,
+    `"%g"`,
+  );
   const call = fc.oneof(
     operand,
-    fc.tuple(fc.constantFrom("len", "not", "html", "js", "urlquery", "print", "println"), operand).map(([f, a]) => `${f} ${a}`),
-    fc.tuple(fc.constantFrom("eq", "ne", "lt", "le", "gt", "ge", "and", "or", "index", "print", "slice"), operand, operand).map(([f, a, b]) => `${f} ${a} ${b}`),
+    fc
+      .tuple(fc.constantFrom("len", "not", "html", "js", "urlquery", "print", "println"), operand)
+      .map(([f, a]) => `${f} ${a}`),
+    fc
+      .tuple(
+        fc.constantFrom("eq", "ne", "lt", "le", "gt", "ge", "and", "or", "index", "print", "slice"),
+        operand,
+        operand,
+      )
+      .map(([f, a, b]) => `${f} ${a} ${b}`),
     fc.tuple(fmts, operand).map(([f, a]) => `printf ${f} ${a}`),
-    fc.tuple(operand, fc.constantFrom(`printf "%v"`, "len", "print", "html", `eq 3`, `index .m`)).map(([a, f]) => `${a} | ${f}`),
-    fc.tuple(fc.constantFrom("len", "not", "print"), fc.tuple(fc.constantFrom("index", "eq", "print"), operand, operand)).map(([f, [g, a, b]]) => `${f} (${g} ${a} ${b})`),
+    fc
+      .tuple(operand, fc.constantFrom(`printf "%v"`, "len", "print", "html", `eq 3`, `index .m`))
+      .map(([a, f]) => `${a} | ${f}`),
+    fc
+      .tuple(
+        fc.constantFrom("len", "not", "print"),
+        fc.tuple(fc.constantFrom("index", "eq", "print"), operand, operand),
+      )
+      .map(([f, [g, a, b]]) => `${f} (${g} ${a} ${b})`),
   );
   const text = fc.constantFrom("", "x", " ", "\n", " a ", "-");
   // Ranging over an integer is valid only since Go 1.24; keep int operands out of range.
-  const rangeField = fc.constantFrom(".list", ".nums", ".empty", ".m", ".mixed", ".missing", ".nil", ".s", ".t", ".f", ".nested");
+  const rangeField = fc.constantFrom(
+    ".list",
+    ".nums",
+    ".empty",
+    ".m",
+    ".mixed",
+    ".missing",
+    ".nil",
+    ".s",
+    ".t",
+    ".f",
+    ".nested",
+  );
   const { node } = fc.letrec<{ node: string; list: string }>((tie) => ({
     list: fc.array(tie("node"), { maxLength: 3 }).map((xs) => xs.join("")),
     node: fc.oneof(
@@ -159,11 +462,36 @@ function templateArb(): fc.Arbitrary<string> {
       { weight: 6, arbitrary: call.map((c) => `{{${c}}}`) },
       { weight: 1, arbitrary: call.map((c) => `{{- ${c} -}}`) },
       { weight: 1, arbitrary: fc.constant("{{/* c */}}") },
-      { weight: 2, arbitrary: fc.tuple(call, tie("list"), tie("list")).map(([c, a, b]) => `{{if ${c}}}${a}{{else}}${b}{{end}}`) },
-      { weight: 1, arbitrary: fc.tuple(call, call, tie("list"), tie("list")).map(([c, d, a, b]) => `{{if ${c}}}${a}{{else if ${d}}}${b}{{end}}`) },
-      { weight: 2, arbitrary: fc.tuple(call, tie("list"), tie("list")).map(([c, a, b]) => `{{with ${c}}}${a}{{else}}${b}{{end}}`) },
-      { weight: 2, arbitrary: fc.tuple(rangeField, tie("list")).map(([f, a]) => `{{range $i, $e := ${f}}}{{$i}}={{$e}};${a}{{else}}none{{end}}`) },
-      { weight: 1, arbitrary: fc.tuple(rangeField, fc.constantFrom("{{break}}", "{{continue}}", "{{if eq . 1}}{{break}}{{end}}")).map(([f, b]) => `{{range ${f}}}<{{.}}${b}>{{end}}`) },
+      {
+        weight: 2,
+        arbitrary: fc
+          .tuple(call, tie("list"), tie("list"))
+          .map(([c, a, b]) => `{{if ${c}}}${a}{{else}}${b}{{end}}`),
+      },
+      {
+        weight: 1,
+        arbitrary: fc
+          .tuple(call, call, tie("list"), tie("list"))
+          .map(([c, d, a, b]) => `{{if ${c}}}${a}{{else if ${d}}}${b}{{end}}`),
+      },
+      {
+        weight: 2,
+        arbitrary: fc
+          .tuple(call, tie("list"), tie("list"))
+          .map(([c, a, b]) => `{{with ${c}}}${a}{{else}}${b}{{end}}`),
+      },
+      {
+        weight: 2,
+        arbitrary: fc
+          .tuple(rangeField, tie("list"))
+          .map(([f, a]) => `{{range $i, $e := ${f}}}{{$i}}={{$e}};${a}{{else}}none{{end}}`),
+      },
+      {
+        weight: 1,
+        arbitrary: fc
+          .tuple(rangeField, fc.constantFrom("{{break}}", "{{continue}}", "{{if eq . 1}}{{break}}{{end}}"))
+          .map(([f, b]) => `{{range ${f}}}<{{.}}${b}>{{end}}`),
+      },
       { weight: 1, arbitrary: fc.tuple(call, tie("list")).map(([c, a]) => `{{$v := ${c}}}${a}{{$v}}`) },
       { weight: 1, arbitrary: operand.map((o) => `{{template "t" ${o}}}`) },
     ),
