@@ -121,13 +121,10 @@ export async function ensureServerCertificates(options: EnsureServerCertificates
   // The slow RSA key goes to the thread pool first so it overlaps the ECDSA work.
   const serviceKeyPath = p("service.key");
   const existingServiceKey = await readIfExists(serviceKeyPath);
+  const existingCurrent = existingServiceKey === undefined ? undefined : firstKeyPem(existingServiceKey, serviceKeyPath);
   const rsaPending = existingServiceKey === undefined ? generateRsaKeyPem() : undefined;
   // An unhandled rejection must not escape when we throw before awaiting it.
   rsaPending?.catch(() => {});
-
-  await ensureDir(join(dataDir, "server"), 0o700);
-  await Promise.all(["", "etcd", "kube-scheduler", "kube-controller-manager", "temporary-certs"].map((d) => ensureDir(p(d), 0o700)));
-  await ensureDir(join(dataDir, "server", "cred"), 0o700);
 
   const entries: CertReportEntry[] = [];
   const record = (file: string, kind: CertReportEntry["kind"], action: CertReportEntry["action"], reasons: RenewReason[] = []): void => {
@@ -135,36 +132,61 @@ export async function ensureServerCertificates(options: EnsureServerCertificates
     emit(onEvent, { type: `certs.${action}` as CertEvent["type"], file, reasons });
   };
 
-  for (const legacy of LEGACY_REMOVED_CERTS) {
-    await rm(p(legacy), { force: true });
-  }
-
-  // --- CAs (§1.3: created only when missing; never renewed automatically) ---
+  // --- Phase 1: read and validate everything before the first write, so bad input never half-applies ---
   const regen = options.regenerateCAs;
-  const cas = new Map<ServerCAName, { ca: CertificateAuthority; regenerated: boolean }>();
-  const stamp = Math.floor(now.getTime() / 1000);
-  await Promise.all(
+  const caState = await Promise.all(
     SERVER_CAS.map(async (spec) => {
       const [crt, key] = await Promise.all([readIfExists(p(spec.cert)), readIfExists(p(spec.key))]);
       const forced = regen === true || (Array.isArray(regen) && regen.includes(spec.name));
-      let ca: CertificateAuthority;
-      let regenerated = true;
+      let loaded: CertificateAuthority | undefined;
       if (forced) {
-        ca = createCA({ commonName: `${spec.prefix}-ca@${stamp}`, now });
-        await writeKey(p(spec.key), ca.keyPem, signal);
-        await writeCert(p(spec.cert), ca.certPem, signal);
-        record(spec.cert, "ca", "renewed");
+        // replaced below; its current files are not validated
       } else if (crt !== undefined && key !== undefined) {
-        ca = loadCA(crt, key, { certFile: p(spec.cert), keyFile: p(spec.key) });
-        regenerated = false;
-        record(spec.cert, "ca", "kept");
+        loaded = loadCA(crt, key, { certFile: p(spec.cert), keyFile: p(spec.key) });
       } else if (crt !== undefined) {
         throw new CertError("CERT_CA_KEY_MISSING", `${p(spec.key)} is missing for the existing CA ${p(spec.cert)}; restore it or regenerate the CA`, {
           value: p(spec.key),
         });
+      } else if (key !== undefined) {
+        keyOrThrow(key, p(spec.key));
+      }
+      return { spec, key, forced, loaded };
+    }),
+  );
+  const leafState = await Promise.all(
+    leaves.map(async (spec) => {
+      const [crt, key] = await Promise.all([readIfExists(p(spec.cert)), readIfExists(p(spec.key))]);
+      const existing = crt === undefined ? undefined : parseCertificate(certificateDers(crt, p(spec.cert))[0] as Buffer, p(spec.cert));
+      const keyPoint = key === undefined ? undefined : parseEcKey(key, p(spec.key)).point;
+      return { spec, key, existing, keyPoint };
+    }),
+  );
+  signal?.throwIfAborted();
+
+  // --- Phase 2: directories, legacy cleanup, CAs (§1.3: created only when missing; never renewed automatically) ---
+  await ensureDir(join(dataDir, "server"), 0o700);
+  await Promise.all(["", "etcd", "kube-scheduler", "kube-controller-manager", "temporary-certs"].map((d) => ensureDir(p(d), 0o700)));
+  await ensureDir(join(dataDir, "server", "cred"), 0o700);
+  for (const legacy of LEGACY_REMOVED_CERTS) {
+    await rm(p(legacy), { force: true });
+  }
+  const cas = new Map<ServerCAName, { ca: CertificateAuthority; regenerated: boolean }>();
+  const stamp = Math.floor(now.getTime() / 1000);
+  await Promise.all(
+    caState.map(async ({ spec, key, forced, loaded }) => {
+      let ca: CertificateAuthority;
+      if (loaded) {
+        ca = loaded;
+        record(spec.cert, "ca", "kept");
+      } else if (forced) {
+        ca = createCA({ commonName: `${spec.prefix}-ca@${stamp}`, now });
+        // Key first: a crash in between leaves a key without a cert, which the next run completes.
+        await writeKey(p(spec.key), ca.keyPem, signal);
+        await writeCert(p(spec.cert), ca.certPem, signal);
+        record(spec.cert, "ca", "renewed");
       } else {
         // Like LoadOrGenerateKeyFile: an existing key is reused, so a run interrupted after the key write resumes.
-        ca = createCA({ commonName: `${spec.prefix}-ca@${stamp}`, now, ...(key !== undefined ? { keyPem: keyOrThrow(key, p(spec.key)) } : {}) });
+        ca = createCA({ commonName: `${spec.prefix}-ca@${stamp}`, now, ...(key !== undefined ? { keyPem: key } : {}) });
         if (key === undefined) await writeKey(p(spec.key), ca.keyPem, signal);
         await writeCert(p(spec.cert), ca.certPem, signal);
         record(spec.cert, "ca", "created", ["missing"]);
@@ -173,20 +195,17 @@ export async function ensureServerCertificates(options: EnsureServerCertificates
         const first = toPem("CERTIFICATE", certificateDers(ca.bundlePem, p(spec.cert))[0] as Buffer);
         if ((await readIfExists(p(spec.nochain))) !== first) await writeCert(p(spec.nochain), first, signal);
       }
-      cas.set(spec.name, { ca, regenerated });
+      cas.set(spec.name, { ca, regenerated: !loaded });
     }),
   );
 
-  // --- leaves ---
+  // --- Phase 3: leaves ---
   const serverCA = cas.get("server")?.ca;
   await Promise.all(
-    leaves.map(async (spec) => {
+    leafState.map(async ({ spec, key, existing, keyPoint }) => {
       const entry = cas.get(spec.ca);
       if (!entry) throw new CertError("CERT_CA_INVALID", `no CA ${spec.ca}`, { value: spec.ca });
-      const [crt, key] = await Promise.all([readIfExists(p(spec.cert)), readIfExists(p(spec.key))]);
-      const existing = crt === undefined ? undefined : parseCertificate(certificateDers(crt, p(spec.cert))[0] as Buffer, p(spec.cert));
-      let keyMatches = key !== undefined;
-      if (existing && key !== undefined) keyMatches = p256Spki(parseEcKey(key, p(spec.key)).point).equals(existing.spki);
+      const keyMatches = keyPoint !== undefined && (!existing || p256Spki(keyPoint).equals(existing.spki));
       const decision = decideLeaf({
         ...(existing ? { existing } : {}),
         keyMatches,
@@ -210,7 +229,7 @@ export async function ensureServerCertificates(options: EnsureServerCertificates
         altNames: spec.altNames,
         now,
         ...(options.leafDays !== undefined ? { days: options.leafDays } : {}),
-        ...(reuseKey ? { keyPem: keyOrThrow(key, p(spec.key)) } : {}),
+        ...(reuseKey ? { keyPem: key } : {}),
       });
       if (!reuseKey) await writeKey(p(spec.key), leaf.keyPem, signal);
       await writeCert(p(spec.cert), leaf.certPem, signal);
@@ -242,7 +261,7 @@ export async function ensureServerCertificates(options: EnsureServerCertificates
     await writeKey(serviceKeyPath, serviceKey, signal);
     record("service.key", "key", "created", ["missing"]);
   } else record("service.key", "key", "kept");
-  const current = firstKeyPem(serviceKey ?? "", serviceKeyPath);
+  const current = existingCurrent ?? firstKeyPem(serviceKey ?? "", serviceKeyPath);
   if ((await readIfExists(p("service.current.key"))) !== current) await writeKey(p("service.current.key"), current, signal);
 
   const pick = (a: CertReportEntry["action"]): string[] => entries.filter((e) => e.action === a && e.kind !== "key").map((e) => e.file);

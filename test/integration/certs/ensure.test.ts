@@ -215,6 +215,23 @@ describe("ensureServerCertificates: bad input → typed errors naming the file",
     expect(e.code).toBe("CERT_KEY_INVALID");
     expect(e.message).toContain(tls("etcd/client.key"));
   });
+  it("a bad leaf file is reported before anything is written (no half-applied run)", async () => {
+    await ensureServerCertificates(base());
+    await writeFile(tls("etcd/client.crt"), "garbage");
+    const before = await readFile(tls("serving-kube-apiserver.crt"), "utf8");
+    // A new SAN would renew serving-kube-apiserver; the corrupt file must stop the run first.
+    const e = await rejection(ensureServerCertificates({ ...base(), sans: ["new.example"] }));
+    expect(e.code).toBe("CERT_PEM_INVALID");
+    expect(e.message).toContain(tls("etcd/client.crt"));
+    expect(await readFile(tls("serving-kube-apiserver.crt"), "utf8")).toBe(before);
+  });
+  it("a corrupt service.key is reported, never replaced", async () => {
+    await ensureServerCertificates(base());
+    await writeFile(tls("service.key"), "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
+    const e = await rejection(ensureServerCertificates(base()));
+    expect(e.code).toBe("CERT_KEY_INVALID");
+    expect(e.message).toContain(tls("service.key"));
+  });
   it("bad options", async () => {
     expect((await rejection(ensureServerCertificates({ ...base(), nodeName: "" }))).code).toBe("CERT_OPTION_INVALID");
     expect((await rejection(ensureServerCertificates({ ...base(), serviceCIDR: "10.43.0.0" }))).code).toBe("CERT_OPTION_INVALID");
