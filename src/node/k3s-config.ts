@@ -789,6 +789,11 @@ export interface RenderK3sConfigOptions {
   role?: "server" | "agent";
   /** A comment placed at the top (each line prefixed with `# `). */
   header?: string;
+  /**
+   * List keys to write as `key+:` so that, in a drop-in, they append to what earlier files set
+   * instead of replacing it. Only list flags may be appended.
+   */
+  append?: readonly K3sFlagName[];
 }
 
 /**
@@ -800,7 +805,8 @@ export interface RenderK3sConfigOptions {
  * renderK3sConfig({ selinux: true, "node-label": ["tier=db"], "write-kubeconfig-mode": "0644" });
  * // "node-label:\n  - tier=db\nselinux: true\nwrite-kubeconfig-mode: \"0644\"\n"
  * ```
- * @throws NodeConfigError `K3S_CONFIG_TYPE`, `K3S_CONFIG_VALUE` (bad values),
+ * @throws NodeConfigError `K3S_CONFIG_TYPE`, `K3S_CONFIG_VALUE` (bad values), `K3S_CONFIG_APPEND`
+ *   (`append` names a key that is not a list flag),
  *   `K3S_CONFIG_UNKNOWN_KEY` (a key not in the flag table), `K3S_CONFIG_ROLE` (with `role`, a key
  *   that command does not take).
  */
@@ -828,8 +834,23 @@ export function renderK3sConfig(config: K3sConfig, options: RenderK3sConfigOptio
   if (roleIssue !== undefined) {
     throw new NodeConfigError(roleIssue.code, roleIssue.message, { value: roleIssue.key });
   }
+  const append = new Set<string>(options.append ?? []);
+  for (const key of append) {
+    const found = lookupK3sFlag(key);
+    if (found === undefined || found.name !== key || found.spec.kind !== "stringList") {
+      throw new NodeConfigError(
+        "K3S_CONFIG_APPEND",
+        `only list flags can be appended with "+", not "${key}"`,
+        {
+          value: key,
+        },
+      );
+    }
+  }
   const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(checked).sort()) sorted[key] = (checked as Record<string, unknown>)[key];
+  for (const key of Object.keys(checked).sort()) {
+    sorted[append.has(key) ? `${key}+` : key] = (checked as Record<string, unknown>)[key];
+  }
   const doc = yamlV2Document(sorted);
   if (options.header !== undefined) {
     doc.commentBefore = options.header

@@ -361,6 +361,22 @@ describe("renderK3sConfig", () => {
     );
   });
 
+  it("writes `key+:` for drop-ins that append, and K3s's merge then appends", () => {
+    const dropin = renderK3sConfig({ "node-label": ["disk=ssd"], selinux: true }, { append: ["node-label"] });
+    expect(dropin).toBe("node-label+:\n  - disk=ssd\nselinux: true\n");
+    const merged = mergeK3sConfigs([
+      parseK3sConfigYaml(renderK3sConfig({ "node-label": ["zone=a"] }), { file: "config.yaml" }),
+      parseK3sConfigYaml(dropin, { file: "config.yaml.d/10.yaml" }),
+    ]);
+    expect(validateK3sConfig(merged.values).config["node-label"]).toEqual(["zone=a", "disk=ssd"]);
+    expect(
+      isKitError(
+        caught(() => renderK3sConfig({ selinux: true }, { append: ["selinux"] })),
+        "K3S_CONFIG_APPEND",
+      ),
+    ).toBe(true);
+  });
+
   it("renders the page's `selinux: true`", () => {
     expect(renderK3sConfig({ selinux: true })).toBe("selinux: true\n");
   });
