@@ -340,3 +340,25 @@ describe("check, rotate, agent, custom CA, kubeconfig, tokens", () => {
     expect((await lstat(join(dir, "server", "node-token"))).isSymbolicLink()).toBe(true);
   });
 });
+
+describe("generateClusterSeed (CAs + token before any server exists)", () => {
+  it("seeded CAs are kept by ensureServerCertificates and the token's hash matches server-ca.crt", async () => {
+    const { generateClusterSeed } = await import("../../../src/certs/index.js");
+    const seed = generateClusterSeed({ now: T0 });
+    expect(seed.files.map((f) => f.path).sort()).toEqual(
+      ["client-ca", "server-ca", "request-header-ca", "etcd/server-ca", "etcd/peer-ca"].flatMap((n) => [`${n}.crt`, `${n}.key`]).sort(),
+    );
+    const { mkdir } = await import("node:fs/promises");
+    for (const f of seed.files) {
+      await mkdir(join(tls(f.path), ".."), { recursive: true });
+      await writeFile(tls(f.path), f.content, { mode: f.mode });
+    }
+    const r = await ensureServerCertificates(base());
+    expect(r.entries.filter((e) => e.kind === "ca").map((e) => e.action)).toEqual(["kept", "kept", "kept", "kept", "kept"]);
+    expect(r.created).toHaveLength(13);
+    expect(parseToken(seed.token).caHash).toBe(seed.caHash);
+    const { token, caHash: h } = await generateServerToken({ dataDir: dir, token: seed.token });
+    expect(h).toBe(seed.caHash);
+    expect(token).toBe(seed.token);
+  });
+});
