@@ -355,6 +355,107 @@ describe("template engine vs Go text/template", () => {
     });
     expect(mismatches).toEqual([]);
   });
+
+  it("agrees with Go on 1000 random token soups (lexer/parser edge cases, fixed seed)", () => {
+    const pieces = [
+      "{{",
+      "}}",
+      "{{- ",
+      " -}}",
+      "{{/*",
+      "*/}}",
+      "/*",
+      "*/",
+      " ",
+      "\n",
+      "\t",
+      "x",
+      ".",
+      ".a",
+      ".a.b",
+      ".l",
+      "$",
+      "$x",
+      ":=",
+      "=",
+      "|",
+      ",",
+      "(",
+      ")",
+      '"s"',
+      "'c'",
+      "`r`",
+      "1",
+      "-2",
+      "1.5",
+      "0x1F",
+      "1e3",
+      "2i",
+      "nil",
+      "true",
+      "if",
+      "else",
+      "end",
+      "{{end}}",
+      "{{else}}",
+      "range",
+      "with",
+      "define",
+      "template",
+      "block",
+      "break",
+      "continue",
+      "printf",
+      "print",
+      "len",
+      "index",
+      "{{if .a}}",
+      "{{range .l}}",
+      "slice",
+      "eq",
+      "lt",
+      "and",
+      "or",
+      "not",
+      "html",
+      "js",
+      '"t"',
+      "%v",
+      '"%d"',
+      "\\",
+      "{{.}}",
+      "{{$x := 1}}",
+      "{{$x}}",
+      "-",
+    ];
+    const texts = fc.sample(
+      fc.array(fc.constantFrom(...pieces), { maxLength: 16 }).map((xs) => xs.join("")),
+      {
+        seed: 42,
+        numRuns: 1000,
+      },
+    );
+    const data = { a: { b: "B" }, l: [1, 2] };
+    const cases: OracleCase[] = texts.map((text) => ({
+      templates: [
+        ["main", text],
+        ["t", '{{define "t"}}T{{.}}{{end}}'],
+      ],
+      data,
+    }));
+    const go = runGo(cases);
+    expect(go.some((r) => r.ok)).toBe(true);
+    expect(go.some((r) => !r.ok)).toBe(true);
+    const mismatches: string[] = [];
+    cases.forEach((c, i) => {
+      try {
+        expectSame(c, go[i] as OracleResult, runOurs(c));
+      } catch (e) {
+        mismatches.push(String(e instanceof Error ? e.message : e));
+      }
+    });
+    expect(mismatches).toEqual([]);
+  });
 });
 
 /** A small grammar of template texts (no `else with`, no range over integers). */
