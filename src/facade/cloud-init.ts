@@ -3,6 +3,8 @@ import { stringify } from "yaml";
 import { KitError } from "../errors/index.js";
 
 import type { SeedFile } from "../certs/seed.js";
+import { renderK3sConfig } from "../node/k3s-config.js";
+import type { K3sConfig } from "../node/k3s-config-schema.js";
 
 export type { SeedFile };
 
@@ -11,8 +13,11 @@ export interface CloudInitForServerOptions {
   pki: SeedFile[];
   /** The cluster token: written to `config.yaml` (`token:`), never to an event. */
   token: string;
-  /** Extra K3s config keys for `/etc/rancher/k3s/config.yaml` (e.g. `{ "tls-san": ["k3s.example"] }`). */
-  config?: Record<string, unknown>;
+  /**
+   * K3s server config for `/etc/rancher/k3s/config.yaml` (e.g. `{ "tls-san": ["k3s.example"] }`): typed
+   * by K3s's flag table, validated, and rendered so that K3s's YAML 1.1 reader sees the same values.
+   */
+  config?: K3sConfig;
   /** K3s data dir on the target. Default `/var/lib/rancher/k3s`. */
   dataDir?: string;
   /** Commands to run after the files are written (e.g. the K3s install script). */
@@ -24,7 +29,8 @@ export interface CloudInitForServerOptions {
  * pre-generated PKI and token before K3s first starts. K3s keeps existing CAs and signs its leaves
  * with them, so every server seeded this way trusts the same cluster CA.
  *
- * @throws KitError `CLOUD_INIT_INVALID` for a relative-escaping path or an empty token.
+ * @throws KitError `CLOUD_INIT_INVALID` for a path escaping the TLS dir or an empty token;
+ * `K3S_CONFIG_*` (NodeConfigError) for a config key or value K3s would refuse.
  * @example
  * ```ts
  * const userData = cloudInitForServer({ pki: caFiles, token, config: { "cluster-init": true } });
@@ -45,9 +51,10 @@ export function cloudInitForServer(options: CloudInitForServerOptions): string {
     const mode = f.mode ?? (f.path.endsWith(".key") ? 0o600 : 0o644);
     return { path: target, content: f.content, owner: "root:root", permissions: `0${mode.toString(8)}` };
   });
-  const k3sConfig = { ...config, token, "data-dir": dataDir === "/var/lib/rancher/k3s" ? undefined : dataDir };
-  if (k3sConfig["data-dir"] === undefined) delete k3sConfig["data-dir"];
-  files.push({ path: "/etc/rancher/k3s/config.yaml", content: stringify(k3sConfig), owner: "root:root", permissions: "0600" });
+  const k3sConfig: K3sConfig = { ...config, token };
+  if (dataDir !== "/var/lib/rancher/k3s") k3sConfig["data-dir"] = dataDir;
+  const content = renderK3sConfig(k3sConfig, { role: "server" });
+  files.push({ path: "/etc/rancher/k3s/config.yaml", content, owner: "root:root", permissions: "0600" });
   const doc: Record<string, unknown> = { write_files: files };
   if (runcmd?.length) doc.runcmd = runcmd;
   return `#cloud-config\n${stringify(doc, { lineWidth: 0 })}`;

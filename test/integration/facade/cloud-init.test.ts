@@ -73,3 +73,24 @@ describe("cloudInitForServer", () => {
     expect(() => cloudInitForServer({ pki: [], token: "" })).toThrow(/token/);
   });
 });
+
+describe("cloudInitForServer config.yaml", () => {
+  it("quotes values K3s's YAML 1.1 reader would turn into booleans or numbers", () => {
+    const userData = cloudInitForServer({ pki: [], token: "t0k", config: { "node-label": ["on"], "write-kubeconfig-mode": "0644" } });
+    const files = parse(userData).write_files as { path: string; content: string }[];
+    const config = files.find((f) => f.path === "/etc/rancher/k3s/config.yaml")!.content;
+    expect(config).toContain('write-kubeconfig-mode: "0644"');
+    expect(config).toMatch(/- "on"/);
+  });
+
+  it("refuses a config key K3s does not know, naming it", () => {
+    let err: unknown;
+    try {
+      cloudInitForServer({ pki: [], token: "t", config: { "no-such-flag": true } as never });
+    } catch (e) {
+      err = e;
+    }
+    expect(isKitError(err)).toBe(true);
+    expect(String((err as Error).message)).toContain("no-such-flag");
+  });
+});
