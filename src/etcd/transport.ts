@@ -4,6 +4,8 @@
  * only where a retry cannot apply a write twice.
  * @internal
  */
+import { isIP } from "node:net";
+import { checkServerIdentity } from "node:tls";
 import * as grpc from "@grpc/grpc-js";
 import { EtcdError, GrpcStatus, toEtcdError } from "./errors.js";
 import type { NormalizedOptions } from "./options.js";
@@ -88,11 +90,24 @@ function parseEndpoint(url: string, opts: NormalizedOptions): Endpoint {
       value: url,
     });
   }
+  const host = (m[2] as string).replace(/^\[|\]$/g, "");
+  const ipHost = isIP(host) !== 0;
+  // grpc-js would send an IP address as TLS server name, which Node reports with a deprecation
+  // warning on stderr (RFC 6066 forbids it). For IP endpoints we send a placeholder name instead
+  // and still verify the certificate against the IP (SAN IP entries), as before.
   const creds =
     scheme === "https" && opts.tls
-      ? grpc.credentials.createSsl(opts.tls.ca, opts.tls.key ?? null, opts.tls.cert ?? null)
+      ? grpc.credentials.createSsl(
+          opts.tls.ca,
+          opts.tls.key ?? null,
+          opts.tls.cert ?? null,
+          ipHost ? { checkServerIdentity: (_name, cert) => checkServerIdentity(host, cert) } : {},
+        )
       : grpc.credentials.createInsecure();
   const client = new grpc.Client(address, creds, {
+    ...(ipHost && scheme === "https"
+      ? { "grpc.ssl_target_name_override": "etcd", "grpc.default_authority": address }
+      : {}),
     // HTTP/2 pings find dead connections; etcd rejects pings more often than every 5 s.
     "grpc.keepalive_time_ms": opts.keepAliveIntervalMs,
     "grpc.keepalive_timeout_ms": opts.keepAliveTimeoutMs,
