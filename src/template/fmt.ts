@@ -3,7 +3,7 @@
  * `%!verb(type=value)` errors, `%!(EXTRA ...)`, and `%v` of slices, maps (sorted keys) and nil.
  */
 import { formatFloat } from "./float.js";
-import { Float64, GoFunc, GoScalar, GO_TYPE, sortedKeys, typeName, utf8 } from "./values.js";
+import { Float64, GoFunc, GoScalar, sortedKeys, typeName, utf8 } from "./values.js";
 
 const IS_PRINT = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
 const isPrint = (ch: string): boolean => IS_PRINT.test(ch);
@@ -457,7 +457,6 @@ class Printer {
     this.badVerb(verb, v, true);
   }
 }
-void GO_TYPE;
 
 /** %#g/%#e/%#f: keep the decimal point (and trailing zeros for g). */
 function sharpFloat(num: string, verb: string, prec: number): string {

@@ -7,9 +7,7 @@ import { sprint } from "./fmt.js";
 import {
   byteLen,
   elemTypeName,
-  Float64,
   fromUtf8,
-  GoFunc,
   GoScalar,
   Kind,
   kindOf,
@@ -267,7 +265,7 @@ export function html(args: unknown[]): string {
 
 const JS_PRINT = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
 
-/** `js`: template.JSEscapeString of the args (current Go: the backtick is escaped too). */
+/** `js`: template.JSEscapeString of the args (the backtick is left alone, as in 1.19 and current Go). */
 export function js(args: unknown[]): string {
   const s = evalArgs(args);
   let out = "";
@@ -295,17 +293,12 @@ export function js(args: unknown[]): string {
       case "=":
         out += "\\u003D";
         continue;
-      case "`":
-        out += JS_ESCAPE_BACKTICK ? "\\u0060" : "`";
-        continue;
     }
     if (c < 0x80 ? c >= 0x20 : JS_PRINT.test(ch)) out += ch;
     else out += `\\u${c.toString(16).toUpperCase().padStart(4, "0")}`;
   }
   return out;
 }
-/** Whether `js` escapes the backtick (Go 1.21.x security releases and later do; 1.19 did not). */
-export const JS_ESCAPE_BACKTICK = false;
 
 /** `urlquery`: url.QueryEscape of fmt.Sprint of the args. */
 export function urlquery(args: unknown[]): string {
@@ -319,8 +312,3 @@ export function urlquery(args: unknown[]): string {
   }
   return out;
 }
-
-/** `not x` */
-export { isTrue } from "./values.js";
-void Float64;
-void GoFunc;
