@@ -24,7 +24,7 @@ import (
 	"time"
 )
 
-var noWrite bool
+var noWrite, noRSA bool
 
 func writeAtomic(path string, data []byte, mode os.FileMode) {
 	if noWrite {
@@ -190,6 +190,9 @@ func generate(dataDir string) {
 		_, keyPem := ecKey()
 		writeAtomic(filepath.Join(tls, k+".key"), keyPem, 0o600)
 	}
+	if noRSA {
+		return
+	}
 	rk, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		panic(err)
@@ -203,6 +206,7 @@ func main() {
 	n := flag.Int("n", 10, "runs")
 	base := flag.String("dir", os.TempDir(), "scratch dir")
 	flag.BoolVar(&noWrite, "nowrite", false, "generate in memory only")
+	flag.BoolVar(&noRSA, "norsa", false, "skip the RSA service key (ECDSA work only)")
 	flag.Parse()
 	times := make([]float64, 0, *n)
 	for i := 0; i < *n; i++ {
