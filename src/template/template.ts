@@ -84,7 +84,13 @@ export class Template {
     this.#handle = { name, compiled: () => compiledOf(this.#tree as Tree) };
   }
 
-  /** The template's name. */
+  /**
+   * The template's name.
+   * @example
+   * ```ts
+   * new Template("base").name(); // "base"
+   * ```
+   */
   name(): string {
     return this.#name;
   }
