@@ -321,7 +321,7 @@ export class EtcdClient {
       `${LEASE}LeaseRevoke`,
       encode((w) => writeLeaseId(w, id)),
       decodeHeaderOnly,
-      true,
+      false,
       options,
     );
   }
@@ -606,7 +606,7 @@ export class EtcdClient {
       `${AUTH}UserChangePassword`,
       encode((w) => writeStrings(w, [name, password])),
       decodeHeaderOnly,
-      true,
+      false,
       options,
     );
   }
@@ -616,7 +616,7 @@ export class EtcdClient {
       `${AUTH}UserGrantRole`,
       encode((w) => writeStrings(w, [user, role])),
       decodeHeaderOnly,
-      true,
+      false,
       options,
     );
   }
@@ -626,7 +626,7 @@ export class EtcdClient {
       `${AUTH}UserRevokeRole`,
       encode((w) => writeStrings(w, [user, role])),
       decodeHeaderOnly,
-      true,
+      false,
       options,
     );
   }
@@ -678,7 +678,7 @@ export class EtcdClient {
       `${AUTH}RoleGrantPermission`,
       encode((w) => writeRoleGrant(w, { role, permType, key, rangeEnd })),
       decodeHeaderOnly,
-      true,
+      false,
       options,
     );
   }
@@ -689,7 +689,7 @@ export class EtcdClient {
       `${AUTH}RoleRevokePermission`,
       encode((w) => writeRoleRevoke(w, { role, key, rangeEnd })),
       decodeHeaderOnly,
-      true,
+      false,
       options,
     );
   }

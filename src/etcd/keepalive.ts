@@ -62,6 +62,17 @@ export class KeepAliveImpl implements LeaseKeepAlive {
 
   private open(): void {
     if (this.state !== "running") return;
+    if (this.transport.needsAuth()) {
+      this.transport.ensureAuth().then(
+        () => this.open(),
+        () => {
+          // Keep trying while the lease may still be alive; loss is detected by expiry.
+          this.reconnectTimer = setTimeout(() => this.open(), 500);
+          this.reconnectTimer.unref();
+        },
+      );
+      return;
+    }
     const ep = this.transport.pick();
     if (this.transport.isReady(ep)) {
       this.start(ep);
@@ -111,8 +122,10 @@ export class KeepAliveImpl implements LeaseKeepAlive {
     });
     const onFail = (err?: unknown) => {
       if (this.stream !== stream || this.state !== "running") return;
-      const code = (err as { code?: unknown } | undefined)?.code;
-      if (code === 14 || code === 4) this.transport.markFailed(ep);
+      const e = err as { code?: unknown; details?: unknown } | undefined;
+      if (e?.code === 14 || e?.code === 4) this.transport.markFailed(ep);
+      if (typeof e?.details === "string" && e.details.includes("invalid auth token"))
+        this.transport.invalidateToken();
       this.stream = undefined;
       stream.cancel();
       if (this.sendTimer) clearTimeout(this.sendTimer);

@@ -325,6 +325,16 @@ export class Transport {
     return md;
   }
 
+  /** True when auth is configured and no token is held yet. */
+  needsAuth(): boolean {
+    return this.opts.auth !== undefined && this.token === undefined;
+  }
+
+  /** Forgets the token (etcd said it is invalid); the next call authenticates again. */
+  invalidateToken(): void {
+    this.token = undefined;
+  }
+
   /** Authenticates once (shared by concurrent callers) and stores the token. */
   ensureAuth(signal?: AbortSignal, force = false): Promise<void> {
     const auth = this.opts.auth;

@@ -66,6 +66,9 @@ const WATCHER_MOVES: Record<WatcherState, readonly WatcherState[]> = {
   cancelled: [],
 };
 
+/** Errors after which re-opening the stream cannot succeed. */
+const FATAL = new Set(["ETCD_AUTH_FAILED", "ETCD_PERMISSION_DENIED", "ETCD_USER_NOT_FOUND"]);
+
 /** A live watch. Cancel it with {@link Watcher.cancel}. */
 export interface Watcher {
   /** Resolves once etcd has created the watch (the first time). */
@@ -170,6 +173,21 @@ export class WatchManager {
 
   private connect(): void {
     this.move("connecting");
+    if (this.transport.needsAuth()) {
+      this.transport.ensureAuth().then(
+        () => {
+          if (this.state === "connecting") this.connectEndpoint();
+        },
+        (err) => {
+          if (this.state === "connecting") this.broken(err);
+        },
+      );
+      return;
+    }
+    this.connectEndpoint();
+  }
+
+  private connectEndpoint(): void {
     const ep = this.transport.pick();
     if (this.transport.isReady(ep)) {
       this.open(ep);
@@ -292,16 +310,7 @@ export class WatchManager {
           },
         );
       }
-      w.move("cancelled");
-      this.watchers.delete(w);
-      w.rejectReady(err);
-      if (w.o.onError) {
-        try {
-          w.o.onError(err);
-        } catch (e) {
-          rethrowLater(e);
-        }
-      }
+      this.fail(w, err);
       this.maybeIdle();
       return;
     }
@@ -321,6 +330,21 @@ export class WatchManager {
       }
     } else if (!res.created) {
       this.progress(w, res.header.revision);
+    }
+  }
+
+  /** Ends a watcher with an error, once. */
+  private fail(w: WatcherImpl, err: EtcdError): void {
+    if (w.state === "cancelled") return;
+    w.move("cancelled");
+    this.watchers.delete(w);
+    w.rejectReady(err);
+    if (w.o.onError) {
+      try {
+        w.o.onError(err);
+      } catch (e) {
+        rethrowLater(e);
+      }
     }
   }
 
@@ -345,6 +369,7 @@ export class WatchManager {
     ) {
       this.transport.markFailed(this.endpoint);
     }
+    if (e.code === "ETCD_INVALID_TOKEN") this.transport.invalidateToken();
     const old = this.stream;
     this.stream = undefined;
     this.endpoint = undefined;
@@ -358,6 +383,10 @@ export class WatchManager {
         w.move("cancelled");
         this.watchers.delete(w);
       }
+    }
+    if (FATAL.has(e.code)) {
+      // Retrying cannot help (wrong password, no permission): end every watcher with the error.
+      for (const w of [...this.watchers]) this.fail(w, e);
     }
     if (this.watchers.size === 0) {
       this.move("idle");

@@ -190,6 +190,18 @@ describe("maintenance, cluster, auth", () => {
     try {
       await app.put("app/x", "1");
       expect(await app.get("app/x")).toBe("1");
+      // The watch stream authenticates too (token in the stream metadata).
+      const seen: string[] = [];
+      const w = app.watch({
+        key: "app/",
+        prefix: true,
+        onEvents: (evs) => seen.push(...evs.map((e) => e.kv.key.toString())),
+      });
+      await w.ready;
+      await app.put("app/y", "2");
+      await waitFor(() => seen.length === 1, 5000, "watch event with token auth");
+      expect(seen).toEqual(["app/y"]);
+      await w.cancel();
       const denied = await app.put("other/x", "1").catch((e: unknown) => e);
       expect(isKitError(denied, "ETCD_PERMISSION_DENIED")).toBe(true);
       const wrong = await bad.get("app/x").catch((e: unknown) => e);
