@@ -44,7 +44,14 @@ export interface EnsureAgentCertificatesOptions {
   signal?: AbortSignal;
 }
 
-/** The four agent cert requests of §1.4 for `nodeName`. */
+/**
+ * The four agent cert requests of §1.4 for `nodeName`.
+ * @example
+ * ```ts
+ * agentCertRequests("n1", ["10.0.0.5"]).map((r) => r.name);
+ * ```
+ * @throws CertError `CERT_OPTION_INVALID` for an empty node name
+ */
 export function agentCertRequests(nodeName: string, nodeIPs: readonly string[] = []): AgentCertRequest[] {
   if (!nodeName) throw new CertError("CERT_OPTION_INVALID", "nodeName is required", { value: nodeName });
   return [

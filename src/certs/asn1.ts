@@ -92,6 +92,11 @@ export function time(d: Date): Asn1 {
  * letters, digits, space and `'()+,-./:=?`. Anything else gets UTF8String. Getting this wrong
  * (e.g. PrintableString for `k3s-server-ca@1735689600`) makes Go reject the certificate while
  * OpenSSL silently accepts it.
+ * @example
+ * ```ts
+ * isGoPrintable("system:admin"); // true
+ * isGoPrintable("k3s-server-ca@1735689600"); // false → UTF8String
+ * ```
  */
 export function isGoPrintable(s: string): boolean {
   for (let i = 0; i < s.length; i++) {

@@ -28,7 +28,13 @@ export interface CertificateCheckEntry {
   status: CertStatus;
 }
 
-/** K3s status rule: NOT YET VALID, EXPIRED, WARNING (NotAfter before now + window), OK. */
+/**
+ * K3s status rule: NOT YET VALID, EXPIRED, WARNING (NotAfter before now + window), OK.
+ * @example
+ * ```ts
+ * certStatus(info.notBefore, info.notAfter, new Date(), 90); // "OK"
+ * ```
+ */
 export function certStatus(notBefore: Date, notAfter: Date, now: Date, warnWithinDays: number): CertStatus {
   if (now < notBefore) return "NOT YET VALID";
   if (now > notAfter) return "EXPIRED";

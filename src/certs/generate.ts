@@ -109,7 +109,13 @@ function checkNow(now: Date): void {
 /** X.509 time has seconds precision: truncate so the stored and computed values agree. */
 const toSecond = (ms: number): Date => new Date(Math.floor(ms / 1000) * 1000);
 
-/** Random serial in [0, 2^63−1), as dynamiclistener's `NewSignedCert`. */
+/**
+ * Random serial in [0, 2^63−1), as dynamiclistener's `NewSignedCert`.
+ * @example
+ * ```ts
+ * randomSerial(); // 4871845120591102081n
+ * ```
+ */
 export function randomSerial(): bigint {
   for (;;) {
     const b = randomBytes(8);
@@ -216,7 +222,7 @@ export function createCA(options: CreateCAOptions): CertificateAuthority {
   };
 }
 
-function issue(ca: CertificateAuthority, opts: LeafOptions, spki: Buffer, point: Buffer): { der: Buffer; info: CertificateInfo } {
+function issue(ca: CertificateAuthority, opts: LeafOptions, spki: Buffer): { der: Buffer; info: CertificateInfo } {
   const { commonName, organization = [], usage, altNames = [], now = new Date(), days = LEAF_VALIDITY_DAYS } = opts;
   if (typeof commonName !== "string" || commonName === "") throw new CertError("CERT_OPTION_INVALID", "a certificate needs a common name", { value: commonName });
   if (usage !== "client" && usage !== "server" && usage !== "both") {
@@ -232,7 +238,6 @@ function issue(ca: CertificateAuthority, opts: LeafOptions, spki: Buffer, point:
   if (ca.info.subjectKeyId) exts.push(extension(OID.akid, false, seq([implicit(0, ca.info.subjectKeyId)])));
   const san = sanExtension(altNames);
   if (san) exts.push(san);
-  void point;
   const der = buildCertificate({
     serial: randomSerial(),
     issuerDer: ca.info.subjectDer,
@@ -259,7 +264,7 @@ function issue(ca: CertificateAuthority, opts: LeafOptions, spki: Buffer, point:
  */
 export function signLeaf(ca: CertificateAuthority, options: LeafOptions): IssuedCertificate {
   const key = options.keyPem !== undefined ? parseEcKey(options.keyPem) : generateEcKey();
-  const { der, info } = issue(ca, options, key.spki, key.point);
+  const { der, info } = issue(ca, options, key.spki);
   const leafPem = toPem("CERTIFICATE", der);
   return { certPem: leafPem + ca.bundlePem, leafPem, keyPem: key.keyPem, info };
 }
@@ -316,7 +321,7 @@ export function signCSR(ca: CertificateAuthority, csrPem: string, options: Omit<
   } catch (cause) {
     throw new CertError("CERT_CSR_INVALID", `invalid certificate request: ${(cause as Error).message}`, { value: "csr", cause });
   }
-  const { der, info } = issue(ca, options, p256Spki(point), point);
+  const { der, info } = issue(ca, options, p256Spki(point));
   const leafPem = toPem("CERTIFICATE", der);
   return { certPem: leafPem + ca.bundlePem, leafPem, keyPem: "", info };
 }

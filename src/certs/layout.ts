@@ -52,7 +52,13 @@ export interface LayoutInput {
   disableEtcd?: boolean;
 }
 
-/** Every leaf of the K3s server layout, in K3s's order (§1.2 table). */
+/**
+ * Every leaf of the K3s server layout, in K3s's order (§1.2 table).
+ * @example
+ * ```ts
+ * serverLeafSpecs({ sans: serverSANs({ nodeName: "n1" }), clusterDomain: "cluster.local" }).map((s) => s.cert);
+ * ```
+ */
 export function serverLeafSpecs(input: LayoutInput): LeafSpec[] {
   const { sans, clusterDomain } = input;
   const local = ["localhost", "127.0.0.1", "::1"];
@@ -102,7 +108,14 @@ export function serverLeafSpecs(input: LayoutInput): LeafSpec[] {
   return specs;
 }
 
-/** First usable IP of a CIDR (network + 1), e.g. `10.43.0.0/16` → `10.43.0.1` (the `kubernetes` Service IP). */
+/**
+ * First usable IP of a CIDR (network + 1): the `kubernetes` Service IP.
+ * @example
+ * ```ts
+ * firstServiceIP("10.43.0.0/16"); // "10.43.0.1"
+ * ```
+ * @throws CertError `CERT_OPTION_INVALID`
+ */
 export function firstServiceIP(cidr: string): string {
   const [addr, bitsText] = cidr.split("/");
   const bytes = addr ? ipBytes(addr) : undefined;

@@ -57,7 +57,15 @@ function parseTime(a: Asn1 | undefined): Date {
   return a.type === asn1.Type.UTCTIME ? asn1.utcTimeToDate(bytes(a)) : asn1.generalizedTimeToDate(bytes(a));
 }
 
-/** Parses one DER certificate. Throws `CERT_PEM_INVALID` naming `file` when it is not one. */
+/**
+ * Parses one DER certificate into the fields K3s's renewal and check logic use.
+ * @example
+ * ```ts
+ * const info = parseCertificate(certificateDers(pem, "client-admin.crt")[0]!, "client-admin.crt");
+ * info.commonName; info.notAfter; info.authorityKeyId;
+ * ```
+ * @throws CertError `CERT_PEM_INVALID` naming `file`
+ */
 export function parseCertificate(der: Buffer, file = "<input>"): CertificateInfo {
   try {
     const cert = fromDer(der);

@@ -11,7 +11,13 @@ export interface PemBlock {
 
 const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)-----END \1-----/g;
 
-/** Every PEM block in `text`. */
+/**
+ * Every PEM block in `text` (type and DER); malformed base64 blocks are skipped.
+ * @example
+ * ```ts
+ * pemBlocks(readFileSync("client-admin.crt", "utf8")).length; // 2 (leaf + CA)
+ * ```
+ */
 export function pemBlocks(text: string): PemBlock[] {
   const out: PemBlock[] = [];
   for (const m of text.matchAll(BLOCK)) {
@@ -22,7 +28,14 @@ export function pemBlocks(text: string): PemBlock[] {
   return out;
 }
 
-/** DER of every CERTIFICATE block; throws `CERT_PEM_INVALID` naming `file` when there is none. */
+/**
+ * DER of every CERTIFICATE block.
+ * @example
+ * ```ts
+ * const [leaf, ca] = certificateDers(pem, "client-admin.crt");
+ * ```
+ * @throws CertError `CERT_PEM_INVALID` naming `file` when there is none
+ */
 export function certificateDers(text: string, file = "<input>"): Buffer[] {
   const ders = pemBlocks(text)
     .filter((b) => b.type === "CERTIFICATE")

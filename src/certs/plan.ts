@@ -9,7 +9,13 @@ const DAY = 86_400_000;
 /** Why a leaf is (re)generated. */
 export type RenewReason = "missing" | "ca-regenerated" | "expiring" | "fields-changed" | "key-mismatch";
 
-/** K3s `IsCertExpired`: (NotAfter − now) in days, as a float, `<= days`. Past-expiry counts too. */
+/**
+ * K3s `IsCertExpired`: (NotAfter − now) in days, as a float, `<= days`. Past-expiry counts too.
+ * @example
+ * ```ts
+ * isExpiring({ notAfter: new Date(Date.now() + 100 * 86_400_000) }, new Date(), 120); // true
+ * ```
+ */
 export function isExpiring(cert: Pick<CertificateInfo, "notAfter">, now: Date, days: number): boolean {
   return (cert.notAfter.getTime() - now.getTime()) / DAY <= days;
 }
@@ -23,6 +29,10 @@ export interface WantedFields {
 /**
  * K3s `fieldsChanged`: CN differs, O set differs, a required DNS or IP SAN is missing (extras are fine),
  * or the cert's AKID is not the CA's SKID.
+ * @example
+ * ```ts
+ * fieldsChanged(leafInfo, { commonName: "kube-apiserver", organization: [], altNames: ["foo.example"] }, caInfo); // ["san foo.example"]
+ * ```
  */
 export function fieldsChanged(cert: CertificateInfo, want: WantedFields, ca: CertificateInfo): string[] {
   const why: string[] = [];
@@ -55,7 +65,13 @@ export interface LeafDecisionInput {
   renewWithinDays: number;
 }
 
-/** Create, renew (with a new key) or keep, and why. */
+/**
+ * Create, renew (with a new key) or keep, and why (K3s §1.3 plus a key/cert match check).
+ * @example
+ * ```ts
+ * decideLeaf({ existing, keyMatches: true, want, ca, caRegenerated: false, now, renewWithinDays: 90 }).action; // "keep"
+ * ```
+ */
 export function decideLeaf(input: LeafDecisionInput): { action: "create" | "renew" | "keep"; reasons: RenewReason[]; details: string[] } {
   const { existing } = input;
   if (!existing) return { action: "create", reasons: ["missing"], details: [] };

@@ -25,6 +25,10 @@ const FILES: Record<CertService, { server: string[]; agent: string[] }> = {
 
 /**
  * Validates service names; defaults to All on a server, the agent list otherwise (§1.5).
+ * @example
+ * ```ts
+ * resolveServices(["etcd"], true); // ["etcd"]
+ * ```
  * @throws CertError `CERT_SERVICE_UNKNOWN` (`service <x> is not recognized`)
  */
 export function resolveServices(services: readonly string[] | undefined, isServer: boolean): CertService[] {

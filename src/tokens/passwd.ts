@@ -57,7 +57,13 @@ export function parsePasswd(text: string, file = "passwd"): PasswdEntry[] {
 
 const csvField = (s: string): string => (/[",\n\r]/.test(s) || s.startsWith(" ") ? `"${s.replace(/"/g, '""')}"` : s);
 
-/** Renders passwd rows (sorted by name so output is stable; K3s's order is unspecified). */
+/**
+ * Renders passwd rows (sorted by name so output is stable; K3s's order is unspecified).
+ * @example
+ * ```ts
+ * renderPasswd([{ password: "abc", name: "server", uid: "server", groups: ["k3s:server"] }]); // "abc,server,server,k3s:server\n"
+ * ```
+ */
 export function renderPasswd(entries: readonly PasswdEntry[]): string {
   return [...entries]
     .sort((a, b) => a.name.localeCompare(b.name))

@@ -12,7 +12,13 @@ import { formatToken, normalizeServerToken, parseToken } from "./format.js";
 import { type PasswdEntry, parsePasswd, renderPasswd, setUser, stripUserPrefix } from "./passwd.js";
 import { BOOTSTRAP_TOKEN_PATTERN } from "./format.js";
 
-/** K3s `util.Random(16)`: 32 lowercase hex chars. */
+/**
+ * K3s `util.Random(16)`: 32 lowercase hex chars.
+ * @example
+ * ```ts
+ * randomPassword(); // "9f1c…" (32 chars)
+ * ```
+ */
 export const randomPassword = (): string => randomBytes(16).toString("hex");
 
 interface Paths {
@@ -224,7 +230,14 @@ export async function verifyServerToken(options: { dataDir: string; token: strin
   return row !== undefined && row.password === parsed.password;
 }
 
-/** Reads `<dataDir>/server/token` (following the symlinks K3s creates). */
+/**
+ * Reads `<dataDir>/server/token`, or undefined when there is none.
+ * @example
+ * ```ts
+ * const token = await readServerToken("/var/lib/rancher/k3s");
+ * ```
+ * @throws TokenError `TOKEN_FILE_INVALID` when it cannot be read
+ */
 export async function readServerToken(dataDir: string): Promise<string | undefined> {
   const p = pathsOf(dataDir);
   return (await readText(p.token))?.trim();
