@@ -46,7 +46,7 @@ interface OracleResult {
   ok: boolean;
   error?: string;
 }
-function goCheck(checks: Array<{ cert: string; ca?: string; usage?: string; dns?: string; time?: string }>): OracleResult[] {
+function goCheck(checks: Array<{ cert: string; ca?: string; usage?: string; dns?: string; time?: string; caKey?: string; rebuild?: boolean }>): OracleResult[] {
   const out = execFileSync(oracle, { input: JSON.stringify(checks), encoding: "utf8" });
   return JSON.parse(out) as OracleResult[];
 }
@@ -117,6 +117,22 @@ describe("Go crypto/x509 oracle", () => {
     for (const r of goCheck(checks)) expect(r, r.cert).toMatchObject({ ok: true });
   });
 
+  it("every TBSCertificate is byte-identical to what Go's x509.CreateCertificate builds from the same fields", async () => {
+    const caKey = (ca: string) => tls(ca.replace(/\.crt$/, ".key"));
+    const cas = ["client-ca.crt", "server-ca.crt", "request-header-ca.crt", "etcd/server-ca.crt", "etcd/peer-ca.crt"];
+    const checks = [
+      ...cas.map((ca) => ({ cert: tls(ca), caKey: caKey(ca), rebuild: true })),
+      ...LEAVES.map(([cert, ca]) => ({ cert: tls(cert), ca: tls(ca), caKey: caKey(ca), rebuild: true })),
+      ...AGENT.map(([cert, ca]) => ({ cert: join(dir, "agent", cert), ca: tls(ca), caKey: caKey(ca), rebuild: true })),
+    ];
+    const results = goCheck(checks);
+    expect(results).toHaveLength(5 + 13 + 4);
+    for (const r of results) expect(r, r.cert).toMatchObject({ ok: true });
+    // The check can fail: a cert whose issuer key is not the one that signed it gets a different AKID.
+    const [wrong] = goCheck([{ cert: tls("client-admin.crt"), ca: tls("server-ca.crt"), caKey: caKey("server-ca.crt"), rebuild: true }]);
+    expect(wrong?.ok).toBe(false);
+  });
+
   it("rejects wrong usages, wrong CAs and an expired clock", () => {
     const bad = goCheck([
       { cert: tls("client-admin.crt"), ca: tls("client-ca.crt"), usage: "server" },
@@ -159,6 +175,8 @@ describe("Go crypto/x509 oracle", () => {
       { cert: join(out, "leaf.crt"), ca: join(out, "tls", "root-ca.pem"), usage: "server", dns: "kubernetes" },
     ]);
     expect(r1).toMatchObject({ ok: true, certs: 3 });
+    const [r3] = goCheck([{ cert: join(out, "tls", "server-ca.crt"), ca: join(out, "tls", "intermediate-ca.pem"), caKey: join(out, "tls", "intermediate-ca.key"), rebuild: true }]);
+    expect(r3, "intermediate-signed CA TBS matches Go").toMatchObject({ ok: true });
     expect(r2).toMatchObject({ ok: true, certs: 4 });
     const untrusted = join(out, "tls", "intermediate-ca.pem");
     const o = opensslVerify(join(out, "tls", "root-ca.pem"), join(out, "leaf.crt"), "sslserver", ["-untrusted", join(out, "tls", "server-ca.crt"), "-untrusted", untrusted]);

@@ -4,7 +4,11 @@
 package main
 
 import (
+	"bytes"
+	"crypto"
+	"crypto/rand"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
@@ -18,6 +22,10 @@ type check struct {
 	Usage string `json:"usage,omitempty"` // server | client | both | any
 	DNS   string `json:"dns,omitempty"`   // optional host name to verify
 	Time  string `json:"time,omitempty"`  // RFC3339 verification time; default now
+	// Rebuild: re-create the first cert with x509.CreateCertificate from its own fields, signed with
+	// CAKey (PEM) by CA (or self-signed when CA is empty), and require a byte-identical TBSCertificate.
+	Rebuild bool   `json:"rebuild,omitempty"`
+	CAKey   string `json:"caKey,omitempty"`
 }
 
 type result struct {
@@ -54,6 +62,58 @@ func load(path string) ([]*x509.Certificate, error) {
 	return out, nil
 }
 
+func rebuild(c check, cert *x509.Certificate) error {
+	keyPem, err := os.ReadFile(c.CAKey)
+	if err != nil {
+		return err
+	}
+	b, _ := pem.Decode(keyPem)
+	if b == nil {
+		return fmt.Errorf("%s: no PEM key", c.CAKey)
+	}
+	key, err := x509.ParseECPrivateKey(b.Bytes)
+	if err != nil {
+		return err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          cert.SerialNumber,
+		Subject:               pkix.Name{CommonName: cert.Subject.CommonName, Organization: cert.Subject.Organization},
+		NotBefore:             cert.NotBefore,
+		NotAfter:              cert.NotAfter,
+		KeyUsage:              cert.KeyUsage,
+		ExtKeyUsage:           cert.ExtKeyUsage,
+		BasicConstraintsValid: cert.BasicConstraintsValid,
+		IsCA:                  cert.IsCA,
+		DNSNames:              cert.DNSNames,
+		IPAddresses:           cert.IPAddresses,
+	}
+	parent := tmpl
+	if c.CA != "" {
+		cas, err := load(c.CA)
+		if err != nil {
+			return err
+		}
+		parent = cas[0]
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, cert.PublicKey, crypto.Signer(key))
+	if err != nil {
+		return err
+	}
+	goCert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(goCert.RawTBSCertificate, cert.RawTBSCertificate) {
+		a, b := goCert.RawTBSCertificate, cert.RawTBSCertificate
+		i := 0
+		for i < len(a) && i < len(b) && a[i] == b[i] {
+			i++
+		}
+		return fmt.Errorf("TBSCertificate differs from Go's at byte %d (go %d bytes, ours %d bytes)", i, len(a), len(b))
+	}
+	return nil
+}
+
 func run(c check) result {
 	r := result{Cert: c.Cert}
 	certs, err := load(c.Cert)
@@ -62,6 +122,14 @@ func run(c check) result {
 		return r
 	}
 	r.Certs = len(certs)
+	if c.Rebuild {
+		if err := rebuild(c, certs[0]); err != nil {
+			r.Error = err.Error()
+			return r
+		}
+		r.OK = true
+		return r
+	}
 	if c.CA == "" {
 		r.OK = true
 		return r
