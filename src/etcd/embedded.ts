@@ -77,6 +77,25 @@ export interface EmbeddedEtcd {
   remove(via?: EtcdClient): Promise<void>;
 }
 
+/** Running etcd children; one process "exit" listener (installed on first use) kills them all. */
+const children = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function trackChild(child: ChildProcess): void {
+  children.add(child);
+  child.once("exit", () => children.delete(child));
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once("exit", () => {
+      for (const c of children) c.kill("SIGKILL");
+    });
+  }
+}
+
+function untrackChild(child: ChildProcess): void {
+  children.delete(child);
+}
+
 /** Finds `name` on PATH. @internal */
 export async function findOnPath(name: string, path = process.env.PATH ?? ""): Promise<string | undefined> {
   for (const dir of path.split(delimiter)) {
@@ -224,8 +243,7 @@ export async function startEmbeddedEtcd(o: EmbeddedEtcdOptions): Promise<Embedde
     }),
   );
   // Never leave an etcd behind when this process exits.
-  const killOnExit = () => child.kill("SIGKILL");
-  process.once("exit", killOnExit);
+  trackChild(child);
   emit(o.onEvent, { type: "etcd.spawned", name: o.name, pid: child.pid });
 
   const client = createEtcdClient({ endpoints: [clientUrl], tls: { ca, cert, key }, deadlineMs: 5000 });
@@ -237,7 +255,7 @@ export async function startEmbeddedEtcd(o: EmbeddedEtcdOptions): Promise<Embedde
       await exitedP;
       clearTimeout(t);
     }
-    process.removeListener("exit", killOnExit);
+    untrackChild(child);
     emit(o.onEvent, { type: "etcd.stopped", name: o.name, pid: child.pid });
   };
 
