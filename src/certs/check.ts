@@ -98,31 +98,75 @@ export async function checkCertificates(dataDir: string, options: CheckCertifica
 
 export type CheckFormat = "text" | "table" | "json" | "yaml";
 
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const rfc3339 = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, "Z");
+/** Go layout "Jan 02, 2006 15:04 MST" in UTC. */
+const tableTime = (d: Date): string =>
+  `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, "0")}, ${d.getUTCFullYear()} ${String(d.getUTCHours()).padStart(2, "0")}:${String(d.getUTCMinutes()).padStart(2, "0")} UTC`;
+/** Rough go-humanize RelTime: the largest whole unit. */
+function relTime(days: number): string {
+  const abs = Math.abs(days);
+  const [n, unit] = abs >= 730 ? [Math.floor(abs / 365), "years"] : abs >= 365 ? [1, "year"] : abs >= 60 ? [Math.floor(abs / 30), "months"] : abs >= 2 ? [Math.floor(abs), "days"] : [1, "day"];
+  return `${n} ${unit}`;
+}
+const baseName = (f: string): string => f.slice(f.lastIndexOf("/") + 1);
+/** K3s shows NotBefore as the "expiry" of a cert that is not valid yet. */
+const shownTime = (e: CertificateCheckEntry): Date => (e.status === "NOT YET VALID" ? e.notBefore : e.notAfter);
+
 /**
- * Renders check results like `k3s certificate check -o <format>`.
+ * Renders check results like `k3s certificate check -o <format>` (`pkg/cli/cert`): text lines
+ * `<file>: certificate <CN> (<usages>) is ok, expires at <RFC3339>` (or `will expire within <n> days at`,
+ * `expired at`, `is not valid before`), a FILENAME/SUBJECT/USAGES/EXPIRES/RESIDUAL TIME/STATUS table, and
+ * JSON/YAML of `{ Certificates: [{ Filename, Subject, Issuer, Usages, ExpiryTime, ResidualTime, Status }] }`
+ * (YAML keys lower-cased, as yaml.v2 writes them; ResidualTime in nanoseconds, as Go's Duration).
  *
  * @example
  * ```ts
  * formatCertificateCheck(entries, "json");
  * ```
- * @throws CertError `CERT_FORMAT_UNKNOWN` for any other format
+ * @throws CertError `CERT_FORMAT_UNKNOWN` for any other format (`invalid output format <x>`)
  */
-export async function formatCertificateCheck(entries: readonly CertificateCheckEntry[], format: CheckFormat = "text"): Promise<string> {
-  const plain = entries.map((e) => ({ ...e, notBefore: e.notBefore.toISOString(), notAfter: e.notAfter.toISOString() }));
+export async function formatCertificateCheck(
+  entries: readonly CertificateCheckEntry[],
+  format: CheckFormat = "text",
+  options: { now?: Date; warnWithinDays?: number } = {},
+): Promise<string> {
+  const now = options.now ?? new Date();
+  const warn = options.warnWithinDays ?? 90;
+  const k3s = entries.map((e) => ({
+    Filename: baseName(e.file),
+    Subject: e.subject,
+    Issuer: e.issuer,
+    Usages: e.usages,
+    ExpiryTime: rfc3339(shownTime(e)),
+    ResidualTime: (e.notAfter.getTime() - now.getTime()) * 1_000_000,
+    Status: e.status,
+  }));
   switch (format) {
     case "json":
-      return `${JSON.stringify(plain, null, 2)}\n`;
-    case "yaml":
-      return (await import("yaml")).stringify(plain);
+      return `${JSON.stringify({ Certificates: k3s })}\n`;
+    case "yaml": {
+      const lower = k3s.map((c) => Object.fromEntries(Object.entries(c).map(([k, v]) => [k.toLowerCase(), v])));
+      return (await import("yaml")).stringify({ certificates: lower });
+    }
     case "text":
       return entries
-        .map((e) => `${e.file}: certificate ${e.subject} (issuer=${e.issuer}) is ${e.status}: valid ${e.notBefore.toISOString()} to ${e.notAfter.toISOString()}\n`)
+        .map((e) => {
+          const head = `${baseName(e.file)}: certificate ${e.subject} (${e.usages.join(",")})`;
+          const t = rfc3339(shownTime(e));
+          if (e.status === "NOT YET VALID") return `${head} is not valid before ${t}\n`;
+          if (e.status === "EXPIRED") return `${head} expired at ${t}\n`;
+          if (e.status === "WARNING") return `${head} will expire within ${warn} days at ${t}\n`;
+          return `${head} is ok, expires at ${t}\n`;
+        })
         .join("");
     case "table": {
       const head = ["FILENAME", "SUBJECT", "USAGES", "EXPIRES", "RESIDUAL TIME", "STATUS"];
-      const rows = entries.map((e) => [e.file, e.subject, e.usages.join(",") || "-", e.notAfter.toISOString(), `${e.residualDays}d`, e.status]);
-      const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-      return [head, ...rows].map((r) => `${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd()}\n`).join("");
+      const rule = head.map((h) => "-".repeat(h.length));
+      const rows = entries.map((e) => [baseName(e.file), e.subject, e.usages.join(","), tableTime(shownTime(e)), relTime(e.residualDays), e.status]);
+      const all = [head, rule, ...rows];
+      const widths = head.map((_h, i) => Math.max(...all.map((r) => (r[i] ?? "").length)));
+      return `\n${all.map((r) => `${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd((widths[i] ?? 0) + 3))).join("")}\n`).join("")}`;
     }
     default:
       throw new CertError("CERT_FORMAT_UNKNOWN", `invalid output format ${String(format)}`, { value: format });

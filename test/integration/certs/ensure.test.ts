@@ -251,6 +251,7 @@ describe("check, rotate, agent, custom CA, kubeconfig, tokens", () => {
       [`k3s-client-ca@${T0.getTime() / 1000}`, "OK"],
     ]);
     expect(await formatCertificateCheck(later, "table")).toContain("WARNING");
+    expect(await formatCertificateCheck(later, "text", { warnWithinDays: 90 })).toContain("client-admin.crt: certificate system:admin (ClientAuth) will expire within 90 days at");
   });
 
   it("rotateCertificates backs up to tls-<unix>, removes the files, and ensure re-issues them", async () => {

@@ -121,12 +121,29 @@ describe("certificate check (§1.5)", () => {
   const entries: CertificateCheckEntry[] = [
     { service: "admin", file: "/d/client-admin.crt", index: 0, subject: "system:admin", issuer: "k3s-client-ca@1", usages: ["ClientAuth"], notBefore: nb, notAfter: na, residualDays: 200, status: "OK" },
   ];
-  it("formats text, table, json, yaml and refuses others", async () => {
-    expect(await formatCertificateCheck(entries, "text")).toContain("certificate system:admin (issuer=k3s-client-ca@1) is OK");
-    const table = await formatCertificateCheck(entries, "table");
-    expect(table.split("\n")[0]).toMatch(/^FILENAME\s+SUBJECT\s+USAGES\s+EXPIRES\s+RESIDUAL TIME\s+STATUS$/);
-    expect(JSON.parse(await formatCertificateCheck(entries, "json"))[0]).toMatchObject({ subject: "system:admin", notAfter: na.toISOString() });
-    expect((await import("yaml")).parse(await formatCertificateCheck(entries, "yaml"))[0].status).toBe("OK");
+  it("formats text, table, json, yaml like k3s certificate check, and refuses others", async () => {
+    const at = new Date("2026-06-01T00:00:00Z");
+    const text = await formatCertificateCheck(entries, "text", { now: at });
+    expect(text).toBe("client-admin.crt: certificate system:admin (ClientAuth) is ok, expires at 2027-01-01T00:00:00Z\n");
+    const warn = await formatCertificateCheck([{ ...entries[0]!, status: "WARNING" }], "text", { warnWithinDays: 120 });
+    expect(warn).toBe("client-admin.crt: certificate system:admin (ClientAuth) will expire within 120 days at 2027-01-01T00:00:00Z\n");
+    const early = await formatCertificateCheck([{ ...entries[0]!, status: "NOT YET VALID" }], "text");
+    expect(early).toContain("is not valid before 2026-01-01T00:00:00Z");
+    expect(await formatCertificateCheck([{ ...entries[0]!, status: "EXPIRED" }], "text")).toContain("expired at 2027-01-01T00:00:00Z");
+    const table = (await formatCertificateCheck(entries, "table", { now: at })).split("\n");
+    expect(table[1]).toMatch(/^FILENAME\s+SUBJECT\s+USAGES\s+EXPIRES\s+RESIDUAL TIME\s+STATUS$/);
+    expect(table[3]).toMatch(/^client-admin\.crt\s+system:admin\s+ClientAuth\s+Jan 01, 2027 00:00 UTC\s+6 months\s+OK$/);
+    const json = JSON.parse(await formatCertificateCheck(entries, "json", { now: at }));
+    expect(json.Certificates[0]).toEqual({
+      Filename: "client-admin.crt",
+      Subject: "system:admin",
+      Issuer: "k3s-client-ca@1",
+      Usages: ["ClientAuth"],
+      ExpiryTime: "2027-01-01T00:00:00Z",
+      ResidualTime: (na.getTime() - at.getTime()) * 1e6,
+      Status: "OK",
+    });
+    expect((await import("yaml")).parse(await formatCertificateCheck(entries, "yaml")).certificates[0].status).toBe("OK");
     await expect(formatCertificateCheck(entries, "xml" as "json")).rejects.toSatisfy((e: unknown) => isKitError(e, "CERT_FORMAT_UNKNOWN"));
   });
   it("service names", () => {
