@@ -106,8 +106,8 @@ export interface GenerateServerTokenOptions {
  * ```ts
  * const { token, caHash } = await generateServerToken({ dataDir: "/var/lib/rancher/k3s" });
  * ```
- * @throws TokenError `TOKEN_CA_INVALID`, `TOKEN_FILE_INVALID`, `TOKEN_FORMAT`, `TOKEN_CA_HASH_LENGTH`;
- * KitError `WRITE_FAILED`
+ * @throws TokenError `TOKEN_NORMALIZE` (a bootstrap-format or unparsable `token`, which K3s refuses at start),
+ * `TOKEN_CA_INVALID`, `TOKEN_FILE_INVALID`, `TOKEN_EMPTY`; KitError `WRITE_FAILED`
  */
 export async function generateServerToken(options: GenerateServerTokenOptions): Promise<ServerTokenResult> {
   const p = pathsOf(options.dataDir);
@@ -117,7 +117,8 @@ export async function generateServerToken(options: GenerateServerTokenOptions): 
   let serverPass: string;
   if (options.token !== undefined) {
     if (options.token === "") throw new TokenError("TOKEN_EMPTY", "token must not be empty", { value: "" });
-    if (options.token.startsWith("K10")) parseToken(options.token); // surfaces a bad hash length early
+    // K3s refuses to start with a token that does not normalise (bootstrap format, bad hash length, no password).
+    normalizeServerToken(options.token);
     serverPass = stripUserPrefix(options.token, "server");
   } else serverPass = existingServer ?? randomPassword();
 
