@@ -2,7 +2,7 @@
  * `rotateCertificates`: `k3s certificate rotate` (§1.5): back up, then remove the selected leaf files so K3s
  * (or {@link ensureServerCertificates}) re-issues them. CAs are untouched.
  */
-import { cp, mkdir, rm, stat } from "node:fs/promises";
+import { chmod, cp, mkdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "../internal/atomic-write.js";
 import { resolveServices, serviceFiles } from "./services.js";
@@ -46,6 +46,7 @@ export async function rotateCertificates(dataDir: string, options: { services?: 
   }
   // Agent files are copied into the backup dir (K3s does this on agents and servers alike).
   await mkdir(backupDir, { recursive: true, mode: 0o700 });
+  await chmod(backupDir, 0o700); // it holds private keys
   for (const v of victims) {
     if (v.startsWith(agent) && (await exists(v))) await cp(v, join(backupDir, v.slice(agent.length + 1)), { preserveTimestamps: true });
   }

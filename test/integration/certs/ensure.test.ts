@@ -261,6 +261,8 @@ describe("check, rotate, agent, custom CA, kubeconfig, tokens", () => {
     const r = await rotateCertificates(dir, { services: ["api-server", "k3s-server"], now: at });
     expect(r.backupDir).toBe(join(dir, "server", `tls-${at.getTime() / 1000}`));
     expect(await readFile(join(r.backupDir, "serving-kube-apiserver.key"), "utf8")).toBe(oldKey);
+    expect((await stat(r.backupDir)).mode & 0o777).toBe(0o700);
+    expect((await stat(join(r.backupDir, "serving-kube-apiserver.key"))).mode & 0o777).toBe(0o600);
     expect(r.removed.sort()).toEqual([tls("client-kube-apiserver.crt"), tls("client-kube-apiserver.key"), tls("serving-kube-apiserver.crt"), tls("serving-kube-apiserver.key")]);
     expect((await stat(tls("dynamic-cert-regenerate"))).isFile()).toBe(true);
     const again = await ensureServerCertificates({ ...base(), now: at });
