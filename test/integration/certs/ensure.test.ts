@@ -232,6 +232,12 @@ describe("ensureServerCertificates: bad input → typed errors naming the file",
     expect(e.code).toBe("CERT_KEY_INVALID");
     expect(e.message).toContain(tls("service.key"));
   });
+  it("an aborted signal stops before anything is written", async () => {
+    const ac = new AbortController();
+    ac.abort();
+    await expect(ensureServerCertificates({ ...base(), signal: ac.signal })).rejects.toMatchObject({ name: "AbortError" });
+    await expect(stat(tls())).rejects.toThrow();
+  });
   it("bad options", async () => {
     expect((await rejection(ensureServerCertificates({ ...base(), nodeName: "" }))).code).toBe("CERT_OPTION_INVALID");
     expect((await rejection(ensureServerCertificates({ ...base(), serviceCIDR: "10.43.0.0" }))).code).toBe("CERT_OPTION_INVALID");
