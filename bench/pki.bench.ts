@@ -11,7 +11,13 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createCA, ensureServerCertificates, serverLeafSpecs, serverSANs, signLeaf } from "../src/certs/index.js";
+import {
+  createCA,
+  ensureServerCertificates,
+  serverLeafSpecs,
+  serverSANs,
+  signLeaf,
+} from "../src/certs/index.js";
 import { generateKeyPair, generateKeyPairSync } from "node:crypto";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -20,7 +26,12 @@ const self = fileURLToPath(import.meta.url);
 async function nodeRun(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), "node-pki-"));
   const t = performance.now();
-  await ensureServerCertificates({ dataDir: dir, nodeName: "node-1", sans: ["k3s.example.com"], nodeIPs: ["10.0.0.5"] });
+  await ensureServerCertificates({
+    dataDir: dir,
+    nodeName: "node-1",
+    sans: ["k3s.example.com"],
+    nodeIPs: ["10.0.0.5"],
+  });
   const ms = performance.now() - t;
   rmSync(dir, { recursive: true, force: true });
   return ms;
@@ -29,11 +40,19 @@ async function nodeRun(): Promise<number> {
 /** The same certificates and keys, in memory only (no disk): the pure generators. */
 async function nodeMemRun(withRsa = true): Promise<number> {
   const t = performance.now();
-  const rsa = !withRsa ? Promise.resolve("") : new Promise<string>((res, rej) =>
-    generateKeyPair("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } }, (e, _p, k) =>
-      e ? rej(e) : res(k),
-    ),
-  );
+  const rsa = !withRsa
+    ? Promise.resolve("")
+    : new Promise<string>((res, rej) =>
+        generateKeyPair(
+          "rsa",
+          {
+            modulusLength: 2048,
+            privateKeyEncoding: { type: "pkcs1", format: "pem" },
+            publicKeyEncoding: { type: "spki", format: "pem" },
+          },
+          (e, _p, k) => (e ? rej(e) : res(k)),
+        ),
+      );
   const ts = Math.floor(Date.now() / 1000);
   const cas = {
     client: createCA({ commonName: `k3s-client-ca@${ts}` }),
@@ -44,7 +63,11 @@ async function nodeMemRun(withRsa = true): Promise<number> {
   };
   const sans = serverSANs({ nodeName: "node-1", tlsSans: ["k3s.example.com"], nodeIPs: ["10.0.0.5"] });
   for (const s of serverLeafSpecs({ sans, clusterDomain: "cluster.local" })) signLeaf(cas[s.ca], { ...s });
-  for (let i = 0; i < 4; i++) generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey.export({ type: "sec1", format: "pem" });
+  for (let i = 0; i < 4; i++)
+    generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey.export({
+      type: "sec1",
+      format: "pem",
+    });
   await rsa;
   return performance.now() - t;
 }
@@ -81,7 +104,8 @@ function buildGo(): string | undefined {
 }
 
 const goBin = buildGo();
-const goRuns = (n: number): number[] => (goBin ? (JSON.parse(execFileSync(goBin, ["-n", String(n)], { encoding: "utf8" })) as number[]) : []);
+const goRuns = (n: number): number[] =>
+  goBin ? (JSON.parse(execFileSync(goBin, ["-n", String(n)], { encoding: "utf8" })) as number[]) : [];
 
 // Warm: interleave Go and Node rounds so machine noise hits both alike.
 await nodeRun(); // JIT warm-up, not counted
@@ -97,7 +121,10 @@ await nodeMemRun();
 const memNode: number[] = [];
 const memGo: number[] = [];
 for (let r = 0; r < rounds; r++) {
-  if (goBin) memGo.push(...(JSON.parse(execFileSync(goBin, ["-n", "3", "-nowrite"], { encoding: "utf8" })) as number[]));
+  if (goBin)
+    memGo.push(
+      ...(JSON.parse(execFileSync(goBin, ["-n", "3", "-nowrite"], { encoding: "utf8" })) as number[]),
+    );
   for (let i = 0; i < 3; i++) memNode.push(await nodeMemRun());
 }
 
@@ -105,7 +132,12 @@ for (let r = 0; r < rounds; r++) {
 const ecNode: number[] = [];
 const ecGo: number[] = [];
 for (let r = 0; r < rounds; r++) {
-  if (goBin) ecGo.push(...(JSON.parse(execFileSync(goBin, ["-n", "10", "-nowrite", "-norsa"], { encoding: "utf8" })) as number[]).slice(1));
+  if (goBin)
+    ecGo.push(
+      ...(
+        JSON.parse(execFileSync(goBin, ["-n", "10", "-nowrite", "-norsa"], { encoding: "utf8" })) as number[]
+      ).slice(1),
+    );
   for (let i = 0; i < 10; i++) ecNode.push(await nodeMemRun(false));
 }
 
@@ -115,7 +147,10 @@ const coldGo: number[] = [];
 const coldRuns = Math.max(3, Math.min(rounds, 6));
 for (let i = 0; i < coldRuns; i++) {
   if (goBin) coldGo.push(...goRuns(1));
-  const r = spawnSync(process.execPath, ["--import", "tsx", self, "--child"], { cwd: root, encoding: "utf8" });
+  const r = spawnSync(process.execPath, ["--import", "tsx", self, "--child"], {
+    cwd: root,
+    encoding: "utf8",
+  });
   if (r.status === 0) coldNode.push(Number(r.stdout.trim().split("\n").pop()));
 }
 
@@ -129,7 +164,11 @@ console.log(`Full K3s server PKI (incl. RSA-2048 service key, atomic writes), ${
 console.log("case                      node median   go median    ratio (node/go)");
 for (const [name, n, g] of rows) {
   const ratio = g.length ? median(n) / median(g) : Number.NaN;
-  console.log(`${name.padEnd(25)} ${fmt(median(n)).padStart(11)}   ${g.length ? fmt(median(g)).padStart(9) : "   (no go)"}    ${Number.isNaN(ratio) ? "-" : `${ratio.toFixed(2)}×`}`);
+  console.log(
+    `${name.padEnd(25)} ${fmt(median(n)).padStart(11)}   ${g.length ? fmt(median(g)).padStart(9) : "   (no go)"}    ${Number.isNaN(ratio) ? "-" : `${ratio.toFixed(2)}×`}`,
+  );
 }
-console.log(`samples: node warm ${warmNode.length}, go warm ${warmGo.length}, cold ${coldNode.length}/${coldGo.length}`);
+console.log(
+  `samples: node warm ${warmNode.length}, go warm ${warmGo.length}, cold ${coldNode.length}/${coldGo.length}`,
+);
 console.log("goal: ≤ 1.20× Go (RSA keygen runs on the thread pool in parallel with the ECDSA work)");

@@ -55,14 +55,26 @@ export interface EnsureAgentCertificatesOptions {
 export function agentCertRequests(nodeName: string, nodeIPs: readonly string[] = []): AgentCertRequest[] {
   if (!nodeName) throw new CertError("CERT_OPTION_INVALID", "nodeName is required", { value: nodeName });
   return [
-    { name: "client-kubelet", ca: "client", leaf: { commonName: `system:node:${nodeName}`, organization: ["system:nodes"], usage: "client" } },
+    {
+      name: "client-kubelet",
+      ca: "client",
+      leaf: { commonName: `system:node:${nodeName}`, organization: ["system:nodes"], usage: "client" },
+    },
     {
       name: "serving-kubelet",
       ca: "server",
-      leaf: { commonName: nodeName, usage: "server", altNames: [nodeName, "localhost", "127.0.0.1", "::1", ...nodeIPs] },
+      leaf: {
+        commonName: nodeName,
+        usage: "server",
+        altNames: [nodeName, "localhost", "127.0.0.1", "::1", ...nodeIPs],
+      },
     },
     { name: "client-kube-proxy", ca: "client", leaf: { commonName: "system:kube-proxy", usage: "client" } },
-    { name: "client-k3s-controller", ca: "client", leaf: { commonName: "system:k3s-controller", usage: "client" } },
+    {
+      name: "client-k3s-controller",
+      ca: "client",
+      leaf: { commonName: "system:k3s-controller", usage: "client" },
+    },
   ];
 }
 
@@ -84,7 +96,9 @@ const KUBECONFIGS: Record<string, string> = {
  * @throws CertError `CERT_OPTION_INVALID`, `CERT_PEM_INVALID`, `CERT_KEY_MISMATCH`, `CERT_CA_KEY_MISSING`;
  * KitError `WRITE_FAILED`
  */
-export async function ensureAgentCertificates(options: EnsureAgentCertificatesOptions): Promise<{ agentDir: string; issued: string[] }> {
+export async function ensureAgentCertificates(
+  options: EnsureAgentCertificatesOptions,
+): Promise<{ agentDir: string; issued: string[] }> {
   const { dataDir, signal, onEvent } = options;
   for (const ip of options.nodeIPs ?? []) {
     // K3s fails the request on an unparsable k3s-Node-IP entry.
@@ -101,13 +115,25 @@ export async function ensureAgentCertificates(options: EnsureAgentCertificatesOp
     for (const n of ["client", "server"] as const) {
       const crtPath = caFile(n);
       const keyPath = join(tls, `${n}-ca.key`);
-      const [crt, key] = await Promise.all([readFile(crtPath, "utf8").catch(() => undefined), readFile(keyPath, "utf8").catch(() => undefined)]);
-      if (crt === undefined) throw new CertError("CERT_CA_INVALID", `${crtPath} does not exist; run ensureServerCertificates first or pass a signer`, { value: crtPath });
-      if (key === undefined) throw new CertError("CERT_CA_KEY_MISSING", `${keyPath} is missing for ${crtPath}`, { value: keyPath });
+      const [crt, key] = await Promise.all([
+        readFile(crtPath, "utf8").catch(() => undefined),
+        readFile(keyPath, "utf8").catch(() => undefined),
+      ]);
+      if (crt === undefined)
+        throw new CertError(
+          "CERT_CA_INVALID",
+          `${crtPath} does not exist; run ensureServerCertificates first or pass a signer`,
+          { value: crtPath },
+        );
+      if (key === undefined)
+        throw new CertError("CERT_CA_KEY_MISSING", `${keyPath} is missing for ${crtPath}`, {
+          value: keyPath,
+        });
       cas.set(n, loadCA(crt, key, { certFile: crtPath, keyFile: keyPath }));
     }
     const now = options.now;
-    signer = (csr, req) => signCSR(cas.get(req.ca) as CertificateAuthority, csr, { ...req.leaf, ...(now ? { now } : {}) }).certPem;
+    signer = (csr, req) =>
+      signCSR(cas.get(req.ca) as CertificateAuthority, csr, { ...req.leaf, ...(now ? { now } : {}) }).certPem;
   }
   if (!options.signer) {
     for (const n of ["client", "server"] as const) {
@@ -135,7 +161,11 @@ export async function ensureAgentCertificates(options: EnsureAgentCertificatesOp
         certFile: join(agent, `${req.name}.crt`),
         keyFile: join(agent, `${req.name}.key`),
       });
-      await writeFileAtomic(join(agent, kc), text, { mode: 0o600, dirMode: 0o700, ...(signal ? { signal } : {}) });
+      await writeFileAtomic(join(agent, kc), text, {
+        mode: 0o600,
+        dirMode: 0o700,
+        ...(signal ? { signal } : {}),
+      });
     }
   }
   return { agentDir: agent, issued };

@@ -12,7 +12,8 @@ const C = asn1.Class.CONTEXT_SPECIFIC;
 const T = asn1.Type;
 
 /** Buffer → forge binary string. */
-export const bin = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("binary");
+export const bin = (b: Uint8Array): string =>
+  Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("binary");
 /** forge binary string → Buffer. */
 export const buf = (s: string): Buffer => Buffer.from(s, "binary");
 
@@ -28,10 +29,14 @@ export const bits = (b: Uint8Array, unused = 0): Asn1 =>
 /** Explicit context tag [n] around `inner`. */
 export const explicit = (n: number, inner: Asn1[]): Asn1 => asn1.create(C, n as forge.asn1.Type, true, inner);
 /** Implicit primitive context tag [n] with raw content. */
-export const implicit = (n: number, content: Uint8Array): Asn1 => asn1.create(C, n as forge.asn1.Type, false, bin(content));
+export const implicit = (n: number, content: Uint8Array): Asn1 =>
+  asn1.create(C, n as forge.asn1.Type, false, bin(content));
 /** Decodes DER without forge's guess-decoding of BIT STRING contents (keys and signatures stay opaque). */
 export const fromDer = (der: Uint8Array): Asn1 =>
-  (asn1.fromDer as unknown as (b: string, o: object) => Asn1)(bin(der), { strict: true, decodeBitStrings: false });
+  (asn1.fromDer as unknown as (b: string, o: object) => Asn1)(bin(der), {
+    strict: true,
+    decodeBitStrings: false,
+  });
 
 /** DER SEQUENCE around already-encoded parts (no re-parsing of the parts). */
 export function derSeq(parts: Buffer[]): Buffer {

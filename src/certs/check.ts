@@ -42,7 +42,10 @@ export function certStatus(notBefore: Date, notAfter: Date, now: Date, warnWithi
   return "OK";
 }
 
-const EKU_NAMES: Record<string, string> = { "1.3.6.1.5.5.7.3.1": "ServerAuth", "1.3.6.1.5.5.7.3.2": "ClientAuth" };
+const EKU_NAMES: Record<string, string> = {
+  "1.3.6.1.5.5.7.3.1": "ServerAuth",
+  "1.3.6.1.5.5.7.3.2": "ClientAuth",
+};
 
 export interface CheckCertificatesOptions {
   /** Service names (§1.5). Default: All on a server (`<dd>/server` exists), the agent list otherwise. */
@@ -62,7 +65,10 @@ export interface CheckCertificatesOptions {
  * ```
  * @throws CertError `CERT_SERVICE_UNKNOWN`, `CERT_PEM_INVALID` (naming the file)
  */
-export async function checkCertificates(dataDir: string, options: CheckCertificatesOptions = {}): Promise<CertificateCheckEntry[]> {
+export async function checkCertificates(
+  dataDir: string,
+  options: CheckCertificatesOptions = {},
+): Promise<CertificateCheckEntry[]> {
   const now = options.now ?? new Date();
   const warn = options.warnWithinDays ?? 90;
   const isServer = await stat(join(dataDir, "server")).then(
@@ -72,7 +78,10 @@ export async function checkCertificates(dataDir: string, options: CheckCertifica
   const out: CertificateCheckEntry[] = [];
   for (const service of resolveServices(options.services, isServer)) {
     const files = serviceFiles(service);
-    const paths = [...(isServer ? files.server.map((f) => join(dataDir, "server", "tls", `${f}.crt`)) : []), ...files.agent.map((f) => join(dataDir, "agent", `${f}.crt`))];
+    const paths = [
+      ...(isServer ? files.server.map((f) => join(dataDir, "server", "tls", `${f}.crt`)) : []),
+      ...files.agent.map((f) => join(dataDir, "agent", `${f}.crt`)),
+    ];
     for (const file of paths) {
       const text = await readIfExists(file);
       if (text === undefined) continue;
@@ -106,12 +115,22 @@ const tableTime = (d: Date): string =>
 /** Rough go-humanize RelTime: the largest whole unit. */
 function relTime(days: number): string {
   const abs = Math.abs(days);
-  const [n, unit] = abs >= 730 ? [Math.floor(abs / 365), "years"] : abs >= 365 ? [1, "year"] : abs >= 60 ? [Math.floor(abs / 30), "months"] : abs >= 2 ? [Math.floor(abs), "days"] : [1, "day"];
+  const [n, unit] =
+    abs >= 730
+      ? [Math.floor(abs / 365), "years"]
+      : abs >= 365
+        ? [1, "year"]
+        : abs >= 60
+          ? [Math.floor(abs / 30), "months"]
+          : abs >= 2
+            ? [Math.floor(abs), "days"]
+            : [1, "day"];
   return `${n} ${unit}`;
 }
 const baseName = (f: string): string => f.slice(f.lastIndexOf("/") + 1);
 /** K3s shows NotBefore as the "expiry" of a cert that is not valid yet. */
-const shownTime = (e: CertificateCheckEntry): Date => (e.status === "NOT YET VALID" ? e.notBefore : e.notAfter);
+const shownTime = (e: CertificateCheckEntry): Date =>
+  e.status === "NOT YET VALID" ? e.notBefore : e.notAfter;
 
 /**
  * Renders check results like `k3s certificate check -o <format>` (`pkg/cli/cert`): text lines
@@ -146,7 +165,9 @@ export async function formatCertificateCheck(
     case "json":
       return `${JSON.stringify({ Certificates: k3s })}\n`;
     case "yaml": {
-      const lower = k3s.map((c) => Object.fromEntries(Object.entries(c).map(([k, v]) => [k.toLowerCase(), v])));
+      const lower = k3s.map((c) =>
+        Object.fromEntries(Object.entries(c).map(([k, v]) => [k.toLowerCase(), v])),
+      );
       return (await import("yaml")).stringify({ certificates: lower });
     }
     case "text":
@@ -163,12 +184,21 @@ export async function formatCertificateCheck(
     case "table": {
       const head = ["FILENAME", "SUBJECT", "USAGES", "EXPIRES", "RESIDUAL TIME", "STATUS"];
       const rule = head.map((h) => "-".repeat(h.length));
-      const rows = entries.map((e) => [baseName(e.file), e.subject, e.usages.join(","), tableTime(shownTime(e)), relTime(e.residualDays), e.status]);
+      const rows = entries.map((e) => [
+        baseName(e.file),
+        e.subject,
+        e.usages.join(","),
+        tableTime(shownTime(e)),
+        relTime(e.residualDays),
+        e.status,
+      ]);
       const all = [head, rule, ...rows];
       const widths = head.map((_h, i) => Math.max(...all.map((r) => (r[i] ?? "").length)));
       return `\n${all.map((r) => `${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd((widths[i] ?? 0) + 3))).join("")}\n`).join("")}`;
     }
     default:
-      throw new CertError("CERT_FORMAT_UNKNOWN", `invalid output format ${String(format)}`, { value: format });
+      throw new CertError("CERT_FORMAT_UNKNOWN", `invalid output format ${String(format)}`, {
+        value: format,
+      });
   }
 }

@@ -43,7 +43,9 @@ export interface GenerateCustomCAOptions {
  * ```
  * @throws CertError `CERT_PEM_INVALID`, `CERT_KEY_MISMATCH`, `CERT_OPTION_INVALID`; KitError `WRITE_FAILED`
  */
-export async function generateCustomCA(options: GenerateCustomCAOptions): Promise<{ tlsDir: string; rootPem: string }> {
+export async function generateCustomCA(
+  options: GenerateCustomCAOptions,
+): Promise<{ tlsDir: string; rootPem: string }> {
   const now = options.now ?? new Date();
   const ts = Math.floor(now.getTime() / 1000);
   const tls = join(options.outDir, "tls");
@@ -56,28 +58,47 @@ export async function generateCustomCA(options: GenerateCustomCAOptions): Promis
     if (key === undefined) throw new CertError("CERT_CA_KEY_MISSING", `${k} does not exist`, { value: k });
     root = loadCA(crt, key, { certFile: c, keyFile: k });
   } else root = createCA({ commonName: `k3s-root-ca@${ts}`, now, days: options.rootDays ?? 7300 });
-  const inter = createCA({ commonName: `k3s-intermediate-ca@${ts}`, now, days: options.intermediateDays ?? 3700, issuer: root });
+  const inter = createCA({
+    commonName: `k3s-intermediate-ca@${ts}`,
+    now,
+    days: options.intermediateDays ?? 3700,
+    issuer: root,
+  });
   await writeKey(join(tls, "root-ca.key"), root.keyPem);
   await writeCert(join(tls, "root-ca.pem"), root.certPem);
   await writeKey(join(tls, "intermediate-ca.key"), inter.keyPem);
   await writeCert(join(tls, "intermediate-ca.pem"), inter.bundlePem);
   for (const spec of ROTATABLE_CAS) {
-    const ca = createCA({ commonName: `k3s-${spec.type}-ca@${ts}`, now, days: options.caDays ?? 3700, issuer: inter });
+    const ca = createCA({
+      commonName: `k3s-${spec.type}-ca@${ts}`,
+      now,
+      days: options.caDays ?? 3700,
+      issuer: inter,
+    });
     await writeKey(join(tls, spec.key), ca.keyPem);
     await writeCert(join(tls, spec.cert), ca.bundlePem);
   }
-  const old = options.currentDataDir ? await readIfExists(join(options.currentDataDir, "server", "tls", "service.key")) : undefined;
+  const old = options.currentDataDir
+    ? await readIfExists(join(options.currentDataDir, "server", "tls", "service.key"))
+    : undefined;
   await writeKey(join(tls, "service.key"), old ?? (await generateRsaKeyPem()));
   return { tlsDir: tls, rootPem: root.certPem };
 }
 
 function isRoot(der: Buffer): boolean {
   const info = parseCertificate(der);
-  return !info.authorityKeyId || (info.subjectKeyId !== undefined && info.authorityKeyId.equals(info.subjectKeyId));
+  return (
+    !info.authorityKeyId || (info.subjectKeyId !== undefined && info.authorityKeyId.equals(info.subjectKeyId))
+  );
 }
 
 /** Does `leaf` chain to one of `roots` through `inters` at `now` (any EKU)? */
-function chains(leaf: X509Certificate, roots: X509Certificate[], inters: X509Certificate[], now: Date): boolean {
+function chains(
+  leaf: X509Certificate,
+  roots: X509Certificate[],
+  inters: X509Certificate[],
+  now: Date,
+): boolean {
   const valid = (c: X509Certificate): boolean => new Date(c.validFrom) <= now && now <= new Date(c.validTo);
   const signed = (child: X509Certificate, parent: X509Certificate): boolean => {
     try {
@@ -111,7 +132,11 @@ export interface CARotationResult {
  * ```
  * @throws CertError `CERT_ROTATION_INVALID` (value: the error list) unless `force`
  */
-export async function validateCARotation(currentDataDir: string, newPath: string, options: { force?: boolean; now?: Date } = {}): Promise<CARotationResult> {
+export async function validateCARotation(
+  currentDataDir: string,
+  newPath: string,
+  options: { force?: boolean; now?: Date } = {},
+): Promise<CARotationResult> {
   const now = options.now ?? new Date();
   const cur = join(currentDataDir, "server", "tls");
   const nxt = join(newPath, "tls");
@@ -124,20 +149,30 @@ export async function validateCARotation(currentDataDir: string, newPath: string
       const oldCrt = await readIfExists(join(cur, spec.cert));
       const newDers = certificateDers(newCrt, file);
       if (newDers.length === 1) {
-        errors.push(`${file}: new CA bundle contains only a single certificate but should include root or intermediate CA certificates`);
+        errors.push(
+          `${file}: new CA bundle contains only a single certificate but should include root or intermediate CA certificates`,
+        );
       } else if (oldCrt !== undefined) {
         const oldDers = certificateDers(oldCrt, join(cur, spec.cert));
         const oldCerts = oldDers.map((d) => new X509Certificate(d));
         const roots = oldCerts.filter((_c, i) => isRoot(oldDers[i] as Buffer));
-        const inters = [...oldCerts.filter((c) => !roots.includes(c)), ...newDers.slice(1).map((d) => new X509Certificate(d))];
+        const inters = [
+          ...oldCerts.filter((c) => !roots.includes(c)),
+          ...newDers.slice(1).map((d) => new X509Certificate(d)),
+        ];
         if (!chains(new X509Certificate(newDers[0] as Buffer), roots, inters, now)) {
-          errors.push(`${file}: new CA certificate does not chain to a root of the current CA ${join(cur, spec.cert)}`);
+          errors.push(
+            `${file}: new CA certificate does not chain to a root of the current CA ${join(cur, spec.cert)}`,
+          );
         }
       }
-      const keyFile = (await readIfExists(join(nxt, spec.key)))?.trim() ? join(nxt, spec.key) : join(cur, spec.key);
+      const keyFile = (await readIfExists(join(nxt, spec.key)))?.trim()
+        ? join(nxt, spec.key)
+        : join(cur, spec.key);
       const keyPem = await readIfExists(keyFile);
       try {
-        if (keyPem === undefined) throw new CertError("CERT_CA_KEY_MISSING", `${keyFile} does not exist`, { value: keyFile });
+        if (keyPem === undefined)
+          throw new CertError("CERT_CA_KEY_MISSING", `${keyFile} does not exist`, { value: keyFile });
         loadCA(newCrt, keyPem, { certFile: file, keyFile });
       } catch (e) {
         errors.push(`${file}: ${(e as Error).message}`);
@@ -146,21 +181,25 @@ export async function validateCARotation(currentDataDir: string, newPath: string
     const newSvc = (await readIfExists(join(nxt, "service.key")))?.trim();
     const oldSvc = await readIfExists(join(cur, "service.key"));
     if (newSvc && oldSvc) {
-      const pub = (pem: string): string => createPublicKey(createPrivateKey(pem)).export({ type: "spki", format: "der" }).toString("hex");
+      const pub = (pem: string): string =>
+        createPublicKey(createPrivateKey(pem)).export({ type: "spki", format: "der" }).toString("hex");
       const keys = (text: string): string[] =>
         pemBlocks(text)
           .filter((b) => b.type.endsWith("PRIVATE KEY"))
           .map((b) => toPem(b.type, b.der));
       const [first] = keys(oldSvc);
       try {
-        if (first && !keys(newSvc).map(pub).includes(pub(first))) errors.push(`${join(nxt, "service.key")}: does not contain the current service account key`);
+        if (first && !keys(newSvc).map(pub).includes(pub(first)))
+          errors.push(`${join(nxt, "service.key")}: does not contain the current service account key`);
       } catch (e) {
         errors.push(`${join(nxt, "service.key")}: ${(e as Error).message}`);
       }
     }
   }
   if (errors.length && !options.force) {
-    throw new CertError("CERT_ROTATION_INVALID", `CA rotation validation failed: ${errors.join("; ")}`, { value: errors });
+    throw new CertError("CERT_ROTATION_INVALID", `CA rotation validation failed: ${errors.join("; ")}`, {
+      value: errors,
+    });
   }
   return options.force ? { errors: [], warnings: errors } : { errors, warnings: [] };
 }

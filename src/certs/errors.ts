@@ -12,4 +12,8 @@ export class CertError extends KitError {
     super(code, message, options);
   }
 }
-Object.defineProperty(CertError.prototype, "name", { value: "CertError", writable: true, configurable: true });
+Object.defineProperty(CertError.prototype, "name", {
+  value: "CertError",
+  writable: true,
+  configurable: true,
+});

@@ -1,7 +1,13 @@
 /**
  * Pure certificate generators with an injectable clock: K3s/dynamiclistener rules (§1.1).
  */
-import { type KeyObject, randomBytes, sign as cryptoSign, verify as cryptoVerify, createPublicKey } from "node:crypto";
+import {
+  type KeyObject,
+  randomBytes,
+  sign as cryptoSign,
+  verify as cryptoVerify,
+  createPublicKey,
+} from "node:crypto";
 import forge from "node-forge";
 import {
   type Asn1,
@@ -25,7 +31,15 @@ import {
 } from "./asn1.js";
 import { CertError } from "./errors.js";
 import { ipBytes } from "./ip.js";
-import { type EcKey, generateEcKey, keyId, parseEcKey, pointFromSpki, p256Spki, fromPrivateKey } from "./keys.js";
+import {
+  type EcKey,
+  generateEcKey,
+  keyId,
+  parseEcKey,
+  pointFromSpki,
+  p256Spki,
+  fromPrivateKey,
+} from "./keys.js";
 import { parseCertificate, type CertificateInfo } from "./parse.js";
 import { certificateDers, toPem } from "./pem.js";
 
@@ -99,11 +113,13 @@ export interface LeafOptions {
 }
 
 function checkDays(days: number, what: string): void {
-  if (!Number.isInteger(days) || days < 0) throw new CertError("CERT_OPTION_INVALID", `${what} must be a non-negative integer`, { value: days });
+  if (!Number.isInteger(days) || days < 0)
+    throw new CertError("CERT_OPTION_INVALID", `${what} must be a non-negative integer`, { value: days });
 }
 
 function checkNow(now: Date): void {
-  if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new CertError("CERT_OPTION_INVALID", "now must be a valid Date", { value: String(now) });
+  if (!(now instanceof Date) || Number.isNaN(now.getTime()))
+    throw new CertError("CERT_OPTION_INVALID", "now must be a valid Date", { value: String(now) });
 }
 
 /** X.509 time has seconds precision: truncate so the stored and computed values agree. */
@@ -188,8 +204,16 @@ function sanExtension(altNames: readonly string[]): Asn1 | undefined {
  * @throws CertError `CERT_OPTION_INVALID` (empty CN, bad days/clock), `CERT_KEY_INVALID` (unreadable `keyPem`)
  */
 export function createCA(options: CreateCAOptions): CertificateAuthority {
-  const { commonName, organization = [], now = new Date(), days = CA_VALIDITY_DAYS, issuer, maxPathLen } = options;
-  if (typeof commonName !== "string" || commonName === "") throw new CertError("CERT_OPTION_INVALID", "a CA needs a common name", { value: commonName });
+  const {
+    commonName,
+    organization = [],
+    now = new Date(),
+    days = CA_VALIDITY_DAYS,
+    issuer,
+    maxPathLen,
+  } = options;
+  if (typeof commonName !== "string" || commonName === "")
+    throw new CertError("CERT_OPTION_INVALID", "a CA needs a common name", { value: commonName });
   checkDays(days, "days");
   checkNow(now);
   const key: EcKey = options.keyPem !== undefined ? parseEcKey(options.keyPem) : generateEcKey();
@@ -200,8 +224,13 @@ export function createCA(options: CreateCAOptions): CertificateAuthority {
   const skid = keyId(key.point);
   const bc: Asn1[] = [bool(true)];
   if (maxPathLen !== undefined) bc.push(smallInt(maxPathLen));
-  const exts = [extension(OID.keyUsage, true, keyUsage(true)), extension(OID.basicConstraints, true, seq(bc)), extension(OID.skid, false, octets(skid))];
-  if (issuer?.info.subjectKeyId) exts.push(extension(OID.akid, false, seq([implicit(0, issuer.info.subjectKeyId)])));
+  const exts = [
+    extension(OID.keyUsage, true, keyUsage(true)),
+    extension(OID.basicConstraints, true, seq(bc)),
+    extension(OID.skid, false, octets(skid)),
+  ];
+  if (issuer?.info.subjectKeyId)
+    exts.push(extension(OID.akid, false, seq([implicit(0, issuer.info.subjectKeyId)])));
   const der = buildCertificate({
     serial: options.serial ?? (issuer ? randomSerial() : 0n),
     issuerDer: issuer ? issuer.info.subjectDer : toDer(subject),
@@ -222,19 +251,43 @@ export function createCA(options: CreateCAOptions): CertificateAuthority {
   };
 }
 
-function issue(ca: CertificateAuthority, opts: LeafOptions, spki: Buffer): { der: Buffer; info: CertificateInfo } {
-  const { commonName, organization = [], usage, altNames = [], now = new Date(), days = LEAF_VALIDITY_DAYS } = opts;
-  if (typeof commonName !== "string" || commonName === "") throw new CertError("CERT_OPTION_INVALID", "a certificate needs a common name", { value: commonName });
+function issue(
+  ca: CertificateAuthority,
+  opts: LeafOptions,
+  spki: Buffer,
+): { der: Buffer; info: CertificateInfo } {
+  const {
+    commonName,
+    organization = [],
+    usage,
+    altNames = [],
+    now = new Date(),
+    days = LEAF_VALIDITY_DAYS,
+  } = opts;
+  if (typeof commonName !== "string" || commonName === "")
+    throw new CertError("CERT_OPTION_INVALID", "a certificate needs a common name", { value: commonName });
   if (usage !== "client" && usage !== "server" && usage !== "both") {
-    throw new CertError("CERT_OPTION_INVALID", "usage must be client, server or both (K3s requires at least one EKU)", { value: usage });
+    throw new CertError(
+      "CERT_OPTION_INVALID",
+      "usage must be client, server or both (K3s requires at least one EKU)",
+      { value: usage },
+    );
   }
   checkDays(days, "days");
   checkNow(now);
   let notBefore = toSecond(now.getTime() - HOUR);
   if (notBefore < ca.info.notBefore) notBefore = ca.info.notBefore;
   const notAfter = new Date(notBefore.getTime() + days * DAY);
-  const eku = usage === "client" ? [OID.clientAuth] : usage === "server" ? [OID.serverAuth] : [OID.serverAuth, OID.clientAuth];
-  const exts = [extension(OID.keyUsage, true, keyUsage(false)), extension(OID.extKeyUsage, false, seq(eku.map(oid)))];
+  const eku =
+    usage === "client"
+      ? [OID.clientAuth]
+      : usage === "server"
+        ? [OID.serverAuth]
+        : [OID.serverAuth, OID.clientAuth];
+  const exts = [
+    extension(OID.keyUsage, true, keyUsage(false)),
+    extension(OID.extKeyUsage, false, seq(eku.map(oid))),
+  ];
   if (ca.info.subjectKeyId) exts.push(extension(OID.akid, false, seq([implicit(0, ca.info.subjectKeyId)])));
   const san = sanExtension(altNames);
   if (san) exts.push(san);
@@ -298,11 +351,18 @@ export function createCSR(keyPem?: string): { csrPem: string; keyPem: string } {
  * ```
  * @throws CertError `CERT_CSR_INVALID` (not a CSR, bad signature, not P-256), `CERT_OPTION_INVALID`
  */
-export function signCSR(ca: CertificateAuthority, csrPem: string, options: Omit<LeafOptions, "keyPem">): IssuedCertificate {
+export function signCSR(
+  ca: CertificateAuthority,
+  csrPem: string,
+  options: Omit<LeafOptions, "keyPem">,
+): IssuedCertificate {
   let spki: Buffer;
   let point: Buffer;
   try {
-    const m = /-----BEGIN (?:NEW )?CERTIFICATE REQUEST-----([\s\S]*?)-----END (?:NEW )?CERTIFICATE REQUEST-----/.exec(csrPem);
+    const m =
+      /-----BEGIN (?:NEW )?CERTIFICATE REQUEST-----([\s\S]*?)-----END (?:NEW )?CERTIFICATE REQUEST-----/.exec(
+        csrPem,
+      );
     if (!m) throw new Error("no CERTIFICATE REQUEST block");
     const der = Buffer.from((m[1] ?? "").replace(/\s+/g, ""), "base64");
     const [outer] = tlvChildren(der, 0, der.length);
@@ -319,7 +379,10 @@ export function signCSR(ca: CertificateAuthority, csrPem: string, options: Omit<
     if (!cryptoVerify("sha256", infoDer, pub, sigBits)) throw new Error("CSR signature does not verify");
     point = pointFromSpki(spki, "CSR");
   } catch (cause) {
-    throw new CertError("CERT_CSR_INVALID", `invalid certificate request: ${(cause as Error).message}`, { value: "csr", cause });
+    throw new CertError("CERT_CSR_INVALID", `invalid certificate request: ${(cause as Error).message}`, {
+      value: "csr",
+      cause,
+    });
   }
   const { der, info } = issue(ca, options, p256Spki(point));
   const leafPem = toPem("CERTIFICATE", der);
@@ -335,16 +398,28 @@ export function signCSR(ca: CertificateAuthority, csrPem: string, options: Omit<
  * ```
  * @throws CertError `CERT_PEM_INVALID`, `CERT_KEY_INVALID`, `CERT_KEY_MISMATCH` (each naming the file)
  */
-export function loadCA(bundlePem: string, keyPem: string, files: { certFile?: string; keyFile?: string } = {}): CertificateAuthority {
+export function loadCA(
+  bundlePem: string,
+  keyPem: string,
+  files: { certFile?: string; keyFile?: string } = {},
+): CertificateAuthority {
   const certFile = files.certFile ?? "<ca cert>";
   const keyFile = files.keyFile ?? "<ca key>";
   const ders = certificateDers(bundlePem, certFile);
   const info = parseCertificate(ders[0] as Buffer, certFile);
   const key = parseEcKey(keyPem, keyFile);
   if (!p256Spki(key.point).equals(info.spki)) {
-    throw new CertError("CERT_KEY_MISMATCH", `${keyFile} does not match the certificate in ${certFile}`, { value: keyFile });
+    throw new CertError("CERT_KEY_MISMATCH", `${keyFile} does not match the certificate in ${certFile}`, {
+      value: keyFile,
+    });
   }
-  return { certPem: toPem("CERTIFICATE", ders[0] as Buffer), bundlePem, keyPem, privateKey: key.privateKey, info };
+  return {
+    certPem: toPem("CERTIFICATE", ders[0] as Buffer),
+    bundlePem,
+    keyPem,
+    privateKey: key.privateKey,
+    info,
+  };
 }
 
 export { fromPrivateKey };

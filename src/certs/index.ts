@@ -4,18 +4,44 @@
  * @packageDocumentation
  */
 export { CertError } from "./errors.js";
-export { createCA, signLeaf, signCSR, createCSR, loadCA, randomSerial, CA_VALIDITY_DAYS, LEAF_VALIDITY_DAYS } from "./generate.js";
-export type { CertificateAuthority, IssuedCertificate, CreateCAOptions, LeafOptions, LeafUsage } from "./generate.js";
+export {
+  createCA,
+  signLeaf,
+  signCSR,
+  createCSR,
+  loadCA,
+  randomSerial,
+  CA_VALIDITY_DAYS,
+  LEAF_VALIDITY_DAYS,
+} from "./generate.js";
+export type {
+  CertificateAuthority,
+  IssuedCertificate,
+  CreateCAOptions,
+  LeafOptions,
+  LeafUsage,
+} from "./generate.js";
 export { parseCertificate } from "./parse.js";
 export type { CertificateInfo } from "./parse.js";
 export { isGoPrintable } from "./asn1.js";
 export { pemBlocks, certificateDers } from "./pem.js";
 export type { PemBlock } from "./pem.js";
-export { SERVER_CAS, serverLeafSpecs, serverSANs, firstServiceIP, LEGACY_SHARED_KEYS, LEGACY_REMOVED_CERTS } from "./layout.js";
+export {
+  SERVER_CAS,
+  serverLeafSpecs,
+  serverSANs,
+  firstServiceIP,
+  LEGACY_SHARED_KEYS,
+  LEGACY_REMOVED_CERTS,
+} from "./layout.js";
 export type { CASpec, LeafSpec, ServerCAName, ServerSANsInput, LayoutInput } from "./layout.js";
 export { decideLeaf, fieldsChanged, isExpiring } from "./plan.js";
 export type { RenewReason, WantedFields, LeafDecisionInput } from "./plan.js";
-export { ensureServerCertificates, DEFAULT_RENEW_WITHIN_DAYS, K3S_SOURCE_RENEW_WITHIN_DAYS } from "./server.js";
+export {
+  ensureServerCertificates,
+  DEFAULT_RENEW_WITHIN_DAYS,
+  K3S_SOURCE_RENEW_WITHIN_DAYS,
+} from "./server.js";
 export type { EnsureServerCertificatesOptions, CertReport, CertReportEntry, CertEvent } from "./server.js";
 export { ensureAgentCertificates, agentCertRequests } from "./agent.js";
 export type { EnsureAgentCertificatesOptions, AgentCertRequest, CsrSigner } from "./agent.js";

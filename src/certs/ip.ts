@@ -13,7 +13,10 @@ export function ipBytes(s: string): Buffer | undefined {
   let tail: number[] = [];
   const lastColon = text.lastIndexOf(":");
   if (text.includes(".", lastColon)) {
-    tail = text.slice(lastColon + 1).split(".").map(Number);
+    tail = text
+      .slice(lastColon + 1)
+      .split(".")
+      .map(Number);
     text = `${text.slice(0, lastColon + 1)}0:0`;
   }
   const [head, rest] = text.split("::") as [string, string | undefined];
@@ -26,7 +29,8 @@ export function ipBytes(s: string): Buffer | undefined {
   });
   if (tail.length === 4) out.set(tail, 12);
   // IPv4-mapped (::ffff:a.b.c.d) is stored as the 4-byte form, as Go's To4() does.
-  if (out.subarray(0, 10).every((b) => b === 0) && out[10] === 0xff && out[11] === 0xff) return Buffer.from(out.subarray(12));
+  if (out.subarray(0, 10).every((b) => b === 0) && out[10] === 0xff && out[11] === 0xff)
+    return Buffer.from(out.subarray(12));
   return out;
 }
 

@@ -3,7 +3,14 @@
  * (K3s §1.1, §1.2).
  * @internal
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPair, generateKeyPairSync, type KeyObject } from "node:crypto";
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPair,
+  generateKeyPairSync,
+  type KeyObject,
+} from "node:crypto";
 import { CertError } from "./errors.js";
 
 /** Fixed DER prefix of a P-256 SubjectPublicKeyInfo (algorithm id-ecPublicKey + prime256v1, BIT STRING header). */
@@ -42,7 +49,12 @@ export function generateEcKey(): EcKey {
 
 export function fromPrivateKey(privateKey: KeyObject): EcKey {
   const point = p256Point(privateKey);
-  return { privateKey, keyPem: privateKey.export({ type: "sec1", format: "pem" }) as string, point, spki: p256Spki(point) };
+  return {
+    privateKey,
+    keyPem: privateKey.export({ type: "sec1", format: "pem" }) as string,
+    point,
+    spki: p256Spki(point),
+  };
 }
 
 /** Parses a PEM private key (SEC1 or PKCS#8, P-256). `file` names the source in errors. */
@@ -54,7 +66,11 @@ export function parseEcKey(pem: string, file = "<input>"): EcKey {
     throw new CertError("CERT_KEY_INVALID", `${file}: not a readable private key`, { value: file, cause });
   }
   if (key.asymmetricKeyType !== "ec") {
-    throw new CertError("CERT_KEY_INVALID", `${file}: expected an ECDSA P-256 key, got ${key.asymmetricKeyType}`, { value: file });
+    throw new CertError(
+      "CERT_KEY_INVALID",
+      `${file}: expected an ECDSA P-256 key, got ${key.asymmetricKeyType}`,
+      { value: file },
+    );
   }
   const point = p256Point(key);
   return { privateKey: key, keyPem: pem, point, spki: p256Spki(point) };
@@ -65,7 +81,8 @@ export function pointFromSpki(spki: Buffer, what = "<input>"): Buffer {
   try {
     return p256Point(createPublicKey({ key: spki, format: "der", type: "spki" }));
   } catch (cause) {
-    if (cause instanceof CertError) throw new CertError(cause.code, `${what}: ${cause.message}`, { value: what });
+    if (cause instanceof CertError)
+      throw new CertError(cause.code, `${what}: ${cause.message}`, { value: what });
     throw new CertError("CERT_KEY_INVALID", `${what}: unreadable public key`, { value: what, cause });
   }
 }
@@ -75,7 +92,11 @@ export function generateRsaKeyPem(): Promise<string> {
   return new Promise((resolve, reject) => {
     generateKeyPair(
       "rsa",
-      { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } },
+      {
+        modulusLength: 2048,
+        privateKeyEncoding: { type: "pkcs1", format: "pem" },
+        publicKeyEncoding: { type: "spki", format: "pem" },
+      },
       (err, _pub, priv) => (err ? reject(err) : resolve(priv)),
     );
   });

@@ -31,12 +31,31 @@ const b64 = (s: string): string => Buffer.from(s, "utf8").toString("base64");
  */
 export function renderKubeconfig(options: KubeconfigOptions): string {
   const server = options.server ?? "https://127.0.0.1:6443";
-  if (!/^https:\/\//.test(server)) throw new CertError("CERT_OPTION_INVALID", "server must be an https:// URL", { value: server });
-  const ca = options.caFile !== undefined ? `certificate-authority: ${q(options.caFile)}` : options.caPem !== undefined ? `certificate-authority-data: ${b64(options.caPem)}` : undefined;
+  if (!/^https:\/\//.test(server))
+    throw new CertError("CERT_OPTION_INVALID", "server must be an https:// URL", { value: server });
+  const ca =
+    options.caFile !== undefined
+      ? `certificate-authority: ${q(options.caFile)}`
+      : options.caPem !== undefined
+        ? `certificate-authority-data: ${b64(options.caPem)}`
+        : undefined;
   if (!ca) throw new CertError("CERT_OPTION_INVALID", "caFile or caPem is required", { value: "ca" });
-  const cert = options.certFile !== undefined ? `client-certificate: ${q(options.certFile)}` : options.certPem !== undefined ? `client-certificate-data: ${b64(options.certPem)}` : undefined;
-  const key = options.keyFile !== undefined ? `client-key: ${q(options.keyFile)}` : options.keyPem !== undefined ? `client-key-data: ${b64(options.keyPem)}` : undefined;
-  if (!cert || !key) throw new CertError("CERT_OPTION_INVALID", "a client certificate and key are required", { value: "client" });
+  const cert =
+    options.certFile !== undefined
+      ? `client-certificate: ${q(options.certFile)}`
+      : options.certPem !== undefined
+        ? `client-certificate-data: ${b64(options.certPem)}`
+        : undefined;
+  const key =
+    options.keyFile !== undefined
+      ? `client-key: ${q(options.keyFile)}`
+      : options.keyPem !== undefined
+        ? `client-key-data: ${b64(options.keyPem)}`
+        : undefined;
+  if (!cert || !key)
+    throw new CertError("CERT_OPTION_INVALID", "a client certificate and key are required", {
+      value: "client",
+    });
   return [
     "apiVersion: v1",
     "clusters:",
@@ -71,6 +90,13 @@ export function renderKubeconfig(options: KubeconfigOptions): string {
  * ```
  * @throws CertError `CERT_OPTION_INVALID`; KitError `WRITE_FAILED`
  */
-export async function writeKubeconfig(path: string, options: KubeconfigOptions & { signal?: AbortSignal }): Promise<void> {
-  await writeFileAtomic(path, renderKubeconfig(options), { mode: 0o600, dirMode: 0o700, ...(options.signal ? { signal: options.signal } : {}) });
+export async function writeKubeconfig(
+  path: string,
+  options: KubeconfigOptions & { signal?: AbortSignal },
+): Promise<void> {
+  await writeFileAtomic(path, renderKubeconfig(options), {
+    mode: 0o600,
+    dirMode: 0o700,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
 }

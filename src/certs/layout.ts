@@ -32,15 +32,37 @@ export interface LeafSpec {
 }
 
 export const SERVER_CAS: readonly CASpec[] = [
-  { name: "client", cert: "client-ca.crt", key: "client-ca.key", prefix: "k3s-client", nochain: "client-ca.nochain.crt" },
-  { name: "server", cert: "server-ca.crt", key: "server-ca.key", prefix: "k3s-server", nochain: "server-ca.nochain.crt" },
-  { name: "request-header", cert: "request-header-ca.crt", key: "request-header-ca.key", prefix: "k3s-request-header" },
+  {
+    name: "client",
+    cert: "client-ca.crt",
+    key: "client-ca.key",
+    prefix: "k3s-client",
+    nochain: "client-ca.nochain.crt",
+  },
+  {
+    name: "server",
+    cert: "server-ca.crt",
+    key: "server-ca.key",
+    prefix: "k3s-server",
+    nochain: "server-ca.nochain.crt",
+  },
+  {
+    name: "request-header",
+    cert: "request-header-ca.crt",
+    key: "request-header-ca.key",
+    prefix: "k3s-request-header",
+  },
   { name: "etcd-server", cert: "etcd/server-ca.crt", key: "etcd/server-ca.key", prefix: "etcd-server" },
   { name: "etcd-peer", cert: "etcd/peer-ca.crt", key: "etcd/peer-ca.key", prefix: "etcd-peer" },
 ];
 
 /** Key-only files kept for old agents that send no CSR (§1.2). */
-export const LEGACY_SHARED_KEYS = ["client-kube-proxy.key", "client-k3s-controller.key", "client-kubelet.key", "serving-kubelet.key"] as const;
+export const LEGACY_SHARED_KEYS = [
+  "client-kube-proxy.key",
+  "client-k3s-controller.key",
+  "client-kubelet.key",
+  "serving-kubelet.key",
+] as const;
 /** Deleted on every start (§1.2 legacy cleanup); their keys stay. */
 export const LEGACY_REMOVED_CERTS = ["client-kube-proxy.crt", "client-k3s-controller.crt"] as const;
 
@@ -78,7 +100,12 @@ export function serverLeafSpecs(input: LayoutInput): LeafSpec[] {
     client("client-controller", "system:kube-controller-manager", [], "cred/controller.kubeconfig"),
     client("client-scheduler", "system:kube-scheduler", [], "cred/scheduler.kubeconfig"),
     client("client-kube-apiserver", "system:apiserver", ["system:masters"], "cred/api-server.kubeconfig"),
-    client("client-k3s-cloud-controller", "k3s-cloud-controller-manager", [], "cred/cloud-controller.kubeconfig"),
+    client(
+      "client-k3s-cloud-controller",
+      "k3s-cloud-controller-manager",
+      [],
+      "cred/cloud-controller.kubeconfig",
+    ),
     {
       cert: "serving-kube-apiserver.crt",
       key: "serving-kube-apiserver.key",
@@ -86,9 +113,23 @@ export function serverLeafSpecs(input: LayoutInput): LeafSpec[] {
       commonName: "kube-apiserver",
       organization: [],
       usage: "server",
-      altNames: ["kubernetes", "kubernetes.default", "kubernetes.default.svc", `kubernetes.default.svc.${clusterDomain}`, ...sans],
+      altNames: [
+        "kubernetes",
+        "kubernetes.default",
+        "kubernetes.default.svc",
+        `kubernetes.default.svc.${clusterDomain}`,
+        ...sans,
+      ],
     },
-    { cert: "kube-scheduler/kube-scheduler.crt", key: "kube-scheduler/kube-scheduler.key", ca: "server", commonName: "kube-scheduler", organization: [], usage: "server", altNames: local },
+    {
+      cert: "kube-scheduler/kube-scheduler.crt",
+      key: "kube-scheduler/kube-scheduler.key",
+      ca: "server",
+      commonName: "kube-scheduler",
+      organization: [],
+      usage: "server",
+      altNames: local,
+    },
     {
       cert: "kube-controller-manager/kube-controller-manager.crt",
       key: "kube-controller-manager/kube-controller-manager.key",
@@ -98,12 +139,44 @@ export function serverLeafSpecs(input: LayoutInput): LeafSpec[] {
       usage: "server",
       altNames: local,
     },
-    { cert: "client-auth-proxy.crt", key: "client-auth-proxy.key", ca: "request-header", commonName: "system:auth-proxy", organization: [], usage: "client", altNames: [] },
-    { cert: "etcd/client.crt", key: "etcd/client.key", ca: "etcd-server", commonName: "etcd-client", organization: [], usage: "client", altNames: [] },
-    { cert: "etcd/peer-server-client.crt", key: "etcd/peer-server-client.key", ca: "etcd-peer", commonName: "etcd-peer", organization: [], usage: "both", altNames: ["kine.sock", ...sans] },
+    {
+      cert: "client-auth-proxy.crt",
+      key: "client-auth-proxy.key",
+      ca: "request-header",
+      commonName: "system:auth-proxy",
+      organization: [],
+      usage: "client",
+      altNames: [],
+    },
+    {
+      cert: "etcd/client.crt",
+      key: "etcd/client.key",
+      ca: "etcd-server",
+      commonName: "etcd-client",
+      organization: [],
+      usage: "client",
+      altNames: [],
+    },
+    {
+      cert: "etcd/peer-server-client.crt",
+      key: "etcd/peer-server-client.key",
+      ca: "etcd-peer",
+      commonName: "etcd-peer",
+      organization: [],
+      usage: "both",
+      altNames: ["kine.sock", ...sans],
+    },
   ];
   if (!input.disableEtcd) {
-    specs.push({ cert: "etcd/server-client.crt", key: "etcd/server-client.key", ca: "etcd-server", commonName: "etcd-server", organization: [], usage: "both", altNames: ["kine.sock", ...sans] });
+    specs.push({
+      cert: "etcd/server-client.crt",
+      key: "etcd/server-client.key",
+      ca: "etcd-server",
+      commonName: "etcd-server",
+      organization: [],
+      usage: "both",
+      altNames: ["kine.sock", ...sans],
+    });
   }
   return specs;
 }
@@ -159,9 +232,16 @@ export interface ServerSANsInput {
  * @throws CertError `CERT_OPTION_INVALID` for an invalid service CIDR or empty node name
  */
 export function serverSANs(input: ServerSANsInput): string[] {
-  if (!input.nodeName) throw new CertError("CERT_OPTION_INVALID", "nodeName is required", { value: input.nodeName });
+  if (!input.nodeName)
+    throw new CertError("CERT_OPTION_INVALID", "nodeName is required", { value: input.nodeName });
   const out: string[] = [];
-  for (const s of input.tlsSans ?? []) out.push(...s.split(",").map((x) => x.trim()).filter(Boolean));
+  for (const s of input.tlsSans ?? [])
+    out.push(
+      ...s
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean),
+    );
   out.push("127.0.0.1", "::1", "localhost", input.nodeName);
   out.push(...(input.nodeExternalIPs ?? []));
   if (input.hostname) {

@@ -112,7 +112,8 @@ export function parseCertificate(der: Buffer, file = "<input>"): CertificateInfo
         }
       }
     }
-    if (Number.isNaN(info.notBefore.getTime()) || Number.isNaN(info.notAfter.getTime())) throw new Error("bad validity");
+    if (Number.isNaN(info.notBefore.getTime()) || Number.isNaN(info.notAfter.getTime()))
+      throw new Error("bad validity");
     return info;
   } catch (cause) {
     if (cause instanceof CertError) throw cause;

@@ -40,7 +40,8 @@ export function certificateDers(text: string, file = "<input>"): Buffer[] {
   const ders = pemBlocks(text)
     .filter((b) => b.type === "CERTIFICATE")
     .map((b) => b.der);
-  if (ders.length === 0) throw new CertError("CERT_PEM_INVALID", `${file}: no PEM certificate found`, { value: file });
+  if (ders.length === 0)
+    throw new CertError("CERT_PEM_INVALID", `${file}: no PEM certificate found`, { value: file });
   return ders;
 }
 

@@ -72,7 +72,11 @@ export interface LeafDecisionInput {
  * decideLeaf({ existing, keyMatches: true, want, ca, caRegenerated: false, now, renewWithinDays: 90 }).action; // "keep"
  * ```
  */
-export function decideLeaf(input: LeafDecisionInput): { action: "create" | "renew" | "keep"; reasons: RenewReason[]; details: string[] } {
+export function decideLeaf(input: LeafDecisionInput): {
+  action: "create" | "renew" | "keep";
+  reasons: RenewReason[];
+  details: string[];
+} {
   const { existing } = input;
   if (!existing) return { action: "create", reasons: ["missing"], details: [] };
   const reasons: RenewReason[] = [];

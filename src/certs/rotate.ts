@@ -14,10 +14,11 @@ export interface RotateCertificatesResult {
   removed: string[];
 }
 
-const exists = (p: string): Promise<boolean> => stat(p).then(
-  () => true,
-  () => false,
-);
+const exists = (p: string): Promise<boolean> =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 /**
  * Backs up `<dd>/server/tls` to `<dd>/server/tls-<unix>` (agents: the agent files into `<dd>/agent/tls-<unix>`),
@@ -30,14 +31,18 @@ const exists = (p: string): Promise<boolean> => stat(p).then(
  * ```
  * @throws CertError `CERT_SERVICE_UNKNOWN`; KitError `WRITE_FAILED`
  */
-export async function rotateCertificates(dataDir: string, options: { services?: string[]; now?: Date } = {}): Promise<RotateCertificatesResult> {
+export async function rotateCertificates(
+  dataDir: string,
+  options: { services?: string[]; now?: Date } = {},
+): Promise<RotateCertificatesResult> {
   const isServer = await exists(join(dataDir, "server"));
   const services = resolveServices(options.services, isServer);
   const stamp = Math.floor((options.now ?? new Date()).getTime() / 1000);
   const tls = join(dataDir, "server", "tls");
   const agent = join(dataDir, "agent");
   const backupDir = isServer ? join(dataDir, "server", `tls-${stamp}`) : join(agent, `tls-${stamp}`);
-  if (isServer && (await exists(tls))) await cp(tls, backupDir, { recursive: true, preserveTimestamps: true });
+  if (isServer && (await exists(tls)))
+    await cp(tls, backupDir, { recursive: true, preserveTimestamps: true });
   const victims: string[] = [];
   for (const s of services) {
     const f = serviceFiles(s);
@@ -48,7 +53,8 @@ export async function rotateCertificates(dataDir: string, options: { services?: 
   await mkdir(backupDir, { recursive: true, mode: 0o700 });
   await chmod(backupDir, 0o700); // it holds private keys
   for (const v of victims) {
-    if (v.startsWith(agent) && (await exists(v))) await cp(v, join(backupDir, v.slice(agent.length + 1)), { preserveTimestamps: true });
+    if (v.startsWith(agent) && (await exists(v)))
+      await cp(v, join(backupDir, v.slice(agent.length + 1)), { preserveTimestamps: true });
   }
   if (isServer && services.includes("k3s-server")) {
     await writeFileAtomic(join(tls, "dynamic-cert-regenerate"), "", { mode: 0o600, dirMode: 0o700 });

@@ -47,10 +47,17 @@ export function generateClusterSeed(options: ClusterSeedOptions = {}): ClusterSe
   let serverCaPem = "";
   for (const spec of SERVER_CAS) {
     const ca = createCA({ commonName: `${spec.prefix}-ca@${stamp}`, now });
-    files.push({ path: spec.cert, content: ca.certPem, mode: 0o644 }, { path: spec.key, content: ca.keyPem, mode: 0o600 });
+    files.push(
+      { path: spec.cert, content: ca.certPem, mode: 0o644 },
+      { path: spec.key, content: ca.keyPem, mode: 0o600 },
+    );
     if (spec.name === "server") serverCaPem = ca.certPem;
   }
   const hash = caHash(serverCaPem);
-  const token = formatToken({ caHash: hash, username: "server", password: options.password ?? randomBytes(16).toString("hex") });
+  const token = formatToken({
+    caHash: hash,
+    username: "server",
+    password: options.password ?? randomBytes(16).toString("hex"),
+  });
   return { files, token, caHash: hash };
 }

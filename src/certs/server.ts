@@ -12,7 +12,15 @@ import { type CertificateAuthority, createCA, loadCA, signLeaf } from "./generat
 import { readIfExists, writeCert, writeKey } from "./io.js";
 import { generateEcKey, generateRsaKeyPem, parseEcKey, p256Spki } from "./keys.js";
 import { renderKubeconfig } from "./kubeconfig.js";
-import { LEGACY_REMOVED_CERTS, LEGACY_SHARED_KEYS, type LeafSpec, SERVER_CAS, type ServerCAName, serverLeafSpecs, serverSANs } from "./layout.js";
+import {
+  LEGACY_REMOVED_CERTS,
+  LEGACY_SHARED_KEYS,
+  type LeafSpec,
+  SERVER_CAS,
+  type ServerCAName,
+  serverLeafSpecs,
+  serverSANs,
+} from "./layout.js";
 import { parseCertificate } from "./parse.js";
 import { certificateDers, toPem } from "./pem.js";
 import { decideLeaf, type RenewReason } from "./plan.js";
@@ -95,13 +103,18 @@ export interface CertReport {
  * @throws CertError `CERT_PEM_INVALID`, `CERT_KEY_INVALID`, `CERT_KEY_MISMATCH`, `CERT_CA_KEY_MISSING` (all naming
  * the file), `CERT_OPTION_INVALID`; KitError `WRITE_FAILED`; AbortError when `signal` aborts
  */
-export async function ensureServerCertificates(options: EnsureServerCertificatesOptions): Promise<CertReport> {
+export async function ensureServerCertificates(
+  options: EnsureServerCertificatesOptions,
+): Promise<CertReport> {
   const { dataDir, signal, onEvent } = options;
-  if (typeof dataDir !== "string" || dataDir === "") throw new CertError("CERT_OPTION_INVALID", "dataDir is required", { value: dataDir });
+  if (typeof dataDir !== "string" || dataDir === "")
+    throw new CertError("CERT_OPTION_INVALID", "dataDir is required", { value: dataDir });
   const now = options.now ?? new Date();
   const renewWithinDays = options.renewWithinDays ?? DEFAULT_RENEW_WITHIN_DAYS;
   if (!Number.isFinite(renewWithinDays) || renewWithinDays < 0) {
-    throw new CertError("CERT_OPTION_INVALID", "renewWithinDays must be a non-negative number", { value: renewWithinDays });
+    throw new CertError("CERT_OPTION_INVALID", "renewWithinDays must be a non-negative number", {
+      value: renewWithinDays,
+    });
   }
   const port = options.apiServerPort ?? 6443;
   const sans = serverSANs({
@@ -113,7 +126,11 @@ export async function ensureServerCertificates(options: EnsureServerCertificates
     ...(options.serviceCIDR ? { serviceCIDR: options.serviceCIDR } : {}),
     ...(options.advertiseIP ? { advertiseIP: options.advertiseIP } : {}),
   });
-  const leaves = serverLeafSpecs({ sans, clusterDomain: options.clusterDomain ?? "cluster.local", disableEtcd: options.disableEtcd ?? false });
+  const leaves = serverLeafSpecs({
+    sans,
+    clusterDomain: options.clusterDomain ?? "cluster.local",
+    disableEtcd: options.disableEtcd ?? false,
+  });
   const tls = join(dataDir, "server", "tls");
   const p = (rel: string): string => join(tls, rel);
   signal?.throwIfAborted();
@@ -121,13 +138,19 @@ export async function ensureServerCertificates(options: EnsureServerCertificates
   // The slow RSA key goes to the thread pool first so it overlaps the ECDSA work.
   const serviceKeyPath = p("service.key");
   const existingServiceKey = await readIfExists(serviceKeyPath);
-  const existingCurrent = existingServiceKey === undefined ? undefined : firstKeyPem(existingServiceKey, serviceKeyPath);
+  const existingCurrent =
+    existingServiceKey === undefined ? undefined : firstKeyPem(existingServiceKey, serviceKeyPath);
   const rsaPending = existingServiceKey === undefined ? generateRsaKeyPem() : undefined;
   // An unhandled rejection must not escape when we throw before awaiting it.
   rsaPending?.catch(() => {});
 
   const entries: CertReportEntry[] = [];
-  const record = (file: string, kind: CertReportEntry["kind"], action: CertReportEntry["action"], reasons: RenewReason[] = []): void => {
+  const record = (
+    file: string,
+    kind: CertReportEntry["kind"],
+    action: CertReportEntry["action"],
+    reasons: RenewReason[] = [],
+  ): void => {
     entries.push({ file, kind, action, reasons });
     emit(onEvent, { type: `certs.${action}` as CertEvent["type"], file, reasons });
   };
@@ -144,9 +167,13 @@ export async function ensureServerCertificates(options: EnsureServerCertificates
       } else if (crt !== undefined && key !== undefined) {
         loaded = loadCA(crt, key, { certFile: p(spec.cert), keyFile: p(spec.key) });
       } else if (crt !== undefined) {
-        throw new CertError("CERT_CA_KEY_MISSING", `${p(spec.key)} is missing for the existing CA ${p(spec.cert)}; restore it or regenerate the CA`, {
-          value: p(spec.key),
-        });
+        throw new CertError(
+          "CERT_CA_KEY_MISSING",
+          `${p(spec.key)} is missing for the existing CA ${p(spec.cert)}; restore it or regenerate the CA`,
+          {
+            value: p(spec.key),
+          },
+        );
       } else if (key !== undefined) {
         keyOrThrow(key, p(spec.key));
       }
@@ -156,7 +183,10 @@ export async function ensureServerCertificates(options: EnsureServerCertificates
   const leafState = await Promise.all(
     leaves.map(async (spec) => {
       const [crt, key] = await Promise.all([readIfExists(p(spec.cert)), readIfExists(p(spec.key))]);
-      const existing = crt === undefined ? undefined : parseCertificate(certificateDers(crt, p(spec.cert))[0] as Buffer, p(spec.cert));
+      const existing =
+        crt === undefined
+          ? undefined
+          : parseCertificate(certificateDers(crt, p(spec.cert))[0] as Buffer, p(spec.cert));
       const keyPoint = key === undefined ? undefined : parseEcKey(key, p(spec.key)).point;
       return { spec, key, existing, keyPoint };
     }),
@@ -165,7 +195,11 @@ export async function ensureServerCertificates(options: EnsureServerCertificates
 
   // --- Phase 2: directories, legacy cleanup, CAs (§1.3: created only when missing; never renewed automatically) ---
   await ensureDir(join(dataDir, "server"), 0o700);
-  await Promise.all(["", "etcd", "kube-scheduler", "kube-controller-manager", "temporary-certs"].map((d) => ensureDir(p(d), 0o700)));
+  await Promise.all(
+    ["", "etcd", "kube-scheduler", "kube-controller-manager", "temporary-certs"].map((d) =>
+      ensureDir(p(d), 0o700),
+    ),
+  );
   await ensureDir(join(dataDir, "server", "cred"), 0o700);
   for (const legacy of LEGACY_REMOVED_CERTS) {
     await rm(p(legacy), { force: true });
@@ -186,7 +220,11 @@ export async function ensureServerCertificates(options: EnsureServerCertificates
         record(spec.cert, "ca", "renewed");
       } else {
         // Like LoadOrGenerateKeyFile: an existing key is reused, so a run interrupted after the key write resumes.
-        ca = createCA({ commonName: `${spec.prefix}-ca@${stamp}`, now, ...(key !== undefined ? { keyPem: key } : {}) });
+        ca = createCA({
+          commonName: `${spec.prefix}-ca@${stamp}`,
+          now,
+          ...(key !== undefined ? { keyPem: key } : {}),
+        });
         if (key === undefined) await writeKey(p(spec.key), ca.keyPem, signal);
         await writeCert(p(spec.cert), ca.certPem, signal);
         record(spec.cert, "ca", "created", ["missing"]);
@@ -217,7 +255,8 @@ export async function ensureServerCertificates(options: EnsureServerCertificates
       });
       if (decision.action === "keep") {
         record(spec.cert, "leaf", "kept");
-        if (spec.kubeconfig && (await readIfExists(join(dataDir, "server", spec.kubeconfig))) === undefined) await writeKc(spec);
+        if (spec.kubeconfig && (await readIfExists(join(dataDir, "server", spec.kubeconfig))) === undefined)
+          await writeKc(spec);
         return;
       }
       // A missing cert with an intact key reuses the key (K3s loads it unless regen); renewals rotate it.
@@ -241,8 +280,17 @@ export async function ensureServerCertificates(options: EnsureServerCertificates
   async function writeKc(spec: LeafSpec): Promise<void> {
     if (!spec.kubeconfig || !serverCA) return;
     const host = sans.includes("::1") && (options.serviceCIDR ?? "").includes(":") ? "[::1]" : "127.0.0.1";
-    const text = renderKubeconfig({ server: `https://${host}:${port}`, caFile: p("server-ca.crt"), certFile: p(spec.cert), keyFile: p(spec.key) });
-    await writeFileAtomic(join(dataDir, "server", spec.kubeconfig), text, { mode: 0o600, dirMode: 0o700, ...(signal ? { signal } : {}) });
+    const text = renderKubeconfig({
+      server: `https://${host}:${port}`,
+      caFile: p("server-ca.crt"),
+      certFile: p(spec.cert),
+      keyFile: p(spec.key),
+    });
+    await writeFileAtomic(join(dataDir, "server", spec.kubeconfig), text, {
+      mode: 0o600,
+      dirMode: 0o700,
+      ...(signal ? { signal } : {}),
+    });
   }
 
   // --- legacy shared keys (kept for agents that send no CSR) ---
@@ -262,9 +310,11 @@ export async function ensureServerCertificates(options: EnsureServerCertificates
     record("service.key", "key", "created", ["missing"]);
   } else record("service.key", "key", "kept");
   const current = existingCurrent ?? firstKeyPem(serviceKey ?? "", serviceKeyPath);
-  if ((await readIfExists(p("service.current.key"))) !== current) await writeKey(p("service.current.key"), current, signal);
+  if ((await readIfExists(p("service.current.key"))) !== current)
+    await writeKey(p("service.current.key"), current, signal);
 
-  const pick = (a: CertReportEntry["action"]): string[] => entries.filter((e) => e.action === a && e.kind !== "key").map((e) => e.file);
+  const pick = (a: CertReportEntry["action"]): string[] =>
+    entries.filter((e) => e.action === a && e.kind !== "key").map((e) => e.file);
   return { tlsDir: tls, created: pick("created"), renewed: pick("renewed"), kept: pick("kept"), entries };
 }
 

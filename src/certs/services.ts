@@ -3,7 +3,18 @@
  */
 import { CertError } from "./errors.js";
 
-export const SERVER_SERVICES = ["admin", "api-server", "controller-manager", "scheduler", "supervisor", "k3s-controller", "k3s-server", "cloud-controller", "etcd", "auth-proxy"] as const;
+export const SERVER_SERVICES = [
+  "admin",
+  "api-server",
+  "controller-manager",
+  "scheduler",
+  "supervisor",
+  "k3s-controller",
+  "k3s-server",
+  "cloud-controller",
+  "etcd",
+  "auth-proxy",
+] as const;
 export const AGENT_SERVICES = ["kube-proxy", "kubelet", "k3s-controller"] as const;
 export type CertService = (typeof SERVER_SERVICES)[number] | (typeof AGENT_SERVICES)[number];
 
@@ -11,7 +22,10 @@ export type CertService = (typeof SERVER_SERVICES)[number] | (typeof AGENT_SERVI
 const FILES: Record<CertService, { server: string[]; agent: string[] }> = {
   admin: { server: ["client-admin"], agent: [] },
   "api-server": { server: ["client-kube-apiserver", "serving-kube-apiserver"], agent: [] },
-  "controller-manager": { server: ["client-controller", "kube-controller-manager/kube-controller-manager"], agent: [] },
+  "controller-manager": {
+    server: ["client-controller", "kube-controller-manager/kube-controller-manager"],
+    agent: [],
+  },
   scheduler: { server: ["client-scheduler", "kube-scheduler/kube-scheduler"], agent: [] },
   supervisor: { server: ["client-supervisor"], agent: [] },
   "k3s-controller": { server: ["client-k3s-controller"], agent: ["client-k3s-controller"] },
@@ -33,9 +47,11 @@ const FILES: Record<CertService, { server: string[]; agent: string[] }> = {
  */
 export function resolveServices(services: readonly string[] | undefined, isServer: boolean): CertService[] {
   const all: string[] = [...SERVER_SERVICES, ...AGENT_SERVICES];
-  if (!services || services.length === 0) return [...new Set(isServer ? all : [...AGENT_SERVICES])] as CertService[];
+  if (!services || services.length === 0)
+    return [...new Set(isServer ? all : [...AGENT_SERVICES])] as CertService[];
   for (const s of services) {
-    if (!all.includes(s)) throw new CertError("CERT_SERVICE_UNKNOWN", `service ${s} is not recognized`, { value: s });
+    if (!all.includes(s))
+      throw new CertError("CERT_SERVICE_UNKNOWN", `service ${s} is not recognized`, { value: s });
   }
   return [...new Set(services)] as CertService[];
 }

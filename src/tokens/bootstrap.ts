@@ -14,7 +14,8 @@ export const DEFAULT_BOOTSTRAP_GROUP = "system:bootstrappers:k3s:default-node-to
 /** k8s bootstrap group pattern. */
 const GROUP_PATTERN = /^system:bootstrappers:[a-z0-9:-]{0,255}[a-z0-9]$/;
 
-const pick = (n: number): string => Array.from({ length: n }, () => ALPHABET[randomInt(ALPHABET.length)]).join("");
+const pick = (n: number): string =>
+  Array.from({ length: n }, () => ALPHABET[randomInt(ALPHABET.length)]).join("");
 
 /**
  * A fresh bootstrap token `<6 chars>.<16 chars>` from `[a-z0-9]` with a CSPRNG.
@@ -38,9 +39,13 @@ export function generateBootstrapToken(): string {
  * @throws TokenError `TOKEN_BOOTSTRAP_INVALID`
  */
 export function parseBootstrapToken(token: string): { id: string; secret: string } {
-  const creds = typeof token === "string" && token.startsWith("K10") ? token.slice(token.indexOf("::") + 2) : token;
+  const creds =
+    typeof token === "string" && token.startsWith("K10") ? token.slice(token.indexOf("::") + 2) : token;
   const m = typeof creds === "string" ? BOOTSTRAP_TOKEN_PATTERN.exec(creds) : null;
-  if (!m) throw new TokenError("TOKEN_BOOTSTRAP_INVALID", "bootstrap token must match [a-z0-9]{6}.[a-z0-9]{16}", { value: "<redacted>" });
+  if (!m)
+    throw new TokenError("TOKEN_BOOTSTRAP_INVALID", "bootstrap token must match [a-z0-9]{6}.[a-z0-9]{16}", {
+      value: "<redacted>",
+    });
   return { id: m[1] as string, secret: m[2] as string };
 }
 
@@ -76,15 +81,29 @@ export interface BootstrapTokenSecret {
  * ```
  * @throws TokenError `TOKEN_BOOTSTRAP_INVALID` (token), `TOKEN_OPTION_INVALID` (ttl, usage, group)
  */
-export async function bootstrapTokenSecret(token: string, options: BootstrapTokenSecretOptions = {}): Promise<BootstrapTokenSecret> {
+export async function bootstrapTokenSecret(
+  token: string,
+  options: BootstrapTokenSecretOptions = {},
+): Promise<BootstrapTokenSecret> {
   const { id, secret } = parseBootstrapToken(token);
-  const { ttlSeconds = 86_400, usages = [...BOOTSTRAP_TOKEN_USAGES], groups = [DEFAULT_BOOTSTRAP_GROUP], description, now = new Date() } = options;
-  if (!Number.isFinite(ttlSeconds) || ttlSeconds < 0) throw new TokenError("TOKEN_OPTION_INVALID", "ttlSeconds must be >= 0", { value: ttlSeconds });
+  const {
+    ttlSeconds = 86_400,
+    usages = [...BOOTSTRAP_TOKEN_USAGES],
+    groups = [DEFAULT_BOOTSTRAP_GROUP],
+    description,
+    now = new Date(),
+  } = options;
+  if (!Number.isFinite(ttlSeconds) || ttlSeconds < 0)
+    throw new TokenError("TOKEN_OPTION_INVALID", "ttlSeconds must be >= 0", { value: ttlSeconds });
   for (const u of usages) {
-    if (!(BOOTSTRAP_TOKEN_USAGES as readonly string[]).includes(u)) throw new TokenError("TOKEN_OPTION_INVALID", `unknown token usage ${u}`, { value: u });
+    if (!(BOOTSTRAP_TOKEN_USAGES as readonly string[]).includes(u))
+      throw new TokenError("TOKEN_OPTION_INVALID", `unknown token usage ${u}`, { value: u });
   }
   for (const g of groups) {
-    if (!GROUP_PATTERN.test(g)) throw new TokenError("TOKEN_OPTION_INVALID", `group ${g} must match ${GROUP_PATTERN.source}`, { value: g });
+    if (!GROUP_PATTERN.test(g))
+      throw new TokenError("TOKEN_OPTION_INVALID", `group ${g} must match ${GROUP_PATTERN.source}`, {
+        value: g,
+      });
   }
   const stringData: Record<string, string> = { "token-id": id, "token-secret": secret };
   if (description) stringData.description = description;
@@ -95,7 +114,9 @@ export async function bootstrapTokenSecret(token: string, options: BootstrapToke
   }
   for (const u of usages) stringData[`usage-bootstrap-${u}`] = "true";
   if (groups.length) stringData["auth-extra-groups"] = groups.join(",");
-  const data = Object.fromEntries(Object.entries(stringData).map(([k, v]) => [k, Buffer.from(v).toString("base64")]));
+  const data = Object.fromEntries(
+    Object.entries(stringData).map(([k, v]) => [k, Buffer.from(v).toString("base64")]),
+  );
   const [{ Secret }, YAML] = await Promise.all([import("kubernetes-models/v1/Secret"), import("yaml")]);
   const obj = new Secret({
     metadata: { name: `bootstrap-token-${id}`, namespace: "kube-system" },
@@ -117,8 +138,15 @@ export async function bootstrapTokenSecret(token: string, options: BootstrapToke
  * ```
  * @throws TokenError `TOKEN_BOOTSTRAP_INVALID` when `expiration` is not RFC 3339
  */
-export function isBootstrapTokenExpired(secret: { data?: Record<string, string>; stringData?: Record<string, string> }, now: Date = new Date()): boolean {
-  const raw = secret.stringData?.expiration ?? (secret.data?.expiration !== undefined ? Buffer.from(secret.data.expiration, "base64").toString("utf8") : undefined);
+export function isBootstrapTokenExpired(
+  secret: { data?: Record<string, string>; stringData?: Record<string, string> },
+  now: Date = new Date(),
+): boolean {
+  const raw =
+    secret.stringData?.expiration ??
+    (secret.data?.expiration !== undefined
+      ? Buffer.from(secret.data.expiration, "base64").toString("utf8")
+      : undefined);
   if (raw === undefined) return false;
   const t = Date.parse(raw);
   if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(raw) || Number.isNaN(t)) {

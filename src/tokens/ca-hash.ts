@@ -74,7 +74,8 @@ export function parseBundle(pem: string | Uint8Array, what = "CA bundle"): X509C
       throw new TokenError("TOKEN_CA_INVALID", `${what}: certificate does not parse`, { value: what, cause });
     }
   }
-  if (out.length === 0) throw new TokenError("TOKEN_CA_INVALID", `${what}: no certificate found`, { value: what });
+  if (out.length === 0)
+    throw new TokenError("TOKEN_CA_INVALID", `${what}: no certificate found`, { value: what });
   return out;
 }
 
@@ -94,11 +95,22 @@ function validAt(c: X509Certificate, now: Date): boolean {
  * Go-like `Verify` of `leaf` against `roots` and `intermediates` at `now` with ServerAuth: returns the root
  * that ends the first chain found, or undefined.
  */
-export function verifyToRoot(leaf: X509Certificate, roots: X509Certificate[], intermediates: X509Certificate[], now: Date): X509Certificate | undefined {
+export function verifyToRoot(
+  leaf: X509Certificate,
+  roots: X509Certificate[],
+  intermediates: X509Certificate[],
+  now: Date,
+): X509Certificate | undefined {
   if (!validAt(leaf, now) || !usableForServerAuth(leaf)) return undefined;
   const signedBy = (child: X509Certificate, parent: X509Certificate): boolean => {
     try {
-      return parent.ca && child.checkIssued(parent) && child.verify(parent.publicKey) && validAt(parent, now) && usableForServerAuth(parent);
+      return (
+        parent.ca &&
+        child.checkIssued(parent) &&
+        child.verify(parent.publicKey) &&
+        validAt(parent, now) &&
+        usableForServerAuth(parent)
+      );
     } catch {
       return false;
     }

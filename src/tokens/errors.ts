@@ -12,4 +12,8 @@ export class TokenError extends KitError {
     super(code, message, options);
   }
 }
-Object.defineProperty(TokenError.prototype, "name", { value: "TokenError", writable: true, configurable: true });
+Object.defineProperty(TokenError.prototype, "name", {
+  value: "TokenError",
+  writable: true,
+  configurable: true,
+});

@@ -34,9 +34,11 @@ export interface ParsedToken {
  * (`invalid token CA hash length`), `TOKEN_FORMAT` (`invalid token format`)
  */
 export function parseToken(token: string): ParsedToken {
-  if (typeof token !== "string" || token.length === 0) throw new TokenError("TOKEN_EMPTY", "token must not be empty", { value: "" });
+  if (typeof token !== "string" || token.length === 0)
+    throw new TokenError("TOKEN_EMPTY", "token must not be empty", { value: "" });
   let full = token;
-  if (!token.startsWith(TOKEN_PREFIX)) full = BOOTSTRAP_TOKEN_PATTERN.test(token) ? `${TOKEN_PREFIX}::${token}` : `${TOKEN_PREFIX}:::${token}`;
+  if (!token.startsWith(TOKEN_PREFIX))
+    full = BOOTSTRAP_TOKEN_PATTERN.test(token) ? `${TOKEN_PREFIX}::${token}` : `${TOKEN_PREFIX}:::${token}`;
   const rest = full.slice(TOKEN_PREFIX.length);
   const sep = rest.indexOf("::");
   let caHash = "";
@@ -49,9 +51,16 @@ export function parseToken(token: string): ParsedToken {
     }
   }
   const bts = BOOTSTRAP_TOKEN_PATTERN.exec(creds);
-  if (bts) return { caHash, username: "", password: "", bootstrap: { id: bts[1] as string, secret: bts[2] as string } };
+  if (bts)
+    return {
+      caHash,
+      username: "",
+      password: "",
+      bootstrap: { id: bts[1] as string, secret: bts[2] as string },
+    };
   const colon = creds.indexOf(":");
-  if (colon < 0 || colon === creds.length - 1) throw new TokenError("TOKEN_FORMAT", "invalid token format", { value: "<redacted>" });
+  if (colon < 0 || colon === creds.length - 1)
+    throw new TokenError("TOKEN_FORMAT", "invalid token format", { value: "<redacted>" });
   return { caHash, username: creds.slice(0, colon), password: creds.slice(colon + 1) };
 }
 
@@ -67,19 +76,30 @@ export function parseToken(token: string): ParsedToken {
  * @throws TokenError `TOKEN_CA_HASH_LENGTH` (hash not 0 or 64 hex chars), `TOKEN_FORMAT` (empty password,
  * `:` in the username, malformed bootstrap token)
  */
-export function formatToken(parts: { caHash: string; username?: string; password?: string; bootstrapToken?: string }): string {
+export function formatToken(parts: {
+  caHash: string;
+  username?: string;
+  password?: string;
+  bootstrapToken?: string;
+}): string {
   const { caHash } = parts;
   if (typeof caHash !== "string" || (caHash !== "" && !/^[0-9a-f]{64}$/.test(caHash))) {
-    throw new TokenError("TOKEN_CA_HASH_LENGTH", "CA hash must be empty or 64 lowercase hex characters", { value: typeof caHash === "string" ? caHash.length : caHash });
+    throw new TokenError("TOKEN_CA_HASH_LENGTH", "CA hash must be empty or 64 lowercase hex characters", {
+      value: typeof caHash === "string" ? caHash.length : caHash,
+    });
   }
   if (parts.bootstrapToken !== undefined) {
-    if (!BOOTSTRAP_TOKEN_PATTERN.test(parts.bootstrapToken)) throw new TokenError("TOKEN_FORMAT", "bootstrap token must match [a-z0-9]{6}.[a-z0-9]{16}", { value: "<redacted>" });
+    if (!BOOTSTRAP_TOKEN_PATTERN.test(parts.bootstrapToken))
+      throw new TokenError("TOKEN_FORMAT", "bootstrap token must match [a-z0-9]{6}.[a-z0-9]{16}", {
+        value: "<redacted>",
+      });
     return `${TOKEN_PREFIX}${caHash}::${parts.bootstrapToken}`;
   }
   const username = parts.username ?? "";
   const password = parts.password ?? "";
   if (password === "") throw new TokenError("TOKEN_FORMAT", "password must not be empty", { value: "" });
-  if (username.includes(":")) throw new TokenError("TOKEN_FORMAT", "username must not contain ':'", { value: username });
+  if (username.includes(":"))
+    throw new TokenError("TOKEN_FORMAT", "username must not contain ':'", { value: username });
   return `${TOKEN_PREFIX}${caHash}::${username}:${password}`;
 }
 

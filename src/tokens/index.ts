@@ -4,7 +4,13 @@
  * @packageDocumentation
  */
 export { TokenError } from "./errors.js";
-export { parseToken, formatToken, normalizeServerToken, TOKEN_PREFIX, BOOTSTRAP_TOKEN_PATTERN } from "./format.js";
+export {
+  parseToken,
+  formatToken,
+  normalizeServerToken,
+  TOKEN_PREFIX,
+  BOOTSTRAP_TOKEN_PATTERN,
+} from "./format.js";
 export type { ParsedToken } from "./format.js";
 export { caHash } from "./ca-hash.js";
 export { validateServerCA } from "./validate.js";

@@ -29,7 +29,10 @@ function splitCsvLine(line: string, file: string, lineNo: number): string[] {
       cur = "";
     } else cur += ch;
   }
-  if (quoted) throw new TokenError("TOKEN_FILE_INVALID", `${file}:${lineNo}: unterminated quote`, { value: `${file}:${lineNo}` });
+  if (quoted)
+    throw new TokenError("TOKEN_FILE_INVALID", `${file}:${lineNo}: unterminated quote`, {
+      value: `${file}:${lineNo}`,
+    });
   out.push(cur);
   return out;
 }
@@ -49,13 +52,24 @@ export function parsePasswd(text: string, file = "passwd"): PasswdEntry[] {
     const line = raw.replace(/\r$/, "");
     if (line.trim() === "") return;
     const cols = splitCsvLine(line, file, i + 1);
-    if (cols.length < 3) throw new TokenError("TOKEN_FILE_INVALID", `${file}:${i + 1}: password file must have at least 3 columns`, { value: `${file}:${i + 1}` });
-    out.push({ password: cols[0] ?? "", name: cols[1] ?? "", uid: cols[2] ?? "", groups: (cols[3] ?? "").split(",").filter(Boolean) });
+    if (cols.length < 3)
+      throw new TokenError(
+        "TOKEN_FILE_INVALID",
+        `${file}:${i + 1}: password file must have at least 3 columns`,
+        { value: `${file}:${i + 1}` },
+      );
+    out.push({
+      password: cols[0] ?? "",
+      name: cols[1] ?? "",
+      uid: cols[2] ?? "",
+      groups: (cols[3] ?? "").split(",").filter(Boolean),
+    });
   });
   return out;
 }
 
-const csvField = (s: string): string => (/[",\n\r]/.test(s) || s.startsWith(" ") ? `"${s.replace(/"/g, '""')}"` : s);
+const csvField = (s: string): string =>
+  /[",\n\r]/.test(s) || s.startsWith(" ") ? `"${s.replace(/"/g, '""')}"` : s;
 
 /**
  * Renders passwd rows (sorted by name so output is stable; K3s's order is unspecified).
@@ -80,7 +94,12 @@ export function stripUserPrefix(pass: string, name: string): string {
 }
 
 /** Sets (or adds) `name`'s row; returns a new list. */
-export function setUser(entries: readonly PasswdEntry[], name: string, role: string, password: string): PasswdEntry[] {
+export function setUser(
+  entries: readonly PasswdEntry[],
+  name: string,
+  role: string,
+  password: string,
+): PasswdEntry[] {
   const out = entries.filter((e) => e.name !== name);
   const prev = entries.find((e) => e.name === name);
   out.push({ password, name, uid: prev?.uid ?? name, groups: prev?.groups.length ? prev.groups : [role] });

@@ -47,13 +47,19 @@ async function readText(path: string): Promise<string | undefined> {
     return await readFile(path, "utf8");
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new TokenError("TOKEN_FILE_INVALID", `cannot read ${path}: ${(e as Error).message}`, { value: path, cause: e });
+    throw new TokenError("TOKEN_FILE_INVALID", `cannot read ${path}: ${(e as Error).message}`, {
+      value: path,
+      cause: e,
+    });
   }
 }
 
 async function serverCAHash(p: Paths): Promise<string> {
   const pem = await readText(p.serverCA);
-  if (pem === undefined) throw new TokenError("TOKEN_CA_INVALID", `${p.serverCA} does not exist; create the server CA first`, { value: p.serverCA });
+  if (pem === undefined)
+    throw new TokenError("TOKEN_CA_INVALID", `${p.serverCA} does not exist; create the server CA first`, {
+      value: p.serverCA,
+    });
   return caHash(pem, { what: p.serverCA });
 }
 
@@ -62,7 +68,8 @@ async function readPasswd(p: Paths): Promise<PasswdEntry[]> {
   return text === undefined ? [] : parsePasswd(text, p.passwd);
 }
 
-const writeSecret = (path: string, data: string): Promise<void> => writeFileAtomic(path, data, { mode: 0o600, dirMode: 0o700 });
+const writeSecret = (path: string, data: string): Promise<void> =>
+  writeFileAtomic(path, data, { mode: 0o600, dirMode: 0o700 });
 
 /** Points `link` at `target` (a basename) atomically: a temp symlink renamed over it. */
 async function atomicSymlink(target: string, link: string): Promise<void> {
@@ -124,7 +131,8 @@ export async function generateServerToken(options: GenerateServerTokenOptions): 
 
   let nodePass: string;
   if (options.agentToken !== undefined) {
-    if (options.agentToken === "") throw new TokenError("TOKEN_EMPTY", "agent token must not be empty", { value: "" });
+    if (options.agentToken === "")
+      throw new TokenError("TOKEN_EMPTY", "agent token must not be empty", { value: "" });
     nodePass = stripUserPrefix(options.agentToken, "node");
   } else if (BOOTSTRAP_TOKEN_PATTERN.test(serverPass)) nodePass = serverPass;
   else {
@@ -164,10 +172,14 @@ export async function generateServerToken(options: GenerateServerTokenOptions): 
  * ```
  * @throws TokenError `TOKEN_CA_INVALID`, `TOKEN_FILE_INVALID`; KitError `WRITE_FAILED`
  */
-export async function generateAgentToken(options: { dataDir: string; agentToken?: string }): Promise<{ agentToken: string; caHash: string }> {
+export async function generateAgentToken(options: {
+  dataDir: string;
+  agentToken?: string;
+}): Promise<{ agentToken: string; caHash: string }> {
   const p = pathsOf(options.dataDir);
   const hash = await serverCAHash(p);
-  const pass = options.agentToken !== undefined ? stripUserPrefix(options.agentToken, "node") : randomPassword();
+  const pass =
+    options.agentToken !== undefined ? stripUserPrefix(options.agentToken, "node") : randomPassword();
   if (pass === "") throw new TokenError("TOKEN_EMPTY", "agent token must not be empty", { value: "" });
   const entries = setUser(await readPasswd(p), "node", "k3s:agent", pass);
   await writeSecret(p.passwd, renderPasswd(entries));
@@ -190,12 +202,20 @@ export async function generateAgentToken(options: { dataDir: string; agentToken?
  * @throws TokenError `TOKEN_NORMALIZE` (bootstrap-format or unparsable new token), `TOKEN_FILE_INVALID`
  * (no token/passwd yet), `TOKEN_CA_INVALID`; KitError `WRITE_FAILED`
  */
-export async function rotateServerToken(options: { dataDir: string; newToken?: string }): Promise<ServerTokenResult & { nodePasswordChanged: boolean }> {
+export async function rotateServerToken(options: {
+  dataDir: string;
+  newToken?: string;
+}): Promise<ServerTokenResult & { nodePasswordChanged: boolean }> {
   const p = pathsOf(options.dataDir);
   const newPass = options.newToken === undefined ? randomPassword() : normalizeServerToken(options.newToken);
   const entries = await readPasswd(p);
   const server = entries.find((e) => e.name === "server");
-  if (!server) throw new TokenError("TOKEN_FILE_INVALID", `${p.passwd} has no server entry; generate the server token first`, { value: p.passwd });
+  if (!server)
+    throw new TokenError(
+      "TOKEN_FILE_INVALID",
+      `${p.passwd} has no server entry; generate the server token first`,
+      { value: p.passwd },
+    );
   const hash = await serverCAHash(p);
   const hasAgentToken = await isRegularFile(p.agentToken);
   const node = entries.find((e) => e.name === "node");
@@ -221,7 +241,11 @@ export async function rotateServerToken(options: { dataDir: string; newToken?: s
  * ```
  * @throws TokenError parse errors of the token, `TOKEN_FILE_INVALID`, `TOKEN_CA_INVALID`
  */
-export async function verifyServerToken(options: { dataDir: string; token: string; role?: "server" | "agent" }): Promise<boolean> {
+export async function verifyServerToken(options: {
+  dataDir: string;
+  token: string;
+  role?: "server" | "agent";
+}): Promise<boolean> {
   const p = pathsOf(options.dataDir);
   const parsed = parseToken(options.token);
   if (parsed.bootstrap) return false;
@@ -243,4 +267,3 @@ export async function readServerToken(dataDir: string): Promise<string | undefin
   const p = pathsOf(dataDir);
   return (await readText(p.token))?.trim();
 }
-

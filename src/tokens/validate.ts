@@ -26,7 +26,11 @@ export interface ServerCAValidation {
  * @throws TokenError `TOKEN_CA_MISMATCH` (`token CA hash does not match the Cluster CA certificate hash: <tok> != <srv>`),
  * `TOKEN_CA_INVALID`, and the parse errors of {@link parseToken}
  */
-export function validateServerCA(token: string, caBundlePem: string | Uint8Array, options: { now?: Date } = {}): ServerCAValidation {
+export function validateServerCA(
+  token: string,
+  caBundlePem: string | Uint8Array,
+  options: { now?: Date } = {},
+): ServerCAValidation {
   const { caHash: tokenHash } = parseToken(token);
   let serverHash: string;
   try {
@@ -34,17 +38,31 @@ export function validateServerCA(token: string, caBundlePem: string | Uint8Array
   } catch (cause) {
     // K3s turns an unparsable bundle into the hash "", which never matches.
     if (tokenHash !== "") {
-      throw new TokenError("TOKEN_CA_MISMATCH", `token CA hash does not match the Cluster CA certificate hash: ${tokenHash} != `, { value: tokenHash, cause });
+      throw new TokenError(
+        "TOKEN_CA_MISMATCH",
+        `token CA hash does not match the Cluster CA certificate hash: ${tokenHash} != `,
+        { value: tokenHash, cause },
+      );
     }
     throw cause;
   }
   if (tokenHash === "") {
-    return { serverHash, tokenHash, verified: false, warning: "cluster CA certificate is not trusted by the host CA bundle, but the token does not include a CA hash" };
+    return {
+      serverHash,
+      tokenHash,
+      verified: false,
+      warning:
+        "cluster CA certificate is not trusted by the host CA bundle, but the token does not include a CA hash",
+    };
   }
   if (tokenHash !== serverHash) {
-    throw new TokenError("TOKEN_CA_MISMATCH", `token CA hash does not match the Cluster CA certificate hash: ${tokenHash} != ${serverHash}`, {
-      value: { tokenHash, serverHash },
-    });
+    throw new TokenError(
+      "TOKEN_CA_MISMATCH",
+      `token CA hash does not match the Cluster CA certificate hash: ${tokenHash} != ${serverHash}`,
+      {
+        value: { tokenHash, serverHash },
+      },
+    );
   }
   return { serverHash, tokenHash, verified: true };
 }

@@ -8,7 +8,13 @@ import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { certificateDers, ensureServerCertificates, loadCA, parseCertificate, SERVER_CAS } from "../../../src/certs/index.js";
+import {
+  certificateDers,
+  ensureServerCertificates,
+  loadCA,
+  parseCertificate,
+  SERVER_CAS,
+} from "../../../src/certs/index.js";
 import { projectRoot } from "../../helpers/dist.js";
 import { tempDir } from "../../helpers/tmp.js";
 
@@ -23,9 +29,17 @@ const tls = (rel = "") => join(dir, "server", "tls", rel);
 const child = join(projectRoot, "test/integration/certs/crash-child.ts");
 
 /** Runs the child until `doneCount` iterations finished plus `extraMs`, or until `killAtMs`, then SIGKILLs it. */
-function runAndKill(opts: { startIter: number; afterDone?: number; killAtMs?: number; extraMs: number }): Promise<number> {
+function runAndKill(opts: {
+  startIter: number;
+  afterDone?: number;
+  killAtMs?: number;
+  extraMs: number;
+}): Promise<number> {
   return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, ["--import", "tsx", child, dir, String(opts.startIter)], { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] });
+    const c = spawn(process.execPath, ["--import", "tsx", child, dir, String(opts.startIter)], {
+      cwd: projectRoot,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let done = 0;
     let err = "";
     let timer: NodeJS.Timeout | undefined;
@@ -33,7 +47,8 @@ function runAndKill(opts: { startIter: number; afterDone?: number; killAtMs?: nu
     if (opts.killAtMs !== undefined) timer = setTimeout(kill, opts.killAtMs);
     c.stdout.on("data", (d: Buffer) => {
       done += (d.toString().match(/done/g) ?? []).length;
-      if (opts.afterDone !== undefined && done >= opts.afterDone && !timer) timer = setTimeout(kill, opts.extraMs);
+      if (opts.afterDone !== undefined && done >= opts.afterDone && !timer)
+        timer = setTimeout(kill, opts.extraMs);
     });
     c.stderr.on("data", (d: Buffer) => (err += d));
     c.on("exit", (code, signal) => {
@@ -89,9 +104,15 @@ describe("SIGKILL mid-write (atomic writes, CA key before CA cert)", () => {
     // A normal run afterwards repairs whatever a kill interrupted and all CAs still load with their keys.
     const now = new Date(Date.parse("2026-01-01T00:00:00Z") + (iter + 1) * 300 * 86_400_000);
     await ensureServerCertificates({ dataDir: dir, nodeName: "crash-node", sans: ["a.example"], now });
-    const final = await ensureServerCertificates({ dataDir: dir, nodeName: "crash-node", sans: ["a.example"], now });
+    const final = await ensureServerCertificates({
+      dataDir: dir,
+      nodeName: "crash-node",
+      sans: ["a.example"],
+      now,
+    });
     expect(final.renewed).toEqual([]);
-    for (const c of SERVER_CAS) loadCA(await readFile(tls(c.cert), "utf8"), await readFile(tls(c.key), "utf8"));
+    for (const c of SERVER_CAS)
+      loadCA(await readFile(tls(c.cert), "utf8"), await readFile(tls(c.key), "utf8"));
     expect(await Promise.all(SERVER_CAS.map((c) => readFile(tls(c.key), "utf8")))).toEqual(caKeys);
   }, 120_000);
 });

@@ -29,8 +29,15 @@ beforeEach(async () => {
 afterEach(() => cleanup());
 
 const tls = (rel = "") => join(dir, "server", "tls", rel);
-const base = () => ({ dataDir: dir, nodeName: "node-1", sans: ["k3s.example.com"], nodeIPs: ["10.0.0.5"], now: T0 });
-const leafOf = async (rel: string) => parseCertificate(certificateDers(await readFile(tls(rel), "utf8"))[0] as Buffer);
+const base = () => ({
+  dataDir: dir,
+  nodeName: "node-1",
+  sans: ["k3s.example.com"],
+  nodeIPs: ["10.0.0.5"],
+  now: T0,
+});
+const leafOf = async (rel: string) =>
+  parseCertificate(certificateDers(await readFile(tls(rel), "utf8"))[0] as Buffer);
 
 async function rejection(p: Promise<unknown>): Promise<{ code?: string; message: string }> {
   try {
@@ -57,19 +64,50 @@ describe("ensureServerCertificates: layout (§1.2)", () => {
     const r = await ensureServerCertificates({ ...base(), onEvent: (e) => events.push(e) });
     const files = await allFiles(tls());
     const want = [
-      "client-ca.crt", "client-ca.key", "server-ca.crt", "server-ca.key", "request-header-ca.crt", "request-header-ca.key",
-      "etcd/server-ca.crt", "etcd/server-ca.key", "etcd/peer-ca.crt", "etcd/peer-ca.key",
-      "client-ca.nochain.crt", "server-ca.nochain.crt",
-      "client-admin.crt", "client-admin.key", "client-supervisor.crt", "client-supervisor.key", "client-controller.crt", "client-controller.key",
-      "client-scheduler.crt", "client-scheduler.key", "client-kube-apiserver.crt", "client-kube-apiserver.key",
-      "client-k3s-cloud-controller.crt", "client-k3s-cloud-controller.key",
-      "client-kube-proxy.key", "client-k3s-controller.key", "client-kubelet.key", "serving-kubelet.key",
-      "serving-kube-apiserver.crt", "serving-kube-apiserver.key",
-      "kube-scheduler/kube-scheduler.crt", "kube-scheduler/kube-scheduler.key",
-      "kube-controller-manager/kube-controller-manager.crt", "kube-controller-manager/kube-controller-manager.key",
-      "client-auth-proxy.crt", "client-auth-proxy.key", "etcd/client.crt", "etcd/client.key",
-      "etcd/peer-server-client.crt", "etcd/peer-server-client.key", "etcd/server-client.crt", "etcd/server-client.key",
-      "service.key", "service.current.key",
+      "client-ca.crt",
+      "client-ca.key",
+      "server-ca.crt",
+      "server-ca.key",
+      "request-header-ca.crt",
+      "request-header-ca.key",
+      "etcd/server-ca.crt",
+      "etcd/server-ca.key",
+      "etcd/peer-ca.crt",
+      "etcd/peer-ca.key",
+      "client-ca.nochain.crt",
+      "server-ca.nochain.crt",
+      "client-admin.crt",
+      "client-admin.key",
+      "client-supervisor.crt",
+      "client-supervisor.key",
+      "client-controller.crt",
+      "client-controller.key",
+      "client-scheduler.crt",
+      "client-scheduler.key",
+      "client-kube-apiserver.crt",
+      "client-kube-apiserver.key",
+      "client-k3s-cloud-controller.crt",
+      "client-k3s-cloud-controller.key",
+      "client-kube-proxy.key",
+      "client-k3s-controller.key",
+      "client-kubelet.key",
+      "serving-kubelet.key",
+      "serving-kube-apiserver.crt",
+      "serving-kube-apiserver.key",
+      "kube-scheduler/kube-scheduler.crt",
+      "kube-scheduler/kube-scheduler.key",
+      "kube-controller-manager/kube-controller-manager.crt",
+      "kube-controller-manager/kube-controller-manager.key",
+      "client-auth-proxy.crt",
+      "client-auth-proxy.key",
+      "etcd/client.crt",
+      "etcd/client.key",
+      "etcd/peer-server-client.crt",
+      "etcd/peer-server-client.key",
+      "etcd/server-client.crt",
+      "etcd/server-client.key",
+      "service.key",
+      "service.current.key",
     ].sort();
     expect(files).toEqual(want);
     expect(r.created).toHaveLength(18);
@@ -78,7 +116,8 @@ describe("ensureServerCertificates: layout (§1.2)", () => {
       const mode = (await stat(tls(f))).mode & 0o777;
       expect(mode, f).toBe(f.endsWith(".key") ? 0o600 : 0o644);
     }
-    for (const d of ["", "etcd", "kube-scheduler", "kube-controller-manager", "temporary-certs"]) expect((await stat(tls(d))).mode & 0o777, d).toBe(0o700);
+    for (const d of ["", "etcd", "kube-scheduler", "kube-controller-manager", "temporary-certs"])
+      expect((await stat(tls(d))).mode & 0o777, d).toBe(0o700);
     // CA names, subjects and SANs from the table
     const ca = await leafOf("server-ca.crt");
     expect(ca.commonName).toBe(`k3s-server-ca@${T0.getTime() / 1000}`);
@@ -86,11 +125,21 @@ describe("ensureServerCertificates: layout (§1.2)", () => {
     const admin = await leafOf("client-admin.crt");
     expect([admin.commonName, admin.organization]).toEqual(["system:admin", ["system:masters"]]);
     const api = await leafOf("serving-kube-apiserver.crt");
-    expect(api.dnsNames).toEqual(["kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local", "k3s.example.com", "localhost", "node-1"]);
+    expect(api.dnsNames).toEqual([
+      "kubernetes",
+      "kubernetes.default",
+      "kubernetes.default.svc",
+      "kubernetes.default.svc.cluster.local",
+      "k3s.example.com",
+      "localhost",
+      "node-1",
+    ]);
     expect(api.ipAddresses).toEqual(["127.0.0.1", "::1", "10.0.0.5", "10.43.0.1"]);
     expect((await leafOf("etcd/server-client.crt")).dnsNames[0]).toBe("kine.sock");
     // nochain = first cert of the CA file only; leaf files = leaf + CA
-    expect(await readFile(tls("server-ca.nochain.crt"), "utf8")).toBe(await readFile(tls("server-ca.crt"), "utf8"));
+    expect(await readFile(tls("server-ca.nochain.crt"), "utf8")).toBe(
+      await readFile(tls("server-ca.crt"), "utf8"),
+    );
     expect(certificateDers(await readFile(tls("client-admin.crt"), "utf8"))).toHaveLength(2);
     expect(await readFile(tls("service.key"), "utf8")).toMatch(/^-----BEGIN RSA PRIVATE KEY-----/);
     expect(await readFile(tls("service.current.key"), "utf8")).toMatch(/^-----BEGIN RSA PRIVATE KEY-----/);
@@ -142,13 +191,19 @@ describe("ensureServerCertificates: renewal (§1.3) with an injected clock", () 
     const notAfter = (await leafOf("client-admin.crt")).notAfter.getTime();
     const at = new Date(notAfter - 100 * DAY);
     expect((await ensureServerCertificates({ ...base(), now: at })).renewed).toEqual([]);
-    expect((await ensureServerCertificates({ ...base(), now: at, renewWithinDays: 120 })).renewed).toHaveLength(13);
+    expect(
+      (await ensureServerCertificates({ ...base(), now: at, renewWithinDays: 120 })).renewed,
+    ).toHaveLength(13);
   });
 
   it("a new SAN regenerates only the certs carrying the SAN list; a removed SAN keeps them", async () => {
     await ensureServerCertificates(base());
     const r = await ensureServerCertificates({ ...base(), sans: ["k3s.example.com", "foo.example"] });
-    expect(r.renewed.sort()).toEqual(["etcd/peer-server-client.crt", "etcd/server-client.crt", "serving-kube-apiserver.crt"]);
+    expect(r.renewed.sort()).toEqual([
+      "etcd/peer-server-client.crt",
+      "etcd/server-client.crt",
+      "serving-kube-apiserver.crt",
+    ]);
     expect((await leafOf("serving-kube-apiserver.crt")).dnsNames).toContain("foo.example");
     const back = await ensureServerCertificates(base());
     expect(back.renewed).toEqual([]);
@@ -159,7 +214,12 @@ describe("ensureServerCertificates: renewal (§1.3) with an injected clock", () 
     const clientKey = await readFile(tls("client-ca.key"), "utf8");
     const oldServerKey = await readFile(tls("server-ca.key"), "utf8");
     const r = await ensureServerCertificates({ ...base(), regenerateCAs: ["server"] });
-    expect(r.renewed.sort()).toEqual(["kube-controller-manager/kube-controller-manager.crt", "kube-scheduler/kube-scheduler.crt", "server-ca.crt", "serving-kube-apiserver.crt"]);
+    expect(r.renewed.sort()).toEqual([
+      "kube-controller-manager/kube-controller-manager.crt",
+      "kube-scheduler/kube-scheduler.crt",
+      "server-ca.crt",
+      "serving-kube-apiserver.crt",
+    ]);
     expect(await readFile(tls("server-ca.key"), "utf8")).not.toBe(oldServerKey);
     expect(await readFile(tls("client-ca.key"), "utf8")).toBe(clientKey);
   });
@@ -178,7 +238,10 @@ describe("ensureServerCertificates: renewal (§1.3) with an injected clock", () 
     await ensureServerCertificates(base());
     await writeFile(tls("client-admin.key"), await readFile(tls("client-scheduler.key"), "utf8"));
     const r = await ensureServerCertificates(base());
-    expect(r.entries.find((e) => e.file === "client-admin.crt")).toMatchObject({ action: "renewed", reasons: ["key-mismatch"] });
+    expect(r.entries.find((e) => e.file === "client-admin.crt")).toMatchObject({
+      action: "renewed",
+      reasons: ["key-mismatch"],
+    });
   });
 });
 
@@ -194,7 +257,10 @@ describe("ensureServerCertificates: bad input → typed errors naming the file",
   });
   it("corrupt PEM", async () => {
     await ensureServerCertificates(base());
-    await writeFile(tls("etcd/peer-ca.crt"), "-----BEGIN CERTIFICATE-----\nMIIBnotreally\n-----END CERTIFICATE-----\n");
+    await writeFile(
+      tls("etcd/peer-ca.crt"),
+      "-----BEGIN CERTIFICATE-----\nMIIBnotreally\n-----END CERTIFICATE-----\n",
+    );
     const e = await rejection(ensureServerCertificates(base()));
     expect(e.code).toBe("CERT_PEM_INVALID");
     expect(e.message).toContain(tls("etcd/peer-ca.crt"));
@@ -210,7 +276,10 @@ describe("ensureServerCertificates: bad input → typed errors naming the file",
   });
   it("corrupt leaf key", async () => {
     await ensureServerCertificates(base());
-    await writeFile(tls("etcd/client.key"), "-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n");
+    await writeFile(
+      tls("etcd/client.key"),
+      "-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n",
+    );
     const e = await rejection(ensureServerCertificates(base()));
     expect(e.code).toBe("CERT_KEY_INVALID");
     expect(e.message).toContain(tls("etcd/client.key"));
@@ -227,7 +296,10 @@ describe("ensureServerCertificates: bad input → typed errors naming the file",
   });
   it("a corrupt service.key is reported, never replaced", async () => {
     await ensureServerCertificates(base());
-    await writeFile(tls("service.key"), "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
+    await writeFile(
+      tls("service.key"),
+      "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n",
+    );
     const e = await rejection(ensureServerCertificates(base()));
     expect(e.code).toBe("CERT_KEY_INVALID");
     expect(e.message).toContain(tls("service.key"));
@@ -235,13 +307,21 @@ describe("ensureServerCertificates: bad input → typed errors naming the file",
   it("an aborted signal stops before anything is written", async () => {
     const ac = new AbortController();
     ac.abort();
-    await expect(ensureServerCertificates({ ...base(), signal: ac.signal })).rejects.toMatchObject({ name: "AbortError" });
+    await expect(ensureServerCertificates({ ...base(), signal: ac.signal })).rejects.toMatchObject({
+      name: "AbortError",
+    });
     await expect(stat(tls())).rejects.toThrow();
   });
   it("bad options", async () => {
-    expect((await rejection(ensureServerCertificates({ ...base(), nodeName: "" }))).code).toBe("CERT_OPTION_INVALID");
-    expect((await rejection(ensureServerCertificates({ ...base(), serviceCIDR: "10.43.0.0" }))).code).toBe("CERT_OPTION_INVALID");
-    expect((await rejection(ensureServerCertificates({ ...base(), renewWithinDays: -1 }))).code).toBe("CERT_OPTION_INVALID");
+    expect((await rejection(ensureServerCertificates({ ...base(), nodeName: "" }))).code).toBe(
+      "CERT_OPTION_INVALID",
+    );
+    expect((await rejection(ensureServerCertificates({ ...base(), serviceCIDR: "10.43.0.0" }))).code).toBe(
+      "CERT_OPTION_INVALID",
+    );
+    expect((await rejection(ensureServerCertificates({ ...base(), renewWithinDays: -1 }))).code).toBe(
+      "CERT_OPTION_INVALID",
+    );
   });
 });
 
@@ -251,13 +331,18 @@ describe("check, rotate, agent, custom CA, kubeconfig, tokens", () => {
     const entries = await checkCertificates(dir, { now: T0 });
     expect(entries.filter((e) => e.index === 0)).toHaveLength(13);
     expect(entries.every((e) => e.status === "OK")).toBe(true);
-    const later = await checkCertificates(dir, { now: new Date(T0.getTime() + 300 * DAY), services: ["admin"] });
+    const later = await checkCertificates(dir, {
+      now: new Date(T0.getTime() + 300 * DAY),
+      services: ["admin"],
+    });
     expect(later.map((e) => [e.subject, e.status])).toEqual([
       ["system:admin", "WARNING"],
       [`k3s-client-ca@${T0.getTime() / 1000}`, "OK"],
     ]);
     expect(await formatCertificateCheck(later, "table")).toContain("WARNING");
-    expect(await formatCertificateCheck(later, "text", { warnWithinDays: 90 })).toContain("client-admin.crt: certificate system:admin (ClientAuth) will expire within 90 days at");
+    expect(await formatCertificateCheck(later, "text", { warnWithinDays: 90 })).toContain(
+      "client-admin.crt: certificate system:admin (ClientAuth) will expire within 90 days at",
+    );
   });
 
   it("rotateCertificates backs up to tls-<unix>, removes the files, and ensure re-issues them", async () => {
@@ -269,19 +354,37 @@ describe("check, rotate, agent, custom CA, kubeconfig, tokens", () => {
     expect(await readFile(join(r.backupDir, "serving-kube-apiserver.key"), "utf8")).toBe(oldKey);
     expect((await stat(r.backupDir)).mode & 0o777).toBe(0o700);
     expect((await stat(join(r.backupDir, "serving-kube-apiserver.key"))).mode & 0o777).toBe(0o600);
-    expect(r.removed.sort()).toEqual([tls("client-kube-apiserver.crt"), tls("client-kube-apiserver.key"), tls("serving-kube-apiserver.crt"), tls("serving-kube-apiserver.key")]);
+    expect(r.removed.sort()).toEqual([
+      tls("client-kube-apiserver.crt"),
+      tls("client-kube-apiserver.key"),
+      tls("serving-kube-apiserver.crt"),
+      tls("serving-kube-apiserver.key"),
+    ]);
     expect((await stat(tls("dynamic-cert-regenerate"))).isFile()).toBe(true);
     const again = await ensureServerCertificates({ ...base(), now: at });
     expect(again.created.sort()).toEqual(["client-kube-apiserver.crt", "serving-kube-apiserver.crt"]);
     expect(await readFile(tls("serving-kube-apiserver.key"), "utf8")).not.toBe(oldKey);
-    expect((await rejection(rotateCertificates(dir, { services: ["certificate-authority"] }))).message).toBe("service certificate-authority is not recognized");
+    expect((await rejection(rotateCertificates(dir, { services: ["certificate-authority"] }))).message).toBe(
+      "service certificate-authority is not recognized",
+    );
   });
 
   it("ensureAgentCertificates issues the four agent certs via CSR", async () => {
     await ensureServerCertificates(base());
-    const r = await ensureAgentCertificates({ dataDir: dir, nodeName: "node-1", nodeIPs: ["10.0.0.5"], now: T0 });
-    expect(r.issued).toEqual(["client-kubelet.crt", "serving-kubelet.crt", "client-kube-proxy.crt", "client-k3s-controller.crt"]);
-    const read = async (f: string) => parseCertificate(certificateDers(await readFile(join(dir, "agent", f), "utf8"))[0] as Buffer);
+    const r = await ensureAgentCertificates({
+      dataDir: dir,
+      nodeName: "node-1",
+      nodeIPs: ["10.0.0.5"],
+      now: T0,
+    });
+    expect(r.issued).toEqual([
+      "client-kubelet.crt",
+      "serving-kubelet.crt",
+      "client-kube-proxy.crt",
+      "client-k3s-controller.crt",
+    ]);
+    const read = async (f: string) =>
+      parseCertificate(certificateDers(await readFile(join(dir, "agent", f), "utf8"))[0] as Buffer);
     expect((await read("client-kubelet.crt")).commonName).toBe("system:node:node-1");
     expect((await read("client-kubelet.crt")).organization).toEqual(["system:nodes"]);
     const serving = await read("serving-kubelet.crt");
@@ -294,8 +397,16 @@ describe("check, rotate, agent, custom CA, kubeconfig, tokens", () => {
     const first = await readFile(join(dir, "agent", "client-kubelet.key"), "utf8");
     await ensureAgentCertificates({ dataDir: dir, nodeName: "node-1", now: T0 });
     expect(await readFile(join(dir, "agent", "client-kubelet.key"), "utf8")).not.toBe(first);
-    expect((await rejection(ensureAgentCertificates({ dataDir: dir, nodeName: "node-1", nodeIPs: ["10.0.0.300"] }))).code).toBe("CERT_OPTION_INVALID");
-    expect((await checkCertificates(dir, { services: ["kubelet"], now: T0 })).map((e) => e.subject)).toContain("system:node:node-1");
+    expect(
+      (
+        await rejection(
+          ensureAgentCertificates({ dataDir: dir, nodeName: "node-1", nodeIPs: ["10.0.0.300"] }),
+        )
+      ).code,
+    ).toBe("CERT_OPTION_INVALID");
+    expect(
+      (await checkCertificates(dir, { services: ["kubelet"], now: T0 })).map((e) => e.subject),
+    ).toContain("system:node:node-1");
   });
 
   it("generateCustomCA + validateCARotation follow K3s's rules", async () => {
@@ -324,7 +435,9 @@ describe("check, rotate, agent, custom CA, kubeconfig, tokens", () => {
     const single = `${(await readFile(join(d, "tls", "server-ca.crt"), "utf8")).split("-----END CERTIFICATE-----")[0]}-----END CERTIFICATE-----\n`;
     await writeFile(join(d, "tls", "server-ca.crt"), single);
     const e2 = await rejection(validateCARotation(cluster, d, { now: T0 }));
-    expect(e2.message).toContain("new CA bundle contains only a single certificate but should include root or intermediate CA certificates");
+    expect(e2.message).toContain(
+      "new CA bundle contains only a single certificate but should include root or intermediate CA certificates",
+    );
     expect(e2.message).toContain("does not contain the current service account key");
     // Token hash stays the same across a same-root rotation (§2.2)
     const hashA = caHash(await readFile(join(a, "tls", "server-ca.crt")), { now: T0 });
@@ -340,8 +453,14 @@ describe("check, rotate, agent, custom CA, kubeconfig, tokens", () => {
     await writeKubeconfig(path, { caPem: "CA", certPem: "C", keyPem: "K", server: "https://10.0.0.5:6443" });
     expect((await stat(path)).mode & 0o777).toBe(0o600);
     const kc = (await import("yaml")).parse(await readFile(path, "utf8"));
-    expect(kc.clusters[0].cluster).toEqual({ server: "https://10.0.0.5:6443", "certificate-authority-data": Buffer.from("CA").toString("base64") });
-    expect((await rejection(writeKubeconfig(path, { caPem: "CA", certPem: "C", keyPem: "K", server: "http://x" }))).code).toBe("CERT_OPTION_INVALID");
+    expect(kc.clusters[0].cluster).toEqual({
+      server: "https://10.0.0.5:6443",
+      "certificate-authority-data": Buffer.from("CA").toString("base64"),
+    });
+    expect(
+      (await rejection(writeKubeconfig(path, { caPem: "CA", certPem: "C", keyPem: "K", server: "http://x" })))
+        .code,
+    ).toBe("CERT_OPTION_INVALID");
     const { token, caHash: h } = await generateServerToken({ dataDir: dir });
     expect(parseToken(token).caHash).toBe(h);
     expect(h).toBe(caHash(await readFile(tls("server-ca.crt"))));
@@ -355,7 +474,9 @@ describe("generateClusterSeed (CAs + token before any server exists)", () => {
     const { generateClusterSeed } = await import("../../../src/certs/index.js");
     const seed = generateClusterSeed({ now: T0 });
     expect(seed.files.map((f) => f.path).sort()).toEqual(
-      ["client-ca", "server-ca", "request-header-ca", "etcd/server-ca", "etcd/peer-ca"].flatMap((n) => [`${n}.crt`, `${n}.key`]).sort(),
+      ["client-ca", "server-ca", "request-header-ca", "etcd/server-ca", "etcd/peer-ca"]
+        .flatMap((n) => [`${n}.crt`, `${n}.key`])
+        .sort(),
     );
     const { mkdir } = await import("node:fs/promises");
     for (const f of seed.files) {
@@ -363,7 +484,13 @@ describe("generateClusterSeed (CAs + token before any server exists)", () => {
       await writeFile(tls(f.path), f.content, { mode: f.mode });
     }
     const r = await ensureServerCertificates(base());
-    expect(r.entries.filter((e) => e.kind === "ca").map((e) => e.action)).toEqual(["kept", "kept", "kept", "kept", "kept"]);
+    expect(r.entries.filter((e) => e.kind === "ca").map((e) => e.action)).toEqual([
+      "kept",
+      "kept",
+      "kept",
+      "kept",
+      "kept",
+    ]);
     expect(r.created).toHaveLength(13);
     expect(parseToken(seed.token).caHash).toBe(seed.caHash);
     const { token, caHash: h } = await generateServerToken({ dataDir: dir, token: seed.token });

@@ -21,15 +21,36 @@ let clientPort = 0;
 const tls = (rel: string) => join(dir, "server", "tls", rel);
 
 function etcdctl(args: string[], creds = { cert: tls("etcd/client.crt"), key: tls("etcd/client.key") }) {
-  return run("etcdctl", [`--endpoints=https://127.0.0.1:${clientPort}`, `--cacert=${tls("etcd/server-ca.crt")}`, `--cert=${creds.cert}`, `--key=${creds.key}`, "--dial-timeout=3s", "--command-timeout=5s", ...args], {
-    env: { ...process.env, ETCDCTL_API: "3" },
-  });
+  return run(
+    "etcdctl",
+    [
+      `--endpoints=https://127.0.0.1:${clientPort}`,
+      `--cacert=${tls("etcd/server-ca.crt")}`,
+      `--cert=${creds.cert}`,
+      `--key=${creds.key}`,
+      "--dial-timeout=3s",
+      "--command-timeout=5s",
+      ...args,
+    ],
+    {
+      env: { ...process.env, ETCDCTL_API: "3" },
+    },
+  );
 }
 
 function health(cert?: Buffer, key?: Buffer, ca?: Buffer): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: "127.0.0.1", port: clientPort, path: "/health", method: "GET", servername: "localhost", ...(cert ? { cert, key } : {}), ca, rejectUnauthorized: true },
+      {
+        host: "127.0.0.1",
+        port: clientPort,
+        path: "/health",
+        method: "GET",
+        servername: "localhost",
+        ...(cert ? { cert, key } : {}),
+        ca,
+        rejectUnauthorized: true,
+      },
       (res) => {
         let body = "";
         res.on("data", (d) => (body += d));
@@ -87,7 +108,11 @@ describe("real etcd with the generated etcd PKI", () => {
   });
 
   it("GET /health over TLS with the client cert", async () => {
-    const [cert, key, ca] = await Promise.all([readFile(tls("etcd/client.crt")), readFile(tls("etcd/client.key")), readFile(tls("etcd/server-ca.crt"))]);
+    const [cert, key, ca] = await Promise.all([
+      readFile(tls("etcd/client.crt")),
+      readFile(tls("etcd/client.key")),
+      readFile(tls("etcd/server-ca.crt")),
+    ]);
     const r = await health(cert, key, ca);
     expect(r.status).toBe(200);
     expect(JSON.parse(r.body).health).toBe("true");
@@ -102,6 +127,8 @@ describe("real etcd with the generated etcd PKI", () => {
   });
 
   it("the apiserver client cert (client CA, not etcd CA) is refused by etcdctl", async () => {
-    await expect(etcdctl(["get", "/x"], { cert: tls("client-admin.crt"), key: tls("client-admin.key") })).rejects.toThrow();
+    await expect(
+      etcdctl(["get", "/x"], { cert: tls("client-admin.crt"), key: tls("client-admin.key") }),
+    ).rejects.toThrow();
   });
 });

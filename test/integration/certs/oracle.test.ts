@@ -8,7 +8,14 @@ import { readFile, readdir, writeFile } from "node:fs/promises";
 import { connect, createServer, type Server } from "node:tls";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCA, ensureAgentCertificates, ensureServerCertificates, generateCustomCA, loadCA, signLeaf } from "../../../src/certs/index.js";
+import {
+  createCA,
+  ensureAgentCertificates,
+  ensureServerCertificates,
+  generateCustomCA,
+  loadCA,
+  signLeaf,
+} from "../../../src/certs/index.js";
 import { buildGo } from "../../helpers/go.js";
 import { tempDir } from "../../helpers/tmp.js";
 
@@ -46,13 +53,36 @@ interface OracleResult {
   ok: boolean;
   error?: string;
 }
-function goCheck(checks: Array<{ cert: string; ca?: string; usage?: string; dns?: string; time?: string; caKey?: string; rebuild?: boolean }>): OracleResult[] {
+function goCheck(
+  checks: Array<{
+    cert: string;
+    ca?: string;
+    usage?: string;
+    dns?: string;
+    time?: string;
+    caKey?: string;
+    rebuild?: boolean;
+  }>,
+): OracleResult[] {
   const out = execFileSync(oracle, { input: JSON.stringify(checks), encoding: "utf8" });
   return JSON.parse(out) as OracleResult[];
 }
 
-function opensslVerify(ca: string, cert: string, purpose?: string, extra: string[] = []): { ok: boolean; out: string } {
-  const args = ["verify", "-x509_strict", ...(purpose ? ["-purpose", purpose] : []), "-CAfile", ca, ...extra, cert];
+function opensslVerify(
+  ca: string,
+  cert: string,
+  purpose?: string,
+  extra: string[] = [],
+): { ok: boolean; out: string } {
+  const args = [
+    "verify",
+    "-x509_strict",
+    ...(purpose ? ["-purpose", purpose] : []),
+    "-CAfile",
+    ca,
+    ...extra,
+    cert,
+  ];
   const r = spawnSync("openssl", args, { encoding: "utf8" });
   return { ok: r.status === 0, out: `${r.stdout}${r.stderr}` };
 }
@@ -60,25 +90,41 @@ function opensslVerify(ca: string, cert: string, purpose?: string, extra: string
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir("k3s-oracle-"));
   oracle = buildGo("test/integration/certs/go-oracle/main.go", "certs-oracle");
-  await ensureServerCertificates({ dataDir: dir, nodeName: "node-1", sans: ["k3s.example.com", "2001:db8::10"], nodeIPs: ["10.0.0.5"] });
+  await ensureServerCertificates({
+    dataDir: dir,
+    nodeName: "node-1",
+    sans: ["k3s.example.com", "2001:db8::10"],
+    nodeIPs: ["10.0.0.5"],
+  });
   await ensureAgentCertificates({ dataDir: dir, nodeName: "node-1", nodeIPs: ["10.0.0.5"] });
 });
 afterAll(() => cleanup());
 
 describe("OpenSSL verify -x509_strict", () => {
   it.each(LEAVES)("%s chains to %s for its purpose", (cert, ca, usage) => {
-    const purposes = usage === "both" ? ["sslserver", "sslclient"] : [usage === "server" ? "sslserver" : "sslclient"];
+    const purposes =
+      usage === "both" ? ["sslserver", "sslclient"] : [usage === "server" ? "sslserver" : "sslclient"];
     for (const p of purposes) {
       const r = opensslVerify(tls(ca), tls(cert), p);
       expect(r.ok, r.out).toBe(true);
     }
   });
   it.each(AGENT)("agent %s", (cert, ca, usage) => {
-    const r = opensslVerify(tls(ca), join(dir, "agent", cert), usage === "server" ? "sslserver" : "sslclient");
+    const r = opensslVerify(
+      tls(ca),
+      join(dir, "agent", cert),
+      usage === "server" ? "sslserver" : "sslclient",
+    );
     expect(r.ok, r.out).toBe(true);
   });
   it("CAs are self-signed, strict-valid", () => {
-    for (const ca of ["client-ca.crt", "server-ca.crt", "request-header-ca.crt", "etcd/server-ca.crt", "etcd/peer-ca.crt"]) {
+    for (const ca of [
+      "client-ca.crt",
+      "server-ca.crt",
+      "request-header-ca.crt",
+      "etcd/server-ca.crt",
+      "etcd/peer-ca.crt",
+    ]) {
       const r = opensslVerify(tls(ca), tls(ca));
       expect(r.ok, r.out).toBe(true);
     }
@@ -109,27 +155,60 @@ describe("Go crypto/x509 oracle", () => {
     const checks = [
       ...LEAVES.map(([cert, ca, usage]) => ({ cert: tls(cert), ca: tls(ca), usage })),
       ...AGENT.map(([cert, ca, usage]) => ({ cert: join(dir, "agent", cert), ca: tls(ca), usage })),
-      { cert: tls("serving-kube-apiserver.crt"), ca: tls("server-ca.crt"), usage: "server", dns: "kubernetes.default.svc.cluster.local" },
-      { cert: tls("serving-kube-apiserver.crt"), ca: tls("server-ca.crt"), usage: "server", dns: "k3s.example.com" },
+      {
+        cert: tls("serving-kube-apiserver.crt"),
+        ca: tls("server-ca.crt"),
+        usage: "server",
+        dns: "kubernetes.default.svc.cluster.local",
+      },
+      {
+        cert: tls("serving-kube-apiserver.crt"),
+        ca: tls("server-ca.crt"),
+        usage: "server",
+        dns: "k3s.example.com",
+      },
       { cert: tls("etcd/server-client.crt"), ca: tls("etcd/server-ca.crt"), usage: "both", dns: "kine.sock" },
-      { cert: join(dir, "agent", "serving-kubelet.crt"), ca: tls("server-ca.crt"), usage: "server", dns: "node-1" },
+      {
+        cert: join(dir, "agent", "serving-kubelet.crt"),
+        ca: tls("server-ca.crt"),
+        usage: "server",
+        dns: "node-1",
+      },
     ];
     for (const r of goCheck(checks)) expect(r, r.cert).toMatchObject({ ok: true });
   });
 
   it("every TBSCertificate is byte-identical to what Go's x509.CreateCertificate builds from the same fields", async () => {
     const caKey = (ca: string) => tls(ca.replace(/\.crt$/, ".key"));
-    const cas = ["client-ca.crt", "server-ca.crt", "request-header-ca.crt", "etcd/server-ca.crt", "etcd/peer-ca.crt"];
+    const cas = [
+      "client-ca.crt",
+      "server-ca.crt",
+      "request-header-ca.crt",
+      "etcd/server-ca.crt",
+      "etcd/peer-ca.crt",
+    ];
     const checks = [
       ...cas.map((ca) => ({ cert: tls(ca), caKey: caKey(ca), rebuild: true })),
       ...LEAVES.map(([cert, ca]) => ({ cert: tls(cert), ca: tls(ca), caKey: caKey(ca), rebuild: true })),
-      ...AGENT.map(([cert, ca]) => ({ cert: join(dir, "agent", cert), ca: tls(ca), caKey: caKey(ca), rebuild: true })),
+      ...AGENT.map(([cert, ca]) => ({
+        cert: join(dir, "agent", cert),
+        ca: tls(ca),
+        caKey: caKey(ca),
+        rebuild: true,
+      })),
     ];
     const results = goCheck(checks);
     expect(results).toHaveLength(5 + 13 + 4);
     for (const r of results) expect(r, r.cert).toMatchObject({ ok: true });
     // The check can fail: a cert whose issuer key is not the one that signed it gets a different AKID.
-    const [wrong] = goCheck([{ cert: tls("client-admin.crt"), ca: tls("server-ca.crt"), caKey: caKey("server-ca.crt"), rebuild: true }]);
+    const [wrong] = goCheck([
+      {
+        cert: tls("client-admin.crt"),
+        ca: tls("server-ca.crt"),
+        caKey: caKey("server-ca.crt"),
+        rebuild: true,
+      },
+    ]);
     expect(wrong?.ok).toBe(false);
   });
 
@@ -137,8 +216,18 @@ describe("Go crypto/x509 oracle", () => {
     const bad = goCheck([
       { cert: tls("client-admin.crt"), ca: tls("client-ca.crt"), usage: "server" },
       { cert: tls("serving-kube-apiserver.crt"), ca: tls("client-ca.crt"), usage: "server" },
-      { cert: tls("etcd/client.crt"), ca: tls("etcd/server-ca.crt"), usage: "client", time: "2100-01-01T00:00:00Z" },
-      { cert: tls("serving-kube-apiserver.crt"), ca: tls("server-ca.crt"), usage: "server", dns: "evil.example" },
+      {
+        cert: tls("etcd/client.crt"),
+        ca: tls("etcd/server-ca.crt"),
+        usage: "client",
+        time: "2100-01-01T00:00:00Z",
+      },
+      {
+        cert: tls("serving-kube-apiserver.crt"),
+        ca: tls("server-ca.crt"),
+        usage: "server",
+        dns: "evil.example",
+      },
     ]);
     expect(bad.map((r) => r.ok)).toEqual([false, false, false, false]);
   });
@@ -155,7 +244,10 @@ describe("Go crypto/x509 oracle", () => {
       i = der.indexOf(cn, i + 1);
     }
     const bad = join(dir, "bad-printable.crt");
-    await writeFile(bad, `-----BEGIN CERTIFICATE-----\n${der.toString("base64")}\n-----END CERTIFICATE-----\n`);
+    await writeFile(
+      bad,
+      `-----BEGIN CERTIFICATE-----\n${der.toString("base64")}\n-----END CERTIFICATE-----\n`,
+    );
     const [r] = goCheck([{ cert: bad }]);
     expect(r?.ok).toBe(false);
     expect(r?.error).toMatch(/PrintableString/);
@@ -172,14 +264,31 @@ describe("Go crypto/x509 oracle", () => {
     await writeFile(join(out, "leaf.crt"), leaf.certPem);
     const [r1, r2] = goCheck([
       { cert: join(out, "tls", "server-ca.crt"), ca: join(out, "tls", "root-ca.pem"), usage: "any" },
-      { cert: join(out, "leaf.crt"), ca: join(out, "tls", "root-ca.pem"), usage: "server", dns: "kubernetes" },
+      {
+        cert: join(out, "leaf.crt"),
+        ca: join(out, "tls", "root-ca.pem"),
+        usage: "server",
+        dns: "kubernetes",
+      },
     ]);
     expect(r1).toMatchObject({ ok: true, certs: 3 });
-    const [r3] = goCheck([{ cert: join(out, "tls", "server-ca.crt"), ca: join(out, "tls", "intermediate-ca.pem"), caKey: join(out, "tls", "intermediate-ca.key"), rebuild: true }]);
+    const [r3] = goCheck([
+      {
+        cert: join(out, "tls", "server-ca.crt"),
+        ca: join(out, "tls", "intermediate-ca.pem"),
+        caKey: join(out, "tls", "intermediate-ca.key"),
+        rebuild: true,
+      },
+    ]);
     expect(r3, "intermediate-signed CA TBS matches Go").toMatchObject({ ok: true });
     expect(r2).toMatchObject({ ok: true, certs: 4 });
     const untrusted = join(out, "tls", "intermediate-ca.pem");
-    const o = opensslVerify(join(out, "tls", "root-ca.pem"), join(out, "leaf.crt"), "sslserver", ["-untrusted", join(out, "tls", "server-ca.crt"), "-untrusted", untrusted]);
+    const o = opensslVerify(join(out, "tls", "root-ca.pem"), join(out, "leaf.crt"), "sslserver", [
+      "-untrusted",
+      join(out, "tls", "server-ca.crt"),
+      "-untrusted",
+      untrusted,
+    ]);
     expect(o.ok, o.out).toBe(true);
   });
 });
@@ -205,7 +314,10 @@ describe("real TLS handshake with mutual auth", () => {
   async function hello(cert: string, key: string, servername: string): Promise<string> {
     const [c, k, ca] = await Promise.all([readFile(cert), readFile(key), readFile(tls("server-ca.crt"))]);
     return new Promise((resolve, reject) => {
-      const s = connect({ host: "127.0.0.1", port, servername, cert: c, key: k, ca, rejectUnauthorized: true }, () => {});
+      const s = connect(
+        { host: "127.0.0.1", port, servername, cert: c, key: k, ca, rejectUnauthorized: true },
+        () => {},
+      );
       let data = "";
       s.on("data", (d) => (data += d));
       s.on("end", () => resolve(data));
@@ -214,8 +326,16 @@ describe("real TLS handshake with mutual auth", () => {
   }
 
   it("admin client ↔ apiserver serving cert", async () => {
-    expect(await hello(tls("client-admin.crt"), tls("client-admin.key"), "kubernetes.default.svc")).toBe("hello system:admin");
-    expect(await hello(join(dir, "agent", "client-kubelet.crt"), join(dir, "agent", "client-kubelet.key"), "kubernetes")).toBe("hello system:node:node-1");
+    expect(await hello(tls("client-admin.crt"), tls("client-admin.key"), "kubernetes.default.svc")).toBe(
+      "hello system:admin",
+    );
+    expect(
+      await hello(
+        join(dir, "agent", "client-kubelet.crt"),
+        join(dir, "agent", "client-kubelet.key"),
+        "kubernetes",
+      ),
+    ).toBe("hello system:node:node-1");
   });
   it("a client cert from another CA is refused", async () => {
     const other = createCA({ commonName: "other-ca@1" });
@@ -223,9 +343,13 @@ describe("real TLS handshake with mutual auth", () => {
     await writeFile(join(dir, "intruder.crt"), leaf.certPem);
     await writeFile(join(dir, "intruder.key"), leaf.keyPem);
     // With TLS 1.3 the client may finish its side before the server's alert arrives: either way no greeting.
-    const got = await hello(join(dir, "intruder.crt"), join(dir, "intruder.key"), "kubernetes").catch((e: Error) => `refused: ${e.message}`);
+    const got = await hello(join(dir, "intruder.crt"), join(dir, "intruder.key"), "kubernetes").catch(
+      (e: Error) => `refused: ${e.message}`,
+    );
     expect(got).not.toContain("hello");
     // Control: the same path with a trusted cert does greet.
-    expect(await hello(tls("client-supervisor.crt"), tls("client-supervisor.key"), "kubernetes")).toBe("hello system:k3s-supervisor");
+    expect(await hello(tls("client-supervisor.crt"), tls("client-supervisor.key"), "kubernetes")).toBe(
+      "hello system:k3s-supervisor",
+    );
   });
 });

@@ -75,14 +75,24 @@ describe("createCA (§1.1)", () => {
 describe("signLeaf (§1.1)", () => {
   const ca = createCA({ commonName: "k3s-client-ca@1735689600", now: T0 });
   it("clamps NotBefore to the CA's NotBefore and adds 365 days", () => {
-    const leaf = signLeaf(ca, { commonName: "system:admin", organization: ["system:masters"], usage: "client", now: T0 });
+    const leaf = signLeaf(ca, {
+      commonName: "system:admin",
+      organization: ["system:masters"],
+      usage: "client",
+      now: T0,
+    });
     expect(leaf.info.notBefore.toISOString()).toBe("2024-12-31T23:00:00.000Z");
     expect(leaf.info.notAfter.getTime() - leaf.info.notBefore.getTime()).toBe(365 * DAY);
     const later = signLeaf(ca, { commonName: "a", usage: "client", now: new Date(T0.getTime() + 10 * DAY) });
     expect(later.info.notBefore.getTime()).toBe(T0.getTime() + 10 * DAY - 3_600_000);
   });
   it("has a random positive serial < 2^63−1, KU DigitalSignature|KeyEncipherment, EKU, AKID = CA SKID, no SKID", () => {
-    const leaf = signLeaf(ca, { commonName: "system:admin", organization: ["system:masters"], usage: "client", now: T0 });
+    const leaf = signLeaf(ca, {
+      commonName: "system:admin",
+      organization: ["system:masters"],
+      usage: "client",
+      now: T0,
+    });
     expect(leaf.info.serial).toBeGreaterThanOrEqual(0n);
     expect(leaf.info.serial).toBeLessThan(0x7fffffffffffffffn);
     expect(leaf.info.der.includes(Buffer.from("0603551d0f0101ff0404030205a0", "hex"))).toBe(true);
@@ -97,13 +107,20 @@ describe("signLeaf (§1.1)", () => {
     expect(new X509Certificate(leaf.leafPem).verify(new X509Certificate(ca.certPem).publicKey)).toBe(true);
   });
   it("writes leaf then CA in certPem, and maps usages to EKUs", () => {
-    const s = signLeaf(ca, { commonName: "etcd-peer", usage: "both", altNames: ["kine.sock", "10.0.0.1", "::1", "::ffff:10.0.0.2"], now: T0 });
+    const s = signLeaf(ca, {
+      commonName: "etcd-peer",
+      usage: "both",
+      altNames: ["kine.sock", "10.0.0.1", "::1", "::ffff:10.0.0.2"],
+      now: T0,
+    });
     expect(certificateDers(s.certPem)).toHaveLength(2);
     expect(s.certPem.endsWith(ca.certPem)).toBe(true);
     expect(s.info.extKeyUsage).toEqual(["1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2"]);
     expect(s.info.dnsNames).toEqual(["kine.sock"]);
     expect(s.info.ipAddresses).toEqual(["10.0.0.1", "::1", "10.0.0.2"]);
-    expect(signLeaf(ca, { commonName: "x", usage: "server", now: T0 }).info.extKeyUsage).toEqual(["1.3.6.1.5.5.7.3.1"]);
+    expect(signLeaf(ca, { commonName: "x", usage: "server", now: T0 }).info.extKeyUsage).toEqual([
+      "1.3.6.1.5.5.7.3.1",
+    ]);
   });
   it("honours days (CATTLE_NEW_SIGNED_CERT_EXPIRATION_DAYS), including 0", () => {
     const z = signLeaf(ca, { commonName: "x", usage: "client", days: 0, now: T0 });
@@ -111,7 +128,9 @@ describe("signLeaf (§1.1)", () => {
   });
   it("requires a CN and a usage", () => {
     expect(code(() => signLeaf(ca, { commonName: "", usage: "client" }))).toBe("CERT_OPTION_INVALID");
-    expect(code(() => signLeaf(ca, { commonName: "x", usage: "peer" as "client" }))).toBe("CERT_OPTION_INVALID");
+    expect(code(() => signLeaf(ca, { commonName: "x", usage: "peer" as "client" }))).toBe(
+      "CERT_OPTION_INVALID",
+    );
   });
 });
 
@@ -119,7 +138,12 @@ describe("CSR flow (§1.4)", () => {
   const ca = createCA({ commonName: "k3s-client-ca@1", now: T0 });
   it("signs with the CSR's key and the supervisor's subject", () => {
     const { csrPem, keyPem } = createCSR();
-    const leaf = signCSR(ca, csrPem, { commonName: "system:node:n1", organization: ["system:nodes"], usage: "client", now: T0 });
+    const leaf = signCSR(ca, csrPem, {
+      commonName: "system:node:n1",
+      organization: ["system:nodes"],
+      usage: "client",
+      now: T0,
+    });
     expect(leaf.keyPem).toBe("");
     const other = loadCA(leaf.certPem, keyPem); // key matches the issued cert
     expect(other.info.commonName).toBe("system:node:n1");
@@ -165,7 +189,10 @@ describe("isGoPrintable matches Go's asn1 isPrintable (asterisk and ampersand re
   const allowed = new Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 '()+,-./:=?");
   it("agrees with the character table (property, seed 42)", () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 30 }), (s) => isGoPrintable(s) === [...s].every((c) => allowed.has(c))),
+      fc.property(
+        fc.string({ maxLength: 30 }),
+        (s) => isGoPrintable(s) === [...s].every((c) => allowed.has(c)),
+      ),
       { seed: 42, numRuns: 500 },
     );
     expect(isGoPrintable("k3s-server-ca@1")).toBe(false);

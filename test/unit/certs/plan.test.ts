@@ -41,22 +41,32 @@ describe("fieldsChanged / decideLeaf (§1.3)", () => {
   const leaf = signLeaf(ca, { ...want, usage: "server", altNames: [...want.altNames, "old.example"], now });
   it("extra SANs are fine; a missing SAN, CN, O or issuer change is not", () => {
     expect(fieldsChanged(leaf.info, want, ca.info)).toEqual([]);
-    expect(fieldsChanged(leaf.info, { ...want, altNames: [...want.altNames, "foo.example"] }, ca.info)).toEqual(["san foo.example"]);
-    expect(fieldsChanged(leaf.info, { ...want, altNames: ["10.43.0.2"] }, ca.info)).toEqual(["san 10.43.0.2"]);
+    expect(
+      fieldsChanged(leaf.info, { ...want, altNames: [...want.altNames, "foo.example"] }, ca.info),
+    ).toEqual(["san foo.example"]);
+    expect(fieldsChanged(leaf.info, { ...want, altNames: ["10.43.0.2"] }, ca.info)).toEqual([
+      "san 10.43.0.2",
+    ]);
     expect(fieldsChanged(leaf.info, { ...want, commonName: "x" }, ca.info)).toEqual(["common name"]);
     expect(fieldsChanged(leaf.info, { ...want, organization: ["o"] }, ca.info)).toEqual(["organization"]);
     expect(fieldsChanged(leaf.info, want, other.info)).toEqual(["issuer"]);
   });
   it("IPv6 SANs compare by value", () => {
     const v6 = signLeaf(ca, { commonName: "x", usage: "server", altNames: ["2001:db8:0:0:0:0:0:1"], now });
-    expect(fieldsChanged(v6.info, { commonName: "x", organization: [], altNames: ["2001:db8::1"] }, ca.info)).toEqual([]);
+    expect(
+      fieldsChanged(v6.info, { commonName: "x", organization: [], altNames: ["2001:db8::1"] }, ca.info),
+    ).toEqual([]);
   });
   it("decides create / renew / keep with reasons", () => {
     const base = { want, ca: ca.info, caRegenerated: false, now, renewWithinDays: 90, keyMatches: true };
     expect(decideLeaf({ ...base })).toMatchObject({ action: "create", reasons: ["missing"] });
     expect(decideLeaf({ ...base, existing: leaf.info })).toMatchObject({ action: "keep", reasons: [] });
-    expect(decideLeaf({ ...base, existing: leaf.info, caRegenerated: true }).reasons).toEqual(["ca-regenerated"]);
-    expect(decideLeaf({ ...base, existing: leaf.info, now: new Date(now.getTime() + 300 * DAY) }).reasons).toEqual(["expiring"]);
+    expect(decideLeaf({ ...base, existing: leaf.info, caRegenerated: true }).reasons).toEqual([
+      "ca-regenerated",
+    ]);
+    expect(
+      decideLeaf({ ...base, existing: leaf.info, now: new Date(now.getTime() + 300 * DAY) }).reasons,
+    ).toEqual(["expiring"]);
     expect(decideLeaf({ ...base, existing: leaf.info, keyMatches: false }).reasons).toEqual(["key-mismatch"]);
   });
 });
@@ -73,8 +83,26 @@ describe("SAN list and layout (§1.2)", () => {
         serviceCIDR: "10.43.0.0/16,fd00::/112",
         advertiseIP: "10.0.0.9",
       }),
-    ).toEqual(["k3s.example.com", "lb.example.com", "127.0.0.1", "::1", "localhost", "n1", "203.0.113.5", "host", "10.0.0.5", "10.43.0.1", "10.0.0.9"]);
-    expect(serverSANs({ nodeName: "n1", hostname: "n1.example.com" })).toEqual(["127.0.0.1", "::1", "localhost", "n1", "10.43.0.1"]);
+    ).toEqual([
+      "k3s.example.com",
+      "lb.example.com",
+      "127.0.0.1",
+      "::1",
+      "localhost",
+      "n1",
+      "203.0.113.5",
+      "host",
+      "10.0.0.5",
+      "10.43.0.1",
+      "10.0.0.9",
+    ]);
+    expect(serverSANs({ nodeName: "n1", hostname: "n1.example.com" })).toEqual([
+      "127.0.0.1",
+      "::1",
+      "localhost",
+      "n1",
+      "10.43.0.1",
+    ]);
   });
   it("computes the first service IP", () => {
     expect(firstServiceIP("10.43.0.0/16")).toBe("10.43.0.1");
@@ -102,8 +130,17 @@ describe("SAN list and layout (§1.2)", () => {
       "etcd/server-client.crt",
     ]);
     const api = specs.find((s) => s.cert === "serving-kube-apiserver.crt");
-    expect(api?.altNames.slice(0, 4)).toEqual(["kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"]);
-    expect(serverLeafSpecs({ sans: [], clusterDomain: "c", disableEtcd: true }).some((s) => s.cert === "etcd/server-client.crt")).toBe(false);
+    expect(api?.altNames.slice(0, 4)).toEqual([
+      "kubernetes",
+      "kubernetes.default",
+      "kubernetes.default.svc",
+      "kubernetes.default.svc.cluster.local",
+    ]);
+    expect(
+      serverLeafSpecs({ sans: [], clusterDomain: "c", disableEtcd: true }).some(
+        (s) => s.cert === "etcd/server-client.crt",
+      ),
+    ).toBe(false);
   });
 });
 
@@ -119,20 +156,41 @@ describe("certificate check (§1.5)", () => {
     expect(certStatus(nb, na, new Date("2026-09-10T00:00:00Z"), 90)).toBe("OK");
   });
   const entries: CertificateCheckEntry[] = [
-    { service: "admin", file: "/d/client-admin.crt", index: 0, subject: "system:admin", issuer: "k3s-client-ca@1", usages: ["ClientAuth"], notBefore: nb, notAfter: na, residualDays: 200, status: "OK" },
+    {
+      service: "admin",
+      file: "/d/client-admin.crt",
+      index: 0,
+      subject: "system:admin",
+      issuer: "k3s-client-ca@1",
+      usages: ["ClientAuth"],
+      notBefore: nb,
+      notAfter: na,
+      residualDays: 200,
+      status: "OK",
+    },
   ];
   it("formats text, table, json, yaml like k3s certificate check, and refuses others", async () => {
     const at = new Date("2026-06-01T00:00:00Z");
     const text = await formatCertificateCheck(entries, "text", { now: at });
-    expect(text).toBe("client-admin.crt: certificate system:admin (ClientAuth) is ok, expires at 2027-01-01T00:00:00Z\n");
-    const warn = await formatCertificateCheck([{ ...entries[0]!, status: "WARNING" }], "text", { warnWithinDays: 120 });
-    expect(warn).toBe("client-admin.crt: certificate system:admin (ClientAuth) will expire within 120 days at 2027-01-01T00:00:00Z\n");
+    expect(text).toBe(
+      "client-admin.crt: certificate system:admin (ClientAuth) is ok, expires at 2027-01-01T00:00:00Z\n",
+    );
+    const warn = await formatCertificateCheck([{ ...entries[0]!, status: "WARNING" }], "text", {
+      warnWithinDays: 120,
+    });
+    expect(warn).toBe(
+      "client-admin.crt: certificate system:admin (ClientAuth) will expire within 120 days at 2027-01-01T00:00:00Z\n",
+    );
     const early = await formatCertificateCheck([{ ...entries[0]!, status: "NOT YET VALID" }], "text");
     expect(early).toContain("is not valid before 2026-01-01T00:00:00Z");
-    expect(await formatCertificateCheck([{ ...entries[0]!, status: "EXPIRED" }], "text")).toContain("expired at 2027-01-01T00:00:00Z");
+    expect(await formatCertificateCheck([{ ...entries[0]!, status: "EXPIRED" }], "text")).toContain(
+      "expired at 2027-01-01T00:00:00Z",
+    );
     const table = (await formatCertificateCheck(entries, "table", { now: at })).split("\n");
     expect(table[1]).toMatch(/^FILENAME\s+SUBJECT\s+USAGES\s+EXPIRES\s+RESIDUAL TIME\s+STATUS$/);
-    expect(table[3]).toMatch(/^client-admin\.crt\s+system:admin\s+ClientAuth\s+Jan 01, 2027 00:00 UTC\s+6 months\s+OK$/);
+    expect(table[3]).toMatch(
+      /^client-admin\.crt\s+system:admin\s+ClientAuth\s+Jan 01, 2027 00:00 UTC\s+6 months\s+OK$/,
+    );
     const json = JSON.parse(await formatCertificateCheck(entries, "json", { now: at }));
     expect(json.Certificates[0]).toEqual({
       Filename: "client-admin.crt",
@@ -143,12 +201,18 @@ describe("certificate check (§1.5)", () => {
       ResidualTime: (na.getTime() - at.getTime()) * 1e6,
       Status: "OK",
     });
-    expect((await import("yaml")).parse(await formatCertificateCheck(entries, "yaml")).certificates[0].status).toBe("OK");
-    await expect(formatCertificateCheck(entries, "xml" as "json")).rejects.toSatisfy((e: unknown) => isKitError(e, "CERT_FORMAT_UNKNOWN"));
+    expect(
+      (await import("yaml")).parse(await formatCertificateCheck(entries, "yaml")).certificates[0].status,
+    ).toBe("OK");
+    await expect(formatCertificateCheck(entries, "xml" as "json")).rejects.toSatisfy((e: unknown) =>
+      isKitError(e, "CERT_FORMAT_UNKNOWN"),
+    );
   });
   it("service names", () => {
     expect(resolveServices(undefined, false)).toEqual(["kube-proxy", "kubelet", "k3s-controller"]);
     expect(resolveServices(undefined, true)).toHaveLength(12);
-    expect(() => resolveServices(["certificate-authority"], true)).toThrow("service certificate-authority is not recognized");
+    expect(() => resolveServices(["certificate-authority"], true)).toThrow(
+      "service certificate-authority is not recognized",
+    );
   });
 });

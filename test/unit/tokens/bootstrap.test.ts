@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { isKitError } from "../../../src/errors/index.js";
-import { bootstrapTokenSecret, generateBootstrapToken, isBootstrapTokenExpired, parseBootstrapToken, parseToken } from "../../../src/tokens/index.js";
+import {
+  bootstrapTokenSecret,
+  generateBootstrapToken,
+  isBootstrapTokenExpired,
+  parseBootstrapToken,
+  parseToken,
+} from "../../../src/tokens/index.js";
 
 const now = new Date("2025-03-01T12:00:00.500Z");
 const b64 = (s: string) => Buffer.from(s).toString("base64");
@@ -46,8 +52,12 @@ describe("bootstrap tokens (§2.4)", () => {
     });
     expect(expiration?.toISOString()).toBe("2025-03-02T12:00:00.000Z");
     expect(parse(yaml)).toEqual(manifest);
-    expect(isBootstrapTokenExpired(manifest as { data: Record<string, string> }, new Date("2025-03-02T11:59:59Z"))).toBe(false);
-    expect(isBootstrapTokenExpired(manifest as { data: Record<string, string> }, new Date("2025-03-02T12:00:00Z"))).toBe(true);
+    expect(
+      isBootstrapTokenExpired(manifest as { data: Record<string, string> }, new Date("2025-03-02T11:59:59Z")),
+    ).toBe(false);
+    expect(
+      isBootstrapTokenExpired(manifest as { data: Record<string, string> }, new Date("2025-03-02T12:00:00Z")),
+    ).toBe(true);
   });
 
   it("ttl 0 never expires; custom usages, groups and description", async () => {
@@ -61,16 +71,30 @@ describe("bootstrap tokens (§2.4)", () => {
     const data = manifest.data as Record<string, string>;
     expect(data.expiration).toBeUndefined();
     expect(data["usage-bootstrap-signing"]).toBeUndefined();
-    expect(Buffer.from(data["auth-extra-groups"] ?? "", "base64").toString()).toBe("system:bootstrappers:a,system:bootstrappers:b");
+    expect(Buffer.from(data["auth-extra-groups"] ?? "", "base64").toString()).toBe(
+      "system:bootstrappers:a,system:bootstrappers:b",
+    );
     expect(Buffer.from(data.description ?? "", "base64").toString()).toBe("ci join");
-    expect(isBootstrapTokenExpired(manifest as { data: Record<string, string> }, new Date("2100-01-01T00:00:00Z"))).toBe(false);
+    expect(
+      isBootstrapTokenExpired(manifest as { data: Record<string, string> }, new Date("2100-01-01T00:00:00Z")),
+    ).toBe(false);
   });
 
   it("refuses bad tokens, usages, groups, ttl and expiration values", async () => {
-    expect(await rejectsCode(bootstrapTokenSecret("ABCDEF.0123456789abcdef"))).toBe("TOKEN_BOOTSTRAP_INVALID");
-    expect(await rejectsCode(bootstrapTokenSecret("abcdef.0123456789abcdef", { usages: ["signing", "bogus" as "signing"] }))).toBe("TOKEN_OPTION_INVALID");
-    expect(await rejectsCode(bootstrapTokenSecret("abcdef.0123456789abcdef", { groups: ["system:masters"] }))).toBe("TOKEN_OPTION_INVALID");
-    expect(await rejectsCode(bootstrapTokenSecret("abcdef.0123456789abcdef", { ttlSeconds: -1 }))).toBe("TOKEN_OPTION_INVALID");
+    expect(await rejectsCode(bootstrapTokenSecret("ABCDEF.0123456789abcdef"))).toBe(
+      "TOKEN_BOOTSTRAP_INVALID",
+    );
+    expect(
+      await rejectsCode(
+        bootstrapTokenSecret("abcdef.0123456789abcdef", { usages: ["signing", "bogus" as "signing"] }),
+      ),
+    ).toBe("TOKEN_OPTION_INVALID");
+    expect(
+      await rejectsCode(bootstrapTokenSecret("abcdef.0123456789abcdef", { groups: ["system:masters"] })),
+    ).toBe("TOKEN_OPTION_INVALID");
+    expect(await rejectsCode(bootstrapTokenSecret("abcdef.0123456789abcdef", { ttlSeconds: -1 }))).toBe(
+      "TOKEN_OPTION_INVALID",
+    );
     expect(() => isBootstrapTokenExpired({ stringData: { expiration: "tomorrow" } })).toThrow(/RFC 3339/);
     expect(() => parseBootstrapToken("abc.def")).toThrow(/bootstrap token/);
   });

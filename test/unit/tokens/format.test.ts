@@ -3,8 +3,22 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isKitError } from "../../../src/errors/index.js";
-import { caHash, formatToken, normalizeServerToken, parseToken, validateServerCA } from "../../../src/tokens/index.js";
-import { BUNDLE, BUNDLE_RAW_HASH, BUNDLE_ROOT_HASH, FIXTURE_NOW, SINGLE_CA, SINGLE_CA_HASH, SINGLE_CA_TOKEN } from "./fixtures.js";
+import {
+  caHash,
+  formatToken,
+  normalizeServerToken,
+  parseToken,
+  validateServerCA,
+} from "../../../src/tokens/index.js";
+import {
+  BUNDLE,
+  BUNDLE_RAW_HASH,
+  BUNDLE_ROOT_HASH,
+  FIXTURE_NOW,
+  SINGLE_CA,
+  SINGLE_CA_HASH,
+  SINGLE_CA_TOKEN,
+} from "./fixtures.js";
 
 const H = "h".repeat(64);
 
@@ -23,8 +37,14 @@ describe("parseToken: every vector of §2.1", () => {
     ["server:abc123", { caHash: "", username: "", password: "server:abc123" }],
     [`K10${H}::server:abc123`, { caHash: H, username: "server", password: "abc123" }],
     ["K10::node:pw", { caHash: "", username: "node", password: "pw" }],
-    ["abcdef.0123456789abcdef", { caHash: "", username: "", password: "", bootstrap: { id: "abcdef", secret: "0123456789abcdef" } }],
-    [`K10${H}::abcdef.0123456789abcdef`, { caHash: H, username: "", password: "", bootstrap: { id: "abcdef", secret: "0123456789abcdef" } }],
+    [
+      "abcdef.0123456789abcdef",
+      { caHash: "", username: "", password: "", bootstrap: { id: "abcdef", secret: "0123456789abcdef" } },
+    ],
+    [
+      `K10${H}::abcdef.0123456789abcdef`,
+      { caHash: H, username: "", password: "", bootstrap: { id: "abcdef", secret: "0123456789abcdef" } },
+    ],
     ["ABCDEF.0123456789abcdef", { caHash: "", username: "", password: "ABCDEF.0123456789abcdef" }],
     ["my::pass", { caHash: "", username: "", password: "my::pass" }],
   ])("%s", (input, want) => {
@@ -52,13 +72,25 @@ describe("parseToken: every vector of §2.1", () => {
 
 describe("formatToken", () => {
   it("rebuilds the Appendix A token", () => {
-    expect(formatToken({ caHash: SINGLE_CA_HASH, username: "server", password: "0123456789abcdef0123456789abcdef" })).toBe(SINGLE_CA_TOKEN);
-    expect(formatToken({ caHash: "", bootstrapToken: "abcdef.0123456789abcdef" })).toBe("K10::abcdef.0123456789abcdef");
+    expect(
+      formatToken({
+        caHash: SINGLE_CA_HASH,
+        username: "server",
+        password: "0123456789abcdef0123456789abcdef",
+      }),
+    ).toBe(SINGLE_CA_TOKEN);
+    expect(formatToken({ caHash: "", bootstrapToken: "abcdef.0123456789abcdef" })).toBe(
+      "K10::abcdef.0123456789abcdef",
+    );
   });
   it("refuses a bad hash length and empty password", () => {
-    expect(code(() => formatToken({ caHash: "abc", username: "server", password: "x" }))).toBe("TOKEN_CA_HASH_LENGTH");
+    expect(code(() => formatToken({ caHash: "abc", username: "server", password: "x" }))).toBe(
+      "TOKEN_CA_HASH_LENGTH",
+    );
     expect(code(() => formatToken({ caHash: "", username: "server", password: "" }))).toBe("TOKEN_FORMAT");
-    expect(code(() => formatToken({ caHash: "", bootstrapToken: "ABCDEF.0123456789abcdef" }))).toBe("TOKEN_FORMAT");
+    expect(code(() => formatToken({ caHash: "", bootstrapToken: "ABCDEF.0123456789abcdef" }))).toBe(
+      "TOKEN_FORMAT",
+    );
   });
   it("round-trips with parseToken (property, seed 42)", () => {
     const hash = fc.oneof(fc.constant(""), fc.stringMatching(/^[0-9a-f]{64}$/));
@@ -90,16 +122,23 @@ describe("caHash (§2.2, Appendix A)", () => {
   });
   it("refuses input without a certificate", () => {
     expect(code(() => caHash("not a cert"))).toBe("TOKEN_CA_INVALID");
-    expect(code(() => caHash("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"))).toBe("TOKEN_CA_INVALID");
+    expect(code(() => caHash("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"))).toBe(
+      "TOKEN_CA_INVALID",
+    );
   });
 });
 
 describe("validateServerCA (§2.3)", () => {
   it("accepts the matching bundle and rejects another", () => {
-    expect(validateServerCA(SINGLE_CA_TOKEN, SINGLE_CA)).toMatchObject({ verified: true, serverHash: SINGLE_CA_HASH });
+    expect(validateServerCA(SINGLE_CA_TOKEN, SINGLE_CA)).toMatchObject({
+      verified: true,
+      serverHash: SINGLE_CA_HASH,
+    });
     const other = `K10${BUNDLE_ROOT_HASH}::server:pw`;
     expect(validateServerCA(other, BUNDLE, { now: FIXTURE_NOW }).verified).toBe(true);
-    expect(() => validateServerCA(other, SINGLE_CA)).toThrow(/token CA hash does not match the Cluster CA certificate hash/);
+    expect(() => validateServerCA(other, SINGLE_CA)).toThrow(
+      /token CA hash does not match the Cluster CA certificate hash/,
+    );
     expect(code(() => validateServerCA(other, SINGLE_CA))).toBe("TOKEN_CA_MISMATCH");
   });
   it("accepts a hash-less token with a warning", () => {
@@ -118,7 +157,9 @@ describe("normalizeServerToken (§2.4 token rotate)", () => {
     expect(normalizeServerToken("plain")).toBe("plain");
   });
   it.each(["abcdef.0123456789abcdef", "K10nohash", `K10${H}::server:`])("refuses %s", (t) => {
-    expect(() => normalizeServerToken(t)).toThrow("failed to normalize server token; must be in format K10<CA-HASH>::<USERNAME>:<PASSWORD> or <PASSWORD>");
+    expect(() => normalizeServerToken(t)).toThrow(
+      "failed to normalize server token; must be in format K10<CA-HASH>::<USERNAME>:<PASSWORD> or <PASSWORD>",
+    );
     expect(code(() => normalizeServerToken(t))).toBe("TOKEN_NORMALIZE");
   });
 });
@@ -126,6 +167,9 @@ describe("normalizeServerToken (§2.4 token rotate)", () => {
 describe("module boundaries", () => {
   it("src/tokens never imports node-forge", () => {
     const dir = join(__dirname, "../../../src/tokens");
-    for (const f of readdirSync(dir)) expect(readFileSync(join(dir, f), "utf8"), f).not.toMatch(/(from\s+|import\s*\(|require\s*\()\s*["']node-forge/);
+    for (const f of readdirSync(dir))
+      expect(readFileSync(join(dir, f), "utf8"), f).not.toMatch(
+        /(from\s+|import\s*\(|require\s*\()\s*["']node-forge/,
+      );
   });
 });

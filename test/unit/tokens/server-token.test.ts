@@ -62,7 +62,11 @@ describe("generateServerToken (§2.1)", () => {
   });
 
   it("strips a K10…::server: prefix from --token and a ::node: prefix from --agent-token", async () => {
-    const r = await generateServerToken({ dataDir: dir, token: `K10${SINGLE_CA_HASH}::server:abc`, agentToken: `K10${SINGLE_CA_HASH}::node:xyz` });
+    const r = await generateServerToken({
+      dataDir: dir,
+      token: `K10${SINGLE_CA_HASH}::server:abc`,
+      agentToken: `K10${SINGLE_CA_HASH}::node:xyz`,
+    });
     expect(await pw("server")).toBe("abc");
     expect(await pw("node")).toBe("xyz");
     expect((await lstat(join(dir, "server", "agent-token"))).isFile()).toBe(true);
@@ -70,9 +74,13 @@ describe("generateServerToken (§2.1)", () => {
   });
 
   it("refuses a token with a bad CA hash length and a missing CA", async () => {
-    expect(await rejects(generateServerToken({ dataDir: dir, token: "K10abc::server:pw" }))).toBe("TOKEN_NORMALIZE");
+    expect(await rejects(generateServerToken({ dataDir: dir, token: "K10abc::server:pw" }))).toBe(
+      "TOKEN_NORMALIZE",
+    );
     // K3s's e2e "server fails to start with bootstrap token": a bootstrap-format --token is refused.
-    expect(await rejects(generateServerToken({ dataDir: dir, token: "aaaaaa.bbbbbbbbbbbbbbbb" }))).toBe("TOKEN_NORMALIZE");
+    expect(await rejects(generateServerToken({ dataDir: dir, token: "aaaaaa.bbbbbbbbbbbbbbbb" }))).toBe(
+      "TOKEN_NORMALIZE",
+    );
     const empty = join(dir, "nothing");
     expect(await rejects(generateServerToken({ dataDir: empty }))).toBe("TOKEN_CA_INVALID");
   });
@@ -119,8 +127,12 @@ describe("rotateServerToken (§2.4)", () => {
     await generateServerToken({ dataDir: dir });
     await rotateServerToken({ dataDir: dir, newToken: `K10${SINGLE_CA_HASH}::server:pw2` });
     expect(await pw("server")).toBe("pw2");
-    expect(await rejects(rotateServerToken({ dataDir: dir, newToken: "abcdef.0123456789abcdef" }))).toBe("TOKEN_NORMALIZE");
-    expect(await rejects(rotateServerToken({ dataDir: dir, newToken: "K10abc::server:x" }))).toBe("TOKEN_NORMALIZE");
+    expect(await rejects(rotateServerToken({ dataDir: dir, newToken: "abcdef.0123456789abcdef" }))).toBe(
+      "TOKEN_NORMALIZE",
+    );
+    expect(await rejects(rotateServerToken({ dataDir: dir, newToken: "K10abc::server:x" }))).toBe(
+      "TOKEN_NORMALIZE",
+    );
     expect(await pw("server")).toBe("pw2");
   });
 
