@@ -144,7 +144,7 @@ for (let r = 0; r < rounds; r++) {
 // Cold: first call in fresh processes.
 const coldNode: number[] = [];
 const coldGo: number[] = [];
-const coldRuns = Math.max(3, Math.min(rounds, 6));
+const coldRuns = Math.max(5, rounds);
 for (let i = 0; i < coldRuns; i++) {
   if (goBin) coldGo.push(...goRuns(1));
   const r = spawnSync(process.execPath, ["--import", "tsx", self, "--child"], {
