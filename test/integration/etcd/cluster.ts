@@ -1,5 +1,5 @@
 /** Starts throwaway etcd members for tests (free ports, temp dirs, test PKI). */
-import { mkdir } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { type EmbeddedEtcd, type EtcdClient, startEmbeddedEtcd } from "../../../src/etcd/index.js";
 import { freePort } from "../../helpers/ports.js";
@@ -40,6 +40,24 @@ export function tlsOf(c: TestCerts) {
 export async function startOne(
   env: TestEnv,
   name = "n1",
+  ports?: { clientPort: number; peerPort: number },
+): Promise<EmbeddedEtcd> {
+  // A free port can be taken by another process before etcd binds it: try fresh ports then.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(env, name, ports);
+    } catch (err) {
+      const again =
+        !ports && attempt < 3 && String((err as Error).message).includes("address already in use");
+      if (!again) throw err;
+      await rm(join(env.root, name), { recursive: true, force: true });
+    }
+  }
+}
+
+async function startOnce(
+  env: TestEnv,
+  name: string,
   ports?: { clientPort: number; peerPort: number },
 ): Promise<EmbeddedEtcd> {
   const clientPort = ports?.clientPort ?? (await freePort());

@@ -211,7 +211,7 @@ describe("faults", () => {
     cleanups.push(() => etcd.stop());
     const proxy = await TcpProxy.start(Number(new URL(etcd.clientUrl).port));
     cleanups.push(() => proxy.close());
-    const c = clientFor([proxy.url, etcd.clientUrl], { deadlineMs: 2000 });
+    const c = clientFor([proxy.url, etcd.clientUrl], { deadlineMs: 5000 });
     const lease = await c.leaseGrant(3);
     let lost: string | undefined;
     const ka = c.keepAlive(lease, { onLost: (i) => (lost = i.reason) });
