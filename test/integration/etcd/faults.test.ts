@@ -212,12 +212,12 @@ describe("faults", () => {
     const proxy = await TcpProxy.start(Number(new URL(etcd.clientUrl).port));
     cleanups.push(() => proxy.close());
     const c = clientFor([proxy.url, etcd.clientUrl], { deadlineMs: 5000 });
-    const lease = await c.leaseGrant(3);
+    const lease = await c.leaseGrant(5);
     let lost: string | undefined;
     const ka = c.keepAlive(lease, { onLost: (i) => (lost = i.reason) });
     await new Promise((r) => setTimeout(r, 500));
     proxy.stall();
-    await new Promise((r) => setTimeout(r, 5000));
+    await new Promise((r) => setTimeout(r, 6500));
     expect(lost).toBeUndefined();
     expect(ka.state).toBe("running");
     expect((await etcd.client.leaseTimeToLive(lease.id)).ttl).toBeGreaterThan(0);
