@@ -117,7 +117,10 @@ function parseEndpoint(url: string, opts: NormalizedOptions): Endpoint {
     "grpc.max_receive_message_length": -1,
     "grpc.max_send_message_length": -1,
     "grpc.use_local_subchannel_pool": 1,
-    "grpc.enable_retries": 0,
+    // Only grpc-js' transparent retries stay on: they re-send solely requests that never reached
+    // etcd's handlers (not started, or refused by the server transport), safe for writes too. No
+    // retry policy can come in from DNS service config.
+    "grpc.service_config_disable_resolution": 1,
   });
   return { url, address, client, failedUntil: 0, failures: 0 };
 }
