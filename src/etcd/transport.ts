@@ -130,7 +130,7 @@ function parseEndpoint(url: string, opts: NormalizedOptions): Endpoint {
 /** A unary call in flight, for the shared deadline queue. @internal */
 type RawCall = ReturnType<grpc.Channel["createCall"]>;
 
-interface Pending {
+export interface Pending {
   deadline: number;
   call: RawCall | undefined;
   expired: boolean;
@@ -142,7 +142,7 @@ interface Pending {
  * grpc-js: calls mostly share the same deadline length, so entries arrive nearly in order.
  * @internal
  */
-class DeadlineQueue {
+export class DeadlineQueue {
   private items: Pending[] = [];
   private head = 0;
   private timer: NodeJS.Timeout | undefined;
