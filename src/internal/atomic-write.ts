@@ -52,7 +52,7 @@ export async function ensureDir(dir: string, mode: number): Promise<void> {
 }
 
 async function syncDir(dir: string): Promise<void> {
-  let fh;
+  let fh: import("node:fs/promises").FileHandle | undefined;
   try {
     fh = await open(dir, "r");
     await fh.sync();
