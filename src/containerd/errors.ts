@@ -1,7 +1,7 @@
 import { KitError, type KitErrorOptions } from "../errors/index.js";
 
 /**
- * Errors of `k3s-node-kit/containerd`. Codes are listed in docs/errors-containerd.md.
+ * Errors of `k3s-node-kit/containerd`. Codes are listed in docs/errors.md.
  * @example
  * ```ts
  * try { containerdConfigFor({ snapshotter: "overlay2" }); } catch (e) { if (isKitError(e, "CONTAINERD_UNKNOWN_SNAPSHOTTER")) console.error(e.value); }

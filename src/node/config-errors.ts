@@ -2,7 +2,7 @@ import { KitError, type KitErrorOptions } from "../errors/index.js";
 
 /**
  * Errors from the K3s config file, K3s-in-Docker, logging and install-script helpers of
- * `k3s-node-kit/node`. Codes are listed in docs/errors-node-config.md (prefixes `K3S_CONFIG_`,
+ * `k3s-node-kit/node`. Codes are listed in docs/errors.md (prefixes `K3S_CONFIG_`,
  * `K3S_IMAGE_`, `DOCKER_`, `HELMCHART_`, `LOGGING_`, `ULOGD_`, `INSTALL_`).
  */
 export class NodeConfigError extends KitError {

@@ -1,7 +1,7 @@
 import { KitError, type KitErrorOptions } from "../errors/index.js";
 
 /**
- * Errors of `k3s-node-kit/runtime`. Codes are listed in docs/errors-runtime.md.
+ * Errors of `k3s-node-kit/runtime`. Codes are listed in docs/errors.md.
  * @example
  * ```ts
  * try { resolveDefaultRuntime("runc", {}); } catch (e) { if (isKitError(e, "RUNTIME_DEFAULT_NOT_FOUND")) console.error(e.message); }
