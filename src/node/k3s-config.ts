@@ -24,6 +24,7 @@ import {
   type Node,
 } from "yaml";
 import { REDACTED } from "../internal/events.js";
+import { parseGoIntBase0 } from "../internal/go-strconv.js";
 import { NodeConfigError, type NodeConfigIssue } from "./config-errors.js";
 import {
   type K3sConfig,
@@ -114,10 +115,6 @@ const DROPPED_TAGS = new Set([
   "tag:yaml.org,2002:float",
 ]);
 
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
-const UINT64_MAX = 2n ** 64n - 1n;
-const GO_INT_RE = /^([+-]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/;
 // yaml.v2 resolve.go `yamlStyleFloat`.
 const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 const SPECIAL_FLOATS: Record<string, number> = {
@@ -137,18 +134,7 @@ const SPECIAL_FLOATS: Record<string, number> = {
 
 /** Go `strconv.ParseInt(s, 0, 64)` / `ParseUint` on an underscore-free string. */
 function goParseInt(s: string, unsigned: boolean): bigint | undefined {
-  const m = GO_INT_RE.exec(s);
-  if (!m) return undefined;
-  const body = m[2] as string;
-  if (unsigned && m[1] !== "") return undefined;
-  const prefixed = /^0[xXoObB]/.test(body)
-    ? `0${(body[1] as string).toLowerCase()}${body.slice(2)}`
-    : body.length > 1 && body.startsWith("0")
-      ? `0o${body.slice(1)}`
-      : body;
-  const n = (m[1] === "-" ? -1n : 1n) * BigInt(prefixed);
-  if (unsigned) return n <= UINT64_MAX ? n : undefined;
-  return n >= INT64_MIN && n <= INT64_MAX ? n : undefined;
+  return parseGoIntBase0(s, unsigned) ?? undefined;
 }
 
 /**
@@ -556,55 +542,13 @@ export function isGoDuration(s: string): boolean {
   return s.startsWith("-") ? total <= MAX_DURATION_NS : total < MAX_DURATION_NS;
 }
 
-/** Go's rule for `_` in base-0 integer literals (strconv `underscoreOK`). */
-function underscoreOK(text: string): boolean {
-  let s = text;
-  if (s.startsWith("+") || s.startsWith("-")) s = s.slice(1);
-  let saw = "^";
-  let i = 0;
-  let hex = false;
-  if (s.length >= 2 && s[0] === "0" && "bBoOxX".includes(s[1] as string)) {
-    i = 2;
-    saw = "0";
-    hex = s[1] === "x" || s[1] === "X";
-  }
-  for (; i < s.length; i++) {
-    const c = s[i] as string;
-    if ((c >= "0" && c <= "9") || (hex && /[a-fA-F]/.test(c))) {
-      saw = "0";
-      continue;
-    }
-    if (c === "_") {
-      if (saw !== "0") return false;
-      saw = "_";
-      continue;
-    }
-    if (saw === "_") return false;
-    saw = "!";
-  }
-  return saw !== "_";
-}
-
 /**
  * Go `strconv.ParseInt(s, 0, 64)` as the flag package uses it; undefined when not an int64. Values
  * beyond 2^53 are returned as the nearest JavaScript number.
  */
 function parseGoInt(text: string): number | undefined {
-  let s = text;
-  if (s.includes("_")) {
-    if (!underscoreOK(s)) return undefined;
-    s = s.replace(/_/g, "");
-  }
-  const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9]\d*)$/.exec(s);
-  if (!m) return undefined;
-  const body = m[2] as string;
-  const literal = /^0[xXoObB]/.test(body)
-    ? `0${(body[1] as string).toLowerCase()}${body.slice(2)}`
-    : body.length > 1 && body.startsWith("0")
-      ? `0o${body.slice(1)}`
-      : body;
-  const n = (m[1] === "-" ? -1n : 1n) * BigInt(literal);
-  return n >= INT64_MIN && n <= INT64_MAX ? Number(n) : undefined;
+  const n = parseGoIntBase0(text, false);
+  return n === null ? undefined : Number(n);
 }
 
 function describe(v: unknown): string {

@@ -1,3 +1,4 @@
+import { parseGoIntBase0, underscoreOK } from "../internal/go-strconv.js";
 /**
  * The parts of Go's strconv the parser needs: Unquote/UnquoteChar and Go number-literal parsing
  * (base prefixes, underscores, hex floats), with 64-bit integer ranges checked via BigInt.
@@ -84,77 +85,9 @@ export function unquote(q: string): string {
   return fromUtf8(Uint8Array.from(bytes));
 }
 
-/** Go's underscoreOK: underscores only between digits (a base prefix counts as a digit). */
-function underscoreOK(s: string): boolean {
-  let saw = "^";
-  let i = 0;
-  if (s[0] === "-" || s[0] === "+") s = s.slice(1);
-  let hex = false;
-  if (s.length >= 2 && s[0] === "0" && /[bBoOxX]/.test(s[1] as string)) {
-    i = 2;
-    saw = "0";
-    hex = s[1] === "x" || s[1] === "X";
-  }
-  for (; i < s.length; i++) {
-    const c = s[i] as string;
-    if ((c >= "0" && c <= "9") || (hex && /[a-fA-F]/.test(c))) {
-      saw = "0";
-      continue;
-    }
-    if (c === "_") {
-      if (saw !== "0") return false;
-      saw = "_";
-      continue;
-    }
-    if (saw === "_") return false;
-    saw = "!";
-  }
-  return saw !== "_";
-}
-
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
-const UINT64_MAX = 2n ** 64n - 1n;
-
 /** Go's strconv.ParseInt(s, 0, 64) / ParseUint(s, 0, 64); null on any error. */
 export function parseGoInt(text: string, unsigned: boolean): bigint | null {
-  let s = text;
-  let neg = false;
-  if (!unsigned && (s[0] === "+" || s[0] === "-")) {
-    neg = s[0] === "-";
-    s = s.slice(1);
-  }
-  if (s === "") return null;
-  let base = 10;
-  let digits = s;
-  if (s[0] === "0" && s.length > 1) {
-    const p = (s[1] as string).toLowerCase();
-    if (p === "x") {
-      base = 16;
-      digits = s.slice(2);
-    } else if (p === "b") {
-      base = 2;
-      digits = s.slice(2);
-    } else if (p === "o") {
-      base = 8;
-      digits = s.slice(2);
-    } else {
-      base = 8;
-      digits = s.slice(1);
-    }
-  }
-  if (s.includes("_")) {
-    if (!underscoreOK(s)) return null;
-    digits = digits.replace(/_/g, "");
-  }
-  if (digits === "") return null;
-  const valid = base === 16 ? /^[0-9a-fA-F]+$/ : base === 10 ? /^[0-9]+$/ : base === 8 ? /^[0-7]+$/ : /^[01]+$/;
-  if (!valid.test(digits)) return null;
-  const prefix = base === 16 ? "0x" : base === 8 ? "0o" : base === 2 ? "0b" : "";
-  let v = BigInt(prefix + digits);
-  if (neg) v = -v;
-  if (unsigned ? v > UINT64_MAX : v < INT64_MIN || v > INT64_MAX) return null;
-  return v;
+  return parseGoIntBase0(text, unsigned);
 }
 
 /** Go's strconv.ParseFloat(s, 64) for the literal forms the lexer produces; null on error. */
