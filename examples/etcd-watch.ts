@@ -9,7 +9,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureServerCertificates } from "k3s-node-kit/certs";
-import { op, startEmbeddedEtcd } from "k3s-node-kit/etcd";
+import { k3sEmbeddedEtcdTls, op, startEmbeddedEtcd } from "k3s-node-kit/etcd";
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -21,23 +21,13 @@ const freePort = () =>
   });
 
 const dataDir = await mkdtemp(join(tmpdir(), "k3s-etcd-"));
-const tls = join(dataDir, "server", "tls", "etcd");
 await ensureServerCertificates({ dataDir, nodeName: "etcd-demo" });
 const etcd = await startEmbeddedEtcd({
   dataDir: join(dataDir, "server", "db", "etcd"),
   name: "etcd-demo",
   clientPort: await freePort(),
   peerPort: await freePort(),
-  tls: {
-    caFile: join(tls, "server-ca.crt"),
-    certFile: join(tls, "server-client.crt"),
-    keyFile: join(tls, "server-client.key"),
-    peerCaFile: join(tls, "peer-ca.crt"),
-    peerCertFile: join(tls, "peer-server-client.crt"),
-    peerKeyFile: join(tls, "peer-server-client.key"),
-    clientCertFile: join(tls, "client.crt"),
-    clientKeyFile: join(tls, "client.key"),
-  },
+  tls: k3sEmbeddedEtcdTls(dataDir),
 });
 try {
   const seen: string[] = [];

@@ -8,7 +8,7 @@ export type { CallOptions, PutOptions, SnapshotResult } from "./client.js";
 export { EtcdError, WatchCompactedError } from "./errors.js";
 export type { EtcdErrorOptions } from "./errors.js";
 export type { EtcdClientOptions, EtcdTlsOptions } from "./options.js";
-export { etcdClientForK3s, k3sEtcdCertPaths } from "./k3s.js";
+export { etcdClientForK3s, k3sEtcdCertPaths, k3sEmbeddedEtcdTls } from "./k3s.js";
 export { startEmbeddedEtcd } from "./embedded.js";
 export type { EmbeddedEtcd, EmbeddedEtcdEvent, EmbeddedEtcdOptions, EmbeddedEtcdTls } from "./embedded.js";
 export { TxnBuilder, op } from "./txn.js";

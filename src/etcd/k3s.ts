@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { EtcdError } from "./errors.js";
 import { type EtcdClient, createEtcdClient } from "./client.js";
 import type { EtcdClientOptions } from "./options.js";
+import type { EmbeddedEtcdTls } from "./embedded.js";
 
 /**
  * Paths of the K3s-managed etcd client credentials under a server data dir
@@ -45,4 +46,27 @@ export async function etcdClientForK3s(
   };
   const [ca, cert, key] = await Promise.all([read(paths.ca), read(paths.cert), read(paths.key)]);
   return createEtcdClient({ ...options, endpoints, tls: { ca, cert, key } });
+}
+
+/**
+ * The cert files a K3s server's embedded etcd runs with (k3s-behaviours §1.2, §9): server and peer
+ * certs with their CAs, and the client cert for the SDK's own client. Pure; pass it as
+ * `startEmbeddedEtcd({ tls })` after `ensureServerCertificates({ dataDir })` wrote them.
+ * @example
+ * ```ts
+ * const etcd = await startEmbeddedEtcd({ dataDir: "/tmp/etcd", name: "n1", clientPort: 2379, peerPort: 2380, tls: k3sEmbeddedEtcdTls("/var/lib/rancher/k3s") });
+ * ```
+ */
+export function k3sEmbeddedEtcdTls(dataDir: string): EmbeddedEtcdTls {
+  const dir = join(dataDir, "server", "tls", "etcd");
+  return {
+    caFile: join(dir, "server-ca.crt"),
+    certFile: join(dir, "server-client.crt"),
+    keyFile: join(dir, "server-client.key"),
+    peerCaFile: join(dir, "peer-ca.crt"),
+    peerCertFile: join(dir, "peer-server-client.crt"),
+    peerKeyFile: join(dir, "peer-server-client.key"),
+    clientCertFile: join(dir, "client.crt"),
+    clientKeyFile: join(dir, "client.key"),
+  };
 }

@@ -178,28 +178,18 @@ export async function createNode(options: CreateNodeOptions = {}): Promise<Node>
     if (has("start-etcd")) {
       const etcd = await import("../etcd/index.js");
       const embedded = await import("../etcd/embedded.js");
-      const tls = join(plan.dataDir, "server", "tls", "etcd");
       const etcdOptions = {
         dataDir: plan.paths.etcdDataDir,
         name: plan.nodeName,
         clientPort: plan.etcd.clientPort,
         peerPort: plan.etcd.peerPort,
-        tls: {
-          caFile: join(tls, "server-ca.crt"),
-          certFile: join(tls, "server-client.crt"),
-          keyFile: join(tls, "server-client.key"),
-          peerCaFile: join(tls, "peer-ca.crt"),
-          peerCertFile: join(tls, "peer-server-client.crt"),
-          peerKeyFile: join(tls, "peer-server-client.key"),
-          clientCertFile: join(tls, "client.crt"),
-          clientKeyFile: join(tls, "client.key"),
-        },
+        tls: etcd.k3sEmbeddedEtcdTls(plan.dataDir),
       };
       const peerUrl = `https://127.0.0.1:${plan.etcd.peerPort}`;
       const args = embedded.etcdArgs(etcdOptions, { [plan.nodeName]: peerUrl }, "new");
       logs.etcd = join(plan.paths.logsDir, "etcd.log");
       commands.etcd = { command: "etcd", args };
-      const client = await etcd.etcdClientForK3s(plan.dataDir, [`127.0.0.1:${plan.etcd.clientPort}`]);
+      const client = await etcd.etcdClientForK3s(plan.dataDir, [`https://127.0.0.1:${plan.etcd.clientPort}`]);
       etcdClient = client;
       await step("start-etcd", async () => {
         const p = await superviseProcess({
