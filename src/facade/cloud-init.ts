@@ -3,7 +3,7 @@ import { stringify } from "yaml";
 import { KitError } from "../errors/index.js";
 
 import type { SeedFile } from "../certs/seed.js";
-import { renderK3sConfig } from "../node/k3s-config.js";
+import { renderK3sConfig } from "../node/k3s-config-render.js";
 import type { K3sConfig } from "../node/k3s-config-schema.js";
 
 export type { SeedFile };

@@ -8,7 +8,8 @@
  * (the API server would prune them silently).
  */
 import { NodeConfigError, type NodeConfigIssue } from "./config-errors.js";
-import { isGoDuration, yamlV2Document } from "./k3s-config.js";
+import { yamlV2Document } from "./k3s-config.js";
+import { isGoDuration } from "./k3s-config-validate.js";
 
 /** `corev1.LocalObjectReference`. */
 export interface LocalObjectReference {

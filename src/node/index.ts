@@ -7,13 +7,10 @@
 export { NodeConfigError } from "./config-errors.js";
 export type { NodeConfigIssue } from "./config-errors.js";
 export type { K3sConfig, K3sFlagKind, K3sFlagName, K3sFlagRole, K3sFlagSpec } from "./k3s-config-schema.js";
-export {
-  parseK3sConfigYaml,
-  mergeK3sConfigs,
-  validateK3sConfig,
-  renderK3sConfig,
-  k3sConfigArgs,
-} from "./k3s-config.js";
+export { parseK3sConfigYaml } from "./k3s-config.js";
+export { mergeK3sConfigs } from "./k3s-config-merge.js";
+export { validateK3sConfig } from "./k3s-config-validate.js";
+export { renderK3sConfig, k3sConfigArgs } from "./k3s-config-render.js";
 export type {
   K3sConfigRawValue,
   K3sConfigEntry,
@@ -22,8 +19,8 @@ export type {
   K3sMergedConfig,
   ValidateK3sConfigOptions,
   K3sConfigResult,
-  RenderK3sConfigOptions,
 } from "./k3s-config.js";
+export type { RenderK3sConfigOptions } from "./k3s-config-render.js";
 export { K3S_CONFIG_PATH, k3sConfigFiles, loadK3sConfig, writeK3sConfig } from "./k3s-config-load.js";
 export type { LoadK3sConfigOptions, LoadedK3sConfig, WriteK3sConfigOptions } from "./k3s-config-load.js";
 export {

@@ -13,16 +13,10 @@ import { readFile, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "../internal/atomic-write.js";
 import { NodeConfigError } from "./config-errors.js";
-import {
-  type K3sConfigDocument,
-  type K3sConfigRawValue,
-  type K3sConfigWarning,
-  type RenderK3sConfigOptions,
-  mergeK3sConfigs,
-  parseK3sConfigYaml,
-  renderK3sConfig,
-  validateK3sConfig,
-} from "./k3s-config.js";
+import { type K3sConfigDocument, type K3sConfigRawValue, type K3sConfigWarning, parseK3sConfigYaml } from "./k3s-config.js";
+import { mergeK3sConfigs } from "./k3s-config-merge.js";
+import { type RenderK3sConfigOptions, renderK3sConfig } from "./k3s-config-render.js";
+import { validateK3sConfig } from "./k3s-config-validate.js";
 import type { K3sConfig } from "./k3s-config-schema.js";
 
 /** The default config path of K3s (`--config` / `K3S_CONFIG_FILE` override it). */
