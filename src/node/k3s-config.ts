@@ -23,15 +23,10 @@ import {
   parseAllDocuments,
   type Node,
 } from "yaml";
-import { REDACTED } from "../internal/events.js";
 import { parseGoIntBase0 } from "../internal/go-strconv.js";
-import { NodeConfigError, type NodeConfigIssue } from "./config-errors.js";
-import {
-  type K3sConfig,
-  type K3sFlagName,
-  type K3sFlagSpec,
-  flagAppliesTo,
-  lookupK3sFlag,
+import { NodeConfigError, } from "./config-errors.js";
+import type {
+  K3sConfig,
 } from "./k3s-config-schema.js";
 
 /** A value as read from YAML, before validation. */
