@@ -24,10 +24,8 @@ import {
   type Node,
 } from "yaml";
 import { parseGoIntBase0 } from "../internal/go-strconv.js";
-import { NodeConfigError, } from "./config-errors.js";
-import type {
-  K3sConfig,
-} from "./k3s-config-schema.js";
+import { NodeConfigError } from "./config-errors.js";
+import type { K3sConfig } from "./k3s-config-schema.js";
 
 /** A value as read from YAML, before validation. */
 export type K3sConfigRawValue =
