@@ -24,6 +24,7 @@ import {
   type Node,
 } from "yaml";
 import { parseGoIntBase0 } from "../internal/go-strconv.js";
+import { formatFloat } from "../template/float.js";
 import { NodeConfigError } from "./config-errors.js";
 import type { K3sConfig } from "./k3s-config-schema.js";
 
@@ -444,20 +445,10 @@ function goTrimSpace(s: string): string {
 }
 
 /**
- * Go `fmt.Sprint(float64)`: shortest digits, exponent form when the decimal exponent is below -4
- * or at least 6 (at least two exponent digits), `+Inf`, `-Inf`, `NaN`.
+ * Go `fmt.Sprint(float64)`, i.e. `strconv.FormatFloat(f, 'g', -1, 64)`: the template engine's Go float
+ * formatting, shared.
  * @internal
  */
 export function goFloat(n: number): string {
-  if (Number.isNaN(n)) return "NaN";
-  if (n === Number.POSITIVE_INFINITY) return "+Inf";
-  if (n === Number.NEGATIVE_INFINITY) return "-Inf";
-  if (n === 0) return Object.is(n, -0) ? "-0" : "0";
-  const [mantissa = "", expText = "0"] = n.toExponential().split("e");
-  const exp = Number(expText);
-  if (exp < -4 || exp >= 6) {
-    const digits = String(Math.abs(exp)).padStart(2, "0");
-    return `${mantissa}e${exp < 0 ? "-" : "+"}${digits}`;
-  }
-  return String(n);
+  return formatFloat(n, "g", -1);
 }
