@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { createNode, type NodeEvent, type NodeStepEvent } from "../../../src/facade/create-node.js";
 import type { SupervisorEvent } from "../../../src/facade/supervisor.js";
 import { isKitError } from "../../../src/errors/index.js";
@@ -33,6 +34,10 @@ describe("createNode (real etcd and containerd)", () => {
       expect(node.certificates!.created).toBeGreaterThan(10);
       expect(await readFile(join(dir, "server", "token"), "utf8")).toContain(node.token!);
       expect(node.containerdConfig.version).toBe(2); // Debian's containerd is 1.x
+      // The admin kubeconfig K3s writes, pointing at the server CA and the admin client cert.
+      const kubeconfig = parse(await readFile(node.kubeconfigPath!, "utf8"));
+      expect(kubeconfig.clusters[0].cluster).toEqual({ server: "https://127.0.0.1:6443", "certificate-authority": join(dir, "server", "tls", "server-ca.crt") });
+      expect(kubeconfig.users[0].user["client-certificate"]).toBe(join(dir, "server", "tls", "client-admin.crt"));
       expect(existsSync(node.containerdSocket)).toBe(true);
       await node.etcd!.put("/facade/key", "v1");
       // etcdctl, with the SDK's K3s etcd client cert, reads what the SDK's client wrote.
