@@ -6,13 +6,14 @@
  * already enforces Go's scoping), so execution does no name lookups for them.
  */
 import { TemplateExecError } from "./errors.js";
-import { sprintValue } from "./fmt.js";
+import { sprintIndirect, sprintValue } from "./fmt.js";
 import { sprint, sprintf, sprintln } from "./fmt.js";
 import * as F from "./funcs.js";
 import { GoError } from "./funcs.js";
 import type { AnyNode, ArgNode, CommandNode, ListNode, Node, NumberNode, PipeNode } from "./node.js";
 import { nodeLocation, nodeString } from "./node.js";
 import type { Tree } from "./parse.js";
+import { GO_STRUCT, GoNilPointer, hasField } from "./struct.js";
 import {
   elemTypeName,
   Float64,
@@ -338,6 +339,14 @@ class Compiler {
     const body = this.list(n.list);
     const elseList = n.elseList ? this.list(n.elseList) : null;
     this.pop(m);
+    // Go reports "range can't iterate" at the node it evaluated last: a single field, chain or
+    // variable operand (its position is that of its last part), else the pipeline.
+    const lastCmd = n.pipe.cmds[n.pipe.cmds.length - 1];
+    const word = lastCmd?.args.length === 1 ? lastCmd.args[0] : undefined;
+    const rangeErrAt: AnyNode =
+      n.pipe.cmds.length === 1 && word !== undefined && (word.type === "field" || word.type === "chain" || word.type === "variable")
+        ? word
+        : n.pipe;
     const nd = slots.length;
     const s0 = slots[0] ?? 0;
     const s1 = slots[1] ?? 0;
@@ -387,7 +396,7 @@ class Compiler {
           return OK;
         }
       } else if (val !== undefined) {
-        throw execError(s, n.pipe, `range can't iterate over ${sprintValue(val)}`);
+        throw execError(s, rangeErrAt, `range can't iterate over ${sprintIndirect(val)}`);
       }
       if (elseList !== null) return elseList(s, dot);
       return OK;
@@ -795,36 +804,61 @@ function callFn(argv: unknown[]): unknown {
  */
 let lastFieldRecv: object | null = null;
 
-/** Go's evalField on a map-like receiver. */
+/** Go's evalField on a struct, map-like or nil receiver. */
 function field(s: State, node: AnyNode, name: string, hasArgs: boolean, receiver: unknown, parent?: unknown): unknown {
   if (receiver === undefined) {
     if (s.ctx.missingKey === "error") throw execError(s, node, `nil data; no entry for key ${JSON.stringify(name)}`);
     return undefined;
   }
   if (receiver === null) throw execError(s, node, `nil pointer evaluating interface {}.${name}`);
-  if (typeof receiver === "object" && (isPlainObject(receiver) || (!Array.isArray(receiver) && kindOf(receiver) === Kind.Map))) {
-    if (hasArgs) throw execError(s, node, `${name} is not a method but has arguments`);
-    const o = receiver as Record<string, unknown>;
-    const v = o[name];
-    if (v !== undefined && Object.hasOwn(o, name)) {
-      lastFieldRecv = o;
-      return v;
+  if (typeof receiver === "object") {
+    if (GO_STRUCT in receiver) {
+      // Go structs have fixed fields: no missingkey rules, an unknown name is an error.
+      if (hasField(receiver, name)) {
+        if (hasArgs) throw execError(s, node, `${name} has arguments but cannot be invoked as function`);
+        const v = (receiver as Record<string, unknown>)[name];
+        lastFieldRecv = null;
+        return v === undefined ? null : v;
+      }
+      throw execError(s, node, `can't evaluate field ${name} in type ${staticType(receiver, parent)}`);
     }
-    switch (s.ctx.missingKey) {
-      case "zero":
-        return zeroOf(elemTypeName(o));
-      case "error":
-        throw execError(s, node, `map has no entry for key ${JSON.stringify(name)}`);
-      default:
-        return undefined;
+    if (receiver instanceof GoNilPointer) {
+      if (receiver.fields === null || receiver.fields.includes(name)) {
+        throw execError(s, node, `nil pointer evaluating ${staticType(receiver, parent)}.${name}`);
+      }
+      throw execError(s, node, `can't evaluate field ${name} in type ${staticType(receiver, parent)}`);
+    }
+    if (isPlainObject(receiver) || (!Array.isArray(receiver) && kindOf(receiver) === Kind.Map)) {
+      if (hasArgs) throw execError(s, node, `${name} is not a method but has arguments`);
+      const o = receiver as Record<string, unknown>;
+      const v = o[name];
+      if (v !== undefined && Object.hasOwn(o, name)) {
+        lastFieldRecv = o;
+        return v;
+      }
+      switch (s.ctx.missingKey) {
+        case "zero":
+          return zeroOf(elemTypeName(o));
+        case "error":
+          throw execError(s, node, `map has no entry for key ${JSON.stringify(name)}`);
+        default:
+          return undefined;
+      }
     }
   }
-  // Go names the static type: a value taken out of a map[string]interface {} is an interface {}.
-  const t =
-    parent !== undefined && typeof parent === "object" && parent !== null && elemTypeName(parent) === "interface {}"
-      ? "interface {}"
-      : typeName(receiver);
-  throw execError(s, node, `can't evaluate field ${name} in type ${t}`);
+  throw execError(s, node, `can't evaluate field ${name} in type ${staticType(receiver, parent)}`);
+}
+
+/** Go names the static type: a value taken out of a map[string]interface {} is an interface {}. */
+function staticType(receiver: unknown, parent: unknown): string {
+  return parent !== undefined &&
+    typeof parent === "object" &&
+    parent !== null &&
+    !Array.isArray(parent) &&
+    !(GO_STRUCT in parent) &&
+    elemTypeName(parent) === "interface {}"
+    ? "interface {}"
+    : typeName(receiver);
 }
 
 const OBJECT_PROTO = Object.prototype;
@@ -856,7 +890,7 @@ function printable(s: State, n: AnyNode, v: unknown): string {
   if (typeof v === "function" || v instanceof GoFunc) {
     throw execError(s, n, `can't print ${nodeString(n)} of type ${typeName(v)}`);
   }
-  return sprintValue(v);
+  return sprintIndirect(v);
 }
 
 /** Compiles a tree (cached by the caller). */

@@ -3,6 +3,7 @@
  * `%!verb(type=value)` errors, `%!(EXTRA ...)`, and `%v` of slices, maps (sorted keys) and nil.
  */
 import { formatFloat } from "./float.js";
+import { derefType, GO_STRUCT, GoNilPointer, isPointerType } from "./struct.js";
 import { Float64, GoFunc, GoScalar, sortedKeys, typeName, utf8 } from "./values.js";
 
 const IS_PRINT = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
@@ -412,6 +413,20 @@ class Printer {
       this.fmtPointer(v, verb);
       return;
     }
+    if (v instanceof GoNilPointer) {
+      this.fmtNilPointer(v, verb);
+      return;
+    }
+    const st = (v as { [GO_STRUCT]?: string })[GO_STRUCT];
+    if (st !== undefined) {
+      // Go prints a pointer to a struct as &{...} only at top level (avoids loops), else its address.
+      if (!isPointerType(st)) this.structBody(v as Record<string, unknown>, st, verb, depth);
+      else if (depth === 0) {
+        this.buf += "&";
+        this.structBody(v as Record<string, unknown>, derefType(st), verb, depth + 1);
+      } else this.fmtPointer(v, verb);
+      return;
+    }
     if (Array.isArray(v)) {
       if (this.sharpV) {
         this.buf += `${typeName(v)}{`;
@@ -445,6 +460,41 @@ class Printer {
       return;
     }
     this.badVerb(verb, v, true);
+  }
+
+  /** A struct's fields in declaration order: `{a b}`, `{A:a B:b}` (%+v), `T{A:"a", B:"b"}` (%#v). */
+  structBody(o: Record<string, unknown>, type: string, verb: string, depth: number): void {
+    if (this.sharpV) this.buf += type;
+    this.buf += "{";
+    const names = this.plusV || this.sharpV;
+    let i = 0;
+    for (const k of Object.keys(o)) {
+      if (i++ > 0) this.buf += this.sharpV ? ", " : " ";
+      if (names) this.buf += `${k}:`;
+      this.printValue(o[k], verb, depth + 1);
+    }
+    this.buf += "}";
+  }
+
+  private fmtNilPointer(v: GoNilPointer, verb: string): void {
+    switch (verb) {
+      case "v":
+        if (this.sharpV) this.buf += `(${v.type})(nil)`;
+        else this.pad("<nil>");
+        return;
+      case "p":
+        this.pad("0x0");
+        return;
+      case "b":
+      case "o":
+      case "d":
+      case "x":
+      case "X":
+        this.fmtInteger(0, false, verb, 0);
+        return;
+      default:
+        this.badVerb(verb, v, true);
+    }
   }
 
   private fmtPointer(v: unknown, verb: string): void {
@@ -726,6 +776,22 @@ export function sprintValue(v: unknown): string {
   const p = new Printer();
   p.printArg(v, "v");
   return p.buf;
+}
+
+/**
+ * What `{{pipeline}}` writes for a value Go first indirects (text/template's printableValue): a
+ * pointer to a struct prints as the struct, `{a b}`, not `&{a b}`.
+ */
+export function sprintIndirect(v: unknown): string {
+  if (typeof v === "object" && v !== null) {
+    const st = (v as { [GO_STRUCT]?: string })[GO_STRUCT];
+    if (st !== undefined && isPointerType(st)) {
+      const p = new Printer();
+      p.structBody(v as Record<string, unknown>, derefType(st), "v", 0);
+      return p.buf;
+    }
+  }
+  return sprintValue(v);
 }
 
 /** fmt.Sprint: spaces between operands when neither side is a string. */

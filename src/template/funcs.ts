@@ -3,9 +3,11 @@
  * and the html/js/urlquery escapers. They take values of the Go value model and throw
  * {@link GoError} for Go's `error` results (the executor adds "error calling NAME: ").
  */
-import { sprint } from "./fmt.js";
+import { sprint, sprintf } from "./fmt.js";
+import { derefType, GoNilPointer } from "./struct.js";
 import {
   byteLen,
+  Float64,
   elemTypeName,
   fromUtf8,
   GoScalar,
@@ -39,7 +41,7 @@ export function index(item: unknown, indexes: unknown[]): unknown {
   if (it === undefined) throw new GoError("index of untyped nil");
   for (const raw of indexes) {
     const idx = ind(raw);
-    if (it === null || it === undefined) throw new GoError("index of nil pointer");
+    if (it === null || it === undefined || it instanceof GoNilPointer) throw new GoError("index of nil pointer");
     if (typeof it === "string") {
       const b = utf8(it);
       const x = indexArg(idx, b.length);
@@ -59,7 +61,8 @@ export function index(item: unknown, indexes: unknown[]): unknown {
       const v = Object.hasOwn(o, idx) ? o[idx] : undefined;
       it = v === undefined ? zeroOf(elemTypeName(o)) : v;
     } else {
-      throw new GoError(`can't index item of type ${typeName(it)}`);
+      // Go indirects pointers first: `index` on a *T struct names T.
+      throw new GoError(`can't index item of type ${derefType(typeName(it))}`);
     }
   }
   return it;
@@ -95,12 +98,12 @@ export function slice(item: unknown, indexes: unknown[]): unknown {
 
 /** `len item` */
 export function length(item: unknown): number {
-  if (item === null) throw new GoError("len of nil pointer");
+  if (item === null || item instanceof GoNilPointer) throw new GoError("len of nil pointer");
   if (typeof item === "string") return byteLen(item);
   if (Array.isArray(item)) return item.length;
   if (kindOf(item) === Kind.Map) return Object.keys(item as object).length;
   if (item === undefined) throw new GoError("reflect: call of reflect.Value.Type on zero Value");
-  throw new GoError(`len of type ${typeName(item)}`);
+  throw new GoError(`len of type ${derefType(typeName(item))}`);
 }
 
 const errBadComparisonType = "invalid type for comparison";
@@ -124,8 +127,36 @@ function basicKind(v: unknown): Kind {
 
 function comparable(v: unknown): boolean {
   const k = kindOf(v);
+  if (k === Kind.Struct) {
+    // A struct value is comparable when all its fields are (Go's Type.Comparable).
+    const o = v as Record<string, unknown>;
+    for (const f of Object.keys(o)) if (!comparable(o[f])) return false;
+    return true;
+  }
   return k !== Kind.Slice && k !== Kind.Map && k !== Kind.Func;
 }
+
+/** Go's `==` on two interface values of comparable types (pointers by identity, structs by field). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || a === undefined || b === undefined) return false;
+  if (a instanceof GoNilPointer || b instanceof GoNilPointer) {
+    return a instanceof GoNilPointer && b instanceof GoNilPointer && a.type === b.type;
+  }
+  if (typeof a === "object" && typeof b === "object") {
+    if (typeName(a) !== typeName(b)) return false;
+    if (a instanceof Float64 || a instanceof GoScalar) return numOf(a) === numOf(b) && (a as GoScalar).imag === (b as GoScalar).imag;
+    if (kindOf(a) === Kind.Struct) {
+      const x = a as Record<string, unknown>;
+      const y = b as Record<string, unknown>;
+      for (const f of Object.keys(x)) if (!sameValue(x[f], y[f])) return false;
+      return true;
+    }
+  }
+  return false;
+}
+
+const isNilValue = (v: unknown): boolean => v === undefined || v instanceof GoNilPointer;
 
 /** Go's canCompare: same reflect kind, or one side is nil. */
 function canCompare(a: unknown, b: unknown): boolean {
@@ -169,11 +200,11 @@ export function eq(arg1raw: unknown, rest: unknown[]): boolean {
           break;
         default:
           if (!canCompare(arg1, arg)) {
-            throw new GoError(`non-comparable types ${sprint([arg1])}: ${typeName(arg1)}, ${typeName(arg)}: ${sprint([arg])}`);
+            throw new GoError(`non-comparable types ${sprintf("%s", [arg1])}: ${typeName(arg1)}, ${typeName(arg)}: ${sprint([arg])}`);
           }
-          if (arg1 === undefined || arg === undefined) truth = arg1 === arg;
-          else if (!comparable(arg)) throw new GoError(`non-comparable type ${sprint([arg])}: ${typeName(arg)}`);
-          else truth = arg1 === arg;
+          if (isNilValue(arg1) || isNilValue(arg)) truth = isNilValue(arg1) === isNilValue(arg);
+          else if (!comparable(arg)) throw new GoError(`non-comparable type ${sprintf("%s", [arg])}: ${typeName(arg)}`);
+          else truth = sameValue(arg1, arg);
       }
     }
     if (truth) return true;

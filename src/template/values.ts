@@ -4,8 +4,11 @@
  * JS data maps onto Go's `any` like this: a safe-integer `number` is `int`, any other `number` is
  * `float64`, `string`/`boolean` are `string`/`bool`, arrays are `[]interface {}`, plain objects are
  * `map[string]interface {}`, `null` is a nil interface and `undefined` is "no value" (Go's invalid
- * `reflect.Value`). {@link float64} marks an integral number as Go float64.
+ * `reflect.Value`). {@link float64} marks an integral number as Go float64; `goStruct` (struct.ts)
+ * marks an object as a Go struct.
  */
+
+import { GO_STRUCT, GoNilPointer, isPointerType } from "./struct.js";
 
 /** Symbol under which a non-default Go type name (e.g. `[]string`) is kept on an array/object. */
 export const GO_TYPE: unique symbol = Symbol.for("k3s-node-kit.template.goType") as never;
@@ -145,6 +148,10 @@ export enum Kind {
   Slice = 7,
   Map = 8,
   Func = 9,
+  /** A struct value ({@link goStruct} with a non-pointer type name). */
+  Struct = 10,
+  /** A pointer to a struct (marked `*T`), or a typed nil pointer. */
+  Ptr = 11,
 }
 
 export function kindOf(v: unknown): Kind {
@@ -165,6 +172,8 @@ export function kindOf(v: unknown): Kind {
       if (v instanceof GoScalar) return v.type === "uint8" ? Kind.Uint : v.type === "int" ? Kind.Int : Kind.Complex;
       if (v instanceof GoFunc) return Kind.Func;
       if (Array.isArray(v)) return Kind.Slice;
+      if (GO_STRUCT in v) return isPointerType((v as { [GO_STRUCT]: string })[GO_STRUCT]) ? Kind.Ptr : Kind.Struct;
+      if (v instanceof GoNilPointer) return Kind.Ptr;
       return Kind.Map;
     default:
       return Kind.Invalid;
@@ -197,6 +206,9 @@ export function typeName(v: unknown): string {
       if (v instanceof Float64) return "float64";
       if (v instanceof GoScalar) return v.type;
       if (v instanceof GoFunc) return v.signature();
+      if (v instanceof GoNilPointer) return v.type;
+      const st = (v as { [GO_STRUCT]?: string })[GO_STRUCT];
+      if (st !== undefined) return st;
       const t = (v as { [GO_TYPE]?: string })[GO_TYPE];
       if (t !== undefined) return t;
       return Array.isArray(v) ? "[]interface {}" : "map[string]interface {}";
@@ -250,6 +262,9 @@ export function isTrue(v: unknown): boolean {
       if (v instanceof Float64) return v.value !== 0;
       if (v instanceof GoScalar) return v.value !== 0 || v.imag !== 0;
       if (v instanceof GoFunc) return true;
+      // Go: a struct value is always true, a pointer is true unless nil.
+      if (GO_STRUCT in v) return true;
+      if (v instanceof GoNilPointer) return false;
       for (const _ in v) return true;
       return false;
     default:

@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { isKitError } from "../../../src/errors/index.js";
 import { buildGo } from "../../helpers/go.js";
 import { render } from "../../unit/template/corpus-adapter.js";
+import { goNil, goStruct, Template, withGoType } from "../../../src/template/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "../../..");
@@ -23,6 +24,8 @@ interface OracleCase {
   funcs?: string[];
   options?: string[];
   exec?: string;
+  /** "root": Go decodes `data` into its Root struct; we pass {@link goRoot}(data). */
+  struct?: string;
 }
 type OracleResult = { ok: true; out: string } | { ok: false; phase: string; err: string };
 
@@ -34,6 +37,18 @@ function runGo(cases: OracleCase[]): OracleResult[] {
 
 type Ours = { ok: true; out: string } | { ok: false; error: unknown };
 function runOurs(c: OracleCase): Ours {
+  if (c.struct === "root") {
+    // Struct data is built here (the corpus adapter copies data into plain objects).
+    try {
+      const t = new Template((c.templates[0] as [string, string])[0]);
+      for (const o of c.options ?? []) t.option(o);
+      t.parse((c.templates[0] as [string, string])[1]);
+      for (const [name, text] of c.templates.slice(1)) t.new(name).parse(text);
+      return { ok: true, out: t.execute(goRoot(c.data as RootJson)) };
+    } catch (error) {
+      return { ok: false, error };
+    }
+  }
   try {
     const templates = Object.fromEntries(c.templates);
     const main = (c.templates[0] as [string, string])[0];
@@ -456,7 +471,165 @@ describe("template engine vs Go text/template", () => {
     });
     expect(mismatches).toEqual([]);
   });
+
+  it("agrees with Go on struct data (fields, misspelt fields, nil pointers, fmt, range/index/len, truthiness)", () => {
+    const data: RootJson = {
+      Node: {
+        Name: "n1",
+        Flag: true,
+        Count: 3,
+        Inner: { Name: "in", On: true, Tags: ["a", "b"] },
+        Nil: null,
+        Val: { Name: "v", On: false, Tags: null },
+        List: ["x", "y"],
+        Labels: { b: "2", a: "1" },
+        Items: { k: { Name: "it", On: true, Tags: ["t"] } },
+      },
+      Nil: null,
+      Title: "T",
+      Empty: false,
+      Any: { s: "str" },
+    };
+    const texts = [
+      "{{.Title}} {{.Node.Name}} {{.Node.Count}} {{.Node.Flag}} {{.Node.Inner.Name}} {{.Node.Val.Name}} {{.Empty}}",
+      "{{.Node.Snapshoter}}",
+      "{{.Titel}}",
+      "{{.Node.Val.Nme}}",
+      "{{.Node.Inner.Nme}}",
+      "{{.Node.Nil.Name}}",
+      "{{.Node.Nil.Bogus}}",
+      "{{.Nil.Name}}",
+      "{{.Nil.Bogus}}",
+      "{{.Node.Count.X}}",
+      "{{.Node.List.X}}",
+      "{{.Node.Labels.a}} {{.Node.Labels.zz}} {{.Node.Items.k.Name}} {{.Node.Items.zz}} {{.Node.Items.zz.Name}}",
+      "{{.Any.s}} {{.Any.zz}}",
+      "{{.Any.s.x}}",
+      "{{.Node.Name 1}}",
+      '{{"x" | .Node.Name}}',
+      "{{$n := .Node}}{{$n.Inner.Name}} {{$.Title}} {{$n.Bad}}",
+      "{{with .Node}}{{.Val.Name}}{{.Missing}}{{end}}",
+      '{{printf "%v|%+v" .Node.Val .Node.Val}}',
+      '{{printf "%v|%+v" .Node.Inner .Node.Inner}}',
+      '{{printf "%#v" .Node.Inner}}',
+      '{{printf "%T %T %T %T %T %T" . .Node .Node.Val .Node.Nil .Node.Items .Nil}}',
+      '{{printf "%v %+v %#v" .Node.Nil .Nil .Node.Nil}}',
+      '{{printf "%s|%d" .Node.Nil .Node.Nil}}',
+      "{{.Node.Val}} {{.Node.Inner}} {{.Node.Nil}} {{.Nil}}",
+      '{{printf "%v" .Node.Items}} {{.Node.Items}}',
+      '{{printf "%d" .Node.Val}}',
+      '{{printf "%q" .Node.Inner}}',
+      "{{range .Node.Val}}x{{end}}",
+      "{{range .Node.Inner}}x{{end}}",
+      "{{range .Node.Nil}}x{{end}}",
+      "{{range $.Node.Val}}x{{end}}",
+      "{{range $x := .Node.Val}}x{{end}}",
+      "{{range $k, $v := .Node.Items}}{{$k}}={{$v.Name}}/{{$v}};{{end}}{{range .Node.List}}{{.}}{{end}}",
+      '{{index .Node "Name"}}',
+      "{{index .Node.Val 0}}",
+      "{{index .Node.Nil 0}}",
+      "{{index .Nil 0}}",
+      '{{index .Node.Items "k"}} {{index .Node.Labels "b"}}',
+      "{{len .Node}}",
+      "{{len .Node.Val}}",
+      "{{len .Node.Nil}}",
+      "{{len .Node.Items}} {{len .Node.List}}",
+      "{{slice .Node 0}}",
+      "{{if .Node.Val}}t{{else}}f{{end}} {{if .Node.Nil}}t{{else}}f{{end}} {{if .Node}}t{{end}} {{with .Node.Val}}{{.Name}}{{end}} {{with .Nil}}x{{else}}nil{{end}}",
+      "{{not .Node.Val}} {{not .Node.Nil}} {{and .Node .Title}} {{or .Nil .Title}} {{and .Title .Nil}}",
+      "{{eq .Node.Nil nil}} {{eq .Nil nil}} {{eq .Node nil}} {{eq .Node .Node}} {{eq .Node.Nil .Node.Nil}} {{eq .Nil .Node}}",
+      "{{eq .Node.Val .Node.Val}}",
+      "{{eq .Node .Node.Val}}",
+      "{{lt .Node .Node}}",
+      '{{template "t" .Node.Val}}{{template "t" .Node.Inner}}',
+      '{{template "t" .Nil}}',
+      "{{.Node.Inner.Tags}} {{.Node.Val.Tags}} {{if .Node.Val.Tags}}x{{end}} {{len .Node.Inner.Tags}}",
+    ];
+    const cases: OracleCase[] = texts.map((text) => ({
+      templates: [
+        ["main", text],
+        ["t", `{{define "t"}}[{{.Name}}]{{end}}`],
+      ],
+      data,
+      struct: "root",
+    }));
+    for (const text of ["{{.Node.Labels.zz}}", "{{.Node.Name}} {{.Node.Items.k.On}}", "{{.Node.Bad}}"]) {
+      cases.push({ templates: [["main", text]], data, struct: "root", options: ["missingkey=error"] });
+    }
+    const go = runGo(cases);
+    expect(go.some((r) => r.ok)).toBe(true);
+    expect(go.some((r) => !r.ok)).toBe(true);
+    const mismatches: string[] = [];
+    cases.forEach((c, i) => {
+      const g = go[i] as OracleResult;
+      const ours = runOurs(c);
+      try {
+        expectSame(c, g, ours);
+        // Struct errors are the point here: the message must be Go's, word for word.
+        if (!g.ok && !ours.ok && (ours.error as Error).message !== g.err) {
+          throw new Error(`${c.templates[0]?.[1]}: we said ${JSON.stringify((ours.error as Error).message)}, Go ${JSON.stringify(g.err)}`);
+        }
+      } catch (e) {
+        mismatches.push(String(e instanceof Error ? e.message : e));
+      }
+    });
+    expect(mismatches).toEqual([]);
+  });
 });
+
+interface InnerJson {
+  Name: string;
+  On: boolean;
+  Tags: string[] | null;
+}
+interface NodeJson {
+  Name: string;
+  Flag: boolean;
+  Count: number;
+  Inner: InnerJson | null;
+  Nil: InnerJson | null;
+  Val: InnerJson;
+  List: string[];
+  Labels: Record<string, string>;
+  Items: Record<string, InnerJson>;
+}
+interface RootJson {
+  Node: NodeJson | null;
+  Nil: NodeJson | null;
+  Title: string;
+  Empty: boolean;
+  Any: unknown;
+}
+
+const INNER_FIELDS = ["Name", "On", "Tags"];
+const NODE_FIELDS = ["Name", "Flag", "Count", "Inner", "Nil", "Val", "List", "Labels", "Items"];
+
+/** The oracle's Go types (oracle/main.go) as marked JS structs, field order as declared there. */
+function goInner(o: InnerJson, type: string): object {
+  return goStruct({ Name: o.Name, On: o.On, Tags: withGoType([...(o.Tags ?? [])], "[]string") }, type);
+}
+function goNode(o: NodeJson | null): object {
+  if (o === null) return goNil("*main.Node", NODE_FIELDS);
+  const items: Record<string, object> = {};
+  for (const [k, v] of Object.entries(o.Items)) items[k] = goInner(v, "main.Inner");
+  return goStruct(
+    {
+      Name: o.Name,
+      Flag: o.Flag,
+      Count: o.Count,
+      Inner: o.Inner === null ? goNil("*main.Inner", INNER_FIELDS) : goInner(o.Inner, "*main.Inner"),
+      Nil: o.Nil === null ? goNil("*main.Inner", INNER_FIELDS) : goInner(o.Nil, "*main.Inner"),
+      Val: goInner(o.Val, "main.Inner"),
+      List: withGoType([...o.List], "[]string"),
+      Labels: withGoType({ ...o.Labels }, "map[string]string"),
+      Items: withGoType(items, "map[string]main.Inner"),
+    },
+    "*main.Node",
+  );
+}
+function goRoot(o: RootJson): object {
+  return goStruct({ Node: goNode(o.Node), Nil: goNode(o.Nil), Title: o.Title, Empty: o.Empty, Any: o.Any }, "main.Root");
+}
 
 /** A small grammar of template texts (no `else with`, no range over integers). */
 function templateArb(): fc.Arbitrary<string> {

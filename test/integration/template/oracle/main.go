@@ -2,7 +2,9 @@
 // stdin and prints the results as JSON, so tests can compare our engine with real Go.
 //
 // Input:  {"cases": [{"templates": [["name", "text"], ...], "data": ..., "funcs": ["deschemify"],
-//          "options": ["missingkey=zero"], "delims": ["[[", "]]"], "exec": ""}]}
+//          "options": ["missingkey=zero"], "delims": ["[[", "]]"], "exec": "", "struct": "root"}]}
+// With "struct": "root" the data is decoded into the Go struct type Root below (plain
+// encoding/json rules) and the Root value is the dot, so tests can compare Go struct semantics.
 // Output: [{"ok": true, "out": "..."} | {"ok": false, "phase": "parse|exec|panic", "err": "..."}]
 //
 // Numbers follow the shared corpus convention: integral JSON numbers within +-(2^53-1) are int,
@@ -27,7 +29,36 @@ type input struct {
 		Options   []string        `json:"options"`
 		Delims    []string        `json:"delims"`
 		Exec      string          `json:"exec"`
+		Struct    string          `json:"struct"`
 	} `json:"cases"`
+}
+
+// A small fixed set of struct types, shaped like K3s's containerd template dot (a value struct
+// holding a pointer to a struct with nested struct values, pointers, slices and maps).
+type Inner struct {
+	Name string
+	On   bool
+	Tags []string
+}
+
+type Node struct {
+	Name   string
+	Flag   bool
+	Count  int
+	Inner  *Inner
+	Nil    *Inner
+	Val    Inner
+	List   []string
+	Labels map[string]string
+	Items  map[string]Inner
+}
+
+type Root struct {
+	Node  *Node
+	Nil   *Node
+	Title string
+	Empty bool
+	Any   any
 }
 
 type result struct {
@@ -140,6 +171,15 @@ func main() {
 				fmt.Fprintln(os.Stderr, "bad data:", err)
 				os.Exit(2)
 			}
+		}
+		if c.Struct == "root" {
+			var r Root
+			if err := json.Unmarshal(c.Data, &r); err != nil {
+				fmt.Fprintln(os.Stderr, "bad struct data:", err)
+				os.Exit(2)
+			}
+			out = append(out, render(c.Templates, r, c.Funcs, c.Options, c.Delims, c.Exec))
+			continue
 		}
 		out = append(out, render(c.Templates, convert(data), c.Funcs, c.Options, c.Delims, c.Exec))
 	}
