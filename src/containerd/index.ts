@@ -9,6 +9,7 @@ export { containerdConfigFor } from "./builder.js";
 export type { ContainerdConfigOptions } from "./builder.js";
 export { renderContainerdConfig, baseTemplateText, templateFileName } from "./render.js";
 export type { RenderContainerdOptions } from "./render.js";
+export { goContainerdDot } from "./go-dot.js";
 export { writeContainerdConfig, containerdArgs } from "./write-config.js";
 export type {
   WriteContainerdConfigOptions,

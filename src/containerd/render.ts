@@ -2,6 +2,7 @@ import { Template, TemplateExecError, TemplateParseError, goFunc } from "../temp
 import { isKitError } from "../errors/index.js";
 import { BASE_TEMPLATE_V2, BASE_TEMPLATE_V3 } from "./base-templates.js";
 import { ContainerdError } from "./errors.js";
+import { goContainerdDot } from "./go-dot.js";
 import { deschemify, filepathjoin, toJson } from "./funcs.js";
 import { trimEmpty } from "./trim-empty.js";
 import type { ConfigVersion, ContainerdConfig } from "./types.js";
@@ -121,14 +122,15 @@ export function renderContainerdConfig(
       { value: typeof config },
     );
   }
-  // K3s sets ConfigVersion on the node config before rendering; templates can read it.
-  const dot: ContainerdConfig = {
+  // K3s sets ConfigVersion on the node config before rendering; templates can read it. The dot
+  // gets K3s's Go struct types, so a misspelt field fails as it does in K3s.
+  const dot = goContainerdDot({
     ...config,
     NodeConfig: {
       ...config.NodeConfig,
       Containerd: { ...config.NodeConfig.Containerd, ConfigVersion: version },
     },
-  };
+  });
   let raw: string;
   let name: string;
   if (options.userTemplate === undefined) {

@@ -105,6 +105,17 @@ describe("bad templates: typed error, old file untouched, no temp files left", (
     });
   }
 
+  it("a misspelt field (K3s's dot is Go structs) fails with Go's error, nothing written", async () => {
+    await writeFile(join(dir, "config-v3.toml.tmpl"), '{{ template "base" . }}\n[x]\n  s = "{{ .NodeConfig.Snapshoter }}"\n');
+    const e = await rejectsWith(write(), "CONTAINERD_TEMPLATE_EXEC");
+    // Go's text/template message for the same template over K3s's templates.ContainerdConfig.
+    expect(e.message).toContain(
+      'template: compiled_template:3:21: executing "compiled_template" at <.NodeConfig.Snapshoter>: can\'t evaluate field Snapshoter in type *config.Node',
+    );
+    expect(await readFile(join(dir, "config.toml"), "utf8")).toBe(OLD);
+    expect((await readdir(dir)).sort()).toEqual(["config-v3.toml.tmpl", "config.toml"]);
+  });
+
   it("invalid TOML error names the line and the offending text", async () => {
     await writeFile(
       join(dir, "config-v3.toml.tmpl"),

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { containerdConfigFor } from "../../../src/containerd/builder.js";
 import { criDockerdArgs } from "../../../src/containerd/cri-dockerd.js";
 import { filepathjoin, toJson } from "../../../src/containerd/funcs.js";
+import { renderContainerdConfig } from "../../../src/containerd/render.js";
 import { containerdLayout } from "../../../src/containerd/paths.js";
 import { parseRegistriesYaml } from "../../../src/containerd/registries.js";
 import { trimEmpty } from "../../../src/containerd/trim-empty.js";
@@ -250,5 +251,62 @@ describe("containerdConfigFor option shapes", () => {
         "CONTAINERD_REGISTRIES_YAML",
       ),
     ).toBe(true);
+  });
+});
+
+describe("the template dot has K3s's Go struct types", () => {
+  const config = containerdConfigFor({
+    registries: parseRegistriesYaml("configs:\n  r.example.com:\n    tls:\n      insecure_skip_verify: true\n"),
+    runtimes: { crun: { RuntimeType: "io.containerd.runc.v2", BinaryName: "/usr/bin/crun" } },
+  });
+  // trimEmpty ends the output with one newline; compare the template's own text.
+  const render = (userTemplate: string) => renderContainerdConfig(config, { userTemplate, validate: false }).trimEnd();
+  const execError = (userTemplate: string) => {
+    const e = thrown(() => render(userTemplate)) as Error;
+    expect(isKitError(e, "CONTAINERD_TEMPLATE_EXEC"), String(e)).toBe(true);
+    return e.message;
+  };
+
+  it("a misspelt field is Go's exec error naming the field and the K3s type", () => {
+    expect(execError("{{ .NodeConfig.Snapshoter }}")).toContain(
+      'template: compiled_template:1:14: executing "compiled_template" at <.NodeConfig.Snapshoter>: can\'t evaluate field Snapshoter in type *config.Node',
+    );
+    expect(execError("{{ .NodeConfig.AgentConfig.Snapshoter }}")).toContain("can't evaluate field Snapshoter in type config.Agent");
+    expect(execError("{{ .NodeConfig.Containerd.Roots }}")).toContain("can't evaluate field Roots in type config.Containerd");
+    expect(execError("{{ .Programm }}")).toContain("can't evaluate field Programm in type templates.ContainerdConfig");
+    expect(execError('{{ range $k, $v := .ExtraRuntimes }}{{ $v.Binary }}{{ end }}')).toContain(
+      "can't evaluate field Binary in type templates.ContainerdRuntimeConfig",
+    );
+  });
+
+  it("nil pointers are typed: Auth is a nil *registries.AuthConfig", () => {
+    expect(execError('{{ range $k, $v := .PrivateRegistryConfig.Configs }}{{ $v.Auth.Username }}{{ end }}')).toContain(
+      "nil pointer evaluating *registries.AuthConfig.Username",
+    );
+    expect(
+      render('{{ range $k, $v := .PrivateRegistryConfig.Configs }}{{ $k }} {{ if $v.Auth }}auth{{ else }}noauth{{ end }} {{ $v.TLS.InsecureSkipVerify }} {{ $v.Auth }} {{ eq $v.Auth nil }}{{ end }}'),
+    ).toBe("r.example.com noauth true <nil> true");
+  });
+
+  it("maps stay maps (an unknown key is <no value>), %T and %+v print Go's forms", () => {
+    expect(render("{{ .ExtraRuntimes.nope }}|{{ .PrivateRegistryConfig.Mirrors.x }}")).toBe("<no value>|<no value>");
+    expect(render('{{ printf "%T %T %T %T" . .NodeConfig .NodeConfig.AgentConfig .ExtraRuntimes }}')).toBe(
+      "templates.ContainerdConfig *config.Node config.Agent map[string]templates.ContainerdRuntimeConfig",
+    );
+    expect(render('{{ printf "%+v" .ExtraRuntimes.crun }}|{{ .ExtraRuntimes.crun }}')).toBe(
+      "{RuntimeType:io.containerd.runc.v2 BinaryName:/usr/bin/crun}|{io.containerd.runc.v2 /usr/bin/crun}",
+    );
+    expect(render("{{ if .NodeConfig.Containerd }}struct is true{{ end }} {{ eq .PrivateRegistryConfig .NodeConfig.AgentConfig.Registry }}")).toBe(
+      "struct is true true",
+    );
+  });
+
+  it("the caller's config is neither marked nor changed", () => {
+    const before = JSON.stringify(config);
+    render("{{ .NodeConfig.AgentConfig.Snapshotter }}");
+    expect(JSON.stringify(config)).toBe(before);
+    expect(Object.getOwnPropertySymbols(config)).toEqual([]);
+    expect(Object.getOwnPropertySymbols(config.NodeConfig)).toEqual([]);
+    expect(config.PrivateRegistryConfig?.Configs["r.example.com"]?.Auth).toBeNull();
   });
 });

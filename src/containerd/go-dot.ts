@@ -1,0 +1,107 @@
+/**
+ * Gives the template dot K3s's Go types (k3s-behaviours §6.3): structs are marked with their Go
+ * type names so a misspelt field is an execution error as in K3s, nil pointers are typed, maps
+ * stay maps. Type names follow `pkg/agent/templates/templates.go`, `pkg/daemons/config/types.go`
+ * and wharfie's `pkg/registries`.
+ */
+import { goNil, goStruct, withGoType } from "../template/index.js";
+import type {
+  ContainerdConfig,
+  ContainerdRuntimeConfig,
+  NodeConfig,
+  Registry,
+  RegistryConfig,
+  RegistryMirror,
+} from "./types.js";
+
+const AUTH_FIELDS = ["Username", "Password", "Auth", "IdentityToken"];
+const TLS_FIELDS = ["CAFile", "CertFile", "KeyFile", "InsecureSkipVerify"];
+const REGISTRY_FIELDS = ["Mirrors", "Configs"];
+
+/** A nil-able Go pointer field: `null` becomes a typed nil, an object is copied and marked. */
+function ptr<T extends object>(v: T | null | undefined, type: string, fields: string[], copy: (o: T) => T): T {
+  if (v === null || v === undefined) return goNil(type, fields) as unknown as T;
+  return goStruct(copy(v), type);
+}
+
+function registryConfig(c: RegistryConfig): RegistryConfig {
+  return goStruct(
+    {
+      Auth: ptr(c.Auth, "*registries.AuthConfig", AUTH_FIELDS, (a) => ({ ...a })),
+      TLS: ptr(c.TLS, "*registries.TLSConfig", TLS_FIELDS, (t) => ({ ...t })),
+    },
+    "registries.RegistryConfig",
+  );
+}
+
+function mirror(m: RegistryMirror): RegistryMirror {
+  return goStruct(
+    {
+      Endpoints: withGoType([...m.Endpoints], "[]string"),
+      Rewrites: withGoType({ ...m.Rewrites }, "map[string]string"),
+    },
+    "registries.Mirror",
+  );
+}
+
+function mapOf<V, W>(m: Record<string, V>, type: string, f: (v: V) => W): Record<string, W> {
+  const out: Record<string, W> = {};
+  for (const k of Object.keys(m)) out[k] = f(m[k] as V);
+  return withGoType(out, type);
+}
+
+function registry(r: Registry): Registry {
+  return {
+    Mirrors: mapOf(r.Mirrors ?? {}, "map[string]registries.Mirror", mirror),
+    Configs: mapOf(r.Configs ?? {}, "map[string]registries.RegistryConfig", registryConfig),
+  };
+}
+
+const registryPtr = (r: Registry | null | undefined): Registry =>
+  ptr(r, "*registries.Registry", REGISTRY_FIELDS, registry);
+
+function node(n: NodeConfig, shared: { from: Registry | null; to: Registry }): NodeConfig {
+  const a = n.AgentConfig;
+  // K3s points AgentConfig.Registry and PrivateRegistryConfig at the same registry: keep one copy.
+  const reg = a.Registry === shared.from ? shared.to : registryPtr(a.Registry);
+  return {
+    ...n,
+    Containerd: goStruct({ ...n.Containerd }, "config.Containerd"),
+    CRIDockerd: goStruct({ ...n.CRIDockerd }, "config.CRIDockerd"),
+    AgentConfig: goStruct({ ...a, Registry: reg }, "config.Agent"),
+  };
+}
+
+/**
+ * A copy of `config` typed like K3s's Go dot: `templates.ContainerdConfig` holding a
+ * `*config.Node` (with `config.Containerd`, `config.CRIDockerd`, `config.Agent` values), a
+ * `*registries.Registry`, and `ExtraRuntimes` as a `map[string]templates.ContainerdRuntimeConfig`.
+ * `null` pointers (registry `Auth`/`TLS`, a missing registry) become typed nil pointers. The copy
+ * shares no objects with `config`, so the caller's object is never marked or changed.
+ *
+ * @example
+ * ```ts
+ * const dot = goContainerdDot(containerdConfigFor({}));
+ * renderTemplate("{{ .NodeConfig.Snapshoter }}", dot); // throws: can't evaluate field Snapshoter in type *config.Node
+ * ```
+ * @throws never (the shape is checked by the caller).
+ */
+export function goContainerdDot(config: ContainerdConfig): ContainerdConfig {
+  const from = config.PrivateRegistryConfig ?? null;
+  const priv = registryPtr(from);
+  const nodePtr = goStruct(node(config.NodeConfig, { from, to: priv }), "*config.Node");
+  const runtimes = mapOf(
+    config.ExtraRuntimes ?? {},
+    "map[string]templates.ContainerdRuntimeConfig",
+    (rt: ContainerdRuntimeConfig) => goStruct({ ...rt }, "templates.ContainerdRuntimeConfig"),
+  );
+  return goStruct(
+    {
+      ...config,
+      NodeConfig: nodePtr,
+      PrivateRegistryConfig: priv,
+      ExtraRuntimes: runtimes,
+    },
+    "templates.ContainerdConfig",
+  );
+}
