@@ -723,7 +723,7 @@ class Compiler {
           for (let i = 0; i < numArgs; i++) {
             lastFieldRecv = null;
             const v = (argFns[i] as Pipe)(s, dot);
-            if (i > 0 && fieldLike[i] && lastFieldRecv !== null && v !== undefined && v !== null && elemTypeName(lastFieldRecv) === "interface {}") {
+            if (i > 0 && fieldLike[i] && lastFieldRecv !== null && v !== undefined && v !== null && !(GO_STRUCT in lastFieldRecv) && elemTypeName(lastFieldRecv) === "interface {}") {
               throw execError(s, cmd, "error calling slice: cannot index slice/array with type interface {}");
             }
             argv.push(v);
@@ -812,29 +812,23 @@ function field(s: State, node: AnyNode, name: string, hasArgs: boolean, receiver
   }
   if (receiver === null) throw execError(s, node, `nil pointer evaluating interface {}.${name}`);
   if (typeof receiver === "object") {
-    if (GO_STRUCT in receiver) {
-      // Go structs have fixed fields: no missingkey rules, an unknown name is an error.
-      if (hasField(receiver, name)) {
-        if (hasArgs) throw execError(s, node, `${name} has arguments but cannot be invoked as function`);
-        const v = (receiver as Record<string, unknown>)[name];
-        lastFieldRecv = null;
-        return v === undefined ? null : v;
-      }
-      throw execError(s, node, `can't evaluate field ${name} in type ${staticType(receiver, parent)}`);
-    }
-    if (receiver instanceof GoNilPointer) {
-      if (receiver.fields === null || receiver.fields.includes(name)) {
-        throw execError(s, node, `nil pointer evaluating ${staticType(receiver, parent)}.${name}`);
-      }
-      throw execError(s, node, `can't evaluate field ${name} in type ${staticType(receiver, parent)}`);
-    }
+    // Marked structs are plain objects too: the common (found) path is shared with maps, and
+    // struct rules apply only when a key is missing or arguments are given.
     if (isPlainObject(receiver) || (!Array.isArray(receiver) && kindOf(receiver) === Kind.Map)) {
-      if (hasArgs) throw execError(s, node, `${name} is not a method but has arguments`);
       const o = receiver as Record<string, unknown>;
+      if (hasArgs) {
+        if (GO_STRUCT in o && hasField(o, name)) throw execError(s, node, `${name} has arguments but cannot be invoked as function`);
+        if (!(GO_STRUCT in o)) throw execError(s, node, `${name} is not a method but has arguments`);
+      }
       const v = o[name];
       if (v !== undefined && Object.hasOwn(o, name)) {
         lastFieldRecv = o;
         return v;
+      }
+      if (GO_STRUCT in o) {
+        // Go structs have fixed fields: no missingkey rules, an unknown name is an error.
+        if (hasField(o, name)) return null;
+        throw execError(s, node, `can't evaluate field ${name} in type ${staticType(receiver, parent)}`);
       }
       switch (s.ctx.missingKey) {
         case "zero":
@@ -843,6 +837,18 @@ function field(s: State, node: AnyNode, name: string, hasArgs: boolean, receiver
           throw execError(s, node, `map has no entry for key ${JSON.stringify(name)}`);
         default:
           return undefined;
+      }
+    }
+    if (GO_STRUCT in receiver) {
+      // A marked struct that is not a plain object (e.g. a class instance).
+      if (hasField(receiver, name)) {
+        if (hasArgs) throw execError(s, node, `${name} has arguments but cannot be invoked as function`);
+        const v = (receiver as Record<string, unknown>)[name];
+        return v === undefined ? null : v;
+      }
+    } else if (receiver instanceof GoNilPointer) {
+      if (receiver.fields === null || receiver.fields.includes(name)) {
+        throw execError(s, node, `nil pointer evaluating ${staticType(receiver, parent)}.${name}`);
       }
     }
   }

@@ -262,11 +262,10 @@ export function isTrue(v: unknown): boolean {
       if (v instanceof Float64) return v.value !== 0;
       if (v instanceof GoScalar) return v.value !== 0 || v.imag !== 0;
       if (v instanceof GoFunc) return true;
-      // Go: a struct value is always true, a pointer is true unless nil.
-      if (GO_STRUCT in v) return true;
+      // Go: a typed nil pointer is false, a struct (even with no fields) is always true.
       if (v instanceof GoNilPointer) return false;
       for (const _ in v) return true;
-      return false;
+      return GO_STRUCT in v;
     default:
       return false;
   }

@@ -544,6 +544,12 @@ describe("template engine vs Go text/template", () => {
       '{{template "t" .Node.Val}}{{template "t" .Node.Inner}}',
       '{{template "t" .Nil}}',
       "{{.Node.Inner.Tags}} {{.Node.Val.Tags}} {{if .Node.Val.Tags}}x{{end}} {{len .Node.Inner.Tags}}",
+      '{{slice "abcdef" .Node.Count}} {{slice .Node.List 1}} {{index .Node.List 1}} {{index .Node.Inner.Tags 0}}',
+      '{{slice .Node.Val 0}}',
+      "{{.Node.Val.Name.X}}",
+      "{{$x := .Node.Inner}}{{with .Node.Val}}{{$x.Name}}{{.Tags}}{{end}} {{.Node.Labels}} {{printf \"%v\" .Node.Labels}}",
+      '{{printf "%v %+v" .Any .Any}} {{.Any.s.bad}}',
+      '{{call .Node.Name}}',
     ];
     const cases: OracleCase[] = texts.map((text) => ({
       templates: [
