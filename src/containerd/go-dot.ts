@@ -4,7 +4,7 @@
  * stay maps. Type names follow `pkg/agent/templates/templates.go`, `pkg/daemons/config/types.go`
  * and wharfie's `pkg/registries`.
  */
-import { goNil, goStruct, withGoType } from "../template/index.js";
+import { goNil, goStruct, withElemZero, withGoType } from "../template/index.js";
 import type {
   ContainerdConfig,
   ContainerdRuntimeConfig,
@@ -44,16 +44,20 @@ function mirror(m: RegistryMirror): RegistryMirror {
   );
 }
 
-function mapOf<V, W>(m: Record<string, V>, type: string, f: (v: V) => W): Record<string, W> {
+/** A Go map of struct elements; `zero` is Go's zero element (what `index` of a missing key gives). */
+function mapOf<V, W>(m: Record<string, V>, type: string, f: (v: V) => W, zero: V): Record<string, W> {
   const out: Record<string, W> = {};
   for (const k of Object.keys(m)) out[k] = f(m[k] as V);
-  return withGoType(out, type);
+  return withElemZero(withGoType(out, type), () => f(zero));
 }
 
 function registry(r: Registry): Registry {
   return {
-    Mirrors: mapOf(r.Mirrors ?? {}, "map[string]registries.Mirror", mirror),
-    Configs: mapOf(r.Configs ?? {}, "map[string]registries.RegistryConfig", registryConfig),
+    Mirrors: mapOf(r.Mirrors ?? {}, "map[string]registries.Mirror", mirror, { Endpoints: [], Rewrites: {} }),
+    Configs: mapOf(r.Configs ?? {}, "map[string]registries.RegistryConfig", registryConfig, {
+      Auth: null,
+      TLS: null,
+    }),
   };
 }
 
@@ -94,6 +98,7 @@ export function goContainerdDot(config: ContainerdConfig): ContainerdConfig {
     config.ExtraRuntimes ?? {},
     "map[string]templates.ContainerdRuntimeConfig",
     (rt: ContainerdRuntimeConfig) => goStruct({ ...rt }, "templates.ContainerdRuntimeConfig"),
+    { RuntimeType: "", BinaryName: "" },
   );
   return goStruct(
     {

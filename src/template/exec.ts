@@ -16,6 +16,7 @@ import type { Tree } from "./parse.js";
 import { GO_STRUCT, GoNilPointer, hasField } from "./struct.js";
 import {
   elemTypeName,
+  elemZero,
   Float64,
   GoFunc,
   type GoParamType,
@@ -26,7 +27,6 @@ import {
   sortedKeys,
   typeName,
   withGoType,
-  zeroOf,
 } from "./values.js";
 
 /** Go's maxExecDepth. */
@@ -832,7 +832,7 @@ function field(s: State, node: AnyNode, name: string, hasArgs: boolean, receiver
       }
       switch (s.ctx.missingKey) {
         case "zero":
-          return zeroOf(elemTypeName(o));
+          return elemZero(o);
         case "error":
           throw execError(s, node, `map has no entry for key ${JSON.stringify(name)}`);
         default:

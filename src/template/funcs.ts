@@ -7,8 +7,8 @@ import { sprint, sprintf } from "./fmt.js";
 import { derefType, GoNilPointer } from "./struct.js";
 import {
   byteLen,
+  elemZero,
   Float64,
-  elemTypeName,
   fromUtf8,
   GoScalar,
   Kind,
@@ -16,7 +16,6 @@ import {
   numOf,
   typeName,
   utf8,
-  zeroOf,
 } from "./values.js";
 
 /** A Go `error` returned by a function (or a recovered panic). */
@@ -59,7 +58,7 @@ export function index(item: unknown, indexes: unknown[]): unknown {
       if (typeof idx !== "string") throw new GoError(`value has type ${typeName(idx)}; should be string`);
       const o = it as Record<string, unknown>;
       const v = Object.hasOwn(o, idx) ? o[idx] : undefined;
-      it = v === undefined ? zeroOf(elemTypeName(o)) : v;
+      it = v === undefined ? elemZero(o) : v;
     } else {
       // Go indirects pointers first: `index` on a *T struct names T.
       throw new GoError(`can't index item of type ${derefType(typeName(it))}`);

@@ -62,6 +62,26 @@ export function goNil(type: string, fields?: readonly string[]): GoNilPointer {
   return new GoNilPointer(type, fields === undefined ? null : [...fields]);
 }
 
+/** Symbol under which a map keeps the factory of its elements' zero value. */
+export const GO_ELEM_ZERO: unique symbol = Symbol.for("k3s-node-kit.template.goElemZero") as never;
+
+/**
+ * Declares the zero value of a map's elements, for maps whose Go element type is a struct
+ * (`map[string]templates.ContainerdRuntimeConfig`): `index` of a missing key and a missing key under
+ * `missingkey=zero` give `zero()` as Go gives the zero struct.
+ *
+ * @example
+ * ```ts
+ * const m = withElemZero(withGoType({}, "map[string]main.T"), () => goStruct({ A: "" }, "main.T"));
+ * renderTemplate('{{index . "x"}}', m); // "{}"
+ * ```
+ * @throws never
+ */
+export function withElemZero<T extends object>(map: T, zero: () => unknown): T {
+  Object.defineProperty(map, GO_ELEM_ZERO, { value: zero, enumerable: false, configurable: true });
+  return map;
+}
+
 /** The Go struct type name of `v` when it is a marked struct, else `undefined`. */
 export function structTypeOf(v: object): string | undefined {
   return (v as { [GO_STRUCT]?: string })[GO_STRUCT];

@@ -8,7 +8,7 @@
  * marks an object as a Go struct.
  */
 
-import { GO_STRUCT, GoNilPointer, isPointerType } from "./struct.js";
+import { GO_ELEM_ZERO, GO_STRUCT, GoNilPointer, isPointerType } from "./struct.js";
 
 /** Symbol under which a non-default Go type name (e.g. `[]string`) is kept on an array/object. */
 export const GO_TYPE: unique symbol = Symbol.for("k3s-node-kit.template.goType") as never;
@@ -223,6 +223,12 @@ export function elemTypeName(container: object): string {
   const t = (container as { [GO_TYPE]?: string })[GO_TYPE];
   if (t === undefined) return "interface {}";
   return t.startsWith("[]") ? t.slice(2) : t.slice(t.indexOf("]") + 1);
+}
+
+/** Zero value of a map's element type (a declared struct zero, see `withElemZero`, or by type name). */
+export function elemZero(map: object): unknown {
+  const z = (map as { [GO_ELEM_ZERO]?: () => unknown })[GO_ELEM_ZERO];
+  return typeof z === "function" ? z() : zeroOf(elemTypeName(map));
 }
 
 /** Zero value of a Go type name (only the types this engine produces). */

@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { isKitError } from "../../../src/errors/index.js";
 import { buildGo } from "../../helpers/go.js";
 import { render } from "../../unit/template/corpus-adapter.js";
-import { goNil, goStruct, Template, withGoType } from "../../../src/template/index.js";
+import { goNil, goStruct, Template, withElemZero, withGoType } from "../../../src/template/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "../../..");
@@ -550,6 +550,7 @@ describe("template engine vs Go text/template", () => {
       "{{$x := .Node.Inner}}{{with .Node.Val}}{{$x.Name}}{{.Tags}}{{end}} {{.Node.Labels}} {{printf \"%v\" .Node.Labels}}",
       '{{printf "%v %+v" .Any .Any}} {{.Any.s.bad}}',
       '{{call .Node.Name}}',
+      '{{index .Node.Items "zz"}}|{{(index .Node.Items "zz").Name}}|{{printf "%+v" (index .Node.Items "zz")}}|{{index .Node.Labels "zz"}}',
     ];
     const cases: OracleCase[] = texts.map((text) => ({
       templates: [
@@ -562,6 +563,12 @@ describe("template engine vs Go text/template", () => {
     for (const text of ["{{.Node.Labels.zz}}", "{{.Node.Name}} {{.Node.Items.k.On}}", "{{.Node.Bad}}"]) {
       cases.push({ templates: [["main", text]], data, struct: "root", options: ["missingkey=error"] });
     }
+    cases.push({
+      templates: [["main", "{{.Node.Items.zz}}|{{.Node.Labels.zz}}|{{.Node.Items.zz.Name}}"]],
+      data,
+      struct: "root",
+      options: ["missingkey=zero"],
+    });
     const go = runGo(cases);
     expect(go.some((r) => r.ok)).toBe(true);
     expect(go.some((r) => !r.ok)).toBe(true);
@@ -628,7 +635,9 @@ function goNode(o: NodeJson | null): object {
       Val: goInner(o.Val, "main.Inner"),
       List: withGoType([...o.List], "[]string"),
       Labels: withGoType({ ...o.Labels }, "map[string]string"),
-      Items: withGoType(items, "map[string]main.Inner"),
+      Items: withElemZero(withGoType(items, "map[string]main.Inner"), () =>
+        goInner({ Name: "", On: false, Tags: null }, "main.Inner"),
+      ),
     },
     "*main.Node",
   );

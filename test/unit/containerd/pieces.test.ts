@@ -290,6 +290,10 @@ describe("the template dot has K3s's Go struct types", () => {
 
   it("maps stay maps (an unknown key is <no value>), %T and %+v print Go's forms", () => {
     expect(render("{{ .ExtraRuntimes.nope }}|{{ .PrivateRegistryConfig.Mirrors.x }}")).toBe("<no value>|<no value>");
+    // `index` of a missing key is Go's zero struct (nil pointers inside).
+    expect(render('{{ index .ExtraRuntimes "nope" }}|{{ (index .PrivateRegistryConfig.Configs "x").Auth }}|{{ printf "%+v" (index .PrivateRegistryConfig.Mirrors "x") }}')).toBe(
+      "{ }|<nil>|{Endpoints:[] Rewrites:map[]}",
+    );
     expect(render('{{ printf "%T %T %T %T" . .NodeConfig .NodeConfig.AgentConfig .ExtraRuntimes }}')).toBe(
       "templates.ContainerdConfig *config.Node config.Agent map[string]templates.ContainerdRuntimeConfig",
     );
