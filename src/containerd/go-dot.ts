@@ -4,7 +4,7 @@
  * stay maps. Type names follow `pkg/agent/templates/templates.go`, `pkg/daemons/config/types.go`
  * and wharfie's `pkg/registries`.
  */
-import { goNil, goStruct, withElemZero, withGoType } from "../template/index.js";
+import { goNil, goStruct, goStructOf, withElemZero, withGoType } from "../template/index.js";
 import type {
   ContainerdConfig,
   ContainerdRuntimeConfig,
@@ -18,17 +18,17 @@ const AUTH_FIELDS = ["Username", "Password", "Auth", "IdentityToken"];
 const TLS_FIELDS = ["CAFile", "CertFile", "KeyFile", "InsecureSkipVerify"];
 const REGISTRY_FIELDS = ["Mirrors", "Configs"];
 
-/** A nil-able Go pointer field: `null` becomes a typed nil, an object is copied and marked. */
+/** A nil-able Go pointer field: `null` becomes a typed nil, an object a marked copy. */
 function ptr<T extends object>(v: T | null | undefined, type: string, fields: string[], copy: (o: T) => T): T {
   if (v === null || v === undefined) return goNil(type, fields) as unknown as T;
-  return goStruct(copy(v), type);
+  return goStructOf(type, copy(v));
 }
 
 function registryConfig(c: RegistryConfig): RegistryConfig {
   return goStruct(
     {
-      Auth: ptr(c.Auth, "*registries.AuthConfig", AUTH_FIELDS, (a) => ({ ...a })),
-      TLS: ptr(c.TLS, "*registries.TLSConfig", TLS_FIELDS, (t) => ({ ...t })),
+      Auth: ptr(c.Auth, "*registries.AuthConfig", AUTH_FIELDS, (a) => a),
+      TLS: ptr(c.TLS, "*registries.TLSConfig", TLS_FIELDS, (t) => t),
     },
     "registries.RegistryConfig",
   );
@@ -68,12 +68,13 @@ function node(n: NodeConfig, shared: { from: Registry | null; to: Registry }): N
   const a = n.AgentConfig;
   // K3s points AgentConfig.Registry and PrivateRegistryConfig at the same registry: keep one copy.
   const reg = a.Registry === shared.from ? shared.to : registryPtr(a.Registry);
-  return {
-    ...n,
-    Containerd: goStruct({ ...n.Containerd }, "config.Containerd"),
-    CRIDockerd: goStruct({ ...n.CRIDockerd }, "config.CRIDockerd"),
-    AgentConfig: goStruct({ ...a, Registry: reg }, "config.Agent"),
-  };
+  const agent = goStructOf("config.Agent", a);
+  agent.Registry = reg;
+  const np = goStructOf("*config.Node", n);
+  np.Containerd = goStructOf("config.Containerd", n.Containerd);
+  np.CRIDockerd = goStructOf("config.CRIDockerd", n.CRIDockerd);
+  np.AgentConfig = agent;
+  return np;
 }
 
 /**
@@ -93,20 +94,16 @@ function node(n: NodeConfig, shared: { from: Registry | null; to: Registry }): N
 export function goContainerdDot(config: ContainerdConfig): ContainerdConfig {
   const from = config.PrivateRegistryConfig ?? null;
   const priv = registryPtr(from);
-  const nodePtr = goStruct(node(config.NodeConfig, { from, to: priv }), "*config.Node");
+  const nodePtr = node(config.NodeConfig, { from, to: priv });
   const runtimes = mapOf(
     config.ExtraRuntimes ?? {},
     "map[string]templates.ContainerdRuntimeConfig",
-    (rt: ContainerdRuntimeConfig) => goStruct({ ...rt }, "templates.ContainerdRuntimeConfig"),
+    (rt: ContainerdRuntimeConfig) => goStructOf("templates.ContainerdRuntimeConfig", rt),
     { RuntimeType: "", BinaryName: "" },
   );
-  return goStruct(
-    {
-      ...config,
-      NodeConfig: nodePtr,
-      PrivateRegistryConfig: priv,
-      ExtraRuntimes: runtimes,
-    },
-    "templates.ContainerdConfig",
-  );
+  const dot = goStructOf("templates.ContainerdConfig", config);
+  dot.NodeConfig = nodePtr;
+  dot.PrivateRegistryConfig = priv;
+  dot.ExtraRuntimes = runtimes;
+  return dot;
 }

@@ -8,4 +8,4 @@ export { TemplateParseError, TemplateExecError } from "./errors.js";
 export type { TemplateErrorInfo } from "./errors.js";
 export { float64, goFunc, Float64, GoFunc, withGoType } from "./values.js";
 export type { GoParamType, GoResultType } from "./values.js";
-export { goStruct, goNil, GoNilPointer, withElemZero } from "./struct.js";
+export { goStruct, goStructOf, goNil, GoNilPointer, withElemZero } from "./struct.js";
