@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { open, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { EtcdError, toEtcdError } from "./errors.js";
+import { EtcdError, GrpcStatus, toEtcdError } from "./errors.js";
 import {
   type AlarmType,
   type DeleteRangeResponse,
@@ -55,7 +55,7 @@ import { Transport, encode } from "./transport.js";
 import { type RangeOptions, TxnBuilder, rangeRequest } from "./txn.js";
 import { WatchManager, type WatchOptions, type Watcher } from "./watch.js";
 
-/** Per-call options: a deadline (default: the client's `deadlineMs`) and a signal. */
+/** Per-call options: a deadline (default: the client's `callDeadline` factory, else `deadlineMs`) and a signal. */
 export interface CallOptions {
   signal?: AbortSignal;
   deadlineMs?: number;
@@ -67,6 +67,18 @@ export interface PutOptions extends CallOptions {
   lease?: bigint;
   /** Return the previous key-value. */
   prevKv?: boolean;
+}
+
+/** Options of {@link EtcdClient.snapshot}. */
+export interface SnapshotOptions {
+  signal?: AbortSignal;
+  /**
+   * Deadline of the whole snapshot, ms. Default: the client's `callDeadline` for
+   * `/etcdserverpb.Maintenance/Snapshot` (stream), 300 000 ms with the default factory.
+   */
+  deadlineMs?: number;
+  /** Called with the bytes received so far after each chunk is written. */
+  onProgress?: (bytes: number) => void;
 }
 
 /** Result of {@link EtcdClient.snapshot}. */
@@ -359,6 +371,7 @@ export class EtcdClient {
       ...options,
       onLost: (info) => {
         this.keepAlives.delete(ka);
+        this.transport.emit?.({ type: "etcd.lease.lost", leaseId: info.id.toString(), reason: info.reason });
         options.onLost?.(info);
       },
     });
@@ -459,12 +472,9 @@ export class EtcdClient {
     );
   }
 
-  /** Defragments one member's backend (default deadline 60 s: it blocks the member). */
+  /** Defragments one member's backend (default deadline 60 s from the default `callDeadline`: it blocks the member). */
   async defragment(options: CallOptions & { endpoint?: string } = {}): Promise<void> {
-    await this.call(`${MAINT}Defragment`, EMPTY_REQUEST, decodeHeaderOnly, true, {
-      deadlineMs: 60_000,
-      ...options,
-    });
+    await this.call(`${MAINT}Defragment`, EMPTY_REQUEST, decodeHeaderOnly, true, options);
   }
 
   /** Hash of the MVCC keyspace up to `revision` (0 = latest) on one member. */
@@ -484,12 +494,54 @@ export class EtcdClient {
    * Streams a snapshot of the backend into `path` (atomically: temp file, then rename) and
    * verifies etcd's trailing sha256 over the data. The file keeps the trailer, as `etcdctl
    * snapshot save` does, so `etcdctl snapshot restore` accepts it.
-   * @throws ETCD_SNAPSHOT_CHECKSUM, ETCD_SNAPSHOT_FAILED
+   * It has a deadline like every call (default 300 s, see {@link SnapshotOptions.deadlineMs}).
+   * @throws ETCD_SNAPSHOT_CHECKSUM, ETCD_SNAPSHOT_FAILED, ETCD_DEADLINE_EXCEEDED
+   * @example
+   * ```ts
+   * const { sha256 } = await client.snapshot("/var/backups/etcd.db", { deadlineMs: 600_000 });
+   * ```
    */
-  async snapshot(
+  async snapshot(path: string, options: SnapshotOptions = {}): Promise<SnapshotResult> {
+    const method = `${MAINT}Snapshot`;
+    const deadlineMs = options.deadlineMs ?? this.transport.defaultDeadline(method, true);
+    if (!(typeof deadlineMs === "number" && deadlineMs > 0))
+      throw new EtcdError("ETCD_INVALID_ARGUMENT", `snapshot deadlineMs must be > 0, got ${deadlineMs}`, {
+        value: deadlineMs,
+      });
+    options.signal?.throwIfAborted();
+    // One controller ends the stream on the caller's abort or on the deadline.
+    const stop = new AbortController();
+    let expired = false;
+    const timer = setTimeout(() => {
+      expired = true;
+      stop.abort();
+    }, deadlineMs);
+    const onAbort = () => stop.abort(options.signal?.reason);
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      return await this.snapshotInto(path, stop.signal, options.onProgress);
+    } catch (err) {
+      options.signal?.throwIfAborted();
+      if (expired)
+        throw new EtcdError("ETCD_DEADLINE_EXCEEDED", `${method}: deadline of ${deadlineMs} ms exceeded`, {
+          value: method,
+          cause: err,
+          grpcCode: GrpcStatus.DEADLINE_EXCEEDED,
+          transient: true,
+        });
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
+    }
+  }
+
+  private async snapshotInto(
     path: string,
-    options: { signal?: AbortSignal; onProgress?: (bytes: number) => void } = {},
+    signal: AbortSignal,
+    onProgress: ((bytes: number) => void) | undefined,
   ): Promise<SnapshotResult> {
+    const options = { signal, onProgress };
     const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.part`);
     const fh = await open(tmp, "wx", 0o600);
     const hash = createHash("sha256");

@@ -4,7 +4,16 @@
  * @packageDocumentation
  */
 export { EtcdClient, createEtcdClient } from "./client.js";
-export type { CallOptions, PutOptions, SnapshotResult } from "./client.js";
+export type { CallOptions, PutOptions, SnapshotOptions, SnapshotResult } from "./client.js";
+export { defaultCallDeadline, exponentialBackoff } from "./strategies.js";
+export type {
+  DeadlineContext,
+  DeadlineFactory,
+  ExponentialBackoffOptions,
+  RetryContext,
+  RetryPolicy,
+} from "./strategies.js";
+export type { EtcdClientEvent } from "./events.js";
 export { EtcdError, WatchCompactedError } from "./errors.js";
 export type { EtcdErrorOptions } from "./errors.js";
 export type { EtcdClientOptions, EtcdTlsOptions } from "./options.js";

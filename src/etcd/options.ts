@@ -1,4 +1,11 @@
 import { EtcdError } from "./errors.js";
+import type { EtcdClientEvent } from "./events.js";
+import {
+  type DeadlineFactory,
+  type RetryPolicy,
+  defaultCallDeadline,
+  exponentialBackoff,
+} from "./strategies.js";
 
 /** TLS material for mTLS to etcd (PEM contents, not paths). */
 export interface EtcdTlsOptions {
@@ -30,10 +37,29 @@ export interface EtcdClientOptions {
   healthCheckIntervalMs?: number;
   /** How long a failed endpoint is avoided at first (doubles on repeated failure), ms. Default 1000. */
   endpointCooldownMs?: number;
-  /** First retry backoff, ms. Default 50. */
+  /** First retry backoff of the default policy, ms. Default 50. Not together with `retry`. */
   retryBaseMs?: number;
-  /** Largest retry backoff, ms. Default 1000. */
+  /** Largest retry backoff of the default policy, ms. Default 1000. Not together with `retry`. */
   retryMaxMs?: number;
+  /**
+   * Retry/backoff policy: given method, attempt and error code, the delay before the next try or
+   * `undefined` to stop. Only consulted when a retry is safe. Default:
+   * `exponentialBackoff({ baseMs: retryBaseMs, maxMs: retryMaxMs })` (until the deadline).
+   * @example `retry: () => undefined` (never retry: the first UNAVAILABLE surfaces)
+   */
+  retry?: RetryPolicy;
+  /**
+   * Default deadline per call from method and stream-ness (`undefined` = `deadlineMs`). Default
+   * {@link defaultCallDeadline}: Snapshot 300 s, Defragment 60 s, others `deadlineMs`.
+   * @example `callDeadline: ({ method }) => method === "/etcdserverpb.KV/Range" ? 500 : undefined`
+   */
+  callDeadline?: DeadlineFactory;
+  /**
+   * Receives typed client events (endpoint connected/disconnected/unhealthy, retry scheduled,
+   * watch reconnect/resume, lease lost, authenticated). Never carries a secret. A listener that
+   * throws is ignored. Default: none (silent).
+   */
+  onEvent?: (event: EtcdClientEvent) => void;
 }
 
 /** @internal */
@@ -47,8 +73,18 @@ export interface NormalizedOptions {
   keepAliveTimeoutMs: number;
   healthCheckIntervalMs: number;
   endpointCooldownMs: number;
-  retryBaseMs: number;
-  retryMaxMs: number;
+  retry: RetryPolicy;
+  callDeadline: DeadlineFactory;
+  onEvent: ((event: EtcdClientEvent) => void) | undefined;
+}
+
+function fn<T>(name: string, v: unknown): T | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== "function")
+    throw new EtcdError("ETCD_INVALID_OPTION", `option ${name} must be a function, got ${typeof v}`, {
+      value: typeof v,
+    });
+  return v as T;
 }
 
 function positive(name: string, v: unknown, def: number, min = 1): number {
@@ -107,6 +143,16 @@ export function normalizeOptions(o: EtcdClientOptions): NormalizedOptions {
       value: o.auth?.username,
     });
   }
+  const retry = fn<RetryPolicy>("retry", o.retry);
+  if (retry && (o.retryBaseMs !== undefined || o.retryMaxMs !== undefined)) {
+    throw new EtcdError(
+      "ETCD_INVALID_OPTION",
+      "options retryBaseMs/retryMaxMs configure the default policy; with retry, use exponentialBackoff({ baseMs, maxMs })",
+      { value: o.retryBaseMs ?? o.retryMaxMs },
+    );
+  }
+  const callDeadline = fn<DeadlineFactory>("callDeadline", o.callDeadline) ?? defaultCallDeadline;
+  const onEvent = fn<(event: EtcdClientEvent) => void>("onEvent", o.onEvent);
   const keepAliveIntervalMs = positive("keepAliveIntervalMs", o.keepAliveIntervalMs, 10_000, 5_000);
   return {
     endpoints: [...o.endpoints],
@@ -118,7 +164,13 @@ export function normalizeOptions(o: EtcdClientOptions): NormalizedOptions {
     keepAliveTimeoutMs: positive("keepAliveTimeoutMs", o.keepAliveTimeoutMs, 5_000),
     healthCheckIntervalMs: positive("healthCheckIntervalMs", o.healthCheckIntervalMs, 2_000),
     endpointCooldownMs: positive("endpointCooldownMs", o.endpointCooldownMs, 1_000),
-    retryBaseMs: positive("retryBaseMs", o.retryBaseMs, 50),
-    retryMaxMs: positive("retryMaxMs", o.retryMaxMs, 1_000),
+    retry:
+      retry ??
+      exponentialBackoff({
+        baseMs: positive("retryBaseMs", o.retryBaseMs, 50),
+        maxMs: positive("retryMaxMs", o.retryMaxMs, 1_000),
+      }),
+    callDeadline,
+    onEvent,
   };
 }

@@ -11,6 +11,7 @@ import { EtcdError, GrpcStatus, toEtcdError } from "./errors.js";
 import type { NormalizedOptions } from "./options.js";
 import { Writer } from "./gen/wire.js";
 import { decodeStringsResponse, writeStrings } from "./gen/rpc.js";
+import { type Emit, REDACTED_TOKEN, makeEmitter } from "./events.js";
 
 const identity = (b: Buffer): Buffer => b;
 /**
@@ -225,13 +226,59 @@ export class Transport {
   private closed = false;
   private sharedMd: grpc.Metadata | undefined;
   private sharedMdToken: string | undefined;
+  /** Event sink, undefined without an `onEvent` listener (then nothing is built per event). */
+  readonly emit: Emit | undefined;
 
   constructor(readonly opts: NormalizedOptions) {
+    this.emit = makeEmitter(opts.onEvent);
     this.endpoints = opts.endpoints.map((e) => parseEndpoint(e, opts));
+    if (this.emit) for (const ep of this.endpoints) this.watchConnectivity(ep, this.emit);
     // Start connecting everywhere so the first pick can prefer a ready endpoint.
     for (const ep of this.endpoints) ep.client.getChannel().getConnectivityState(true);
     this.probeTimer = setInterval(() => this.probe(), opts.healthCheckIntervalMs);
     this.probeTimer.unref();
+  }
+
+  /** Reports connected/disconnected transitions of one endpoint's channel (only with a listener). */
+  private watchConnectivity(ep: Endpoint, emit: Emit): void {
+    const channel = ep.client.getChannel();
+    let last = channel.getConnectivityState(false);
+    const loop = () => {
+      if (this.closed) return;
+      try {
+        channel.watchConnectivityState(last, Number.POSITIVE_INFINITY, () => {
+          if (this.closed) return;
+          const now = channel.getConnectivityState(false);
+          if (now === grpc.connectivityState.READY && last !== now)
+            emit({ type: "etcd.endpoint.connected", endpoint: ep.url });
+          else if (last === grpc.connectivityState.READY && now !== last)
+            emit({
+              type: "etcd.endpoint.disconnected",
+              endpoint: ep.url,
+              state: grpc.connectivityState[now],
+            });
+          last = now;
+          loop();
+        });
+      } catch {
+        // The channel was shut down (client closed): nothing more to report.
+      }
+    };
+    loop();
+  }
+
+  /** Default deadline of a call: the deadline factory, else `deadlineMs`. */
+  defaultDeadline(method: string, stream: boolean): number {
+    const ms = this.opts.callDeadline({ method, stream });
+    if (ms === undefined) return this.opts.deadlineMs;
+    if (typeof ms !== "number" || !(ms > 0)) {
+      throw new EtcdError(
+        "ETCD_INVALID_OPTION",
+        `option callDeadline returned ${String(ms)} for ${method}; expected a positive number of ms or undefined`,
+        { value: ms },
+      );
+    }
+    return ms;
   }
 
   isReady(ep: Endpoint): boolean {
@@ -272,6 +319,12 @@ export class Transport {
     ep.failures++;
     ep.failedUntil =
       Date.now() + Math.min(this.opts.endpointCooldownMs * 2 ** Math.min(ep.failures - 1, 4), 30_000);
+    this.emit?.({
+      type: "etcd.endpoint.unhealthy",
+      endpoint: ep.url,
+      failures: ep.failures,
+      avoidUntil: ep.failedUntil,
+    });
   }
 
   markHealthy(ep: Endpoint): void {
@@ -353,6 +406,7 @@ export class Transport {
     })
       .then((res) => {
         this.token = res.values[0];
+        this.emit?.({ type: "etcd.auth.authenticated", username: auth.username, token: REDACTED_TOKEN });
       })
       .finally(() => {
         this.authPromise = undefined;
@@ -367,7 +421,7 @@ export class Transport {
    */
   async unary<T>(path: string, body: Buffer, decode: (b: Buffer) => T, o: UnaryOptions): Promise<T> {
     if (this.closed) throw new EtcdError("ETCD_CLIENT_CLOSED", "the etcd client is closed", { value: path });
-    const deadline = Date.now() + (o.deadlineMs ?? this.opts.deadlineMs);
+    const deadline = Date.now() + (o.deadlineMs ?? this.defaultDeadline(path, false));
     const signal = o.signal;
     let attempt = 0;
     let reauthed = false;
@@ -378,6 +432,9 @@ export class Transport {
     if (!o.noAuth && this.opts.auth && !this.token) await this.ensureAuth(signal);
     for (;;) {
       signal?.throwIfAborted();
+      // close() during a wait or backoff ends the call now instead of at its deadline.
+      if (this.closed)
+        throw new EtcdError("ETCD_CLIENT_CLOSED", "the etcd client is closed", { value: path });
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw this.deadlineError(path, lastErr);
       const ep = fixed ?? this.pick();
@@ -397,7 +454,15 @@ export class Transport {
             endpoint: ep.url,
           });
           attempt++;
-          if (this.endpoints.length === 1 || fixed) await this.backoff(attempt, deadline, signal);
+          // Several endpoints: fail over at once; the policy still decides whether to go on.
+          await this.retryOrThrow(
+            path,
+            attempt,
+            lastErr,
+            deadline,
+            signal,
+            this.endpoints.length === 1 || !!fixed,
+          );
           continue;
         }
       }
@@ -423,7 +488,7 @@ export class Transport {
         if (!retryable) throw err;
         lastErr = err;
         attempt++;
-        await this.backoff(attempt, deadline, signal);
+        await this.retryOrThrow(path, attempt, err, deadline, signal, true);
       }
     }
   }
@@ -441,11 +506,21 @@ export class Transport {
     );
   }
 
-  private async backoff(attempt: number, deadline: number, signal?: AbortSignal): Promise<void> {
-    const base = Math.min(this.opts.retryBaseMs * 2 ** (attempt - 1), this.opts.retryMaxMs);
-    const jittered = base / 2 + Math.random() * (base / 2);
-    const wait = Math.min(jittered, Math.max(0, deadline - Date.now()));
-    if (wait > 0) await sleep(wait, signal);
+  /** Asks the retry policy; throws `err` when it says stop, else waits (bounded by the deadline). */
+  private async retryOrThrow(
+    method: string,
+    attempt: number,
+    err: EtcdError,
+    deadline: number,
+    signal: AbortSignal | undefined,
+    wait: boolean,
+  ): Promise<void> {
+    const remainingMs = Math.max(0, deadline - Date.now());
+    const delay = this.opts.retry({ method, attempt, code: err.code, remainingMs });
+    if (delay === undefined || !(delay >= 0)) throw err;
+    const ms = wait ? Math.min(delay, remainingMs) : 0;
+    this.emit?.({ type: "etcd.retry.scheduled", method, attempt, delayMs: ms, code: err.code });
+    if (ms > 0) await sleep(ms, signal);
   }
 
   /**

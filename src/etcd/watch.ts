@@ -1,9 +1,5 @@
 /**
- * One multiplexed Watch stream per client. Two explicit state machines:
- *
- * stream:  idle → connecting → open → backoff → connecting … ; any → closed
- * watcher: pending → creating → active → cancelling → cancelled;
- *          creating/active → pending when the stream breaks (re-created from nextRevision).
+ * One multiplexed Watch stream per client, driven by the state machines in `watch-state.ts`.
  *
  * Exactly-once delivery across reconnects: a watcher remembers `nextRevision` = last delivered
  * event's revision + 1 (or the creation header revision + 1 before any event). etcd sends all events
@@ -25,6 +21,13 @@ import {
 } from "./gen/rpc.js";
 import { type KeySelector, selectRange } from "./keys.js";
 import type { Endpoint, Transport } from "./transport.js";
+import {
+  STREAM_MOVES,
+  type StreamState,
+  WATCHER_MOVES,
+  type WatcherState,
+  guardMove,
+} from "./watch-state.js";
 import { encode } from "./transport.js";
 
 /** Options of {@link EtcdClient.watch}. */
@@ -47,24 +50,7 @@ export interface WatchOptions extends KeySelector {
   onError?: (error: EtcdError) => void;
 }
 
-export type WatcherState = "pending" | "creating" | "active" | "cancelling" | "cancelled";
-type StreamState = "idle" | "connecting" | "open" | "backoff" | "closed";
-
-const STREAM_MOVES: Record<StreamState, readonly StreamState[]> = {
-  idle: ["connecting", "closed"],
-  connecting: ["open", "backoff", "closed", "idle"],
-  open: ["backoff", "idle", "closed"],
-  backoff: ["connecting", "idle", "closed"],
-  closed: [],
-};
-
-const WATCHER_MOVES: Record<WatcherState, readonly WatcherState[]> = {
-  pending: ["creating", "cancelled"],
-  creating: ["active", "pending", "cancelled", "cancelling"],
-  active: ["pending", "cancelling", "cancelled"],
-  cancelling: ["cancelled", "pending"],
-  cancelled: [],
-};
+export type { WatcherState } from "./watch-state.js";
 
 /** Errors after which re-opening the stream cannot succeed. */
 const FATAL = new Set(["ETCD_AUTH_FAILED", "ETCD_PERMISSION_DENIED", "ETCD_USER_NOT_FOUND"]);
@@ -96,6 +82,8 @@ class WatcherImpl implements Watcher {
   resolveReady!: () => void;
   rejectReady!: (e: unknown) => void;
   cancelWaiters: (() => void)[] = [];
+  /** etcd confirmed this watcher at least once: a later create is a resume. */
+  everCreated = false;
 
   constructor(
     readonly manager: WatchManager,
@@ -121,12 +109,7 @@ class WatcherImpl implements Watcher {
   }
 
   move(to: WatcherState): void {
-    if (!WATCHER_MOVES[this.state].includes(to)) {
-      throw new EtcdError("ETCD_WATCH_STATE", `watcher cannot move from ${this.state} to ${to}`, {
-        value: `${this.state}->${to}`,
-      });
-    }
-    this.state = to;
+    this.state = guardMove("watcher", WATCHER_MOVES, this.state, to);
     if (to === "cancelled") {
       for (const w of this.cancelWaiters.splice(0)) w();
     }
@@ -151,12 +134,12 @@ export class WatchManager {
   constructor(private readonly transport: Transport) {}
 
   private move(to: StreamState): void {
-    if (!STREAM_MOVES[this.state].includes(to)) {
-      throw new EtcdError("ETCD_WATCH_STATE", `watch stream cannot move from ${this.state} to ${to}`, {
-        value: `${this.state}->${to}`,
-      });
-    }
-    this.state = to;
+    this.state = guardMove("watch stream", STREAM_MOVES, this.state, to);
+  }
+
+  /** Current state of the shared stream (for tests and diagnostics). */
+  get streamState(): StreamState {
+    return this.state;
   }
 
   watch(o: WatchOptions): Watcher {
@@ -252,6 +235,13 @@ export class WatchManager {
     w.move("creating");
     w.watchId = this.nextId++;
     this.byId.set(w.watchId, w);
+    if (w.everCreated && this.endpoint)
+      this.transport.emit?.({
+        type: "etcd.watch.resume",
+        watchId: w.watchId,
+        revision: w.nextRevision,
+        endpoint: this.endpoint.url,
+      });
     const filters: number[] = [];
     if (w.o.noPut) filters.push(0);
     if (w.o.noDelete) filters.push(1);
@@ -286,6 +276,7 @@ export class WatchManager {
     }
     if (res.created && w.state === "creating") {
       w.move("active");
+      w.everCreated = true;
       // A watch "from now" resumes after the revision it was created at.
       if (w.nextRevision === 0) w.nextRevision = res.header.revision + 1;
       w.resolveReady();
@@ -395,6 +386,12 @@ export class WatchManager {
     this.move("backoff");
     this.attempt++;
     const delay = Math.min(50 * 2 ** Math.min(this.attempt - 1, 5), 1000) * (0.5 + Math.random() / 2);
+    this.transport.emit?.({
+      type: "etcd.watch.reconnect",
+      attempt: this.attempt,
+      delayMs: delay,
+      code: e.code,
+    });
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (this.state === "backoff") this.connect();
@@ -455,13 +452,12 @@ export class WatchManager {
     }
     for (const w of this.watchers) {
       if (w.state !== "cancelled") {
-        w.state = "cancelled";
-        for (const f of w.cancelWaiters.splice(0)) f();
+        w.move("cancelled");
         w.rejectReady(new EtcdError("ETCD_CLIENT_CLOSED", "the etcd client is closed", { value: "watch" }));
       }
     }
     this.watchers.clear();
     this.byId.clear();
-    this.state = "closed";
+    this.move("closed");
   }
 }
