@@ -4,7 +4,7 @@
  * {@link GoError} for Go's `error` results (the executor adds "error calling NAME: ").
  */
 import { sprint, sprintf } from "./fmt.js";
-import { derefType, GoNilPointer } from "./struct.js";
+import { derefType, GO_STRUCT, GoNilPointer, goStructOf, isPointerType } from "./struct.js";
 import {
   byteLen,
   elemZero,
@@ -265,10 +265,18 @@ export function ne(a: unknown, b: unknown): boolean {
 }
 
 /** Args of html/js/urlquery: one string arg is used as is, otherwise fmt.Sprint. */
+/** The struct a pointer-to-struct points at (a copy typed `T` for `*T`); other values unchanged. */
+function indirectStruct(v: unknown): unknown {
+  if (typeof v !== "object" || v === null) return v;
+  const t = (v as { [GO_STRUCT]?: string })[GO_STRUCT];
+  return t !== undefined && isPointerType(t) ? goStructOf(derefType(t), v) : v;
+}
+
 function evalArgs(args: unknown[]): string {
   if (args.length === 1 && typeof args[0] === "string") return args[0];
-  // Go's printableValue turns a nil operand into the string "<no value>".
-  return sprint(args.map((a) => (a === undefined || a === null ? "<no value>" : a)));
+  // Go's printableValue turns a nil operand into the string "<no value>" and indirects pointers
+  // (a pointer to a struct prints as the struct, `{a b}` rather than `&{a b}`).
+  return sprint(args.map((a) => (a === undefined || a === null ? "<no value>" : indirectStruct(a))));
 }
 
 /** `html`: template.HTMLEscapeString of the args. */

@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { isKitError } from "../../../src/errors/index.js";
 import { buildGo } from "../../helpers/go.js";
 import { render } from "../../unit/template/corpus-adapter.js";
-import { goNil, goStruct, Template, withElemZero, withGoType } from "../../../src/template/index.js";
+import { goNil, goStruct, goStructOf, Template, withElemZero, withGoType } from "../../../src/template/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "../../..");
@@ -484,6 +484,9 @@ describe("template engine vs Go text/template", () => {
         List: ["x", "y"],
         Labels: { b: "2", a: "1" },
         Items: { k: { Name: "it", On: true, Tags: ["t"] } },
+        P: { A: "x", B: 1 },
+        Q: { A: "x", B: 1 },
+        R: { A: "y", B: 1 },
       },
       Nil: null,
       Title: "T",
@@ -550,6 +553,12 @@ describe("template engine vs Go text/template", () => {
       "{{$x := .Node.Inner}}{{with .Node.Val}}{{$x.Name}}{{.Tags}}{{end}} {{.Node.Labels}} {{printf \"%v\" .Node.Labels}}",
       '{{printf "%v %+v" .Any .Any}} {{.Any.s.bad}}',
       '{{call .Node.Name}}',
+      "{{eq .Node.P .Node.Q}} {{eq .Node.P .Node.R}} {{eq .Node.P .Node.R .Node.Q}} {{ne .Node.P .Node.R}} {{eq .Node.Inner .Node.Inner}}",
+      "{{eq .Node.P .Node.Val}}",
+      "{{lt .Node.P .Node.Q}}",
+      '{{html .Node.Val .Node.Inner}} {{print .Node.Inner .Node.P}} {{println .Node.Val}}{{js .Node.P}} {{urlquery .Node.Inner}}',
+      '{{.Node.Val | printf "%v"}} {{with $x := .Node.Nil}}y{{else}}n{{end}} {{len .Node.Val.Tags}} {{eq .Node.Val.Name "v"}}',
+      '{{printf "%v %+v %#v %T" .Node.P .Node.P .Node.P .Node.P}} {{printf "%s|%d|%x" .Node.P .Node.P .Node.P}} {{printf "%10v|%-8v|" .Node.P .Node.P}}',
       '{{index .Node.Items "zz"}}|{{(index .Node.Items "zz").Name}}|{{printf "%+v" (index .Node.Items "zz")}}|{{index .Node.Labels "zz"}}',
     ];
     const cases: OracleCase[] = texts.map((text) => ({
@@ -605,6 +614,9 @@ interface NodeJson {
   List: string[];
   Labels: Record<string, string>;
   Items: Record<string, InnerJson>;
+  P: { A: string; B: number };
+  Q: { A: string; B: number };
+  R: { A: string; B: number };
 }
 interface RootJson {
   Node: NodeJson | null;
@@ -615,7 +627,7 @@ interface RootJson {
 }
 
 const INNER_FIELDS = ["Name", "On", "Tags"];
-const NODE_FIELDS = ["Name", "Flag", "Count", "Inner", "Nil", "Val", "List", "Labels", "Items"];
+const NODE_FIELDS = ["Name", "Flag", "Count", "Inner", "Nil", "Val", "List", "Labels", "Items", "P", "Q", "R"];
 
 /** The oracle's Go types (oracle/main.go) as marked JS structs, field order as declared there. */
 function goInner(o: InnerJson, type: string): object {
@@ -638,6 +650,9 @@ function goNode(o: NodeJson | null): object {
       Items: withElemZero(withGoType(items, "map[string]main.Inner"), () =>
         goInner({ Name: "", On: false, Tags: null }, "main.Inner"),
       ),
+      P: goStructOf("main.Pair", o.P),
+      Q: goStructOf("main.Pair", o.Q),
+      R: goStructOf("main.Pair", o.R),
     },
     "*main.Node",
   );

@@ -41,6 +41,11 @@ type Inner struct {
 	Tags []string
 }
 
+type Pair struct {
+	A string
+	B int
+}
+
 type Node struct {
 	Name   string
 	Flag   bool
@@ -51,6 +56,9 @@ type Node struct {
 	List   []string
 	Labels map[string]string
 	Items  map[string]Inner
+	P      Pair
+	Q      Pair
+	R      Pair
 }
 
 type Root struct {
