@@ -103,16 +103,6 @@ export function withElemZero<T extends object>(map: T, zero: () => unknown): T {
   return map;
 }
 
-/** The Go struct type name of `v` when it is a marked struct, else `undefined`. */
-export function structTypeOf(v: object): string | undefined {
-  return (v as { [GO_STRUCT]?: string })[GO_STRUCT];
-}
-
-/** True when `v` is a marked struct (value or pointer). */
-export function isStruct(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && GO_STRUCT in v;
-}
-
 /** True for a struct type name that is a pointer (`*T`). */
 export const isPointerType = (t: string): boolean => t.charCodeAt(0) === 42; // '*'
 
