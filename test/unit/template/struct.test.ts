@@ -1,7 +1,8 @@
 /** Go struct values (goStruct/goNil) without a Go toolchain; the oracle test checks them against Go. */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isKitError } from "../../../src/errors/index.js";
-import { goNil, goStruct, renderTemplate, Template, withGoType } from "../../../src/template/index.js";
+import { goNil, goStruct, renderTemplate, Template, withElemZero, withGoType } from "../../../src/template/index.js";
 
 function execErr(text: string, data: unknown, options: string[] = []): string {
   const t = new Template("t");
@@ -52,5 +53,38 @@ describe("goStruct / goNil", () => {
     expect(renderTemplate("{{if .E}}t{{end}}{{if .P}}p{{end}}{{with .P}}w{{else}}nil{{end}}", { E: goStruct({}, "pkg.E"), P: goNil("*pkg.E") })).toBe("tnil");
     expect(JSON.stringify({ p: goNil("*pkg.E") })).toBe('{"p":null}');
     expect(Object.keys(inner)).toEqual(["B", "A"]);
+  });
+});
+
+describe("struct data under random templates", () => {
+  it("only ever fails with typed template errors (fixed seed)", () => {
+    const inner = goStruct({ B: "b", A: 1, L: withGoType(["x"], "[]string") }, "pkg.Inner");
+    const dot = goStruct(
+      {
+        In: inner,
+        Ptr: goStruct({ B: "p", A: 2, L: withGoType([], "[]string") }, "*pkg.Inner"),
+        Nil: goNil("*pkg.Inner", ["B", "A", "L"]),
+        M: withElemZero(withGoType({ k: inner }, "map[string]pkg.Inner"), () => goStruct({ B: "", A: 0, L: withGoType([], "[]string") }, "pkg.Inner")),
+        E: goStruct({}, "pkg.E"),
+      },
+      "*pkg.T",
+    );
+    const operand = fc.constantFrom(".", "$", ".In", ".Ptr", ".Nil", ".M", ".E", ".In.B", ".Ptr.A", ".Nil.B", ".M.k", ".M.zz", ".In.Z", ".Nil.Z", ".In.L", "nil", "1", '"s"');
+    const fn = fc.constantFrom("len", "index", "slice", "eq", "ne", "lt", "not", "and", "or", "print", "html", "js", "urlquery", 'printf "%v %+v %#v %T %d %s"');
+    const action = fc.oneof(
+      operand.map((o) => `{{${o}}}`),
+      fc.tuple(fn, operand, operand).map(([f, a, b]) => `{{${f} ${a} ${b}}}`),
+      fc.tuple(operand, operand).map(([a, b]) => `{{range ${a}}}{{.}}{{else}}-{{end}}{{with ${b}}}{{.}}{{end}}{{if ${a}}}t{{end}}`),
+    );
+    fc.assert(
+      fc.property(fc.array(action, { minLength: 1, maxLength: 4 }), (parts) => {
+        try {
+          renderTemplate(parts.join(""), dot);
+        } catch (e) {
+          expect(isKitError(e, "TEMPLATE_EXEC") || isKitError(e, "TEMPLATE_PARSE"), String(e)).toBe(true);
+        }
+      }),
+      { seed: 42, numRuns: 500 },
+    );
   });
 });
