@@ -224,6 +224,8 @@ export class Transport {
   private authPromise: Promise<void> | undefined;
   private probeTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Pending connection waits, ended by close() so a closing client does not hold callers. */
+  private readonly readyWaiters = new Set<() => void>();
   private sharedMd: grpc.Metadata | undefined;
   private sharedMdToken: string | undefined;
   /** Event sink, undefined without an `onEvent` listener (then nothing is built per event). */
@@ -362,10 +364,12 @@ export class Transport {
         if (done) return;
         done = true;
         signal?.removeEventListener("abort", onAbort);
+        this.readyWaiters.delete(onAbort);
         resolve(ok);
       };
       const onAbort = () => finish(false);
       signal?.addEventListener("abort", onAbort, { once: true });
+      this.readyWaiters.add(onAbort);
       ep.client.waitForReady(Date.now() + Math.max(ms, 1), (err) => finish(!err));
     });
   }
@@ -632,6 +636,7 @@ export class Transport {
     if (this.probeTimer) clearInterval(this.probeTimer);
     this.deadlines.clear();
     for (const ep of this.endpoints) ep.client.close();
+    for (const stop of [...this.readyWaiters]) stop();
   }
 
   get isClosed(): boolean {

@@ -24,7 +24,14 @@ const WATCHER_STATES = Object.keys(WATCHER_MOVES) as WatcherState[];
 function reachable<S extends string>(table: Readonly<Record<S, readonly S[]>>, start: S): Set<S> {
   const seen = new Set<S>([start]);
   const todo = [start];
-  while (todo.length) for (const n of table[todo.pop() as S]) if (!seen.has(n)) seen.add(n), todo.push(n);
+  while (todo.length) {
+    for (const n of table[todo.pop() as S]) {
+      if (!seen.has(n)) {
+        seen.add(n);
+        todo.push(n);
+      }
+    }
+  }
   return seen;
 }
 
