@@ -220,7 +220,18 @@ function runChild(kind: string, endpoint: string, certDir: string): Promise<Resu
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ["--no-deprecation", workerFile, "--worker", kind, endpoint, certDir],
+      [
+        "--no-deprecation",
+        // ETCD_BENCH_CPU_PROF=dir writes a V8 CPU profile of each worker there (node --cpu-prof).
+        ...(process.env.ETCD_BENCH_CPU_PROF
+          ? ["--cpu-prof", `--cpu-prof-dir=${process.env.ETCD_BENCH_CPU_PROF}`, `--cpu-prof-name=${kind}-${Date.now()}.cpuprofile`]
+          : []),
+        workerFile,
+        "--worker",
+        kind,
+        endpoint,
+        certDir,
+      ],
       { stdio: ["ignore", "pipe", "inherit"] },
     );
     let out = "";
