@@ -10,13 +10,22 @@ import type {
   ContainerdRuntimeConfig,
   NodeConfig,
   Registry,
+  RegistryAuthConfig,
   RegistryConfig,
   RegistryMirror,
 } from "./types.js";
+import {
+  AGENT_FIELDS,
+  CONTAINERD_FIELDS,
+  CRI_DOCKERD_FIELDS,
+  FLANNEL_FIELDS,
+  NODE_FIELDS,
+  goStructFrom,
+} from "./k3s-structs.js";
 
 const AUTH_FIELDS = ["Username", "Password", "Auth", "IdentityToken"];
 const TLS_FIELDS = ["CAFile", "CertFile", "KeyFile", "InsecureSkipVerify"];
-const REGISTRY_FIELDS = ["Mirrors", "Configs"];
+const REGISTRY_FIELDS = ["Mirrors", "Configs", "Auths"];
 
 /** A nil-able Go pointer field: `null` becomes a typed nil, an object a marked copy. */
 function ptr<T extends object>(v: T | null | undefined, type: string, fields: string[], copy: (o: T) => T): T {
@@ -51,12 +60,24 @@ function mapOf<V, W>(m: Record<string, V>, type: string, f: (v: V) => W, zero: V
   return withElemZero(withGoType(out, type), () => f(zero));
 }
 
+const authConfig = (a: RegistryAuthConfig): RegistryAuthConfig =>
+  goStruct(
+    { Username: a.Username, Password: a.Password, Auth: a.Auth, IdentityToken: a.IdentityToken },
+    "registries.AuthConfig",
+  );
+
 function registry(r: Registry): Registry {
   return {
     Mirrors: mapOf(r.Mirrors ?? {}, "map[string]registries.Mirror", mirror, { Endpoints: [], Rewrites: {} }),
     Configs: mapOf(r.Configs ?? {}, "map[string]registries.RegistryConfig", registryConfig, {
       Auth: null,
       TLS: null,
+    }),
+    Auths: mapOf(r.Auths ?? {}, "map[string]registries.AuthConfig", authConfig, {
+      Username: "",
+      Password: "",
+      Auth: "",
+      IdentityToken: "",
     }),
   };
 }
@@ -68,13 +89,13 @@ function node(n: NodeConfig, shared: { from: Registry | null; to: Registry }): N
   const a = n.AgentConfig;
   // K3s points AgentConfig.Registry and PrivateRegistryConfig at the same registry: keep one copy.
   const reg = a.Registry === shared.from ? shared.to : registryPtr(a.Registry);
-  const agent = goStructOf("config.Agent", a);
-  agent.Registry = reg;
-  const np = goStructOf("*config.Node", n);
-  np.Containerd = goStructOf("config.Containerd", n.Containerd);
-  np.CRIDockerd = goStructOf("config.CRIDockerd", n.CRIDockerd);
-  np.AgentConfig = agent;
-  return np;
+  const agent = goStructFrom("config.Agent", AGENT_FIELDS, a, { Registry: reg });
+  return goStructFrom("*config.Node", NODE_FIELDS, n, {
+    Containerd: goStructFrom("config.Containerd", CONTAINERD_FIELDS, n.Containerd),
+    CRIDockerd: goStructFrom("config.CRIDockerd", CRI_DOCKERD_FIELDS, n.CRIDockerd),
+    Flannel: goStructFrom("config.Flannel", FLANNEL_FIELDS, n.Flannel ?? {}),
+    AgentConfig: agent,
+  }) as unknown as NodeConfig;
 }
 
 /**

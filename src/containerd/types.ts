@@ -46,6 +46,8 @@ export interface RegistryMirror {
 export interface Registry {
   Mirrors: Record<string, RegistryMirror>;
   Configs: Record<string, RegistryConfig>;
+  /** wharfie's `Auths` (not read by K3s's templates); an empty map when left out. */
+  Auths?: Record<string, RegistryAuthConfig>;
 }
 
 /** `config.Containerd` (k3s-behaviours §6.1 for the paths). */
@@ -74,7 +76,28 @@ export interface CRIDockerdPaths {
   Debug: boolean;
 }
 
-/** The subset of K3s's `config.Agent` that templates and the builder use. */
+/** `config.Flannel`: all optional; left-out fields are Go zero values (`Iface` is always a nil pointer). */
+export interface FlannelConfig {
+  Backend?: string;
+  CNIConfFile?: string;
+  ConfFile?: string;
+  ConfOverride?: boolean;
+  IPv6Masq?: boolean;
+  ExternalIP?: boolean;
+}
+
+/** `utilnet.PortRange` (`ServiceNodePortRange`). */
+export interface PortRange {
+  Base: number;
+  Size: number;
+}
+
+/**
+ * K3s's `config.Agent`. The required fields are the ones the base templates read; every other K3s
+ * field is optional and, when left out, is Go's zero value in the template dot (`""`, `false`, `0`,
+ * an empty slice, a nil `net.IP`/`*net.IPNet`). `net.IP` and `*net.IPNet` values are given as text
+ * (`"10.43.0.10"`, `"10.42.0.0/16"`), which is what Go prints for them.
+ */
 export interface AgentConfig {
   PauseImage: string;
   Snapshotter: string;
@@ -87,9 +110,62 @@ export interface AgentConfig {
   Registry: Registry | null;
   SystemDefaultRegistry: string;
   RuntimeSocket: string;
+  PodManifests?: string;
+  NodeConfigPath?: string;
+  ClientKubeletCert?: string;
+  ClientKubeletKey?: string;
+  ServingKubeletCert?: string;
+  ServingKubeletKey?: string;
+  ServiceCIDR?: string | null;
+  ServiceCIDRs?: string[];
+  ServiceNodePortRange?: PortRange;
+  ClusterCIDR?: string | null;
+  ClusterCIDRs?: string[];
+  ClusterDNS?: string | null;
+  ClusterDNSs?: string[];
+  ClusterDomain?: string;
+  ResolvConf?: string;
+  RootDir?: string;
+  KubeletConfigDir?: string;
+  KubeConfigKubelet?: string;
+  KubeConfigKubeProxy?: string;
+  KubeConfigK3sController?: string;
+  NodeIP?: string;
+  NodeIPs?: string[];
+  NodeExternalIP?: string;
+  NodeExternalIPs?: string[];
+  NodeInternalDNSs?: string[];
+  NodeExternalDNSs?: string[];
+  ListenAddress?: string;
+  ClientCA?: string;
+  ExtraKubeletArgs?: string[];
+  ExtraKubeProxyArgs?: string[];
+  NodeTaints?: string[];
+  NodeLabels?: string[];
+  ImageCredProvBinDir?: string;
+  ImageCredProvConfig?: string;
+  /** A secret in K3s; never filled by the builder. */
+  IPSECPSK?: string;
+  AirgapExtraRegistry?: string[];
+  DisableCCM?: boolean;
+  DisableNPC?: boolean;
+  MinTLSVersion?: string;
+  CipherSuites?: string[];
+  Rootless?: boolean;
+  ProtectKernelDefaults?: boolean;
+  DisableServiceLB?: boolean;
+  EnableIPv4?: boolean;
+  EnableIPv6?: boolean;
+  VLevel?: number;
+  VModule?: string;
+  LogFile?: string;
+  AlsoLogToStderr?: boolean;
 }
 
-/** The subset of K3s's `config.Node` that templates use (the join token is left out on purpose). */
+/**
+ * K3s's `config.Node`. `Flannel` and `Token` are optional: left out they are Go zero values in the
+ * dot (the builder never fills the join token).
+ */
 export interface NodeConfig {
   Docker: boolean;
   ContainerRuntimeEndpoint: string;
@@ -101,8 +177,11 @@ export interface NodeConfig {
   EgressSelectorMode: string;
   Containerd: ContainerdPaths;
   CRIDockerd: CRIDockerdPaths;
+  Flannel?: FlannelConfig;
   Images: string;
   AgentConfig: AgentConfig;
+  /** The join token: a secret, never filled by the builder. */
+  Token?: string;
   ServerHTTPSPort: number;
   SupervisorPort: number;
   DefaultRuntime: string;
