@@ -12,6 +12,7 @@ import type { NormalizedOptions } from "./options.js";
 import { Writer } from "./gen/wire.js";
 import { decodeStringsResponse, writeStrings } from "./gen/rpc.js";
 import { type Emit, REDACTED_TOKEN, makeEmitter } from "./events.js";
+import { defaultCallDeadline } from "./strategies.js";
 
 const identity = (b: Buffer): Buffer => b;
 /**
@@ -269,8 +270,22 @@ export class Transport {
     loop();
   }
 
+  /** Per-method results of the built-in factory (pure), so the hot path does not call it each time. */
+  private readonly deadlineCache = new Map<string, number>();
+
   /** Default deadline of a call: the deadline factory, else `deadlineMs`. */
   defaultDeadline(method: string, stream: boolean): number {
+    const pure = this.opts.callDeadline === defaultCallDeadline;
+    if (pure) {
+      const hit = this.deadlineCache.get(method);
+      if (hit !== undefined) return hit;
+    }
+    const ms = this.computeDeadline(method, stream);
+    if (pure) this.deadlineCache.set(method, ms);
+    return ms;
+  }
+
+  private computeDeadline(method: string, stream: boolean): number {
     const ms = this.opts.callDeadline({ method, stream });
     if (ms === undefined) return this.opts.deadlineMs;
     if (typeof ms !== "number" || !(ms > 0)) {
