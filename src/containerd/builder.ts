@@ -1,4 +1,6 @@
 import { resolveDefaultRuntime } from "../runtime/default-runtime.js";
+import { isIP } from "node:net";
+import ipaddr from "ipaddr.js";
 import { isKitError } from "../errors/index.js";
 import { ContainerdError } from "./errors.js";
 import {
@@ -8,6 +10,7 @@ import {
   DEFAULT_STATE_DIR,
   containerdLayout,
 } from "./paths.js";
+import { goJoin } from "../internal/go-filepath.js";
 import { emptyRegistry, sortedRegistry } from "./registries.js";
 import { checkSnapshotter, imageServiceSocket } from "./snapshotters.js";
 import type { ContainerdConfig, ContainerdRuntimeConfig, Registry } from "./types.js";
@@ -60,6 +63,43 @@ export interface ContainerdConfigOptions {
   containerRuntimeEndpoint?: string;
   /** Node name (informational, for user templates). */
   nodeName?: string;
+  /** `--node-ip` addresses: `AgentConfig.NodeIPs`, and `NodeIP` is the first (informational). */
+  nodeIPs?: string[];
+  /** `--node-external-ip` addresses: `AgentConfig.NodeExternalIPs`; `NodeExternalIP` is the first. */
+  nodeExternalIPs?: string[];
+}
+
+/** Go's `net.IP.String()` of a checked address (IPv6 compressed per RFC 5952, IPv4-mapped as IPv4). */
+function goIPs(key: string, v: unknown): string[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v))
+    throw new ContainerdError("CONTAINERD_BAD_OPTION", `option ${key} must be an array of IP addresses`, {
+      value: v,
+    });
+  return v.map((s: unknown) => {
+    if (typeof s !== "string" || isIP(s) === 0)
+      throw new ContainerdError("CONTAINERD_BAD_OPTION", `option ${key} holds an invalid IP address`, {
+        value: s,
+      });
+    return ipaddr.process(s).toString();
+  });
+}
+
+/** K3s's agent file paths under the data dir (k3s `pkg/agent/config/config.go`). */
+function agentPaths(dataDir: string, rootless: boolean) {
+  const agent = goJoin(dataDir, "agent");
+  return {
+    PodManifests: goJoin(agent, "pod-manifests"),
+    ClientKubeletCert: goJoin(agent, "client-kubelet.crt"),
+    ClientKubeletKey: goJoin(agent, "client-kubelet.key"),
+    ServingKubeletCert: goJoin(agent, "serving-kubelet.crt"),
+    ServingKubeletKey: goJoin(agent, "serving-kubelet.key"),
+    RootDir: rootless ? goJoin(agent, "kubelet") : "",
+    KubeletConfigDir: goJoin(agent, "etc", "kubelet.conf.d"),
+    KubeConfigKubelet: goJoin(agent, "kubelet.kubeconfig"),
+    KubeConfigKubeProxy: goJoin(agent, "kubeproxy.kubeconfig"),
+    ClientCA: goJoin(agent, "client-ca.crt"),
+  };
 }
 
 const BOOL_KEYS = [
@@ -194,6 +234,8 @@ export function containerdConfigFor(options: ContainerdConfigOptions = {}): Cont
   const noDefault = options.disableDefaultRegistryEndpoint ?? false;
   const nonroot = options.nonrootDevices ?? false;
   const debug = options.debug ?? false;
+  const nodeIPs = goIPs("nodeIPs", options.nodeIPs);
+  const extIPs = goIPs("nodeExternalIPs", options.nodeExternalIPs);
   return {
     NodeConfig: {
       Docker: docker,
@@ -224,6 +266,13 @@ export function containerdConfigFor(options: ContainerdConfigOptions = {}): Cont
       CRIDockerd: { Address: docker ? CRI_DOCKERD_ADDRESS : "", Root: layout.criDockerdRoot, Debug: debug },
       Images: layout.images,
       AgentConfig: {
+        ...agentPaths(dataDir, rootless),
+        NodeIP: nodeIPs[0] ?? "",
+        NodeIPs: nodeIPs,
+        // K3s's comment says "first IPv4", but its code takes the first address.
+        NodeExternalIP: extIPs[0] ?? "",
+        NodeExternalIPs: extIPs,
+        Rootless: rootless,
         PauseImage: pause,
         Snapshotter: snapshotter,
         ImageServiceSocket: imageServiceSocket(snapshotter, layout.state, options.imageServiceEndpoint ?? ""),
