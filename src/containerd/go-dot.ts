@@ -20,6 +20,7 @@ import {
   CRI_DOCKERD_FIELDS,
   FLANNEL_FIELDS,
   NODE_FIELDS,
+  TEMPLATE_FIELDS,
   goStructFrom,
 } from "./k3s-structs.js";
 
@@ -102,15 +103,17 @@ function node(n: NodeConfig, shared: { from: Registry | null; to: Registry }): N
  * A copy of `config` typed like K3s's Go dot: `templates.ContainerdConfig` holding a
  * `*config.Node` (with `config.Containerd`, `config.CRIDockerd`, `config.Agent` values), a
  * `*registries.Registry`, and `ExtraRuntimes` as a `map[string]templates.ContainerdRuntimeConfig`.
- * `null` pointers (registry `Auth`/`TLS`, a missing registry) become typed nil pointers. The copy
- * shares no objects with `config`, so the caller's object is never marked or changed.
+ * `null` pointers (registry `Auth`/`TLS`, a missing registry) become typed nil pointers. Every
+ * struct has K3s's full field set in K3s's order (k3s-structs.ts); fields `config` leaves out are
+ * Go zero values. The copy shares no objects with `config`, so the caller's object is never marked
+ * or changed.
  *
  * @example
  * ```ts
  * const dot = goContainerdDot(containerdConfigFor({}));
  * renderTemplate("{{ .NodeConfig.Snapshoter }}", dot); // throws: can't evaluate field Snapshoter in type *config.Node
  * ```
- * @throws never (the shape is checked by the caller).
+ * @throws CONTAINERD_BAD_OPTION when a set field does not have its Go type (e.g. `NodeIPs: "x"`).
  */
 export function goContainerdDot(config: ContainerdConfig): ContainerdConfig {
   const from = config.PrivateRegistryConfig ?? null;
@@ -122,9 +125,10 @@ export function goContainerdDot(config: ContainerdConfig): ContainerdConfig {
     (rt: ContainerdRuntimeConfig) => goStructOf("templates.ContainerdRuntimeConfig", rt),
     { RuntimeType: "", BinaryName: "" },
   );
-  const dot = goStructOf("templates.ContainerdConfig", config);
-  dot.NodeConfig = nodePtr;
-  dot.PrivateRegistryConfig = priv;
-  dot.ExtraRuntimes = runtimes;
-  return dot;
+  // Exactly K3s's fields in K3s's order: a stray key on the caller's object is not a field.
+  return goStructFrom("templates.ContainerdConfig", TEMPLATE_FIELDS, config, {
+    NodeConfig: nodePtr,
+    PrivateRegistryConfig: priv,
+    ExtraRuntimes: runtimes,
+  }) as unknown as ContainerdConfig;
 }

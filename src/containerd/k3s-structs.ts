@@ -30,6 +30,20 @@ type Fields = readonly (readonly [string, GoFieldType])[];
 const s = "string";
 const b = "bool";
 
+/** `templates.ContainerdConfig` (k3s `pkg/agent/templates/templates.go`): the dot itself. */
+export const TEMPLATE_FIELDS: Fields = [
+  ["NodeConfig", "struct"],
+  ["DisableCgroup", b],
+  ["SystemdCgroup", b],
+  ["IsRunningInUserNS", b],
+  ["EnableUnprivileged", b],
+  ["NoDefaultEndpoint", b],
+  ["NonrootDevices", b],
+  ["PrivateRegistryConfig", "struct"],
+  ["ExtraRuntimes", "struct"],
+  ["Program", s],
+];
+
 /** `config.Node`. */
 export const NODE_FIELDS: Fields = [
   ["Docker", b],
