@@ -29,7 +29,12 @@ const TLS_FIELDS = ["CAFile", "CertFile", "KeyFile", "InsecureSkipVerify"];
 const REGISTRY_FIELDS = ["Mirrors", "Configs", "Auths"];
 
 /** A nil-able Go pointer field: `null` becomes a typed nil, an object a marked copy. */
-function ptr<T extends object>(v: T | null | undefined, type: string, fields: string[], copy: (o: T) => T): T {
+function ptr<T extends object>(
+  v: T | null | undefined,
+  type: string,
+  fields: string[],
+  copy: (o: T) => T,
+): T {
   if (v === null || v === undefined) return goNil(type, fields) as unknown as T;
   return goStructOf(type, copy(v));
 }

@@ -5,7 +5,7 @@
  * A user template may read any of them, as in K3s; fields the builder does not fill get Go's
  * zero value of their Go type (see {@link goField}).
  */
-import { goNil, goStructOf, withGoType } from "../template/index.js";
+import { goNil, goStruct, goStructOf, withGoType } from "../template/index.js";
 import { ContainerdError } from "./errors.js";
 
 /**
@@ -166,17 +166,22 @@ export const AGENT_FIELDS: Fields = [
   ["AlsoLogToStderr", b],
 ];
 
-// Field names of the pointed-to structs, for typed nil pointers (a field access on them is Go's
-// "nil pointer evaluating", any other name "can't evaluate field").
-const IPNET_FIELDS = ["IP", "Mask"];
-const INTERFACE_FIELDS = ["Index", "MTU", "Name", "HardwareAddr", "Flags"];
-
 function bad(type: string, v: unknown): never {
   throw new ContainerdError("CONTAINERD_BAD_OPTION", `a ${type} field holds ${typeof v}`, { value: v });
 }
 
+// Zero values are immutable, so one frozen instance of each serves every dot (building ~130
+// fields per render must stay cheap; defineProperty per empty slice is not).
+const ZERO_LISTS: Record<string, unknown> = {};
+for (const t of ["[]string", "[]net.IP", "[]*net.IPNet"]) ZERO_LISTS[t] = Object.freeze(withGoType([], t));
+const NIL_IP = Object.freeze(goNil("net.IP", []));
+const NIL_IPNET = Object.freeze(goNil("*net.IPNet", ["IP", "Mask"]));
+const NIL_INTERFACE = Object.freeze(
+  goNil("*net.Interface", ["Index", "MTU", "Name", "HardwareAddr", "Flags"]),
+);
+
 function list(v: unknown, type: string): unknown {
-  if (v === undefined || v === null) return withGoType([], type);
+  if (v === undefined || v === null) return ZERO_LISTS[type];
   if (!Array.isArray(v) || !v.every((e) => typeof e === "string")) bad(type, v);
   return withGoType([...v], type);
 }
@@ -207,13 +212,13 @@ export function goField(type: GoFieldType, v: unknown): unknown {
     case "[]*net.IPNet":
       return list(v, type);
     case "net.IP":
-      if (v === undefined || v === null || v === "") return goNil("net.IP", []);
+      if (v === undefined || v === null || v === "") return NIL_IP;
       return scalar(v, type, "", (x) => typeof x === "string");
     case "*net.IPNet":
-      if (v === undefined || v === null || v === "") return goNil("*net.IPNet", IPNET_FIELDS);
+      if (v === undefined || v === null || v === "") return NIL_IPNET;
       return scalar(v, type, "", (x) => typeof x === "string");
     case "*net.Interface":
-      return goNil("*net.Interface", INTERFACE_FIELDS);
+      return NIL_INTERFACE;
     case "net.PortRange": {
       // k8s.io/apimachinery util/net.PortRange{Base, Size int}.
       const r = (typeof v === "object" && v !== null ? v : {}) as { Base?: unknown; Size?: unknown };
@@ -227,9 +232,27 @@ export function goField(type: GoFieldType, v: unknown): unknown {
   }
 }
 
+/** Per field list: the zero value of each field (computed once). */
+const COMPILED = new WeakMap<Fields, { zero: Record<string, unknown> }>();
+
+function compiled(fields: Fields) {
+  let c = COMPILED.get(fields);
+  if (c === undefined) {
+    const zero: Record<string, unknown> = {};
+    // Shared by every dot, so frozen: a caller changing one dot cannot change another.
+    for (const [name, t] of fields)
+      zero[name] = t === "struct" ? undefined : Object.freeze(goField(t, undefined));
+    c = { zero };
+    COMPILED.set(fields, c);
+  }
+  return c;
+}
+
 /**
  * A Go struct of type `type` with every field of `fields` in declaration order, taking values from
- * `src` and Go zero values for the rest; `nested` supplies the `"struct"` fields.
+ * `src` and Go zero values for the rest; `nested` supplies the `"struct"` fields. Keys of `src` that
+ * are not fields are ignored.
+ * @throws CONTAINERD_BAD_OPTION when a set field does not have its Go type.
  */
 export function goStructFrom(
   type: string,
@@ -237,8 +260,12 @@ export function goStructFrom(
   src: object,
   nested: Record<string, unknown> = {},
 ): Record<string, unknown> {
+  const { zero } = compiled(fields);
   const from = src as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const [name, t] of fields) out[name] = t === "struct" ? nested[name] : goField(t, from[name]);
-  return goStructOf(type, out);
+  for (const [name, t] of fields) {
+    const v = from[name];
+    out[name] = t === "struct" ? nested[name] : v === undefined ? zero[name] : goField(t, v);
+  }
+  return goStruct(out, type);
 }

@@ -168,7 +168,8 @@ describe("containerd dot zero values versus Go", () => {
       if (g.err !== undefined || o.err !== undefined) {
         if ((g.err === undefined) !== (o.err === undefined))
           mismatches.push(`${text}: go ${g.err ?? g.out} / ours ${o.err ?? o.out}`);
-      } else if (k3sNames(g.out) !== o.out) mismatches.push(`${text}: go ${JSON.stringify(g.out)} / ours ${JSON.stringify(o.out)}`);
+      } else if (k3sNames(g.out) !== o.out)
+        mismatches.push(`${text}: go ${JSON.stringify(g.out)} / ours ${JSON.stringify(o.out)}`);
     });
     expect(mismatches).toEqual([]);
     // Something was really compared: nil net types print Go's <nil>.

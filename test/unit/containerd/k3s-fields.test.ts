@@ -46,7 +46,9 @@ describe("K3s struct fields in the containerd dot", () => {
   it("a user template reading unmodelled K3s fields renders", () => {
     const tmpl =
       '{{ template "base" . }}\n# node {{ .NodeConfig.AgentConfig.NodeIP }} dns {{ .NodeConfig.AgentConfig.ClusterDNS }} token "{{ .NodeConfig.Token }}" {{ .NodeConfig.Flannel.Backend }}\n';
-    const out = renderContainerdConfig(containerdConfigFor({ nodeIPs: ["10.0.0.7"] }), { userTemplate: tmpl });
+    const out = renderContainerdConfig(containerdConfigFor({ nodeIPs: ["10.0.0.7"] }), {
+      userTemplate: tmpl,
+    });
     expect(out).toContain('# node 10.0.0.7 dns <nil> token ""');
   });
 
