@@ -120,3 +120,23 @@ describe("K3s struct fields in the containerd dot", () => {
     }
   });
 });
+
+describe("shared zero values", () => {
+  it("cannot be changed through one dot to leak into another", () => {
+    const a = goContainerdDot(containerdConfigFor({})).NodeConfig.AgentConfig as unknown as Record<
+      string,
+      unknown
+    >;
+    expect(() => (a.NodeTaints as string[]).push("x")).toThrow(TypeError);
+    expect(() => {
+      (a.ServiceNodePortRange as { Base: number }).Base = 1;
+    }).toThrow(TypeError);
+    const b = goContainerdDot(containerdConfigFor({}));
+    expect(
+      renderTemplate(
+        "{{ .NodeConfig.AgentConfig.NodeTaints }} {{ .NodeConfig.AgentConfig.ServiceNodePortRange.Base }}",
+        b,
+      ),
+    ).toBe("[] 0");
+  });
+});
