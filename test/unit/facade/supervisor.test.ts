@@ -4,19 +4,20 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { superviseProcess, type SupervisorEvent } from "../../../src/facade/supervisor.js";
 import { isKitError } from "../../../src/errors/index.js";
-import { freePort } from "../../helpers/ports.js";
 import { tempDir } from "../../helpers/tmp.js";
 import { waitFor } from "../../helpers/process.js";
 
-// A tiny real TCP server as the supervised child: the supervisor's behaviour does not depend on which binary it runs.
-const server = (port: number) => [
+// A tiny real server on a unix socket in the test's temp dir as the supervised child (a TCP port could
+// be taken by a parallel test while the child restarts). It removes a stale socket a SIGKILL left behind,
+// and ignores probes that hang up before its greeting is written (EPIPE would otherwise kill it).
+const server = (path: string) => [
   "-e",
-  `require("net").createServer(s=>s.end("hi")).listen(${port},"127.0.0.1",()=>console.log("listening ${port}"))`,
+  `try{require("fs").unlinkSync(${JSON.stringify(path)})}catch{};require("net").createServer(s=>{s.on("error",()=>{});s.end("hi")}).listen(${JSON.stringify(path)},()=>console.log("listening ${path}"))`,
 ];
 
-const tcpReady = (port: number) => () =>
+const socketReady = (path: string) => () =>
   new Promise<boolean>((resolve) => {
-    const s = connect(port, "127.0.0.1");
+    const s = connect(path);
     s.once("connect", () => {
       s.destroy();
       resolve(true);
@@ -31,15 +32,15 @@ describe("superviseProcess", () => {
   afterAll(() => cleanup());
 
   it("starts, logs to a file, restarts a crashed child with a new pid, and stops", async () => {
-    const port = await freePort();
+    const socket = join(dir, "srv.sock");
     const events: SupervisorEvent[] = [];
     const logFile = join(dir, "logs", "srv.log");
     const p = await superviseProcess({
       service: "srv",
       command: process.execPath,
-      args: server(port),
+      args: server(socket),
       logFile,
-      ready: tcpReady(port),
+      ready: socketReady(socket),
       backoffMs: 50,
       onEvent: (e) => events.push(e),
     });
@@ -47,13 +48,13 @@ describe("superviseProcess", () => {
     expect(first).toBeGreaterThan(0);
     process.kill(first!, "SIGKILL");
     await waitFor(() => p.pid() !== first && events.filter((e) => e.type === "process.ready").length >= 2, 15_000, "restart");
-    expect(await tcpReady(port)()).toBe(true);
+    expect(await socketReady(socket)()).toBe(true);
     await p.stop();
-    expect(await tcpReady(port)()).toBe(false);
+    expect(await socketReady(socket)()).toBe(false);
     expect(events.map((e) => e.type)).toEqual(
       expect.arrayContaining(["process.started", "process.ready", "process.exited", "process.restarting", "process.stopped"]),
     );
-    expect(await readFile(logFile, "utf8")).toContain(`listening ${port}`);
+    expect(await readFile(logFile, "utf8")).toContain(`listening ${socket}`);
   });
 
   it("fails with PROCESS_NOT_FOUND for a missing binary", async () => {
