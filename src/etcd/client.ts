@@ -1,7 +1,4 @@
-import { createHash } from "node:crypto";
-import { open, rename, rm } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
-import { EtcdError, GrpcStatus, toEtcdError } from "./errors.js";
+import { EtcdError } from "./errors.js";
 import {
   type AlarmType,
   type DeleteRangeResponse,
@@ -26,7 +23,6 @@ import {
   decodePutResponse,
   decodeRangeResponse,
   decodeRoleGetResponse,
-  decodeSnapshotResponse,
   decodeStatusResponse,
   decodeStringsResponse,
   decodeTxnResponse,
@@ -52,6 +48,9 @@ import { KeepAliveImpl, type KeepAliveOptions, type LeaseKeepAlive } from "./kee
 import { type Bytes, type KeySelector, selectRange, toBytes } from "./keys.js";
 import { type EtcdClientOptions, normalizeOptions } from "./options.js";
 import { Transport, encode } from "./transport.js";
+import { type SnapshotOptions, type SnapshotResult, saveSnapshot } from "./snapshot.js";
+
+export type { SnapshotOptions, SnapshotResult };
 import { type RangeOptions, TxnBuilder, rangeRequest } from "./txn.js";
 import { WatchManager, type WatchOptions, type Watcher } from "./watch.js";
 
@@ -67,26 +66,6 @@ export interface PutOptions extends CallOptions {
   lease?: bigint;
   /** Return the previous key-value. */
   prevKv?: boolean;
-}
-
-/** Options of {@link EtcdClient.snapshot}. */
-export interface SnapshotOptions {
-  signal?: AbortSignal;
-  /**
-   * Deadline of the whole snapshot, ms. Default: the client's `callDeadline` for
-   * `/etcdserverpb.Maintenance/Snapshot` (stream), 300 000 ms with the default factory.
-   */
-  deadlineMs?: number;
-  /** Called with the bytes received so far after each chunk is written. */
-  onProgress?: (bytes: number) => void;
-}
-
-/** Result of {@link EtcdClient.snapshot}. */
-export interface SnapshotResult {
-  /** Bytes written (the database plus etcd's 32-byte sha256 trailer). */
-  size: number;
-  /** Hex sha256 of the database part, verified against etcd's trailer. */
-  sha256: string;
 }
 
 const KV = "/etcdserverpb.KV/";
@@ -502,104 +481,7 @@ export class EtcdClient {
    * ```
    */
   async snapshot(path: string, options: SnapshotOptions = {}): Promise<SnapshotResult> {
-    const method = `${MAINT}Snapshot`;
-    const deadlineMs = options.deadlineMs ?? this.transport.defaultDeadline(method, true);
-    if (!(typeof deadlineMs === "number" && deadlineMs > 0))
-      throw new EtcdError("ETCD_INVALID_ARGUMENT", `snapshot deadlineMs must be > 0, got ${deadlineMs}`, {
-        value: deadlineMs,
-      });
-    options.signal?.throwIfAborted();
-    // One controller ends the stream on the caller's abort or on the deadline.
-    const stop = new AbortController();
-    let expired = false;
-    const timer = setTimeout(() => {
-      expired = true;
-      stop.abort();
-    }, deadlineMs);
-    const onAbort = () => stop.abort(options.signal?.reason);
-    options.signal?.addEventListener("abort", onAbort, { once: true });
-    try {
-      return await this.snapshotInto(path, stop.signal, options.onProgress);
-    } catch (err) {
-      options.signal?.throwIfAborted();
-      if (expired)
-        throw new EtcdError("ETCD_DEADLINE_EXCEEDED", `${method}: deadline of ${deadlineMs} ms exceeded`, {
-          value: method,
-          cause: err,
-          grpcCode: GrpcStatus.DEADLINE_EXCEEDED,
-          transient: true,
-        });
-      throw err;
-    } finally {
-      clearTimeout(timer);
-      options.signal?.removeEventListener("abort", onAbort);
-    }
-  }
-
-  private async snapshotInto(
-    path: string,
-    signal: AbortSignal,
-    onProgress: ((bytes: number) => void) | undefined,
-  ): Promise<SnapshotResult> {
-    const options = { signal, onProgress };
-    const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.part`);
-    const fh = await open(tmp, "wx", 0o600);
-    const hash = createHash("sha256");
-    let tail = Buffer.alloc(0);
-    let size = 0;
-    let ok = false;
-    try {
-      const { stream } = this.transport.serverStream(`${MAINT}Snapshot`, EMPTY_REQUEST, options.signal);
-      await new Promise<void>((resolve, reject) => {
-        let writing = Promise.resolve();
-        stream.on("data", (buf: Buffer) => {
-          const { blob } = decodeSnapshotResponse(buf);
-          if (blob.length === 0) return;
-          // Keep the last 32 bytes out of the hash until we know they are the trailer.
-          const joined = Buffer.concat([tail, blob]);
-          const cut = Math.max(0, joined.length - 32);
-          hash.update(joined.subarray(0, cut));
-          tail = Buffer.from(joined.subarray(cut));
-          size += blob.length;
-          const chunk = Buffer.from(blob);
-          stream.pause();
-          writing = writing.then(async () => {
-            await fh.write(chunk);
-            options.onProgress?.(size);
-            stream.resume();
-          });
-          writing.catch((e) => {
-            stream.cancel();
-            reject(e);
-          });
-        });
-        stream.on("error", (e) => reject(e));
-        stream.on("end", () => writing.then(() => resolve(), reject));
-      });
-      if (tail.length !== 32)
-        throw new EtcdError("ETCD_SNAPSHOT_FAILED", `snapshot stream too short (${size} bytes)`, {
-          value: size,
-        });
-      const digest = hash.digest();
-      if (!digest.equals(tail)) {
-        throw new EtcdError("ETCD_SNAPSHOT_CHECKSUM", "snapshot sha256 trailer does not match the data", {
-          value: tail.toString("hex"),
-        });
-      }
-      await fh.sync();
-      await fh.close();
-      await rename(tmp, path);
-      ok = true;
-      return { size, sha256: digest.toString("hex") };
-    } catch (err) {
-      options.signal?.throwIfAborted();
-      throw err instanceof EtcdError ? err : toEtcdError(err, `${MAINT}Snapshot`);
-    } finally {
-      if (!ok) {
-        await fh.close().catch(() => {});
-        await rm(tmp, { force: true });
-      }
-    }
+    return saveSnapshot(this.transport, path, options);
   }
 
   // ---------- Auth ----------
