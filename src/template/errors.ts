@@ -10,6 +10,25 @@ export interface TemplateErrorInfo {
 }
 
 /**
+ * Common shape of the template errors: where it happened, in Go's terms. Use the subclasses' codes
+ * (`TEMPLATE_PARSE`, `TEMPLATE_EXEC`) to tell them apart.
+ */
+export abstract class TemplateError extends KitError {
+  /** Name of the template being parsed or executed. */
+  readonly templateName: string;
+  /** 1-based line (0 when the error has no position, e.g. an undefined template). */
+  readonly line: number;
+  /** Go's 0-based byte column in the line, when known (exec errors; not part of Go's parse messages). */
+  readonly column: number | undefined;
+  protected constructor(code: string, message: string, info: TemplateErrorInfo) {
+    super(code, message, { value: info.value, cause: info.cause });
+    this.templateName = info.templateName;
+    this.line = info.line;
+    this.column = info.column;
+  }
+}
+
+/**
  * A template failed to parse. `message` uses Go's wording: `template: name:line: ...`.
  *
  * @example
@@ -17,18 +36,9 @@ export interface TemplateErrorInfo {
  * try { new Template("t").parse("{{if}}"); } catch (e) { if (isKitError(e, "TEMPLATE_PARSE")) console.log(e.line); }
  * ```
  */
-export class TemplateParseError extends KitError {
-  /** Name of the top-level template being parsed. */
-  readonly templateName: string;
-  /** 1-based line of the offending token. */
-  readonly line: number;
-  /** Column when known (not part of Go's parse messages). */
-  readonly column: number | undefined;
+export class TemplateParseError extends TemplateError {
   constructor(message: string, info: TemplateErrorInfo) {
-    super("TEMPLATE_PARSE", message, { value: info.value, cause: info.cause });
-    this.templateName = info.templateName;
-    this.line = info.line;
-    this.column = info.column;
+    super("TEMPLATE_PARSE", message, info);
   }
 }
 Object.defineProperty(TemplateParseError.prototype, "name", {
@@ -46,18 +56,9 @@ Object.defineProperty(TemplateParseError.prototype, "name", {
  * try { renderTemplate("{{index . 5}}", [1]); } catch (e) { if (isKitError(e, "TEMPLATE_EXEC")) console.log(e.message); }
  * ```
  */
-export class TemplateExecError extends KitError {
-  /** Name of the template that was executing. */
-  readonly templateName: string;
-  /** 1-based line (0 when the error has no position, e.g. an undefined template). */
-  readonly line: number;
-  /** Go's 0-based byte column in the line. */
-  readonly column: number | undefined;
+export class TemplateExecError extends TemplateError {
   constructor(message: string, info: TemplateErrorInfo) {
-    super("TEMPLATE_EXEC", message, { value: info.value, cause: info.cause });
-    this.templateName = info.templateName;
-    this.line = info.line;
-    this.column = info.column;
+    super("TEMPLATE_EXEC", message, info);
   }
 }
 Object.defineProperty(TemplateExecError.prototype, "name", {

@@ -4,7 +4,7 @@
  */
 export { Template, renderTemplate } from "./template.js";
 export type { FuncMap, RenderOptions, TemplateFunc } from "./template.js";
-export { TemplateParseError, TemplateExecError } from "./errors.js";
+export { TemplateError, TemplateParseError, TemplateExecError } from "./errors.js";
 export type { TemplateErrorInfo } from "./errors.js";
 export { float64, goFunc, Float64, GoFunc, withGoType } from "./values.js";
 export type { GoParamType, GoResultType } from "./values.js";
