@@ -23,6 +23,21 @@ function ossl(args: string[], cwd: string): void {
   execFileSync("openssl", args, { cwd, stdio: ["ignore", "ignore", "pipe"] });
 }
 
+/**
+ * Signs a P-256 leaf `<name>.crt`/`<name>.key` in `dir` with the test CA there (`ca.crt`/`ca.key`),
+ * with `ext` as its openssl extension config. Returns the PEM bytes.
+ */
+export function signTestLeaf(dir: string, name: string, cn: string, ext: string): { cert: Buffer; key: Buffer } {
+  writeFileSync(join(dir, `${name}.ext`), ext);
+  ossl(["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", `${name}.key`], dir);
+  ossl(["req", "-new", "-key", `${name}.key`, "-subj", `/CN=${cn}`, "-out", `${name}.csr`], dir);
+  ossl(
+    ["x509", "-req", "-in", `${name}.csr`, "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2", "-sha256", "-extfile", `${name}.ext`, "-out", `${name}.crt`],
+    dir,
+  );
+  return { cert: readFileSync(join(dir, `${name}.crt`)), key: readFileSync(join(dir, `${name}.key`)) };
+}
+
 export function makeTestCerts(dir: string): TestCerts {
   ossl(["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "ca.key"], dir);
   ossl(
@@ -42,32 +57,7 @@ export function makeTestCerts(dir: string): TestCerts {
     ],
     dir,
   );
-  const leaf = (name: string, cn: string, ext: string) => {
-    writeFileSync(join(dir, `${name}.ext`), ext);
-    ossl(["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", `${name}.key`], dir);
-    ossl(["req", "-new", "-key", `${name}.key`, "-subj", `/CN=${cn}`, "-out", `${name}.csr`], dir);
-    ossl(
-      [
-        "x509",
-        "-req",
-        "-in",
-        `${name}.csr`,
-        "-CA",
-        "ca.crt",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-days",
-        "2",
-        "-sha256",
-        "-extfile",
-        `${name}.ext`,
-        "-out",
-        `${name}.crt`,
-      ],
-      dir,
-    );
-  };
+  const leaf = (name: string, cn: string, ext: string) => signTestLeaf(dir, name, cn, ext);
   leaf(
     "server",
     "etcd-server",

@@ -1,8 +1,6 @@
-import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
 import { createSecureServer, type Http2SecureServer } from "node:http2";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signTestLeaf } from "./certs.js";
 import { type TestEnv, testEnv } from "./cluster.js";
 import { createEtcdClient } from "./imports.js";
 
@@ -14,32 +12,7 @@ let env: TestEnv;
 const servers: Http2SecureServer[] = [];
 
 function leafWithSan(dir: string, name: string, san: string): { cert: Buffer; key: Buffer } {
-  writeFileSync(
-    join(dir, `${name}.ext`),
-    `basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=${san}\n`,
-  );
-  const run = (args: string[]) =>
-    execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
-  run(["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", `${name}.key`]);
-  run(["req", "-new", "-key", `${name}.key`, "-subj", `/CN=${name}`, "-out", `${name}.csr`]);
-  run([
-    "x509",
-    "-req",
-    "-in",
-    `${name}.csr`,
-    "-CA",
-    "ca.crt",
-    "-CAkey",
-    "ca.key",
-    "-CAcreateserial",
-    "-days",
-    "2",
-    "-extfile",
-    `${name}.ext`,
-    "-out",
-    `${name}.crt`,
-  ]);
-  return { cert: readFileSync(join(dir, `${name}.crt`)), key: readFileSync(join(dir, `${name}.key`)) };
+  return signTestLeaf(dir, name, name, `basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=${san}\n`);
 }
 
 async function serve(cert: Buffer, key: Buffer): Promise<number> {
