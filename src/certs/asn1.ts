@@ -4,6 +4,7 @@
  * @internal
  */
 import forge from "node-forge";
+import { derChildren } from "../internal/der.js";
 
 const { asn1 } = forge;
 export type Asn1 = forge.asn1.Asn1;
@@ -49,27 +50,9 @@ export function derSeq(parts: Buffer[]): Buffer {
   return Buffer.concat([Buffer.from(head), ...parts]);
 }
 
-/** Content ranges [start, end) of the TLVs directly inside the constructed TLV at `off` (or the top level). */
+/** `[tlvStart, contentStart, contentEnd]` of each TLV directly inside `der[start, end)`. */
 export function tlvChildren(der: Buffer, start: number, end: number): Array<[number, number, number]> {
-  const out: Array<[number, number, number]> = [];
-  let off = start;
-  while (off < end) {
-    const first = der[off + 1];
-    if (first === undefined) throw new Error("truncated DER");
-    let len = first;
-    let cs = off + 2;
-    if (first & 0x80) {
-      const n = first & 0x7f;
-      if (n < 1 || n > 3) throw new Error("bad DER length");
-      len = 0;
-      for (let i = 0; i < n; i++) len = len * 256 + (der[off + 2 + i] ?? 0);
-      cs += n;
-    }
-    if (cs + len > end) throw new Error("truncated DER");
-    out.push([off, cs, cs + len]); // [tlvStart, contentStart, contentEnd]
-    off = cs + len;
-  }
-  return out;
+  return derChildren(der, start, end).map(([, tlv, content, contentEnd]) => [tlv, content, contentEnd]);
 }
 
 /** Minimal two's-complement positive INTEGER from a non-negative bigint. */

@@ -3,57 +3,34 @@
  */
 import { createHash, X509Certificate } from "node:crypto";
 import { TokenError } from "./errors.js";
+import { derChildren } from "../internal/der.js";
 
 const SKID_OID = Buffer.from([0x06, 0x03, 0x55, 0x1d, 0x0e]);
 const AKID_OID = Buffer.from([0x06, 0x03, 0x55, 0x1d, 0x23]);
-
-/** [tlvStart, contentStart, contentEnd] of each TLV in der[start, end). */
-function children(der: Buffer, start: number, end: number): Array<[number, number, number, number]> {
-  const out: Array<[number, number, number, number]> = [];
-  let off = start;
-  while (off < end) {
-    const tag = der[off] ?? 0;
-    const first = der[off + 1];
-    if (first === undefined) throw new Error("truncated");
-    let len = first;
-    let cs = off + 2;
-    if (first & 0x80) {
-      const n = first & 0x7f;
-      if (n < 1 || n > 3) throw new Error("bad length");
-      len = 0;
-      for (let i = 0; i < n; i++) len = len * 256 + (der[off + 2 + i] ?? 0);
-      cs += n;
-    }
-    if (cs + len > end) throw new Error("truncated");
-    out.push([tag, off, cs, cs + len]);
-    off = cs + len;
-  }
-  return out;
-}
 
 /** Subject and authority key identifiers of a DER certificate (undefined when absent). */
 export function keyIds(der: Buffer): { skid?: Buffer; akid?: Buffer } {
   const out: { skid?: Buffer; akid?: Buffer } = {};
   try {
-    const [cert] = children(der, 0, der.length);
+    const [cert] = derChildren(der, 0, der.length);
     if (!cert) return out;
-    const [tbs] = children(der, cert[2], cert[3]);
+    const [tbs] = derChildren(der, cert[2], cert[3]);
     if (!tbs) return out;
-    const ext = children(der, tbs[2], tbs[3]).find((c) => c[0] === 0xa3);
+    const ext = derChildren(der, tbs[2], tbs[3]).find((c) => c[0] === 0xa3);
     if (!ext) return out;
-    const [list] = children(der, ext[2], ext[3]);
+    const [list] = derChildren(der, ext[2], ext[3]);
     if (!list) return out;
-    for (const e of children(der, list[2], list[3])) {
-      const parts = children(der, e[2], e[3]);
+    for (const e of derChildren(der, list[2], list[3])) {
+      const parts = derChildren(der, e[2], e[3]);
       const id = parts[0];
       const val = parts[parts.length - 1];
       if (!id || !val) continue;
       const oid = der.subarray(id[1], id[3]);
-      const inner = children(der, val[2], val[3])[0];
+      const inner = derChildren(der, val[2], val[3])[0];
       if (!inner) continue;
       if (oid.equals(SKID_OID)) out.skid = Buffer.from(der.subarray(inner[2], inner[3]));
       else if (oid.equals(AKID_OID)) {
-        const k = children(der, inner[2], inner[3]).find((c) => c[0] === 0x80);
+        const k = derChildren(der, inner[2], inner[3]).find((c) => c[0] === 0x80);
         if (k) out.akid = Buffer.from(der.subarray(k[2], k[3]));
       }
     }
