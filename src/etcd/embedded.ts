@@ -4,10 +4,11 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { constants } from "node:fs";
-import { access, readFile } from "node:fs/promises";
+import { access } from "node:fs/promises";
 import { delimiter, join } from "node:path";
 import { EtcdError } from "./errors.js";
 import { type EtcdClient, createEtcdClient } from "./client.js";
+import { readCertFile } from "./k3s.js";
 import { type EventListener, type KitEventBase, emit } from "../internal/events.js";
 
 /** Certificate files for an embedded etcd (paths; from `/certs` or any PKI). */
@@ -193,20 +194,11 @@ export async function startEmbeddedEtcd(o: EmbeddedEtcdOptions): Promise<Embedde
       },
     );
   }
-  const readPem = async (p: string) => {
-    try {
-      return await readFile(p);
-    } catch (err) {
-      throw new EtcdError("ETCD_CERTS_MISSING", `cannot read ${p}: ${(err as Error).message}`, {
-        value: p,
-        cause: err,
-      });
-    }
-  };
+
   const [ca, cert, key] = await Promise.all([
-    readPem(o.tls.caFile),
-    readPem(o.tls.clientCertFile),
-    readPem(o.tls.clientKeyFile),
+    readCertFile(o.tls.caFile),
+    readCertFile(o.tls.clientCertFile),
+    readCertFile(o.tls.clientKeyFile),
   ]);
   const clientUrl = `https://127.0.0.1:${o.clientPort}`;
   const peerUrl = `https://127.0.0.1:${o.peerPort}`;

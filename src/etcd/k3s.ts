@@ -18,6 +18,15 @@ export function k3sEtcdCertPaths(dataDir: string): { ca: string; cert: string; k
   return { ca: join(dir, "server-ca.crt"), cert: join(dir, "client.crt"), key: join(dir, "client.key") };
 }
 
+/** Reads a cert or key file; a missing or unreadable one is `ETCD_CERTS_MISSING` naming it. @internal */
+export async function readCertFile(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    throw new EtcdError("ETCD_CERTS_MISSING", `cannot read ${path}: ${(err as Error).message}`, { value: path, cause: err });
+  }
+}
+
 /**
  * A client for a K3s embedded etcd, using the certs K3s keeps in its data dir. Default endpoint
  * `https://127.0.0.1:2379` (k3s-behaviours §9).
@@ -34,17 +43,7 @@ export async function etcdClientForK3s(
   options: Omit<EtcdClientOptions, "endpoints" | "tls"> = {},
 ): Promise<EtcdClient> {
   const paths = k3sEtcdCertPaths(dataDir);
-  const read = async (p: string) => {
-    try {
-      return await readFile(p);
-    } catch (err) {
-      throw new EtcdError("ETCD_CERTS_MISSING", `cannot read ${p}: ${(err as Error).message}`, {
-        value: p,
-        cause: err,
-      });
-    }
-  };
-  const [ca, cert, key] = await Promise.all([read(paths.ca), read(paths.cert), read(paths.key)]);
+  const [ca, cert, key] = await Promise.all([readCertFile(paths.ca), readCertFile(paths.cert), readCertFile(paths.key)]);
   return createEtcdClient({ ...options, endpoints, tls: { ca, cert, key } });
 }
 
