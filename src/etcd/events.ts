@@ -24,6 +24,15 @@ export type EtcdClientEvent =
     })
   | (Base & { type: "etcd.watch.reconnect"; attempt: number; delayMs: number; code: string })
   | (Base & { type: "etcd.watch.resume"; watchId: number; revision: number; endpoint: string })
+  | (Base & {
+      type: "etcd.watch.catchup";
+      watchId: number;
+      /** First revision still to deliver. */
+      from: number;
+      /** etcd's revision when the backlog was planned. */
+      to: number;
+      helpers: number;
+    })
   | (Base & { type: "etcd.lease.lost"; leaseId: string; reason: "expired" | "timeout" });
 
 /** One event type without its timestamp (filled in by the emitter). @internal */

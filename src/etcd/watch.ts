@@ -9,26 +9,27 @@
  * @internal
  */
 import type * as grpc from "@grpc/grpc-js";
-import { EtcdError, GrpcStatus, WatchCompactedError, toEtcdError } from "./errors.js";
+import { type CatchUpHelper, makeHelpers, planCatchUp, splitAt, takeHelperEvents } from "./catch-up.js";
+import { EtcdError, GrpcStatus, toEtcdError, WatchCompactedError } from "./errors.js";
 import {
+  decodeWatchResponse,
   type ResponseHeader,
   type WatchEvent,
   type WatchResponse,
-  decodeWatchResponse,
   writeWatchCancel,
   writeWatchCreate,
   writeWatchProgress,
 } from "./gen/rpc.js";
 import { type KeySelector, selectRange } from "./keys.js";
 import type { Endpoint, Transport } from "./transport.js";
+import { encode } from "./transport.js";
 import {
+  guardMove,
   STREAM_MOVES,
   type StreamState,
   WATCHER_MOVES,
   type WatcherState,
-  guardMove,
 } from "./watch-state.js";
-import { encode } from "./transport.js";
 
 /** Options of {@link EtcdClient.watch}. */
 export interface WatchOptions extends KeySelector {
@@ -42,6 +43,12 @@ export interface WatchOptions extends KeySelector {
   noDelete?: boolean;
   /** Ask etcd for periodic empty progress responses. */
   progressNotify?: boolean;
+  /**
+   * Replay a long backlog (a `startRevision` more than 1000 revisions back) through short-lived
+   * helper watchers on the same stream, delivered in order, instead of etcd's pace of 1000
+   * revisions per 100 ms for one watcher. Default true; false keeps one watcher.
+   */
+  catchUp?: boolean;
   /** Receives each batch of events (all events of one or more revisions, in order). */
   onEvents: (events: WatchEvent[], header: ResponseHeader) => void;
   /** Receives progress notifications (no events up to `revision`). */
@@ -84,6 +91,10 @@ class WatcherImpl implements Watcher {
   cancelWaiters: (() => void)[] = [];
   /** etcd confirmed this watcher at least once: a later create is a resume. */
   everCreated = false;
+  /** Helper watchers replaying later parts of the backlog (see catch-up.ts), in order. */
+  helpers: CatchUpHelper[] = [];
+  /** A helper failed once: this watcher replays alone from then on. */
+  catchUpOff: boolean;
 
   constructor(
     readonly manager: WatchManager,
@@ -100,6 +111,7 @@ class WatcherImpl implements Watcher {
       );
     }
     this.nextRevision = o.startRevision ?? 0;
+    this.catchUpOff = o.catchUp === false;
     this.ready = new Promise<void>((res, rej) => {
       this.resolveReady = res;
       this.rejectReady = rej;
@@ -126,6 +138,8 @@ export class WatchManager {
   private stream: grpc.ClientDuplexStream<Buffer, Buffer> | undefined;
   private endpoint: Endpoint | undefined;
   private readonly byId = new Map<number, WatcherImpl>();
+  /** Catch-up helpers by watch id, with the watcher they serve. */
+  private readonly helperById = new Map<number, { w: WatcherImpl; h: CatchUpHelper }>();
   private readonly watchers = new Set<WatcherImpl>();
   private nextId = 1;
   private attempt = 0;
@@ -242,6 +256,15 @@ export class WatchManager {
         revision: w.nextRevision,
         endpoint: this.endpoint.url,
       });
+    this.writeCreate(w, w.watchId, w.nextRevision, w.o.progressNotify);
+  }
+
+  private writeCreate(
+    w: WatcherImpl,
+    watchId: number,
+    startRevision: number,
+    progressNotify?: boolean,
+  ): void {
     const filters: number[] = [];
     if (w.o.noPut) filters.push(0);
     if (w.o.noDelete) filters.push(1);
@@ -250,14 +273,104 @@ export class WatchManager {
         writeWatchCreate(wr, {
           key: w.key,
           rangeEnd: w.rangeEnd,
-          startRevision: w.nextRevision,
-          progressNotify: w.o.progressNotify,
+          startRevision,
+          progressNotify,
           filters,
           prevKv: w.o.prevKv,
-          watchId: w.watchId,
+          watchId,
         }),
       ),
     );
+  }
+
+  private writeCancel(watchId: number): void {
+    this.write(encode((wr) => writeWatchCancel(wr, watchId)));
+  }
+
+  /** Opens helpers when `w` is more than one etcd batch behind `current` (see catch-up.ts). */
+  private maybeCatchUp(w: WatcherImpl, current: number): void {
+    if (w.catchUpOff || w.helpers.length > 0 || w.state !== "active" || this.state !== "open") return;
+    const starts = planCatchUp(w.nextRevision, current);
+    if (starts.length === 0) return;
+    w.helpers = makeHelpers(starts);
+    for (const h of w.helpers) {
+      h.watchId = this.nextId++;
+      this.helperById.set(h.watchId, { w, h });
+      this.writeCreate(w, h.watchId, h.start);
+    }
+    this.transport.emit?.({
+      type: "etcd.watch.catchup",
+      watchId: w.watchId,
+      from: w.nextRevision,
+      to: current,
+      helpers: starts.length,
+    });
+  }
+
+  /** A helper's response: buffer its segment; cancel it once the segment is whole. */
+  private onHelperResponse(w: WatcherImpl, h: CatchUpHelper, res: WatchResponse): void {
+    if (res.canceled) {
+      this.helperById.delete(res.watchId);
+      // etcd ended a helper (compaction, permissions): the watcher carries on alone. It has not
+      // skipped anything yet: it only drops events when it moves on to the next helper.
+      if (!h.complete) this.dropHelpers(w, true);
+      return;
+    }
+    if (takeHelperEvents(h, res.events, res.header)) {
+      this.helperById.delete(h.watchId);
+      this.writeCancel(h.watchId);
+    }
+  }
+
+  /** Cancels the helpers of `w` that are still running and forgets them. */
+  private dropHelpers(w: WatcherImpl, off: boolean): void {
+    for (const h of w.helpers) {
+      if (this.helperById.delete(h.watchId) && this.state === "open") this.writeCancel(h.watchId);
+    }
+    w.helpers = [];
+    if (off) w.catchUpOff = true;
+  }
+
+  /**
+   * The watcher's current segment is whole: cancel its etcd watcher, take over the first helper
+   * still running (complete helpers before it are only buffers now), then deliver the buffered
+   * segments in order. The binding moves first so a cancel from inside a callback hits the live id.
+   */
+  private advance(w: WatcherImpl): void {
+    const old = w.watchId;
+    this.byId.delete(old);
+    this.writeCancel(old);
+    let j = 0;
+    while ((w.helpers[j] as CatchUpHelper).complete) j++;
+    const next = w.helpers[j] as CatchUpHelper;
+    const done = w.helpers.splice(0, j + 1);
+    this.helperById.delete(next.watchId);
+    w.watchId = next.watchId;
+    this.byId.set(next.watchId, w);
+    for (const h of done) {
+      for (const b of h.buffer) {
+        if (w.state !== "active") return;
+        this.deliver(w, b.events, b.header);
+      }
+      h.buffer.length = 0;
+    }
+  }
+
+  /** Hands events (at or after `nextRevision`) to the user and advances `nextRevision`. */
+  private deliver(w: WatcherImpl, batch: WatchEvent[], header: ResponseHeader): void {
+    let events = batch;
+    const first = events[0];
+    if (!first) return;
+    if (first.kv.modRevision < w.nextRevision) {
+      events = events.filter((e) => e.kv.modRevision >= w.nextRevision);
+      if (events.length === 0) return;
+    }
+    w.nextRevision = (events[events.length - 1] as WatchEvent).kv.modRevision + 1;
+    try {
+      w.o.onEvents(events, header);
+    } catch (e) {
+      rethrowLater(e);
+    }
   }
 
   /** Asks etcd for a progress notification on every watcher of the stream. */
@@ -266,11 +379,17 @@ export class WatchManager {
   }
 
   private onResponse(res: WatchResponse): void {
+    const helper = this.helperById.get(res.watchId);
+    if (helper) {
+      this.onHelperResponse(helper.w, helper.h, res);
+      return;
+    }
     const w = this.byId.get(res.watchId);
     if (!w) {
       // Progress for the whole stream (id -1) or a late message for a watcher we dropped.
       if (res.events.length === 0 && !res.created && !res.canceled) {
-        for (const x of this.watchers) if (x.state === "active") this.progress(x, res.header.revision);
+        for (const x of this.watchers)
+          if (x.state === "active" && x.helpers.length === 0) this.progress(x, res.header.revision);
       }
       return;
     }
@@ -280,6 +399,11 @@ export class WatchManager {
       // A watch "from now" resumes after the revision it was created at.
       if (w.nextRevision === 0) w.nextRevision = res.header.revision + 1;
       w.resolveReady();
+      if (!res.canceled) {
+        // etcd sends its current revision with the creation: a long backlog is split up now.
+        this.maybeCatchUp(w, res.header.revision);
+        return;
+      }
     }
     if (res.canceled) {
       this.byId.delete(res.watchId);
@@ -307,19 +431,18 @@ export class WatchManager {
     }
     if (w.state !== "active") return;
     if (res.events.length > 0) {
-      let events = res.events;
-      const first = events[0] as WatchEvent;
-      if (first.kv.modRevision < w.nextRevision) {
-        events = events.filter((e) => e.kv.modRevision >= w.nextRevision);
-        if (events.length === 0) return;
+      const next = w.helpers[0];
+      if (next) {
+        // Events from the next helper's start on come from that helper (already buffered).
+        const { keep, reached } = splitAt(res.events, next.start);
+        this.deliver(w, keep, res.header);
+        if (reached && w.state === "active") this.advance(w);
+        return;
       }
-      w.nextRevision = (events[events.length - 1] as WatchEvent).kv.modRevision + 1;
-      try {
-        w.o.onEvents(events, res.header);
-      } catch (e) {
-        rethrowLater(e);
-      }
-    } else if (!res.created) {
+      this.deliver(w, res.events, res.header);
+      // Still a backlog after this batch (etcd sends its current revision with it): split it up.
+      this.maybeCatchUp(w, res.header.revision);
+    } else if (!res.created && w.helpers.length === 0) {
       this.progress(w, res.header.revision);
     }
   }
@@ -368,7 +491,11 @@ export class WatchManager {
     old?.on("error", () => {});
     old?.cancel();
     this.byId.clear();
+    // Helpers die with the stream; each watcher resumes alone from its last delivered revision + 1
+    // and plans a new catch-up once etcd tells it how far behind it is.
+    this.helperById.clear();
     for (const w of this.watchers) {
+      w.helpers = [];
       if (w.state === "creating" || w.state === "active") w.move("pending");
       else if (w.state === "cancelling") {
         w.move("cancelled");
@@ -411,6 +538,7 @@ export class WatchManager {
       return done;
     }
     if (w.state === "cancelling") return done;
+    this.dropHelpers(w, true);
     w.move("cancelling");
     w.rejectReady(new EtcdError("ETCD_WATCH_CANCELED", "watch cancelled", { value: undefined }));
     this.write(encode((wr) => writeWatchCancel(wr, w.watchId)));
@@ -458,6 +586,7 @@ export class WatchManager {
     }
     this.watchers.clear();
     this.byId.clear();
+    this.helperById.clear();
     this.move("closed");
   }
 }

@@ -5,8 +5,15 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../../helpers/process.js";
-import { type TestEnv, FAST, startCluster, startOne, testEnv, tlsOf } from "./cluster.js";
-import { type EmbeddedEtcd, type EtcdClient, createEtcdClient, op, startEmbeddedEtcd } from "./imports.js";
+import { FAST, startCluster, startOne, type TestEnv, testEnv, tlsOf } from "./cluster.js";
+import {
+  createEtcdClient,
+  type EmbeddedEtcd,
+  type EtcdClient,
+  type EtcdClientEvent,
+  op,
+  startEmbeddedEtcd,
+} from "./imports.js";
 import { TcpProxy } from "./proxy.js";
 
 let env: TestEnv;
@@ -20,7 +27,10 @@ afterAll(async () => {
   await env?.cleanup();
 });
 
-function clientFor(endpoints: string[], extra: { deadlineMs?: number } = {}): EtcdClient {
+function clientFor(
+  endpoints: string[],
+  extra: { deadlineMs?: number; onEvent?: (e: EtcdClientEvent) => void } = {},
+): EtcdClient {
   const c = createEtcdClient({
     endpoints,
     tls: { ca: env.certs.ca, cert: env.certs.clientCert, key: env.certs.clientKey },
@@ -56,7 +66,8 @@ describe("faults", () => {
     );
     const proxy = await TcpProxy.start(Number(new URL(etcd.clientUrl).port));
     cleanups.push(() => proxy.close());
-    const viaProxy = clientFor([proxy.url]);
+    const clientEvents: EtcdClientEvent[] = [];
+    const viaProxy = clientFor([proxy.url], { onEvent: (e) => clientEvents.push(e) });
     const seen = new Map<string, number>();
     let delivered = 0;
     // Cut after ~1,500 delivered events (the case), then twice more mid-replay.
@@ -91,6 +102,8 @@ describe("faults", () => {
     expect(seen.size).toBe(20_000);
     expect([...seen.values()].every((n) => n === 1)).toBe(true);
     expect(ordered).toBe(true);
+    // The replay ran through catch-up helpers, and was planned again after the cuts.
+    expect(clientEvents.filter((e) => e.type === "etcd.watch.catchup").length).toBeGreaterThan(1);
   });
 
   it("etcd killed and restarted on the same port during a write loop: every acknowledged put survives; no call hangs", async () => {
