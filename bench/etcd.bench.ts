@@ -246,7 +246,11 @@ function runChild(kind: string, endpoint: string, certDir: string, etcdPid: numb
         "--no-deprecation",
         // ETCD_BENCH_CPU_PROF=dir writes a V8 CPU profile of each worker there (node --cpu-prof).
         ...(process.env.ETCD_BENCH_CPU_PROF
-          ? ["--cpu-prof", `--cpu-prof-dir=${process.env.ETCD_BENCH_CPU_PROF}`, `--cpu-prof-name=${kind}-${Date.now()}.cpuprofile`]
+          ? [
+              "--cpu-prof",
+              `--cpu-prof-dir=${process.env.ETCD_BENCH_CPU_PROF}`,
+              `--cpu-prof-name=${kind}-${Date.now()}.cpuprofile`,
+            ]
           : []),
         workerFile,
         "--worker",

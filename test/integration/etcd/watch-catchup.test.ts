@@ -90,8 +90,10 @@ describe("watch catch-up", () => {
     expect(f).toEqual(slow.flat().map(id));
     // Batches hold whole revisions: no revision is split across two deliveries.
     for (let i = 1; i < fast.length; i++) {
-      expect((fast[i]?.[0] as WatchEvent).kv.modRevision).toBeGreaterThan(
-        (fast[i - 1]?.at(-1) as WatchEvent).kv.modRevision,
+      const prev = fast[i - 1] as WatchEvent[];
+      const cur = fast[i] as WatchEvent[];
+      expect((cur[0] as WatchEvent).kv.modRevision).toBeGreaterThan(
+        (prev[prev.length - 1] as WatchEvent).kv.modRevision,
       );
     }
     expect(a.nextRevision).toBe(revision + 1);
