@@ -450,6 +450,7 @@ export class WatchManager {
   /** Ends a watcher with an error, once. */
   private fail(w: WatcherImpl, err: EtcdError): void {
     if (w.state === "cancelled") return;
+    this.dropHelpers(w, true);
     w.move("cancelled");
     this.watchers.delete(w);
     w.rejectReady(err);

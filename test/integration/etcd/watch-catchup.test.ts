@@ -3,6 +3,7 @@
  * helper watchers, must deliver exactly what a single watcher delivers, in the same order and
  * batches of whole revisions, then carry on live.
  */
+import { request } from "node:https";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../../helpers/process.js";
 import { startOne, type TestEnv, testEnv } from "./cluster.js";
@@ -29,6 +30,39 @@ async function writeMany(n: number, make: (i: number) => Promise<unknown>): Prom
       while (next < n) await make(next++);
     }),
   );
+}
+
+/** etcd's own count of watchers (all streams), from its /metrics endpoint. */
+function watcherTotal(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${etcd.clientUrl}/metrics`,
+      { ca: env.certs.ca, cert: env.certs.clientCert, key: env.certs.clientKey },
+      (res) => {
+        let body = "";
+        res.on("data", (d) => (body += d));
+        res.on("end", () => {
+          const m = /^etcd_debugging_mvcc_watcher_total (\d+)/m.exec(body);
+          if (m) resolve(Number(m[1]));
+          else reject(new Error("no etcd_debugging_mvcc_watcher_total in /metrics"));
+        });
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+/** Waits until etcd has `want` watchers left (default none): helpers must not outlive their watcher. */
+async function noWatchersLeft(want = 0): Promise<void> {
+  let last = -1;
+  const end = Date.now() + 10_000;
+  while (Date.now() < end) {
+    last = await watcherTotal();
+    if (last === want) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`etcd has ${last} watchers, expected ${want}`);
 }
 
 const id = (e: WatchEvent) =>
@@ -100,6 +134,7 @@ describe("watch catch-up", () => {
     expect(b.nextRevision).toBe(revision + 1);
     await a.cancel();
     await b.cancel();
+    await noWatchersLeft();
   });
 
   it("cancelling from inside onEvents mid-replay stops delivery at once", async () => {
@@ -122,6 +157,34 @@ describe("watch catch-up", () => {
     await waitFor(() => w.state === "cancelled", 10_000, "cancelled");
     await new Promise((r) => setTimeout(r, 300));
     expect(after).toBe(0);
+    await noWatchersLeft();
+  });
+
+  it("cancelling right after the plan (helpers still running) leaves no watcher in etcd", async () => {
+    let w: { cancel(): Promise<void> } | undefined;
+    let planned = false;
+    const c = createEtcdClient({
+      endpoints: [etcd.clientUrl],
+      tls: { ca: env.certs.ca, cert: env.certs.clientCert, key: env.certs.clientKey },
+      onEvent: (e) => {
+        if (e.type === "etcd.watch.catchup") {
+          planned = true;
+          void w?.cancel();
+        }
+      },
+    });
+    try {
+      // A second watcher keeps the shared stream open, so leaked helpers would stay in etcd.
+      const other = c.watch({ key: "cu/other", onEvents: () => {} });
+      await other.ready;
+      w = c.watch({ key: "cu/a/", prefix: true, startRevision: start, onEvents: () => {} });
+      await waitFor(() => planned, 10_000, "catch-up plan");
+      await noWatchersLeft(1);
+      await other.cancel();
+      await noWatchersLeft();
+    } finally {
+      c.close();
+    }
   });
 
   it("a catch-up watch from a compacted revision still ends with WatchCompactedError", async () => {
@@ -137,5 +200,6 @@ describe("watch catch-up", () => {
       });
     });
     expect(err).toMatchObject({ code: "ETCD_WATCH_COMPACTED", compactRevision: revision });
+    await noWatchersLeft();
   });
 });
