@@ -271,7 +271,43 @@ function runChild(kind: string, endpoint: string, certDir: string, etcdPid: numb
   });
 }
 
+/**
+ * Peak RSS of a bare Node process (no gRPC, no etcd) that allocates for 3 s while keeping ~1,300
+ * small objects alive, like 64 calls in flight: V8 grows its young generation to its default
+ * maximum under any sustained load, so this is the floor every Node client starts from.
+ */
+async function nodeFloorRss(): Promise<number> {
+  const live: unknown[] = [];
+  let peak = 0;
+  let n = 0;
+  const t0 = Date.now();
+  while (Date.now() - t0 < 3000) {
+    for (let i = 0; i < 1000; i++) {
+      live.push({ n: n++, list: new Array(8).fill(n), key: `k${n}`, buf: Buffer.allocUnsafe(300) });
+      if (live.length > 64 * 20) live.shift();
+    }
+    await new Promise((r) => setImmediate(r));
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }
+  return peak / 1048576;
+}
+
+function runFloor(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [workerFile, "--floor"], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.on("exit", (code) =>
+      code === 0 ? resolve(Number(out.trim())) : reject(new Error(`floor exited ${code}`)),
+    );
+  });
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === "--floor") {
+    process.stdout.write(`${await nodeFloorRss()}\n`);
+    process.exit(0);
+  }
   if (process.argv[2] === "--worker") {
     const r = await worker(
       process.argv[3] as string,
@@ -366,6 +402,10 @@ async function main(): Promise<void> {
         "     i.e. the puts/s row, and its lag row is the watch's own share)",
     );
     console.log(`  RSS ≤ 60 MiB: ${rss.toFixed(1)} MiB ${rss <= 60 ? "met" : "NOT met"}`);
+    const floor = await runFloor();
+    console.log(
+      `    (a bare Node ${process.version} process allocating under load, no client at all: ${floor.toFixed(1)} MiB peak RSS)`,
+    );
     // Client and server share this machine's cores: what 1.9× etcd3 would need of the client.
     const cores = availableParallelism();
     const server = med(theirs, "serverPutCpuUs");
