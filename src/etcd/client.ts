@@ -2,6 +2,22 @@ import { EtcdError } from "./errors.js";
 import {
   type AlarmType,
   type DeleteRangeResponse,
+  decodeAlarmResponse,
+  decodeDeleteRangeResponse,
+  decodeFirstKv,
+  decodeFirstValue,
+  decodeHashKVResponse,
+  decodeHeaderOnly,
+  decodeLeaseGrantResponse,
+  decodeLeaseLeasesResponse,
+  decodeLeaseTimeToLiveResponse,
+  decodeMembersResponse,
+  decodePutResult,
+  decodeRangeResponse,
+  decodeRoleGetResponse,
+  decodeStatusResponse,
+  decodeStringsResponse,
+  decodeTxnResponse,
   EMPTY_REQUEST,
   type KeyValue,
   type LeaseTimeToLiveResponse,
@@ -12,20 +28,6 @@ import {
   type RangeResponse,
   type StatusResponse,
   type TxnRequest,
-  decodeAlarmResponse,
-  decodeDeleteRangeResponse,
-  decodeHashKVResponse,
-  decodeHeaderOnly,
-  decodeLeaseGrantResponse,
-  decodeLeaseLeasesResponse,
-  decodeLeaseTimeToLiveResponse,
-  decodeMembersResponse,
-  decodePutResponse,
-  decodeRangeResponse,
-  decodeRoleGetResponse,
-  decodeStatusResponse,
-  decodeStringsResponse,
-  decodeTxnResponse,
   writeAlarm,
   writeCompaction,
   writeDeleteRange,
@@ -36,8 +38,9 @@ import {
   writeMemberAdd,
   writeMemberId,
   writeMemberUpdate,
-  writePut,
+  writePutKV,
   writeRange,
+  writeRangeKey,
   writeRoleGrant,
   writeRoleRevoke,
   writeStrings,
@@ -47,12 +50,13 @@ import {
 import { KeepAliveImpl, type KeepAliveOptions, type LeaseKeepAlive } from "./keepalive.js";
 import { type Bytes, type KeySelector, selectRange, toBytes } from "./keys.js";
 import { type EtcdClientOptions, normalizeOptions } from "./options.js";
-import { Transport, encode } from "./transport.js";
 import { type SnapshotOptions, type SnapshotResult, saveSnapshot } from "./snapshot.js";
+import { encode, finishScratch, scratchWriter, Transport, type UnaryOptions } from "./transport.js";
 
 export type { SnapshotOptions, SnapshotResult };
-import { type RangeOptions, TxnBuilder, rangeRequest } from "./txn.js";
-import { WatchManager, type WatchOptions, type Watcher } from "./watch.js";
+
+import { type RangeOptions, rangeRequest, TxnBuilder } from "./txn.js";
+import { type Watcher, WatchManager, type WatchOptions } from "./watch.js";
 
 /** Per-call options: a deadline (default: the client's `callDeadline` factory, else `deadlineMs`) and a signal. */
 export interface CallOptions {
@@ -73,6 +77,25 @@ const LEASE = "/etcdserverpb.Lease/";
 const CLUSTER = "/etcdserverpb.Cluster/";
 const MAINT = "/etcdserverpb.Maintenance/";
 const AUTH = "/etcdserverpb.Auth/";
+const KV_RANGE = `${KV}Range`;
+const KV_PUT = `${KV}Put`;
+
+/** Shared unary options for calls without signal, deadline or endpoint (no object per call). */
+const IDEMPOTENT: UnaryOptions = Object.freeze({ idempotent: true });
+const NOT_IDEMPOTENT: UnaryOptions = Object.freeze({ idempotent: false });
+
+/** A key or value as given when it is a string or bytes; else the typed ETCD_INVALID_ARGUMENT. */
+function bytesArg(v: Bytes, what: string): Uint8Array | string {
+  return typeof v === "string" ? v : toBytes(v, what);
+}
+
+/** Range request for one key, written straight into the scratch writer. */
+function encodeGet(key: Bytes, o: { revision?: number; serializable?: boolean }): Buffer {
+  const k = bytesArg(key, "key");
+  const w = scratchWriter();
+  writeRangeKey(w, k, o.revision, o.serializable);
+  return finishScratch(w);
+}
 
 /**
  * An etcd v3 client over gRPC. Create it with {@link createEtcdClient}; `close()` it when done.
@@ -96,6 +119,8 @@ export class EtcdClient {
     idempotent: boolean,
     o?: CallOptions & { endpoint?: string },
   ): Promise<T> {
+    if (!o || (o.signal === undefined && o.deadlineMs === undefined && o.endpoint === undefined))
+      return this.transport.unary(path, body, decode, idempotent ? IDEMPOTENT : NOT_IDEMPOTENT);
     return this.transport.unary(path, body, decode, {
       idempotent,
       signal: o?.signal,
@@ -118,7 +143,7 @@ export class EtcdClient {
   range(options: RangeOptions & CallOptions): Promise<RangeResponse> {
     const req = rangeRequest(options);
     return this.call(
-      `${KV}Range`,
+      KV_RANGE,
       encode((w) => writeRange(w, req)),
       decodeRangeResponse,
       true,
@@ -133,28 +158,31 @@ export class EtcdClient {
    * const v = await client.get("config");
    * ```
    */
-  async get(
+  get(
     key: Bytes,
     options: CallOptions & { revision?: number; serializable?: boolean } = {},
   ): Promise<string | undefined> {
-    const kv = await this.getKv(key, options);
-    return kv?.value.toString("utf8");
+    let body: Buffer;
+    try {
+      body = encodeGet(key, options);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.call(KV_RANGE, body, decodeFirstValue, true, options);
   }
 
   /** The full key-value of one key (value as bytes, revisions, lease), or undefined. */
-  async getKv(
+  getKv(
     key: Bytes,
     options: CallOptions & { revision?: number; serializable?: boolean } = {},
   ): Promise<KeyValue | undefined> {
-    const req = { key: toBytes(key), revision: options.revision, serializable: options.serializable };
-    const res = await this.call(
-      `${KV}Range`,
-      encode((w) => writeRange(w, req)),
-      decodeRangeResponse,
-      true,
-      options,
-    );
-    return res.kvs[0];
+    let body: Buffer;
+    try {
+      body = encodeGet(key, options);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.call(KV_RANGE, body, decodeFirstKv, true, options);
   }
 
   /**
@@ -166,27 +194,18 @@ export class EtcdClient {
    * const { revision } = await client.put("config", "v2");
    * ```
    */
-  async put(
-    key: Bytes,
-    value: Bytes,
-    options: PutOptions = {},
-  ): Promise<{ revision: number; prevKv?: KeyValue }> {
-    const req = {
-      key: toBytes(key),
-      value: toBytes(value, "value"),
-      lease: options.lease,
-      prevKv: options.prevKv,
-    };
-    const res = await this.call(
-      `${KV}Put`,
-      encode((w) => writePut(w, req)),
-      decodePutResponse,
-      false,
-      options,
-    );
-    return res.prevKv
-      ? { revision: res.header.revision, prevKv: res.prevKv }
-      : { revision: res.header.revision };
+  put(key: Bytes, value: Bytes, options: PutOptions = {}): Promise<{ revision: number; prevKv?: KeyValue }> {
+    let body: Buffer;
+    try {
+      const k = bytesArg(key, "key");
+      const v = bytesArg(value, "value");
+      const w = scratchWriter();
+      writePutKV(w, k, v, options.lease, options.prevKv);
+      body = finishScratch(w);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.call(KV_PUT, body, decodePutResult, false, options);
   }
 
   /**

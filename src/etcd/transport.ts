@@ -23,10 +23,21 @@ let scratch: Writer | undefined;
 
 /** Encodes a request with the shared scratch writer and returns an owned copy. @internal */
 export function encode(fn: (w: Writer) => void): Buffer {
+  const w = scratchWriter();
+  fn(w);
+  return finishScratch(w);
+}
+
+/** The shared scratch writer, reset; finish with {@link finishScratch} before anything else encodes. @internal */
+export function scratchWriter(): Writer {
   const w = scratch ?? new Writer(16 * 1024);
   scratch = w;
   w.reset();
-  fn(w);
+  return w;
+}
+
+/** An owned copy of what was written to the scratch writer. @internal */
+export function finishScratch(w: Writer): Buffer {
   const out = w.finish();
   if (w.buf.length > 1024 * 1024) scratch = undefined;
   return out;
@@ -145,7 +156,8 @@ export interface Pending {
  * @internal
  */
 export class DeadlineQueue {
-  private items: Pending[] = [];
+  /** Entries before `head` are cleared (undefined), so finished calls are not kept alive here. */
+  private items: (Pending | undefined)[] = [];
   private head = 0;
   private timer: NodeJS.Timeout | undefined;
   private armedFor = Number.POSITIVE_INFINITY;
@@ -175,7 +187,7 @@ export class DeadlineQueue {
     while (this.head < items.length) {
       const p = items[this.head] as Pending;
       if (!p.done && p.deadline > now) break;
-      this.head++;
+      items[this.head++] = undefined;
       if (!p.done) {
         p.expired = true;
         p.call?.cancelWithStatus(GrpcStatus.DEADLINE_EXCEEDED, "deadline exceeded");
@@ -186,7 +198,8 @@ export class DeadlineQueue {
       this.items = items.slice(this.head);
       this.head = 0;
     }
-    while (this.head < this.items.length && (this.items[this.head] as Pending).done) this.head++;
+    while (this.head < this.items.length && (this.items[this.head] as Pending).done)
+      this.items[this.head++] = undefined;
     const next = this.items[this.head];
     if (next) this.arm(next.deadline);
     else {
@@ -199,7 +212,7 @@ export class DeadlineQueue {
   settled(): void {
     const items = this.items;
     let h = this.head;
-    while (h < items.length && (items[h] as Pending).done) h++;
+    while (h < items.length && (items[h] as Pending).done) items[h++] = undefined;
     this.head = h;
     if (h === items.length) {
       this.items = [];

@@ -223,6 +223,67 @@ export function decodeRangeResponse(buf: Buffer): RangeResponse {
   return readRange(new Reader(buf), buf.length);
 }
 
+/** The revision of a nested ResponseHeader; the other fields (bigint IDs) are skipped, not built. */
+function headerRevision(r: Reader): number {
+  const end = r.len() + r.pos;
+  const saved = r.end;
+  r.end = end;
+  let revision = 0;
+  while (r.pos < end) {
+    const t = r.varint();
+    if (t === 24) revision = r.varint();
+    else r.skip(t & 7);
+  }
+  r.end = saved;
+  return revision;
+}
+
+/** Range request for one key (the `get` fast path: no request object). */
+export function writeRangeKey(
+  w: Writer,
+  key: Uint8Array | string,
+  revision: number | undefined,
+  serializable: boolean | undefined,
+): void {
+  w.bytesOrString(1, key);
+  w.int64Field(4, revision);
+  w.boolField(7, serializable);
+}
+
+/** The first key-value of a RangeResponse, or undefined; the rest is skipped (one-key reads). */
+export function decodeFirstKv(buf: Buffer): KeyValue | undefined {
+  const r = new Reader(buf);
+  let kv: KeyValue | undefined;
+  while (r.more()) {
+    const t = r.varint();
+    if (t === 18 && kv === undefined) kv = decodeKeyValue(r);
+    else r.skip(t & 7);
+  }
+  return kv;
+}
+
+/** The value of the first key-value of a RangeResponse as UTF-8 text, or undefined when there is none. */
+export function decodeFirstValue(buf: Buffer): string | undefined {
+  const r = new Reader(buf);
+  let value: string | undefined;
+  while (r.more()) {
+    const t = r.varint();
+    if (t === 18 && value === undefined) {
+      const end = r.len() + r.pos;
+      const saved = r.end;
+      r.end = end;
+      value = "";
+      while (r.pos < end) {
+        const k = r.varint();
+        if (k === 42) value = r.string();
+        else r.skip(k & 7);
+      }
+      r.end = saved;
+    } else r.skip(t & 7);
+  }
+  return value;
+}
+
 export interface PutRequest {
   key: Uint8Array;
   value: Uint8Array;
@@ -259,6 +320,34 @@ function readPut(r: Reader, end: number): PutResponse {
 
 export function decodePutResponse(buf: Buffer): PutResponse {
   return readPut(new Reader(buf), buf.length);
+}
+
+/** Put request from a key and value as given (strings are written as UTF-8 without a copy). */
+export function writePutKV(
+  w: Writer,
+  key: Uint8Array | string,
+  value: Uint8Array | string,
+  lease: bigint | undefined,
+  prevKv: boolean | undefined,
+): void {
+  w.bytesOrString(1, key);
+  w.bytesOrString(2, value);
+  w.bigField(3, lease);
+  w.boolField(4, prevKv);
+}
+
+/** What `put` returns, decoded straight from a PutResponse (only the header's revision is read). */
+export function decodePutResult(buf: Buffer): { revision: number; prevKv?: KeyValue } {
+  const r = new Reader(buf);
+  let revision = 0;
+  let prevKv: KeyValue | undefined;
+  while (r.more()) {
+    const t = r.varint();
+    if (t === 10) revision = headerRevision(r);
+    else if (t === 18) prevKv = decodeKeyValue(r);
+    else r.skip(t & 7);
+  }
+  return prevKv ? { revision, prevKv } : { revision };
 }
 
 export interface DeleteRangeRequest {

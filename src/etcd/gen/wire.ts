@@ -99,6 +99,12 @@ export class Writer {
     this.pos += v.length;
   }
 
+  /** Bytes or UTF-8 text (written straight into the buffer, no intermediate Buffer); skipped when empty. */
+  bytesOrString(field: number, v: Uint8Array | string): void {
+    if (typeof v === "string") this.stringField(field, v);
+    else this.bytesField(field, v);
+  }
+
   stringField(field: number, v: string | undefined): void {
     if (!v) return;
     const len = Buffer.byteLength(v);

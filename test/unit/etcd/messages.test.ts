@@ -1,11 +1,17 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  decodeFirstKv,
+  decodeFirstValue,
+  decodePutResponse,
+  decodePutResult,
   decodeRangeResponse,
   decodeTxnResponse,
   decodeWatchResponse,
   writePut,
+  writePutKV,
   writeRange,
+  writeRangeKey,
   writeTxn,
   writeWatchCreate,
 } from "../../../src/etcd/gen/rpc.js";
@@ -140,6 +146,48 @@ describe("response decoding", () => {
     expect(r.count).toBe(9);
   });
 
+  it("one-key fast paths (get, getKv, put) agree with the full decoders and encoders", () => {
+    const range = (kvs: string[]) =>
+      enc((w) => {
+        const h = w.begin(1);
+        w.bigField(1, 7n);
+        w.int64Field(3, 42);
+        w.end(h);
+        for (const k of kvs) w.bytesAlways(2, kvBytes(k, k === "e" ? "" : `v${k}`, 7, 3n));
+        w.int64Field(4, kvs.length);
+      });
+    for (const kvs of [[], ["a"], ["a", "b"], ["e"]]) {
+      const buf = range(kvs);
+      const full = decodeRangeResponse(buf);
+      expect(decodeFirstKv(buf)).toEqual(full.kvs[0]);
+      expect(decodeFirstValue(buf)).toBe(full.kvs[0]?.value.toString("utf8"));
+    }
+    const put = (prev: boolean) =>
+      enc((w) => {
+        const h = w.begin(1);
+        w.bigField(1, 2n ** 63n + 5n);
+        w.bigField(2, 9n);
+        w.int64Field(3, 77);
+        w.int64Field(4, 3);
+        w.end(h);
+        if (prev) w.bytesAlways(2, kvBytes("k", "old", 70, 0n));
+      });
+    for (const prev of [false, true]) {
+      const full = decodePutResponse(put(prev));
+      expect(decodePutResult(put(prev))).toEqual(
+        full.prevKv ? { revision: 77, prevKv: full.prevKv } : { revision: full.header.revision },
+      );
+    }
+    // The string fast paths write the same bytes as the Uint8Array encoders.
+    const key = "ключ/😀";
+    expect(enc((w) => writePutKV(w, key, "v", 5n, true))).toEqual(
+      enc((w) => writePut(w, { key: Buffer.from(key), value: Buffer.from("v"), lease: 5n, prevKv: true })),
+    );
+    expect(enc((w) => writeRangeKey(w, key, 12, true))).toEqual(
+      enc((w) => writeRange(w, { key: Buffer.from(key), revision: 12, serializable: true })),
+    );
+  });
+
   it("WatchResponse events with types and prevKv; unknown fields are skipped", () => {
     const ev = (type: number, kv: Buffer, prev?: Buffer) =>
       enc((w) => {
@@ -191,7 +239,14 @@ describe("response decoding", () => {
   it("decoders either decode or throw on arbitrary bytes (no hang, no TypeError)", () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
-        for (const d of [decodeRangeResponse, decodeWatchResponse, decodeTxnResponse]) {
+        for (const d of [
+          decodeRangeResponse,
+          decodeWatchResponse,
+          decodeTxnResponse,
+          decodeFirstKv,
+          decodeFirstValue,
+          decodePutResult,
+        ]) {
           try {
             d(Buffer.from(bytes));
           } catch (e) {
