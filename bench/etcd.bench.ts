@@ -212,6 +212,97 @@ async function worker(kind: string, endpoint: string, certDir: string, etcdPid: 
 }
 
 /**
+ * Transport floors: CPU per put of bare grpc-js (channel-level call, the layer our client uses) and
+ * of bare `node:http2`, with requests encoded up front and no client logic at all (no deadline,
+ * retry, decoding or promise per call beyond the minimum). No client on that transport can go below.
+ */
+async function floorWorker(
+  kind: string,
+  endpoint: string,
+  certDir: string,
+): Promise<{ putCpuUs: number; putsPerSec: number }> {
+  const ca = readFileSync(join(certDir, "ca.crt"));
+  const cert = readFileSync(join(certDir, "client.crt"));
+  const key = readFileSync(join(certDir, "client.key"));
+  const { Writer } = await import("../src/etcd/gen/wire.js");
+  const { writePut } = await import("../src/etcd/gen/rpc.js");
+  const value = Buffer.from(VALUE);
+  const bodies = Array.from({ length: 5000 }, (_, i) => {
+    const w = new Writer(1024);
+    writePut(w, { key: Buffer.from(`floor-${process.pid}/${i}`), value });
+    return Buffer.from(w.finish());
+  });
+  const url = new URL(endpoint);
+  let put: (i: number) => Promise<unknown>;
+  let close: () => void;
+  if (kind === "floor-grpc") {
+    const grpc = await import("@grpc/grpc-js");
+    const client = new grpc.Client(url.host, grpc.credentials.createSsl(ca, key, cert), {
+      "grpc.ssl_target_name_override": "localhost",
+      "grpc.enable_channelz": 0,
+    });
+    await new Promise<void>((r, j) => client.waitForReady(Date.now() + 5000, (e) => (e ? j(e) : r())));
+    const channel = client.getChannel();
+    const md = new grpc.Metadata();
+    put = (i) =>
+      new Promise((resolve, reject) => {
+        const call = channel.createCall("/etcdserverpb.KV/Put", Number.POSITIVE_INFINITY, null, null, null);
+        let msg: Buffer | null = null;
+        call.start(md, {
+          onReceiveMetadata() {},
+          onReceiveMessage(m: Buffer) {
+            msg = m;
+          },
+          onReceiveStatus(st: { code: number; details: string }) {
+            if (st.code === 0) resolve(msg);
+            else reject(new Error(st.details));
+          },
+        });
+        call.startRead();
+        call.sendMessageWithContext({}, bodies[i % 5000] as Buffer);
+        call.halfClose();
+      });
+    close = () => client.close();
+  } else {
+    const http2 = await import("node:http2");
+    const session = http2.connect(`https://localhost:${url.port}`, { ca, cert, key });
+    await new Promise((r) => session.once("connect", r));
+    const headers = {
+      ":method": "POST",
+      ":path": "/etcdserverpb.KV/Put",
+      "content-type": "application/grpc",
+      te: "trailers",
+    };
+    put = (i) =>
+      new Promise((resolve, reject) => {
+        const b = bodies[i % 5000] as Buffer;
+        const req = session.request(headers);
+        const frame = Buffer.allocUnsafe(5 + b.length);
+        frame[0] = 0;
+        frame.writeUInt32BE(b.length, 1);
+        b.copy(frame, 5);
+        req.end(frame);
+        const chunks: Buffer[] = [];
+        req.on("data", (d: Buffer) => chunks.push(d));
+        req.on("trailers", (t) => {
+          if (t["grpc-status"] !== "0") reject(new Error(String(t["grpc-message"])));
+        });
+        req.on("end", () => resolve(chunks));
+        req.on("error", reject);
+      });
+    close = () => session.close();
+  }
+  await concurrent(2000, CONC, put);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await concurrent(CONC_N, CONC, put);
+  const secs = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  close();
+  return { putCpuUs: (cpu.user + cpu.system) / CONC_N, putsPerSec: CONC_N / secs };
+}
+
+/**
  * Workers run as plain JS (this file bundled with esbuild, grpc-js and etcd3 external), so RSS and
  * CPU are the client's and not the TypeScript loader's.
  */
@@ -308,6 +399,11 @@ async function main(): Promise<void> {
     process.stdout.write(`${await nodeFloorRss()}\n`);
     process.exit(0);
   }
+  if (process.argv[2] === "--worker" && process.argv[3]?.startsWith("floor-")) {
+    const r = await floorWorker(process.argv[3], process.argv[4] as string, process.argv[5] as string);
+    process.stdout.write(`${JSON.stringify(r)}\n`);
+    process.exit(0);
+  }
   if (process.argv[2] === "--worker") {
     const r = await worker(
       process.argv[3] as string,
@@ -368,7 +464,7 @@ async function main(): Promise<void> {
       ["client CPU per get (µs)", "getCpuUs", "", "lower"],
       [`watch replay ${WATCH_N} (ms)`, "watchMs", "", "lower"],
       [`watch live ${WATCH_N} w/ puts (ms)`, "liveMs", "", "lower"],
-      ["watch live lag after last put (ms)", "liveLagMs", "", "lower"],
+      ["watch live lag, last put→event (ms)", "liveLagMs", "", "lower"],
       ["peak RSS (MiB)", "rssMiB", "", "lower"],
       ["etcd server CPU per put (µs)", "serverPutCpuUs", "", "lower"],
     ];
@@ -376,14 +472,14 @@ async function main(): Promise<void> {
       `etcd ${(await etcd.client.status()).version}, mTLS P-256 loopback, ${VALUE.length}-byte values, median of ${rounds} rounds each`,
     );
     console.log(
-      `${"metric".padEnd(28)}${"ours".padStart(12)}${"etcd3".padStart(12)}${"ours/etcd3".padStart(12)}`,
+      `${"metric".padEnd(36)}${"ours".padStart(12)}${"etcd3".padStart(12)}${"ours/etcd3".padStart(12)}`,
     );
     for (const [label, k] of rows) {
       const a = med(ours, k);
       const b = med(theirs, k);
       const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(2));
       console.log(
-        `${label.padEnd(28)}${fmt(a).padStart(12)}${fmt(b).padStart(12)}${(a / b).toFixed(2).padStart(12)}`,
+        `${label.padEnd(36)}${fmt(a).padStart(12)}${fmt(b).padStart(12)}${(a / b).toFixed(2).padStart(12)}`,
       );
     }
     const put = med(ours, "putsPerSec") / med(theirs, "putsPerSec");
@@ -406,6 +502,35 @@ async function main(): Promise<void> {
     console.log(
       `    (a bare Node ${process.version} process allocating under load, no client at all: ${floor.toFixed(1)} MiB peak RSS)`,
     );
+    const floors: Record<string, { putCpuUs: number; putsPerSec: number }[]> = {
+      "floor-grpc": [],
+      "floor-http2": [],
+    };
+    for (let i = 0; i < rounds; i++) {
+      for (const kind of Object.keys(floors)) {
+        const r = (await runChild(kind, etcd.clientUrl, certDir, etcd.pid ?? 0)) as unknown as {
+          putCpuUs: number;
+          putsPerSec: number;
+        };
+        floors[kind]?.push(r);
+      }
+    }
+    const fmed = (kind: string, k: "putCpuUs" | "putsPerSec") => {
+      const v = (floors[kind] ?? []).map((r) => r[k]).sort((a, b) => a - b);
+      return v[Math.floor((v.length - 1) / 2)] as number;
+    };
+    console.log(
+      `\ntransport floors (${CONC_N} puts @${CONC}, requests encoded up front, no client logic; median of ${rounds}):`,
+    );
+    for (const [kind, label] of [
+      ["floor-grpc", "bare grpc-js channel call"],
+      ["floor-http2", "bare node:http2 gRPC POST"],
+    ] as const) {
+      const p = fmed(kind, "putsPerSec");
+      console.log(
+        `  ${label.padEnd(28)}${fmed(kind, "putCpuUs").toFixed(1).padStart(8)} µs/put${p.toFixed(0).padStart(8)} puts/s (${(p / med(theirs, "putsPerSec")).toFixed(2)}× etcd3)`,
+      );
+    }
     // Client and server share this machine's cores: what 1.9× etcd3 would need of the client.
     const cores = availableParallelism();
     const server = med(theirs, "serverPutCpuUs");
