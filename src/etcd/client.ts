@@ -162,13 +162,7 @@ export class EtcdClient {
     key: Bytes,
     options: CallOptions & { revision?: number; serializable?: boolean } = {},
   ): Promise<string | undefined> {
-    let body: Buffer;
-    try {
-      body = encodeGet(key, options);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    return this.call(KV_RANGE, body, decodeFirstValue, true, options);
+    return this.getOne(key, options, decodeFirstValue);
   }
 
   /** The full key-value of one key (value as bytes, revisions, lease), or undefined. */
@@ -176,13 +170,22 @@ export class EtcdClient {
     key: Bytes,
     options: CallOptions & { revision?: number; serializable?: boolean } = {},
   ): Promise<KeyValue | undefined> {
+    return this.getOne(key, options, decodeFirstKv);
+  }
+
+  /** One-key Range; a bad key rejects (ETCD_INVALID_ARGUMENT) instead of throwing synchronously. */
+  private getOne<T>(
+    key: Bytes,
+    options: CallOptions & { revision?: number; serializable?: boolean },
+    decode: (b: Buffer) => T,
+  ): Promise<T> {
     let body: Buffer;
     try {
       body = encodeGet(key, options);
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.call(KV_RANGE, body, decodeFirstKv, true, options);
+    return this.call(KV_RANGE, body, decode, true, options);
   }
 
   /**
