@@ -542,7 +542,7 @@ export class WatchManager {
     this.dropHelpers(w, true);
     w.move("cancelling");
     w.rejectReady(new EtcdError("ETCD_WATCH_CANCELED", "watch cancelled", { value: undefined }));
-    this.write(encode((wr) => writeWatchCancel(wr, w.watchId)));
+    this.writeCancel(w.watchId);
     // Do not wait forever for the confirmation.
     const t = setTimeout(() => {
       if (w.state === "cancelling") {
