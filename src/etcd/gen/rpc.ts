@@ -42,10 +42,9 @@ function emptyHeader(): ResponseHeader {
 }
 
 function decodeHeader(r: Reader): ResponseHeader {
-  const end = r.len() + r.pos;
+  const saved = r.enter();
+  const end = r.end;
   const h = emptyHeader();
-  const saved = r.end;
-  r.end = end;
   while (r.pos < end) {
     const t = r.varint();
     switch (t) {
@@ -65,14 +64,13 @@ function decodeHeader(r: Reader): ResponseHeader {
         r.skip(t & 7);
     }
   }
-  r.end = saved;
+  r.leave(saved);
   return h;
 }
 
 export function decodeKeyValue(r: Reader): KeyValue {
-  const end = r.len() + r.pos;
-  const saved = r.end;
-  r.end = end;
+  const saved = r.enter();
+  const end = r.end;
   const kv: KeyValue = { key: EMPTY, createRevision: 0, modRevision: 0, version: 0, value: EMPTY, lease: 0n };
   while (r.pos < end) {
     const t = r.varint();
@@ -99,14 +97,13 @@ export function decodeKeyValue(r: Reader): KeyValue {
         r.skip(t & 7);
     }
   }
-  r.end = saved;
+  r.leave(saved);
   return kv;
 }
 
 function decodeEvent(r: Reader): WatchEvent {
-  const end = r.len() + r.pos;
-  const saved = r.end;
-  r.end = end;
+  const saved = r.enter();
+  const end = r.end;
   let type: "put" | "delete" = "put";
   let kv: KeyValue | undefined;
   let prevKv: KeyValue | undefined;
@@ -126,7 +123,7 @@ function decodeEvent(r: Reader): WatchEvent {
         r.skip(t & 7);
     }
   }
-  r.end = saved;
+  r.leave(saved);
   const ev: WatchEvent = {
     type,
     kv: kv ?? { key: EMPTY, createRevision: 0, modRevision: 0, version: 0, value: EMPTY, lease: 0n },
@@ -225,16 +222,15 @@ export function decodeRangeResponse(buf: Buffer): RangeResponse {
 
 /** The revision of a nested ResponseHeader; the other fields (bigint IDs) are skipped, not built. */
 function headerRevision(r: Reader): number {
-  const end = r.len() + r.pos;
-  const saved = r.end;
-  r.end = end;
+  const saved = r.enter();
+  const end = r.end;
   let revision = 0;
   while (r.pos < end) {
     const t = r.varint();
     if (t === 24) revision = r.varint();
     else r.skip(t & 7);
   }
-  r.end = saved;
+  r.leave(saved);
   return revision;
 }
 
@@ -269,16 +265,15 @@ export function decodeFirstValue(buf: Buffer): string | undefined {
   while (r.more()) {
     const t = r.varint();
     if (t === 18 && value === undefined) {
-      const end = r.len() + r.pos;
-      const saved = r.end;
-      r.end = end;
+      const saved = r.enter();
+      const end = r.end;
       value = "";
       while (r.pos < end) {
         const k = r.varint();
         if (k === 42) value = r.string();
         else r.skip(k & 7);
       }
-      r.end = saved;
+      r.leave(saved);
     } else r.skip(t & 7);
   }
   return value;
@@ -501,9 +496,8 @@ export function writeTxn(w: Writer, m: TxnRequest): void {
 }
 
 function readResponseOp(r: Reader): ResponseOp | undefined {
-  const end = r.len() + r.pos;
-  const saved = r.end;
-  r.end = end;
+  const saved = r.enter();
+  const end = r.end;
   let out: ResponseOp | undefined;
   while (r.pos < end) {
     const t = r.varint();
@@ -511,9 +505,8 @@ function readResponseOp(r: Reader): ResponseOp | undefined {
       r.skip(t & 7);
       continue;
     }
-    const subEnd = r.len() + r.pos;
-    const savedSub = r.end;
-    r.end = subEnd;
+    const savedSub = r.enter();
+    const subEnd = r.end;
     switch (t >>> 3) {
       case 1:
         out = { range: readRange(r, subEnd) };
@@ -530,9 +523,9 @@ function readResponseOp(r: Reader): ResponseOp | undefined {
       default:
         r.pos = subEnd;
     }
-    r.end = savedSub;
+    r.leave(savedSub);
   }
-  r.end = saved;
+  r.leave(saved);
   return out;
 }
 

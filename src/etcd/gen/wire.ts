@@ -277,6 +277,21 @@ export class Reader {
     return BigInt.asIntN(64, this.bigUint());
   }
 
+  /**
+   * Enters the nested message that starts here: reading stops at its end until {@link leave} is
+   * called with the returned outer limit.
+   */
+  enter(): number {
+    const outer = this.end;
+    this.end = this.len() + this.pos;
+    return outer;
+  }
+
+  /** Leaves a nested message entered with {@link enter}. */
+  leave(outer: number): void {
+    this.end = outer;
+  }
+
   /** Length of the next length-delimited field; leaves pos at its start. */
   len(): number {
     const n = this.varint();
