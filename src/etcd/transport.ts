@@ -7,11 +7,12 @@
 import { isIP } from "node:net";
 import { checkServerIdentity } from "node:tls";
 import * as grpc from "@grpc/grpc-js";
+import { DeadlineQueue, type Pending, type RawCall } from "./deadline-queue.js";
 import { EtcdError, GrpcStatus, toEtcdError } from "./errors.js";
-import type { NormalizedOptions } from "./options.js";
-import { Writer } from "./gen/wire.js";
+import { type Emit, makeEmitter, REDACTED_TOKEN } from "./events.js";
 import { decodeStringsResponse, writeStrings } from "./gen/rpc.js";
-import { type Emit, REDACTED_TOKEN, makeEmitter } from "./events.js";
+import { Writer } from "./gen/wire.js";
+import type { NormalizedOptions } from "./options.js";
 import { defaultCallDeadline } from "./strategies.js";
 
 const identity = (b: Buffer): Buffer => b;
@@ -138,95 +139,6 @@ function parseEndpoint(url: string, opts: NormalizedOptions): Endpoint {
     "grpc.enable_channelz": 0,
   });
   return { url, address, client, failedUntil: 0, failures: 0 };
-}
-
-/** A unary call in flight, for the shared deadline queue. @internal */
-type RawCall = ReturnType<grpc.Channel["createCall"]>;
-
-export interface Pending {
-  deadline: number;
-  call: RawCall | undefined;
-  expired: boolean;
-  done: boolean;
-}
-
-/**
- * Deadlines of all unary calls in one queue with one timer, instead of a timer per call inside
- * grpc-js: calls mostly share the same deadline length, so entries arrive nearly in order.
- * @internal
- */
-export class DeadlineQueue {
-  /** Entries before `head` are cleared (undefined), so finished calls are not kept alive here. */
-  private items: (Pending | undefined)[] = [];
-  private head = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private armedFor = Number.POSITIVE_INFINITY;
-
-  add(p: Pending): void {
-    const items = this.items;
-    let i = items.length;
-    // Keep sorted; almost always an append.
-    while (i > this.head && (items[i - 1] as Pending).deadline > p.deadline) i--;
-    if (i === items.length) items.push(p);
-    else items.splice(i, 0, p);
-    if (p.deadline < this.armedFor) this.arm(p.deadline);
-  }
-
-  private arm(at: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.armedFor = at;
-    this.timer = setTimeout(() => this.fire(), Math.max(0, at - Date.now()));
-    this.timer.unref();
-  }
-
-  private fire(): void {
-    this.timer = undefined;
-    this.armedFor = Number.POSITIVE_INFINITY;
-    const now = Date.now();
-    const items = this.items;
-    while (this.head < items.length) {
-      const p = items[this.head] as Pending;
-      if (!p.done && p.deadline > now) break;
-      items[this.head++] = undefined;
-      if (!p.done) {
-        p.expired = true;
-        p.call?.cancelWithStatus(GrpcStatus.DEADLINE_EXCEEDED, "deadline exceeded");
-      }
-    }
-    // Drop finished entries from the front, compact now and then.
-    if (this.head > 1024 && this.head * 2 > items.length) {
-      this.items = items.slice(this.head);
-      this.head = 0;
-    }
-    while (this.head < this.items.length && (this.items[this.head] as Pending).done)
-      this.items[this.head++] = undefined;
-    const next = this.items[this.head];
-    if (next) this.arm(next.deadline);
-    else {
-      this.items = [];
-      this.head = 0;
-    }
-  }
-
-  /** Called when any call finishes: drops finished entries from the front (calls mostly end in order). */
-  settled(): void {
-    const items = this.items;
-    let h = this.head;
-    while (h < items.length && (items[h] as Pending).done) items[h++] = undefined;
-    this.head = h;
-    if (h === items.length) {
-      this.items = [];
-      this.head = 0;
-    } else if (h > 4096 && h * 2 > items.length) {
-      this.items = items.slice(h);
-      this.head = 0;
-    }
-  }
-
-  clear(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-  }
 }
 
 /** @internal */

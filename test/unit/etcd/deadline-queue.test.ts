@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DeadlineQueue, type Pending } from "../../../src/etcd/transport.js";
+import { DeadlineQueue, type Pending } from "../../../src/etcd/deadline-queue.js";
 
 /** A stand-in for grpc-js' call object: records the cancel status. */
 function entry(deadline: number, log: string[], name: string): Pending {
