@@ -73,12 +73,12 @@ export interface ContainerdConfigOptions {
 function goIPs(key: string, v: unknown): string[] {
   if (v === undefined) return [];
   if (!Array.isArray(v))
-    throw new ContainerdError("CONTAINERD_BAD_OPTION", `option ${key} must be an array of IP addresses`, {
+    throw new ContainerdError("CONTAINERD_OPTION_INVALID", `option ${key} must be an array of IP addresses`, {
       value: v,
     });
   return v.map((s: unknown) => {
     if (typeof s !== "string" || isIP(s) === 0)
-      throw new ContainerdError("CONTAINERD_BAD_OPTION", `option ${key} holds an invalid IP address`, {
+      throw new ContainerdError("CONTAINERD_OPTION_INVALID", `option ${key} holds an invalid IP address`, {
         value: s,
       });
     return ipaddr.process(s).toString();
@@ -129,15 +129,15 @@ const STRING_KEYS = [
 
 function checkTypes(o: ContainerdConfigOptions): void {
   if (typeof o !== "object" || o === null)
-    throw new ContainerdError("CONTAINERD_BAD_OPTION", "options must be an object", { value: o });
+    throw new ContainerdError("CONTAINERD_OPTION_INVALID", "options must be an object", { value: o });
   for (const k of BOOL_KEYS) {
     if (o[k] !== undefined && typeof o[k] !== "boolean") {
-      throw new ContainerdError("CONTAINERD_BAD_OPTION", `option ${k} must be a boolean`, { value: o[k] });
+      throw new ContainerdError("CONTAINERD_OPTION_INVALID", `option ${k} must be a boolean`, { value: o[k] });
     }
   }
   for (const k of STRING_KEYS) {
     if (o[k] !== undefined && typeof o[k] !== "string") {
-      throw new ContainerdError("CONTAINERD_BAD_OPTION", `option ${k} must be a string`, { value: o[k] });
+      throw new ContainerdError("CONTAINERD_OPTION_INVALID", `option ${k} must be a string`, { value: o[k] });
     }
   }
   const cni = o.cni;
@@ -150,7 +150,7 @@ function checkTypes(o: ContainerdConfigOptions): void {
       (cni.confDir !== undefined && typeof cni.confDir !== "string"))
   ) {
     throw new ContainerdError(
-      "CONTAINERD_BAD_OPTION",
+      "CONTAINERD_OPTION_INVALID",
       "option cni must be false or { binDir?, confDir? } strings",
       { value: cni },
     );
@@ -158,7 +158,7 @@ function checkTypes(o: ContainerdConfigOptions): void {
   for (const k of ["dataDir", "stateDir"] as const) {
     const v = o[k];
     if (v !== undefined && !v.startsWith("/"))
-      throw new ContainerdError("CONTAINERD_BAD_OPTION", `option ${k} must be an absolute path`, {
+      throw new ContainerdError("CONTAINERD_OPTION_INVALID", `option ${k} must be an absolute path`, {
         value: v,
       });
   }
@@ -168,13 +168,13 @@ function sortedRuntimes(
   rts: Record<string, ContainerdRuntimeConfig>,
 ): Record<string, ContainerdRuntimeConfig> {
   if (typeof rts !== "object" || rts === null)
-    throw new ContainerdError("CONTAINERD_BAD_OPTION", "runtimes must be a map", { value: rts });
+    throw new ContainerdError("CONTAINERD_OPTION_INVALID", "runtimes must be a map", { value: rts });
   const out: Record<string, ContainerdRuntimeConfig> = {};
   for (const name of Object.keys(rts).sort()) {
     const rt = rts[name];
     if (!rt || typeof rt.RuntimeType !== "string" || typeof rt.BinaryName !== "string") {
       throw new ContainerdError(
-        "CONTAINERD_BAD_OPTION",
+        "CONTAINERD_OPTION_INVALID",
         `runtime ${name} needs string RuntimeType and BinaryName`,
         { value: name },
       );
@@ -193,7 +193,7 @@ function sortedRuntimes(
  * const cfg = containerdConfigFor({ snapshotter: "native", runtimes: await detectRuntimes(), defaultRuntime: "crun" });
  * const toml = renderContainerdConfig(cfg);
  * ```
- * @throws CONTAINERD_BAD_OPTION for a wrongly typed option.
+ * @throws CONTAINERD_OPTION_INVALID for a wrongly typed option.
  * @throws CONTAINERD_UNKNOWN_SNAPSHOTTER for a snapshotter K3s does not build in.
  * @throws CONTAINERD_DEFAULT_RUNTIME_NOT_FOUND `default runtime <name> was not found` (K3s's message).
  */

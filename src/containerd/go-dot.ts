@@ -118,7 +118,7 @@ function node(n: NodeConfig, shared: { from: Registry | null; to: Registry }): N
  * const dot = goContainerdDot(containerdConfigFor({}));
  * renderTemplate("{{ .NodeConfig.Snapshoter }}", dot); // throws: can't evaluate field Snapshoter in type *config.Node
  * ```
- * @throws CONTAINERD_BAD_OPTION when a set field does not have its Go type (e.g. `NodeIPs: "x"`).
+ * @throws CONTAINERD_OPTION_INVALID when a set field does not have its Go type (e.g. `NodeIPs: "x"`).
  */
 export function goContainerdDot(config: ContainerdConfig): ContainerdConfig {
   const from = config.PrivateRegistryConfig ?? null;

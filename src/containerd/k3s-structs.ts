@@ -167,7 +167,7 @@ export const AGENT_FIELDS: Fields = [
 ];
 
 function bad(type: string, v: unknown): never {
-  throw new ContainerdError("CONTAINERD_BAD_OPTION", `a ${type} field holds ${typeof v}`, { value: v });
+  throw new ContainerdError("CONTAINERD_OPTION_INVALID", `a ${type} field holds ${typeof v}`, { value: v });
 }
 
 // Zero values are immutable, so one frozen instance of each serves every dot (building ~130
@@ -197,7 +197,7 @@ function scalar(v: unknown, type: string, zero: unknown, ok: (v: unknown) => boo
  * when `v` is undefined. Go prints a nil `net.IP`, `*net.IPNet` and `*net.Interface` as `<nil>` and
  * they are false in `if`: they become typed nil pointers. A set `net.IP`/`*net.IPNet` is kept as its
  * text, which is what Go's `String()` prints. Nil slices print `[]` like empty ones.
- * @throws CONTAINERD_BAD_OPTION when `v` is set but not of the field's type.
+ * @throws CONTAINERD_OPTION_INVALID when `v` is set but not of the field's type.
  */
 export function goField(type: GoFieldType, v: unknown): unknown {
   switch (type) {
@@ -252,7 +252,7 @@ function compiled(fields: Fields) {
  * A Go struct of type `type` with every field of `fields` in declaration order, taking values from
  * `src` and Go zero values for the rest; `nested` supplies the `"struct"` fields. Keys of `src` that
  * are not fields are ignored.
- * @throws CONTAINERD_BAD_OPTION when a set field does not have its Go type.
+ * @throws CONTAINERD_OPTION_INVALID when a set field does not have its Go type.
  */
 export function goStructFrom(
   type: string,

@@ -101,7 +101,7 @@ function wrap(err: unknown, templateName: string): never {
  * ```
  * @throws CONTAINERD_TEMPLATE_PARSE / CONTAINERD_TEMPLATE_EXEC for a user template Go would reject.
  * @throws CONTAINERD_TOML_INVALID when the output is not valid TOML (names template, line, text).
- * @throws CONTAINERD_BAD_OPTION for an unknown version or a non-string template.
+ * @throws CONTAINERD_OPTION_INVALID for an unknown version or a non-string template.
  */
 export function renderContainerdConfig(
   config: ContainerdConfig,
@@ -109,7 +109,7 @@ export function renderContainerdConfig(
 ): string {
   const version = options.version ?? 3;
   if (version !== 2 && version !== 3)
-    throw new ContainerdError("CONTAINERD_BAD_OPTION", "version must be 2 or 3", { value: version });
+    throw new ContainerdError("CONTAINERD_OPTION_INVALID", "version must be 2 or 3", { value: version });
   if (
     typeof config !== "object" ||
     config === null ||
@@ -117,7 +117,7 @@ export function renderContainerdConfig(
     config.NodeConfig === null
   ) {
     throw new ContainerdError(
-      "CONTAINERD_BAD_OPTION",
+      "CONTAINERD_OPTION_INVALID",
       "config must be a ContainerdConfig (see containerdConfigFor)",
       { value: typeof config },
     );
@@ -142,7 +142,7 @@ export function renderContainerdConfig(
     }
   } else {
     if (typeof options.userTemplate !== "string") {
-      throw new ContainerdError("CONTAINERD_BAD_OPTION", "userTemplate must be a string", {
+      throw new ContainerdError("CONTAINERD_OPTION_INVALID", "userTemplate must be a string", {
         value: typeof options.userTemplate,
       });
     }

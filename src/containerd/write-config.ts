@@ -79,11 +79,11 @@ export async function writeContainerdConfig(
   options: WriteContainerdConfigOptions,
 ): Promise<WriteContainerdConfigResult> {
   const { templateDir, configPath, config, signal, onEvent, defaultVersion = 3 } = options;
-  if (defaultVersion !== 2 && defaultVersion !== 3) throw new ContainerdError("CONTAINERD_BAD_OPTION", "defaultVersion must be 2 or 3", { value: defaultVersion });
+  if (defaultVersion !== 2 && defaultVersion !== 3) throw new ContainerdError("CONTAINERD_OPTION_INVALID", "defaultVersion must be 2 or 3", { value: defaultVersion });
   if (typeof templateDir !== "string" || templateDir === "")
-    throw new ContainerdError("CONTAINERD_BAD_OPTION", "templateDir must be a path", { value: templateDir });
+    throw new ContainerdError("CONTAINERD_OPTION_INVALID", "templateDir must be a path", { value: templateDir });
   if (typeof configPath !== "string" || configPath === "")
-    throw new ContainerdError("CONTAINERD_BAD_OPTION", "configPath must be a path", { value: configPath });
+    throw new ContainerdError("CONTAINERD_OPTION_INVALID", "configPath must be a path", { value: configPath });
   signal?.throwIfAborted();
   let chosen: { path: string; text: string; version: ConfigVersion } | undefined;
   for (const g of GENERATIONS) {

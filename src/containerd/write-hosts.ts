@@ -41,12 +41,12 @@ async function firstLine(path: string): Promise<string | undefined> {
  * ```ts
  * await writeContainerdHosts({ registryDir: "/var/lib/rancher/k3s/agent/etc/containerd/certs.d", registry: parseRegistriesYaml(text) });
  * ```
- * @throws CONTAINERD_BAD_OPTION for a missing registryDir; CONTAINERD_HOSTS_WRITE when old dirs cannot be cleaned; WRITE_FAILED on I/O errors; AbortError.
+ * @throws CONTAINERD_OPTION_INVALID for a missing registryDir; CONTAINERD_HOSTS_WRITE when old dirs cannot be cleaned; WRITE_FAILED on I/O errors; AbortError.
  */
 export async function writeContainerdHosts(options: WriteContainerdHostsOptions): Promise<string[]> {
   const { registryDir, registry, signal } = options;
   if (typeof registryDir !== "string" || registryDir === "")
-    throw new ContainerdError("CONTAINERD_BAD_OPTION", "registryDir must be a path", { value: registryDir });
+    throw new ContainerdError("CONTAINERD_OPTION_INVALID", "registryDir must be a path", { value: registryDir });
   const hosts = registryHostConfigs(registry, options);
   const files = Object.entries(hosts).map(([dir, cfg]) => ({ dir, text: renderHostsToml(cfg) }));
   signal?.throwIfAborted();

@@ -1,3 +1,4 @@
+import type { Problem } from "../errors/index.js";
 import { DnsError } from "./errors.js";
 
 /** Name and namespace K3s's CoreDNS mounts (optional volume, k3s-behaviours §4). */
@@ -31,14 +32,7 @@ export type CorednsCustomProblemCode =
   | "SERVER_ZONE_CONFLICT";
 
 /** One problem found in a `coredns-custom` ConfigMap. */
-export interface CorednsCustomProblem {
-  code: CorednsCustomProblemCode;
-  /** The data key concerned, when there is one. */
-  key?: string;
-  /** 1-based line inside the value, when there is one. */
-  line?: number;
-  message: string;
-}
+export type CorednsCustomProblem = Problem<CorednsCustomProblemCode>;
 
 interface Token {
   text: string;
@@ -97,7 +91,7 @@ function lex(text: string, key: string, problems: CorednsCustomProblem[]): Token
       if (!closed) {
         problems.push({
           code: "QUOTE_UNTERMINATED",
-          key,
+          path: key,
           line: startLine,
           message: `${key}:${startLine}: unterminated quoted string`,
         });
@@ -126,7 +120,7 @@ function checkBraces(
       if (open.length === 0) {
         problems.push({
           code: "BRACE_UNEXPECTED",
-          key,
+          path: key,
           line: t.line,
           message: `${key}:${t.line}: unexpected '}' ${closeMessage}`,
         });
@@ -135,7 +129,7 @@ function checkBraces(
     }
   }
   for (const l of open) {
-    problems.push({ code: "BRACE_UNCLOSED", key, line: l, message: `${key}:${l}: '{' is never closed` });
+    problems.push({ code: "BRACE_UNCLOSED", path: key, line: l, message: `${key}:${l}: '{' is never closed` });
     ok = false;
   }
   return ok;
@@ -185,7 +179,7 @@ function checkServer(tokens: Token[], key: string, problems: CorednsCustomProble
       if (prev && t.newLine && !prev.text.endsWith(",")) {
         problems.push({
           code: "SERVER_NOT_BLOCK",
-          key,
+          path: key,
           line: prev.line,
           message: `${key}:${prev.line}: server block ${prev.text} must be followed by '{'`,
         });
@@ -198,7 +192,7 @@ function checkServer(tokens: Token[], key: string, problems: CorednsCustomProble
       const last = zones[zones.length - 1] as Token;
       problems.push({
         code: "SERVER_NOT_BLOCK",
-        key,
+        path: key,
         line: last.line,
         message: `${key}:${last.line}: server block ${last.text} has no '{ ... }' body`,
       });
@@ -208,7 +202,7 @@ function checkServer(tokens: Token[], key: string, problems: CorednsCustomProble
     if (zones.length === 0) {
       problems.push({
         code: "SERVER_NO_ZONE",
-        key,
+        path: key,
         line: brace.line,
         message: `${key}:${brace.line}: server block has no zone before '{'`,
       });
@@ -219,14 +213,14 @@ function checkServer(tokens: Token[], key: string, problems: CorednsCustomProble
         if (typeof parsed === "string") {
           problems.push({
             code: "SERVER_ZONE_INVALID",
-            key,
+            path: key,
             line: z.line,
             message: `${key}:${z.line}: ${parsed}`,
           });
         } else if (parsed.zone === "." && parsed.port === 53 && parsed.scheme === "dns") {
           problems.push({
             code: "SERVER_ZONE_CONFLICT",
-            key,
+            path: key,
             line: z.line,
             message: `${key}:${z.line}: zone ".:53" is already served by the main Corefile block; use a *.override key instead`,
           });
@@ -297,20 +291,20 @@ export function validateCorednsCustom(configMap: CorednsCustomConfigMapLike): Co
     if (key === "." || key === ".." || key.startsWith("..")) {
       problems.push({
         code: "KEY_PATH",
-        key,
+        path: key,
         message: `key ${JSON.stringify(key)} would escape or shadow the mount directory`,
       });
     } else if (key.length > 253 || !CONFIGMAP_KEY.test(key)) {
       problems.push({
         code: "KEY_INVALID",
-        key,
+        path: key,
         message: `key ${JSON.stringify(key)} must be 1-253 characters of [-._a-zA-Z0-9]`,
       });
     }
     if (typeof value !== "string") {
       problems.push({
         code: "VALUE_NOT_STRING",
-        key,
+        path: key,
         message: `value of ${JSON.stringify(key)} must be a string`,
       });
       continue;
@@ -357,7 +351,7 @@ export function corednsCustomData(input: CorednsCustomInput): Record<string, str
   const problems: CorednsCustomProblem[] = [];
   const put = (key: string, value: unknown) => {
     if (Object.hasOwn(data, key)) {
-      problems.push({ code: "KEY_INVALID", key, message: `key ${JSON.stringify(key)} is given twice` });
+      problems.push({ code: "KEY_INVALID", path: key, message: `key ${JSON.stringify(key)} is given twice` });
       return;
     }
     data[key] = value as string;
@@ -372,7 +366,7 @@ export function corednsCustomData(input: CorednsCustomInput): Record<string, str
         if (k.endsWith(".override") || k.endsWith(".server")) {
           problems.push({
             code: "KEY_INVALID",
-            key: k,
+            path: k,
             message: `file key ${JSON.stringify(k)} would be imported; put it in overrides/servers`,
           });
         }

@@ -1,12 +1,7 @@
-import { KitError, type KitErrorOptions } from "../errors/index.js";
+import { DNS_CODES, defineErrorClass } from "../errors/index.js";
 
 /**
- * Errors from `k3s-node-kit/dns`. Codes: `DNS_INVALID_OPTION`, `RESOLV_CONF_LINE_TOO_LONG`,
- * `RESOLV_CONF_WRITE_FAILED`, `COREDNS_CUSTOM_INVALID`, `COREDNS_CLUSTER_DOMAIN_INVALID`.
+ * Errors of `k3s-node-kit/dns`. `value` holds the offending input.
+ * Codes: `DNS_CODES` in src/errors/codes.ts (listed with their meaning in docs/errors.md).
  */
-export class DnsError extends KitError {
-  constructor(code: string, message: string, options: KitErrorOptions = {}) {
-    super(code, message, options);
-  }
-}
-Object.defineProperty(DnsError.prototype, "name", { value: "DnsError", writable: true, configurable: true });
+export class DnsError extends defineErrorClass("DnsError", DNS_CODES) {}

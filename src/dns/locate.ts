@@ -62,7 +62,7 @@ export interface LocatedResolvConf {
  * if (r.warning) log.warn(r.warning);
  * kubeletConfig.resolvConf = r.path;
  * ```
- * @throws {DnsError} `DNS_INVALID_OPTION` (missing `dataDir`, bad `candidates`/`follow`),
+ * @throws {DnsError} `DNS_OPTION_INVALID` (missing `dataDir`, bad `candidates`/`follow`),
  *   `RESOLV_CONF_WRITE_FAILED` when the stub cannot be written. Aborting rejects with `signal.reason`.
  */
 export async function locateResolvConf(options: LocateResolvConfOptions): Promise<LocatedResolvConf> {
@@ -70,18 +70,18 @@ export async function locateResolvConf(options: LocateResolvConfOptions): Promis
   const follow = checkFollow(options?.follow);
   signal?.throwIfAborted();
   if (override !== undefined && typeof override !== "string") {
-    throw new DnsError("DNS_INVALID_OPTION", 'option "override" must be a string', { value: override });
+    throw new DnsError("DNS_OPTION_INVALID", 'option "override" must be a string', { value: override });
   }
   if (override) return { path: override, source: "override", candidates: [] };
   const dataDir = options?.dataDir;
   if (typeof dataDir !== "string" || dataDir === "") {
-    throw new DnsError("DNS_INVALID_OPTION", 'option "dataDir" must be a non-empty string', {
+    throw new DnsError("DNS_OPTION_INVALID", 'option "dataDir" must be a non-empty string', {
       value: dataDir,
     });
   }
   const candidates = options.candidates ?? DEFAULT_RESOLV_CONF_CANDIDATES;
   if (!Array.isArray(candidates) || candidates.some((c) => typeof c !== "string" || c === "")) {
-    throw new DnsError("DNS_INVALID_OPTION", 'option "candidates" must be a list of paths', {
+    throw new DnsError("DNS_OPTION_INVALID", 'option "candidates" must be a list of paths', {
       value: candidates,
     });
   }

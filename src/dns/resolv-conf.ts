@@ -95,7 +95,7 @@ export function parseResolvConf(text: string | Uint8Array): ParsedResolvConf {
  * // { viable: false, problem: "rejected-nameserver",
  * //   rejected: [{ line: 1, address: "127.0.0.53", reason: "loopback" }], ... }
  * ```
- * @throws {DnsError} `DNS_INVALID_OPTION` for an unknown `follow`. Malformed text never throws.
+ * @throws {DnsError} `DNS_OPTION_INVALID` for an unknown `follow`. Malformed text never throws.
  */
 export function checkResolvConf(
   text: string | Uint8Array,
@@ -124,5 +124,5 @@ export function checkResolvConf(
 
 /** @internal */
 export function checkFollow(value: unknown): Follow {
-  return readFollow(value, (message, v) => new DnsError("DNS_INVALID_OPTION", message, { value: v }));
+  return readFollow(value, (message, v) => new DnsError("DNS_OPTION_INVALID", message, { value: v }));
 }

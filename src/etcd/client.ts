@@ -666,7 +666,7 @@ export class EtcdClient {
 
 /**
  * Creates an etcd v3 client. Nothing is read from disk; connections start in the background.
- * @throws ETCD_INVALID_OPTION on a bad option (named in the message).
+ * @throws ETCD_OPTION_INVALID on a bad option (named in the message).
  * @example
  * ```ts
  * const client = createEtcdClient({ endpoints: ["https://127.0.0.1:2379"], tls: { ca, cert, key } });

@@ -151,21 +151,21 @@ function validate(o: EmbeddedEtcdOptions): void {
     ["peerPort", o.peerPort],
   ] as const) {
     if (!Number.isInteger(v) || v < 1 || v > 65535)
-      throw new EtcdError("ETCD_INVALID_OPTION", `option ${k} must be a TCP port, got ${String(v)}`, {
+      throw new EtcdError("ETCD_OPTION_INVALID", `option ${k} must be a TCP port, got ${String(v)}`, {
         value: v,
       });
   }
   if (typeof o.name !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(o.name)) {
     throw new EtcdError(
-      "ETCD_INVALID_OPTION",
+      "ETCD_OPTION_INVALID",
       `option name must be letters, digits, '.', '_' or '-', got ${JSON.stringify(o.name)}`,
       { value: o.name },
     );
   }
   if (typeof o.dataDir !== "string" || o.dataDir === "")
-    throw new EtcdError("ETCD_INVALID_OPTION", "option dataDir is required", { value: o.dataDir });
+    throw new EtcdError("ETCD_OPTION_INVALID", "option dataDir is required", { value: o.dataDir });
   if (!o.tls)
-    throw new EtcdError("ETCD_INVALID_OPTION", "option tls (cert file paths) is required", {
+    throw new EtcdError("ETCD_OPTION_INVALID", "option tls (cert file paths) is required", {
       value: undefined,
     });
 }
@@ -173,7 +173,7 @@ function validate(o: EmbeddedEtcdOptions): void {
 /**
  * Starts an etcd member (the `etcd` binary, Debian package `etcd-server`) on 127.0.0.1 with mTLS
  * for clients and peers, waits until it serves requests and returns a client for it.
- * @throws ETCD_BINARY_MISSING, ETCD_INVALID_OPTION, ETCD_CERTS_MISSING, ETCD_START_FAILED, ETCD_START_TIMEOUT
+ * @throws ETCD_BINARY_MISSING, ETCD_OPTION_INVALID, ETCD_CERTS_MISSING, ETCD_START_FAILED, ETCD_START_TIMEOUT
  * @example
  * ```ts
  * const etcd = await startEmbeddedEtcd({ dataDir, name: "n1", clientPort: 2379, peerPort: 2380, tls });

@@ -1,4 +1,4 @@
-import { KitError } from "../errors/index.js";
+import { ETCD_CODES, defineErrorClass, type EtcdErrorCode } from "../errors/index.js";
 
 /**
  * gRPC status codes (numbers from the gRPC spec), kept here so mapping an error does not need
@@ -49,12 +49,12 @@ export interface EtcdErrorOptions {
  * try { await client.put("k", "v"); } catch (e) { if (isKitError(e, "ETCD_NO_LEADER")) ... }
  * ```
  */
-export class EtcdError extends KitError {
+export class EtcdError extends defineErrorClass("EtcdError", ETCD_CODES) {
   readonly grpcCode: number | undefined;
   readonly details: string | undefined;
   readonly transient: boolean;
   readonly endpoint: string | undefined;
-  constructor(code: string, message: string, options: EtcdErrorOptions = {}) {
+  constructor(code: EtcdErrorCode, message: string, options: EtcdErrorOptions = {}) {
     super(code, message, { value: options.value, cause: options.cause });
     this.grpcCode = options.grpcCode;
     this.details = options.details;
@@ -62,11 +62,6 @@ export class EtcdError extends KitError {
     this.endpoint = options.endpoint;
   }
 }
-Object.defineProperty(EtcdError.prototype, "name", {
-  value: "EtcdError",
-  writable: true,
-  configurable: true,
-});
 
 /**
  * A watcher's start revision (or its resume point) has been compacted away; the watcher is closed.
@@ -98,7 +93,7 @@ Object.defineProperty(WatchCompactedError.prototype, "name", {
 });
 
 /** etcd's error messages (server side `rpctypes`) and the code we give each. @internal */
-const MESSAGE_TABLE: readonly (readonly [string, string, boolean])[] = [
+const MESSAGE_TABLE: readonly (readonly [string, EtcdErrorCode, boolean])[] = [
   ["required revision has been compacted", "ETCD_COMPACTED", false],
   ["required revision is a future revision", "ETCD_FUTURE_REVISION", false],
   ["requested lease not found", "ETCD_LEASE_NOT_FOUND", false],
@@ -136,7 +131,7 @@ const MESSAGE_TABLE: readonly (readonly [string, string, boolean])[] = [
 ];
 
 /** Fallback by gRPC code when the message is not one we know. @internal */
-const CODE_TABLE: Record<number, readonly [string, boolean]> = {
+const CODE_TABLE: Record<number, readonly [EtcdErrorCode, boolean]> = {
   [GrpcStatus.CANCELLED]: ["ETCD_CANCELLED", false],
   [GrpcStatus.UNKNOWN]: ["ETCD_UNKNOWN", false],
   [GrpcStatus.INVALID_ARGUMENT]: ["ETCD_INVALID_ARGUMENT", false],
@@ -159,7 +154,7 @@ const CODE_TABLE: Record<number, readonly [string, boolean]> = {
  * Maps a gRPC status (code + details) to our error code and transience. Pure.
  * @internal
  */
-export function classifyGrpc(grpcCode: number, details: string): { code: string; transient: boolean } {
+export function classifyGrpc(grpcCode: number, details: string): { code: EtcdErrorCode; transient: boolean } {
   for (const [needle, code, transient] of MESSAGE_TABLE) {
     if (details.includes(needle)) return { code, transient };
   }

@@ -81,7 +81,7 @@ export interface NormalizedOptions {
 function fn<T>(name: string, v: unknown): T | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== "function")
-    throw new EtcdError("ETCD_INVALID_OPTION", `option ${name} must be a function, got ${typeof v}`, {
+    throw new EtcdError("ETCD_OPTION_INVALID", `option ${name} must be a function, got ${typeof v}`, {
       value: typeof v,
     });
   return v as T;
@@ -91,7 +91,7 @@ function positive(name: string, v: unknown, def: number, min = 1): number {
   if (v === undefined) return def;
   if (typeof v !== "number" || !Number.isFinite(v) || v < min) {
     throw new EtcdError(
-      "ETCD_INVALID_OPTION",
+      "ETCD_OPTION_INVALID",
       `option ${name} must be a number >= ${min}, got ${String(v)}`,
       { value: v },
     );
@@ -104,7 +104,7 @@ function pem(name: string, v: unknown): Buffer | undefined {
   if (typeof v === "string") return Buffer.from(v);
   if (Buffer.isBuffer(v)) return v;
   if (v instanceof Uint8Array) return Buffer.from(v);
-  throw new EtcdError("ETCD_INVALID_OPTION", `option tls.${name} must be PEM text or a Buffer`, {
+  throw new EtcdError("ETCD_OPTION_INVALID", `option tls.${name} must be PEM text or a Buffer`, {
     value: typeof v,
   });
 }
@@ -112,24 +112,24 @@ function pem(name: string, v: unknown): Buffer | undefined {
 /** Validates and fills defaults once, at the edge. Pure. @internal */
 export function normalizeOptions(o: EtcdClientOptions): NormalizedOptions {
   if (!o || typeof o !== "object")
-    throw new EtcdError("ETCD_INVALID_OPTION", "options must be an object", { value: o });
+    throw new EtcdError("ETCD_OPTION_INVALID", "options must be an object", { value: o });
   if (
     !Array.isArray(o.endpoints) ||
     o.endpoints.length === 0 ||
     !o.endpoints.every((e) => typeof e === "string" && e.length > 0)
   ) {
-    throw new EtcdError("ETCD_INVALID_OPTION", "option endpoints must be a non-empty list of URLs", {
+    throw new EtcdError("ETCD_OPTION_INVALID", "option endpoints must be a non-empty list of URLs", {
       value: o.endpoints,
     });
   }
   let tls: NormalizedOptions["tls"];
   if (o.tls !== undefined) {
     const ca = pem("ca", o.tls.ca);
-    if (!ca) throw new EtcdError("ETCD_INVALID_OPTION", "option tls.ca is required", { value: undefined });
+    if (!ca) throw new EtcdError("ETCD_OPTION_INVALID", "option tls.ca is required", { value: undefined });
     const cert = pem("cert", o.tls.cert);
     const key = pem("key", o.tls.key);
     if ((cert === undefined) !== (key === undefined)) {
-      throw new EtcdError("ETCD_INVALID_OPTION", "options tls.cert and tls.key go together", {
+      throw new EtcdError("ETCD_OPTION_INVALID", "options tls.cert and tls.key go together", {
         value: cert ? "cert" : "key",
       });
     }
@@ -139,14 +139,14 @@ export function normalizeOptions(o: EtcdClientOptions): NormalizedOptions {
     o.auth !== undefined &&
     (typeof o.auth.username !== "string" || !o.auth.username || typeof o.auth.password !== "string")
   ) {
-    throw new EtcdError("ETCD_INVALID_OPTION", "option auth needs a username and a password", {
+    throw new EtcdError("ETCD_OPTION_INVALID", "option auth needs a username and a password", {
       value: o.auth?.username,
     });
   }
   const retry = fn<RetryPolicy>("retry", o.retry);
   if (retry && (o.retryBaseMs !== undefined || o.retryMaxMs !== undefined)) {
     throw new EtcdError(
-      "ETCD_INVALID_OPTION",
+      "ETCD_OPTION_INVALID",
       "options retryBaseMs/retryMaxMs configure the default policy; with retry, use exponentialBackoff({ baseMs, maxMs })",
       { value: o.retryBaseMs ?? o.retryMaxMs },
     );

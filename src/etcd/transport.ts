@@ -93,14 +93,14 @@ function parseEndpoint(url: string, opts: NormalizedOptions): Endpoint {
     /^(https?):\/\/(\[[^\]]+\]|[^/:]+):(\d+)\/?$/.exec(url) ?? /^()(\[[^\]]+\]|[^/:]+):(\d+)$/.exec(url);
   if (!m)
     throw new EtcdError(
-      "ETCD_INVALID_OPTION",
+      "ETCD_OPTION_INVALID",
       `endpoint ${JSON.stringify(url)} is not host:port or http(s)://host:port`,
       { value: url },
     );
   const scheme = m[1] || (opts.tls ? "https" : "http");
   const address = `${m[2]}:${m[3]}`;
   if (scheme === "https" && !opts.tls) {
-    throw new EtcdError("ETCD_INVALID_OPTION", `endpoint ${url} is https but no tls option was given`, {
+    throw new EtcdError("ETCD_OPTION_INVALID", `endpoint ${url} is https but no tls option was given`, {
       value: url,
     });
   }
@@ -215,7 +215,7 @@ export class Transport {
     if (ms === undefined) return this.opts.deadlineMs;
     if (typeof ms !== "number" || !(ms > 0)) {
       throw new EtcdError(
-        "ETCD_INVALID_OPTION",
+        "ETCD_OPTION_INVALID",
         `option callDeadline returned ${String(ms)} for ${method}; expected a positive number of ms or undefined`,
         { value: ms },
       );
@@ -372,7 +372,7 @@ export class Transport {
     let lastErr: EtcdError | undefined;
     const fixed = o.endpoint !== undefined ? this.endpoints.find((e) => e.url === o.endpoint) : undefined;
     if (o.endpoint !== undefined && !fixed)
-      throw new EtcdError("ETCD_INVALID_OPTION", `unknown endpoint ${o.endpoint}`, { value: o.endpoint });
+      throw new EtcdError("ETCD_OPTION_INVALID", `unknown endpoint ${o.endpoint}`, { value: o.endpoint });
     if (!o.noAuth && this.opts.auth && !this.token) await this.ensureAuth(signal);
     for (;;) {
       signal?.throwIfAborted();

@@ -1,6 +1,6 @@
 import { posix } from "node:path";
 import { stringify } from "yaml";
-import { KitError } from "../errors/index.js";
+import { NodeError } from "./errors.js";
 
 import type { SeedFile } from "../certs/seed.js";
 import { renderK3sConfig } from "../node/k3s-config-render.js";
@@ -29,7 +29,7 @@ export interface CloudInitForServerOptions {
  * pre-generated PKI and token before K3s first starts. K3s keeps existing CAs and signs its leaves
  * with them, so every server seeded this way trusts the same cluster CA.
  *
- * @throws KitError `CLOUD_INIT_INVALID` for a path escaping the TLS dir or an empty token;
+ * @throws NodeError `CLOUD_INIT_INVALID` for a path escaping the TLS dir or an empty token;
  * `K3S_CONFIG_*` (NodeConfigError) for a config key or value K3s would refuse.
  * @example
  * ```ts
@@ -39,14 +39,14 @@ export interface CloudInitForServerOptions {
 export function cloudInitForServer(options: CloudInitForServerOptions): string {
   const { pki, token, config = {}, dataDir = "/var/lib/rancher/k3s", runcmd } = options;
   if (typeof token !== "string" || token.length === 0 || /\s/.test(token)) {
-    throw new KitError("CLOUD_INIT_INVALID", "token must be a non-empty string without whitespace", { value: "token" });
+    throw new NodeError("CLOUD_INIT_INVALID", "token must be a non-empty string without whitespace", { value: "token" });
   }
-  if (!posix.isAbsolute(dataDir)) throw new KitError("CLOUD_INIT_INVALID", `dataDir must be absolute: ${dataDir}`, { value: dataDir });
+  if (!posix.isAbsolute(dataDir)) throw new NodeError("CLOUD_INIT_INVALID", `dataDir must be absolute: ${dataDir}`, { value: dataDir });
   const tlsDir = posix.join(dataDir, "server", "tls");
   const files = pki.map((f) => {
     const target = posix.normalize(posix.join(tlsDir, f.path));
     if (posix.isAbsolute(f.path) || !target.startsWith(`${tlsDir}/`)) {
-      throw new KitError("CLOUD_INIT_INVALID", `PKI path escapes ${tlsDir}: ${f.path}`, { value: f.path });
+      throw new NodeError("CLOUD_INIT_INVALID", `PKI path escapes ${tlsDir}: ${f.path}`, { value: f.path });
     }
     const mode = f.mode ?? (f.path.endsWith(".key") ? 0o600 : 0o644);
     return { path: target, content: f.content, owner: "root:root", permissions: `0${mode.toString(8)}` };

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { KitError } from "../errors/index.js";
+import { NodeError } from "./errors.js";
 import { emit, type EventListener, type KitEventBase } from "../internal/events.js";
 import { planNode, type NodeOptions, type NodePlan, type PlanStep } from "./plan.js";
 import { superviseProcess, type SupervisedProcess, type SupervisorEvent } from "./supervisor.js";
@@ -266,7 +266,7 @@ function validateLabelsAndTaints(nodeMod: NodeModule, labels: string[], taints: 
   if (labels.length) {
     const v = nodeMod.validateNodeLabels(labels);
     if (!v.ok) {
-      throw new KitError("NODE_LABEL_INVALID", `invalid node labels: ${v.problems.map((p) => p.message).join("; ")}`, { value: v.problems.map((p) => p.subject) });
+      throw new NodeError("NODE_LABEL_INVALID", `invalid node labels: ${v.problems.map((p) => p.message).join("; ")}`, { value: v.problems.map((p) => p.value) });
     }
   }
   const parsed = taints.length ? nodeMod.parseTaints(taints) : undefined;
@@ -281,7 +281,7 @@ async function installedContainerdConfigVersion(): Promise<2 | 3> {
     return containerd.configVersionForContainerd(stdout);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") {
-      throw new KitError("PROCESS_NOT_FOUND", "containerd is not installed: install it (Debian: apt-get install containerd runc)", { value: "containerd", cause: err });
+      throw new NodeError("PROCESS_NOT_FOUND", "containerd is not installed: install it (Debian: apt-get install containerd runc)", { value: "containerd", cause: err });
     }
     throw err;
   }

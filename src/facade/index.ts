@@ -10,3 +10,4 @@ export { cloudInitForServer } from "./cloud-init.js";
 export type { CloudInitForServerOptions, SeedFile } from "./cloud-init.js";
 export { superviseProcess } from "./supervisor.js";
 export type { SupervisedProcess, SupervisorEvent, SupervisorOptions } from "./supervisor.js";
+export { NodeError } from "./errors.js";

@@ -1,7 +1,7 @@
 import { hostname, homedir } from "node:os";
 import { join, isAbsolute } from "node:path";
 import ipaddr from "ipaddr.js";
-import { KitError } from "../errors/index.js";
+import { NodeError } from "./errors.js";
 
 /** Options for {@link planNode} and `createNode()`. Every field is optional. */
 export interface NodeOptions {
@@ -100,7 +100,7 @@ const DEFAULT_DATA_DIR = "/var/lib/rancher/k3s";
  * Resolves `createNode()` options into a plan: every default, every path, the steps in order.
  * Pure: reads nothing from disk (it may read the host name and uid when those options are absent).
  *
- * @throws KitError `NODE_OPTION_INVALID` naming the option and value.
+ * @throws NodeError `NODE_OPTION_INVALID` naming the option and value.
  * @example
  * ```ts
  * const plan = planNode({ dataDir: "/tmp/k3s", start: true });
@@ -175,7 +175,7 @@ export function planNode(options: NodeOptions = {}): NodePlan {
 }
 
 function bad(option: string, value: unknown, expected: string): never {
-  throw new KitError("NODE_OPTION_INVALID", `option ${option}: expected ${expected}, got ${JSON.stringify(value)}`, { value: { option, value } });
+  throw new NodeError("NODE_OPTION_INVALID", `option ${option}: expected ${expected}, got ${JSON.stringify(value)}`, { value: { option, value } });
 }
 
 function cidr(option: string, value: string): string {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
 import { dirname } from "node:path";
-import { KitError } from "../errors/index.js";
+import { NodeError } from "./errors.js";
 import { emit, type EventListener, type KitEventBase } from "../internal/events.js";
 
 /** Events a supervised process reports. */
@@ -53,7 +53,7 @@ export interface SupervisedProcess {
  * Starts `command` as a supervised child: logs to a file, waits for readiness, restarts it with
  * exponential backoff when it dies unexpectedly, and stops it cleanly. Resolves once ready.
  *
- * @throws KitError `PROCESS_NOT_FOUND` (the binary is missing), `PROCESS_NOT_READY` (exited or
+ * @throws NodeError `PROCESS_NOT_FOUND` (the binary is missing), `PROCESS_NOT_READY` (exited or
  * timed out before ready; the log's tail is in the message).
  * @example
  * ```ts
@@ -112,14 +112,14 @@ export async function superviseProcess(options: SupervisorOptions): Promise<Supe
         signal?.throwIfAborted();
         if (failed) {
           const code = (failed as NodeJS.ErrnoException).code === "ENOENT" ? "PROCESS_NOT_FOUND" : "PROCESS_NOT_READY";
-          throw new KitError(code, `${service}: cannot start ${command}: ${failed.message}`, { value: command, cause: failed });
+          throw new NodeError(code, `${service}: cannot start ${command}: ${failed.message}`, { value: command, cause: failed });
         }
         if (c.exitCode !== null || c.signalCode !== null) {
-          throw new KitError("PROCESS_NOT_READY", `${service} exited (${c.exitCode ?? c.signalCode}) before it was ready; log ${logFile}:\n${tail.join("").slice(-2000)}`, { value: service });
+          throw new NodeError("PROCESS_NOT_READY", `${service} exited (${c.exitCode ?? c.signalCode}) before it was ready; log ${logFile}:\n${tail.join("").slice(-2000)}`, { value: service });
         }
         if (await ready(probe.signal).catch(() => false)) return;
         if (Date.now() > end) {
-          throw new KitError("PROCESS_NOT_READY", `${service} not ready after ${readyTimeoutMs} ms; log ${logFile}:\n${tail.join("").slice(-2000)}`, { value: service });
+          throw new NodeError("PROCESS_NOT_READY", `${service} not ready after ${readyTimeoutMs} ms; log ${logFile}:\n${tail.join("").slice(-2000)}`, { value: service });
         }
         await new Promise((r) => setTimeout(r, 100));
       }

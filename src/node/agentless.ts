@@ -84,14 +84,14 @@ export interface AgentlessDecisionInput {
  * ```ts
  * runsAgentless({ clusterReset: true }); // true (both ports default to 6443)
  * ```
- * @throws {NodeHostError} `NODE_INVALID_OPTION` for a non-integer port.
+ * @throws {NodeHostError} `NODE_OPTION_INVALID` for a non-integer port.
  */
 export function runsAgentless(input: AgentlessDecisionInput = {}): boolean {
   const https = input.httpsPort ?? 6443;
   const sup = input.supervisorPort ?? https;
   for (const p of [https, sup]) {
     if (!Number.isInteger(p))
-      throw new NodeHostError("NODE_INVALID_OPTION", "ports must be integers", { value: p });
+      throw new NodeHostError("NODE_OPTION_INVALID", "ports must be integers", { value: p });
   }
   return Boolean(input.disableAgent) || (Boolean(input.clusterReset) && sup === https);
 }

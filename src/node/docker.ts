@@ -254,7 +254,7 @@ function shellWord(s: string): string {
  * //        "-p", "6443:6443", "-e", "K3S_TOKEN", "-d", "rancher/k3s:v1.24.10-k3s1", "server"]
  * // spawn("docker", args, { env: { ...process.env, ...env } })
  * ```
- * @throws NodeConfigError `DOCKER_OPTION_UNKNOWN`, `DOCKER_NAME_INVALID`, `DOCKER_HOSTNAME_INVALID`,
+ * @throws NodeConfigError `DOCKER_OPTION_INVALID`, `DOCKER_NAME_INVALID`, `DOCKER_HOSTNAME_INVALID`,
  *   `DOCKER_ROLE_INVALID`, `DOCKER_PORT_INVALID`, `DOCKER_ARG_INVALID`, `DOCKER_TOKEN_IN_ARGS`,
  *   `DOCKER_TOKEN_INVALID`, `DOCKER_AGENT_TOKEN_REQUIRED`, `DOCKER_AGENT_URL_REQUIRED`,
  *   `DOCKER_URL_INVALID`, `DOCKER_IMAGE_REQUIRED`, and the image errors of {@link k3sImageTag} /
@@ -262,13 +262,13 @@ function shellWord(s: string): string {
  */
 export function dockerRunArgs(options: DockerRunOptions): DockerRunCommand {
   if (options === null || typeof options !== "object") {
-    throw new NodeConfigError("DOCKER_OPTION_UNKNOWN", "dockerRunArgs needs an options object", {
+    throw new NodeConfigError("DOCKER_OPTION_INVALID", "dockerRunArgs needs an options object", {
       value: options,
     });
   }
   for (const key of Object.keys(options)) {
     if (!RUN_KEYS.has(key)) {
-      throw new NodeConfigError("DOCKER_OPTION_UNKNOWN", `unknown dockerRunArgs option "${key}"`, {
+      throw new NodeConfigError("DOCKER_OPTION_INVALID", `unknown dockerRunArgs option "${key}"`, {
         value: key,
       });
     }

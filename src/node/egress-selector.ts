@@ -77,7 +77,7 @@ export interface EgressSelectorConfigOptions {
  * egressSelectorConfig({ mode: "disabled", dataDir: "/var/lib/rancher/k3s" }).content;
  * // '{"kind":"EgressSelectorConfiguration","apiVersion":"apiserver.k8s.io/v1beta1","egressSelections":[{"name":"cluster","connection":{"proxyProtocol":"Direct"}}]}'
  * ```
- * @throws {NodeHostError} `EGRESS_SELECTOR_MODE_INVALID`, `NODE_INVALID_OPTION`.
+ * @throws {NodeHostError} `EGRESS_SELECTOR_MODE_INVALID`, `NODE_OPTION_INVALID`.
  */
 export function egressSelectorConfig(options: EgressSelectorConfigOptions): {
   path: string;
@@ -85,13 +85,13 @@ export function egressSelectorConfig(options: EgressSelectorConfigOptions): {
 } {
   const { mode } = parseEgressSelectorMode(options?.mode);
   if (typeof options.dataDir !== "string" || options.dataDir === "") {
-    throw new NodeHostError("NODE_INVALID_OPTION", 'option "dataDir" must be a non-empty string', {
+    throw new NodeHostError("NODE_OPTION_INVALID", 'option "dataDir" must be a non-empty string', {
       value: options.dataDir,
     });
   }
   const port = options.supervisorPort ?? 6443;
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new NodeHostError("NODE_INVALID_OPTION", 'option "supervisorPort" must be a port number', {
+    throw new NodeHostError("NODE_OPTION_INVALID", 'option "supervisorPort" must be a port number', {
       value: port,
     });
   }

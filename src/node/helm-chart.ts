@@ -194,7 +194,7 @@ function checkField(
 export function helmChartIssues(obj: unknown): NodeConfigIssue[] {
   const issues: NodeConfigIssue[] = [];
   const add = (key: string, message: string, value: unknown) =>
-    issues.push({ code: "HELMCHART_INVALID", key, message: `${key} ${message}`, value });
+    issues.push({ code: "HELMCHART_INVALID", path: key, message: `${key} ${message}`, value });
   if (!isPlainObject(obj)) {
     add("(root)", "must be an object", typeof obj);
     return issues;
@@ -248,7 +248,7 @@ export function helmChartIssues(obj: unknown): NodeConfigIssue[] {
     const problem = checkField(`spec.${k}`, field.kind, v, field.enum);
     if (problem !== undefined) {
       if (problem.startsWith("spec."))
-        issues.push({ code: "HELMCHART_INVALID", key: `spec.${k}`, message: problem, value: k });
+        issues.push({ code: "HELMCHART_INVALID", path: `spec.${k}`, message: problem, value: k });
       else add(`spec.${k}`, problem, typeof v === "object" ? k : v);
     }
   }

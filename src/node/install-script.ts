@@ -17,6 +17,7 @@
  * - `INSTALL_K3S_SKIP_DOWNLOAD` takes `true`, `binary` or `selinux`; `INSTALL_K3S_SYMLINK` takes
  *   `skip` or `force`.
  */
+import type { NodeConfigErrorCode } from "../errors/index.js";
 import { NodeConfigError } from "./config-errors.js";
 import { isK3sVersion } from "./docker.js";
 
@@ -78,7 +79,7 @@ const EXEC_ESCAPED = /[[\]!#$%&()*;<=>?\\_`{|}]/;
 // Characters that make install.sh reject a service name.
 const NAME_INVALID = /[[\]!#$%&()*;<=>?\\_`{|}/\s]/;
 
-function fail(code: string, message: string, value: unknown): never {
+function fail(code: NodeConfigErrorCode, message: string, value: unknown): never {
   throw new NodeConfigError(code, message, { value });
 }
 
@@ -127,7 +128,7 @@ export function execWord(arg: string): string {
  * installScriptEnv({ version: "v1.31.4+k3s1", exec: { command: "server", args: ["--disable=traefik"] } });
  * // { INSTALL_K3S_EXEC: "server --disable=traefik", INSTALL_K3S_VERSION: "v1.31.4+k3s1" }
  * ```
- * @throws NodeConfigError `INSTALL_OPTION_UNKNOWN`, `INSTALL_OPTION_INVALID`,
+ * @throws NodeConfigError `INSTALL_OPTION_INVALID`, `INSTALL_OPTION_INVALID`,
  *   `INSTALL_VERSION_INVALID`, `INSTALL_CHANNEL_INVALID`, `INSTALL_NAME_INVALID`,
  *   `INSTALL_EXEC_ARG_UNREPRESENTABLE`, `INSTALL_EXEC_TOKEN`.
  */
@@ -135,7 +136,7 @@ export function installScriptEnv(options: InstallScriptOptions = {}): Record<str
   if (options === null || typeof options !== "object")
     fail("INSTALL_OPTION_INVALID", "options must be an object", options);
   for (const key of Object.keys(options)) {
-    if (!KEYS.has(key)) fail("INSTALL_OPTION_UNKNOWN", `unknown installScriptEnv option "${key}"`, key);
+    if (!KEYS.has(key)) fail("INSTALL_OPTION_INVALID", `unknown installScriptEnv option "${key}"`, key);
   }
   const env: Record<string, string> = {};
   const { version, channel, skipDownload, symlink, name, type, exec } = options;

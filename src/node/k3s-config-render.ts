@@ -52,7 +52,7 @@ export function renderK3sConfig(config: K3sConfig, options: RenderK3sConfigOptio
     (w) => w.code === "K3S_CONFIG_ROLE" || w.code === "K3S_CONFIG_ALIAS_CONFLICT",
   );
   if (roleIssue !== undefined) {
-    throw new NodeConfigError(roleIssue.code, roleIssue.message, { value: roleIssue.key });
+    throw new NodeConfigError(roleIssue.code as "K3S_CONFIG_ROLE" | "K3S_CONFIG_ALIAS_CONFLICT", roleIssue.message, { value: roleIssue.path });
   }
   const append = new Set<string>(options.append ?? []);
   for (const key of append) {

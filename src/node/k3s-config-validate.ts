@@ -166,7 +166,7 @@ export function validateK3sConfig(
       const w: K3sConfigWarning = {
         code: "K3S_CONFIG_UNKNOWN_KEY",
         message: `unknown key "${key}"${where}: ${consequence}`,
-        key,
+        path: key,
       };
       if (file !== undefined) w.file = file;
       warnings.push(w);
@@ -179,7 +179,7 @@ export function validateK3sConfig(
         message: `key "${key}"${where} is a ${spec.role} flag; ${
           role === "agent" ? "k3s agent refuses it" : "k3s server skips it with a warning"
         }`,
-        key,
+        path: key,
       };
       if (file !== undefined) w.file = file;
       warnings.push(w);
@@ -193,7 +193,7 @@ export function validateK3sConfig(
             ? "K3S_CONFIG_VALUE"
             : "K3S_CONFIG_TYPE",
         message: `key "${key}"${where}: expected ${result.expected}, got ${spec.secret ? "a redacted value" : describe(value)}`,
-        key,
+        path: key,
         value: shown,
       };
       if (file !== undefined) issue.file = file;
@@ -204,7 +204,7 @@ export function validateK3sConfig(
       const w: K3sConfigWarning = {
         code: "K3S_CONFIG_MODE_NUMBER",
         message: `key "${key}"${where}: an unquoted mode is read as a YAML 1.1 integer (0644 becomes 420, which K3s parses as octal 0420); quote it: "0644"`,
-        key,
+        path: key,
       };
       if (file !== undefined) w.file = file;
       warnings.push(w);
@@ -214,7 +214,7 @@ export function validateK3sConfig(
       warnings.push({
         code: "K3S_CONFIG_ALIAS_CONFLICT",
         message: `keys "${previous}" and "${key}" set the same flag "${name}"; the later one wins`,
-        key,
+        path: key,
       });
     }
     setBy.set(name, key);

@@ -1,3 +1,4 @@
+import type { Problem } from "../errors/index.js";
 /**
  * The K3s configuration file (`/etc/rancher/k3s/config.yaml` + `config.yaml.d/*.yaml`): pure
  * parse, merge, validate and render. The I/O lives in `k3s-config-load.ts`.
@@ -57,16 +58,12 @@ export interface K3sConfigDocument {
 }
 
 /** A non-fatal finding about a config file. */
-export interface K3sConfigWarning {
-  /**
-   * `K3S_CONFIG_UNKNOWN_KEY`, `K3S_CONFIG_ROLE`, `K3S_CONFIG_ALIAS_CONFLICT`,
-   * `K3S_CONFIG_MODE_NUMBER`, `K3S_CONFIG_EXTRA_DOCUMENT`, `K3S_CONFIG_YAML_WARNING`.
-   */
-  code: string;
-  message: string;
-  key?: string;
-  file?: string;
-}
+/**
+ * A warning about a config file, in the SDK's one problem shape (`path` is the config key). Codes:
+ * `K3S_CONFIG_UNKNOWN_KEY`, `K3S_CONFIG_ROLE`, `K3S_CONFIG_ALIAS_CONFLICT`, `K3S_CONFIG_MODE_NUMBER`,
+ * `K3S_CONFIG_EXTRA_DOCUMENT`, `K3S_CONFIG_YAML_WARNING`.
+ */
+export type K3sConfigWarning = Problem;
 
 /** The result of merging config files in K3s's order. */
 export interface K3sMergedConfig {

@@ -1,3 +1,4 @@
+import type { Problem } from "../errors/index.js";
 import { NodeHostError } from "./host-errors.js";
 import { isQualifiedName, isValidLabelValue } from "./k8s-validation.js";
 
@@ -84,12 +85,12 @@ export interface ParsedNodeLabels {
  * parseNodeLabels(["a=b,c=d"]).reapply;                    // [{ key: "a", value: "b,c=d" }]
  * ```
  * @throws {NodeHostError} `NODE_LABEL_MALFORMED` with the kubelet's text `malformed pair, expect
- *   string=string` (an item without `=`, or a whitespace-only item); `NODE_INVALID_OPTION` when not a
+ *   string=string` (an item without `=`, or a whitespace-only item); `NODE_OPTION_INVALID` when not a
  *   list of strings.
  */
 export function parseNodeLabels(flags: readonly string[]): ParsedNodeLabels {
   if (!Array.isArray(flags) || flags.some((f) => typeof f !== "string")) {
-    throw new NodeHostError("NODE_INVALID_OPTION", "node labels must be a list of strings", { value: flags });
+    throw new NodeHostError("NODE_OPTION_INVALID", "node labels must be a list of strings", { value: flags });
   }
   const kubeletArg = flags.join(",");
   const kubelet: Record<string, string> = {};
@@ -110,12 +111,10 @@ export function parseNodeLabels(flags: readonly string[]): ParsedNodeLabels {
 }
 
 /** One problem with the node labels. */
-export interface NodeLabelProblem {
-  code: "MALFORMED" | "RESTRICTED" | "INVALID_KEY" | "INVALID_VALUE" | "REAPPLY_INVALID";
+export type NodeLabelProblem = Problem<"MALFORMED" | "RESTRICTED" | "INVALID_KEY" | "INVALID_VALUE" | "REAPPLY_INVALID"> & {
   /** The flag value, label key or value concerned. */
-  subject: string;
-  message: string;
-}
+  value: string;
+};
 
 export interface NodeLabelValidation {
   ok: boolean;
@@ -138,11 +137,11 @@ export interface NodeLabelValidation {
  * validateNodeLabels(["node-role.kubernetes.io/worker=true"]).kubeletError;
  * // "unknown 'kubernetes.io' or 'k8s.io' labels specified with --node-labels: [node-role.kubernetes.io/worker]\n..."
  * ```
- * @throws {NodeHostError} `NODE_INVALID_OPTION` when not a list of strings. Bad labels are reported, not thrown.
+ * @throws {NodeHostError} `NODE_OPTION_INVALID` when not a list of strings. Bad labels are reported, not thrown.
  */
 export function validateNodeLabels(flags: readonly string[]): NodeLabelValidation {
   if (!Array.isArray(flags) || flags.some((f) => typeof f !== "string")) {
-    throw new NodeHostError("NODE_INVALID_OPTION", "node labels must be a list of strings", { value: flags });
+    throw new NodeHostError("NODE_OPTION_INVALID", "node labels must be a list of strings", { value: flags });
   }
   const problems: NodeLabelProblem[] = [];
   let kubeletError: string | undefined;
@@ -153,7 +152,7 @@ export function validateNodeLabels(flags: readonly string[]): NodeLabelValidatio
     kubeletError = (e as Error).message;
     for (const item of flags.join(",").split(",")) {
       if (item.length > 0 && !item.includes("="))
-        problems.push({ code: "MALFORMED", subject: item, message: kubeletError });
+        problems.push({ code: "MALFORMED", value: item, message: kubeletError });
     }
   }
   if (parsed) {
@@ -165,18 +164,18 @@ export function validateNodeLabels(flags: readonly string[]): NodeLabelValidatio
       const ke = isQualifiedName(k);
       if (ke.length > 0) {
         invalid.set(k, [...(invalid.get(k) ?? []), ...ke]);
-        problems.push({ code: "INVALID_KEY", subject: k, message: ke.join(", ") });
+        problems.push({ code: "INVALID_KEY", value: k, message: ke.join(", ") });
       }
       const ve = isValidLabelValue(v);
       if (ve.length > 0) {
         invalid.set(v, [...(invalid.get(v) ?? []), ...ve]);
-        problems.push({ code: "INVALID_VALUE", subject: v, message: ve.join(", ") });
+        problems.push({ code: "INVALID_VALUE", value: v, message: ve.join(", ") });
       }
     }
     for (const k of unknown) {
       problems.push({
         code: "RESTRICTED",
-        subject: k,
+        value: k,
         message: `nodes may not set the label ${k} on themselves (NodeRestriction)`,
       });
     }
@@ -194,10 +193,10 @@ export function validateNodeLabels(flags: readonly string[]): NodeLabelValidatio
     // K3s's start-up patch: one flag = one label, untrimmed.
     for (const { key, value } of parsed.reapply) {
       const errs = [...isQualifiedName(key), ...isValidLabelValue(value)];
-      if (errs.length > 0 && !problems.some((p) => p.subject === key || p.subject === value)) {
+      if (errs.length > 0 && !problems.some((p) => p.value === key || p.value === value)) {
         problems.push({
           code: "REAPPLY_INVALID",
-          subject: `${key}=${value}`,
+          value: `${key}=${value}`,
           message: `K3s re-applies this flag as label ${JSON.stringify(key)}=${JSON.stringify(value)}, which the API server rejects: ${errs.join(", ")}`,
         });
       }

@@ -30,7 +30,7 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 function unknownOption(fn: string, options: object, allowed: Set<string>): void {
   for (const key of Object.keys(options)) {
     if (!allowed.has(key)) {
-      throw new NodeConfigError("LOGGING_OPTION_UNKNOWN", `unknown ${fn} option "${key}"`, { value: key });
+      throw new NodeConfigError("LOGGING_OPTION_INVALID", `unknown ${fn} option "${key}"`, { value: key });
     }
   }
 }
@@ -48,7 +48,7 @@ function unknownOption(fn: string, options: object, allowed: Set<string>): void 
  * const yaml = helmChartsToYaml(rancherLoggingHelmCharts({ namespace: "cattle-logging-system" }));
  * // drop into /var/lib/rancher/k3s/server/manifests/rancher-logging.yaml
  * ```
- * @throws NodeConfigError `LOGGING_OPTION_UNKNOWN`, `LOGGING_OPTION_INVALID`, `LOGGING_NAMESPACE_INVALID`,
+ * @throws NodeConfigError `LOGGING_OPTION_INVALID`, `LOGGING_OPTION_INVALID`, `LOGGING_NAMESPACE_INVALID`,
  *   `LOGGING_VERSION_INVALID`, `LOGGING_REPO_INVALID`, `HELMCHART_INVALID`.
  */
 export function rancherLoggingHelmCharts(options: RancherLoggingOptions = {}): [HelmChart, HelmChart] {
@@ -164,7 +164,7 @@ function checkPath(what: string, v: unknown, allowSyslog = false): string {
  * await writeFile("/etc/ulogd.conf", ulogdConfig({ pluginDir: "/usr/lib/x86_64-linux-gnu/ulogd" }));
  * ```
  * @throws NodeConfigError `ULOGD_GROUP_INVALID` (not an integer 0..65535), `ULOGD_PATH_INVALID`,
- *   `ULOGD_LOGLEVEL_INVALID`, `LOGGING_OPTION_UNKNOWN`, `LOGGING_OPTION_INVALID`.
+ *   `ULOGD_LOGLEVEL_INVALID`, `LOGGING_OPTION_INVALID`, `LOGGING_OPTION_INVALID`.
  */
 export function ulogdConfig(options: UlogdOptions = {}): string {
   if (options === null || typeof options !== "object") {

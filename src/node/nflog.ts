@@ -63,18 +63,18 @@ export function nflogParamsCorrect(limit: string, burst: string): boolean {
  * parseNflogAnnotations({ "kube-router.io/netpol-nflog-limit": "5/s" }); // { limit: "5/s", burst: "10", fellBack: false }
  * parseNflogAnnotations({ "kube-router.io/netpol-nflog-limit": "5/sec" }).limit; // "10/minute"
  * ```
- * @throws {NodeHostError} `NODE_INVALID_OPTION` when annotations is not an object of strings.
+ * @throws {NodeHostError} `NODE_OPTION_INVALID` when annotations is not an object of strings.
  */
 export function parseNflogAnnotations(annotations: Readonly<Record<string, string>> | undefined): NflogLimit {
   const a = annotations ?? {};
   if (typeof a !== "object" || a === null || Array.isArray(a)) {
-    throw new NodeHostError("NODE_INVALID_OPTION", "annotations must be an object", { value: annotations });
+    throw new NodeHostError("NODE_OPTION_INVALID", "annotations must be an object", { value: annotations });
   }
   const get = (k: string, d: string) => {
     if (!Object.hasOwn(a, k)) return d;
     const v = a[k];
     if (typeof v !== "string")
-      throw new NodeHostError("NODE_INVALID_OPTION", `annotation ${k} must be a string`, { value: k });
+      throw new NodeHostError("NODE_OPTION_INVALID", `annotation ${k} must be a string`, { value: k });
     return v;
   };
   const limit = get(NFLOG_LIMIT_ANNOTATION, DEFAULT_NFLOG_LIMIT);
@@ -116,7 +116,7 @@ export function nflogPolicyName(namespace: string, name: string): string {
  * nflogRule({ chain: "KUBE-NWPLCY-X", namespace: "default", name: "deny", annotations: {} });
  * // '-A KUBE-NWPLCY-X -m comment --comment "rule to log dropped traffic" -m limit --limit 10/minute --limit-burst 10 -m mark ! --mark 0x10000/0x10000 -j NFLOG --nflog-group 100 --nflog-prefix "DROP by policy default/deny"'
  * ```
- * @throws {NodeHostError} `NODE_INVALID_OPTION`.
+ * @throws {NodeHostError} `NODE_OPTION_INVALID`.
  */
 export function nflogRule(input: {
   chain: string;

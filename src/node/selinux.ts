@@ -128,12 +128,12 @@ export interface SELinuxCheck {
  * ```ts
  * selinuxWarnings({ selinux: true, host: await detectSELinux(), dataDir: "/data/k3s" }).warnings;
  * ```
- * @throws {NodeHostError} `NODE_INVALID_OPTION` for a bad `follow`.
+ * @throws {NodeHostError} `NODE_OPTION_INVALID` for a bad `follow`.
  */
 export function selinuxWarnings(input: SELinuxCheckInput): SELinuxCheck {
   const follow = readFollow(
     input?.follow,
-    (m, v) => new NodeHostError("NODE_INVALID_OPTION", m, { value: v }),
+    (m, v) => new NodeHostError("NODE_OPTION_INVALID", m, { value: v }),
   );
   const host = input.host ?? { enabled: false };
   const warnings: string[] = [];

@@ -181,7 +181,7 @@ export interface ServiceLayout {
  * ```ts
  * serviceLayout("openrc", "k3s-agent").logs.file; // "/var/log/k3s-agent.log"
  * ```
- * @throws {NodeHostError} `SERVICE_NAME_INVALID`, `NODE_INVALID_OPTION`.
+ * @throws {NodeHostError} `SERVICE_NAME_INVALID`, `NODE_OPTION_INVALID`.
  */
 export function serviceLayout(
   manager: ServiceManager,
@@ -209,7 +209,7 @@ export function serviceLayout(
       logs: { file: `/var/log/${name}.log` },
     };
   }
-  throw new NodeHostError("NODE_INVALID_OPTION", `unknown service manager ${String(manager)}`, {
+  throw new NodeHostError("NODE_OPTION_INVALID", `unknown service manager ${String(manager)}`, {
     value: manager,
   });
 }
@@ -242,10 +242,10 @@ function checkUnitInput(o: ServiceUnitOptions): void {
   assertServiceName(o.name);
   for (const v of [o.command, o.binDir ?? "", o.type ?? "", o.envFile ?? "", ...(o.args ?? [])]) {
     if (typeof v !== "string")
-      throw new NodeHostError("NODE_INVALID_OPTION", "unit options must be strings", { value: v });
+      throw new NodeHostError("NODE_OPTION_INVALID", "unit options must be strings", { value: v });
   }
   if (/[\s'"\\$`]/.test(o.command) || o.command === "") {
-    throw new NodeHostError("NODE_INVALID_OPTION", "command must be one plain word", { value: o.command });
+    throw new NodeHostError("NODE_OPTION_INVALID", "command must be one plain word", { value: o.command });
   }
 }
 
@@ -259,7 +259,7 @@ function checkUnitInput(o: ServiceUnitOptions): void {
  * ```ts
  * renderSystemdUnit({ name: "k3s", command: "server", args: ["--disable=traefik"] });
  * ```
- * @throws {NodeHostError} `SERVICE_NAME_INVALID`, `NODE_INVALID_OPTION`.
+ * @throws {NodeHostError} `SERVICE_NAME_INVALID`, `NODE_OPTION_INVALID`.
  */
 export function renderSystemdUnit(options: ServiceUnitOptions): string {
   checkUnitInput(options);
@@ -309,7 +309,7 @@ ExecStart=${binDir}/k3s \\
  * ```ts
  * const { script, logrotate } = renderOpenrcService({ name: "k3s-agent", command: "agent" });
  * ```
- * @throws {NodeHostError} `SERVICE_NAME_INVALID`, `NODE_INVALID_OPTION`.
+ * @throws {NodeHostError} `SERVICE_NAME_INVALID`, `NODE_OPTION_INVALID`.
  */
 export function renderOpenrcService(options: ServiceUnitOptions): { script: string; logrotate: string } {
   checkUnitInput(options);

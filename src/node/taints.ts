@@ -54,11 +54,11 @@ function parseOne(spec: string): { key: string; value: string; effect: string } 
  * // [{ key: "dedicated", value: "gpu", effect: "NoSchedule" }, { key: "critical", value: "", effect: "NoExecute" }]
  * ```
  * @throws {NodeHostError} `NODE_TAINT_INVALID`, message `failed to parse node taints: <k8s text>` (the
- *   text K3s fails with); `NODE_INVALID_OPTION` when not a list of strings.
+ *   text K3s fails with); `NODE_OPTION_INVALID` when not a list of strings.
  */
 export function parseTaints(specs: readonly string[]): ParsedTaints {
   if (!Array.isArray(specs) || specs.some((s) => typeof s !== "string")) {
-    throw new NodeHostError("NODE_INVALID_OPTION", "node taints must be a list of strings", { value: specs });
+    throw new NodeHostError("NODE_OPTION_INVALID", "node taints must be a list of strings", { value: specs });
   }
   const fail = (msg: string, spec: string) =>
     new NodeHostError("NODE_TAINT_INVALID", `failed to parse node taints: ${msg}`, { value: spec });

@@ -68,12 +68,12 @@ const byName = (a: [string, string], b: [string, string]) => (a[0] < b[0] ? -1 :
  * proxyEnvFromShell({ ... }, { follow: "source" }).env;
  * // { K3S_TOKEN: "t", HTTP_PROXY: "http://p:8888", http_proxy: "x" }
  * ```
- * @throws {ProxyError} `PROXY_INVALID_OPTION` for a bad environment or `follow`.
+ * @throws {ProxyError} `PROXY_OPTION_INVALID` for a bad environment or `follow`.
  */
 export function proxyEnvFromShell(env: EnvInput, options: ProxyCaptureOptions = {}): ProxyCapture {
   const follow = readFollow(
     options.follow,
-    (m, v) => new ProxyError("PROXY_INVALID_OPTION", m, { value: v }),
+    (m, v) => new ProxyError("PROXY_OPTION_INVALID", m, { value: v }),
   );
   // Last occurrence wins, as in a shell's variable table.
   const table = new Map<string, string>();

@@ -21,7 +21,7 @@ export interface ContainerdEnv {
  * containerdEnv({ HTTP_PROXY: "a", CONTAINERD_HTTP_PROXY: "b", CONTAINERD_NO_PROXY: "c", NOTIFY_SOCKET: "/x" }).env;
  * // { HTTP_PROXY: "b", NO_PROXY: "c" }
  * ```
- * @throws {ProxyError} `PROXY_INVALID_OPTION` when `env` is not an environment.
+ * @throws {ProxyError} `PROXY_OPTION_INVALID` when `env` is not an environment.
  */
 export function containerdEnv(env: EnvInput): ContainerdEnv {
   const pass: string[] = [];

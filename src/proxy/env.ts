@@ -8,7 +8,7 @@ export function envPairs(env: EnvInput): Array<[string, string]> {
   if (Array.isArray(env)) {
     return env.map((e, i) => {
       if (typeof e !== "string")
-        throw new ProxyError("PROXY_INVALID_OPTION", `environment entry ${i} is not a string`, { value: i });
+        throw new ProxyError("PROXY_OPTION_INVALID", `environment entry ${i} is not a string`, { value: i });
       const eq = e.indexOf("=");
       // Go's SplitN on "=": an entry without "=" is a key with no value.
       return eq < 0 ? ([e, ""] as [string, string]) : ([e.slice(0, eq), e.slice(eq + 1)] as [string, string]);
@@ -16,7 +16,7 @@ export function envPairs(env: EnvInput): Array<[string, string]> {
   }
   if (typeof env !== "object" || env === null) {
     throw new ProxyError(
-      "PROXY_INVALID_OPTION",
+      "PROXY_OPTION_INVALID",
       "environment must be an object or a list of KEY=value strings",
       { value: env },
     );
@@ -25,7 +25,7 @@ export function envPairs(env: EnvInput): Array<[string, string]> {
   for (const [k, v] of Object.entries(env)) {
     if (v === undefined) continue;
     if (typeof v !== "string")
-      throw new ProxyError("PROXY_INVALID_OPTION", `environment value of ${k} is not a string`, { value: k });
+      throw new ProxyError("PROXY_OPTION_INVALID", `environment value of ${k} is not a string`, { value: k });
     out.push([k, v]);
   }
   return out;

@@ -1,16 +1,7 @@
-import { KitError, type KitErrorOptions } from "../errors/index.js";
+import { PROXY_CODES, defineErrorClass } from "../errors/index.js";
 
 /**
- * Errors from `k3s-node-kit/proxy`. Codes: `PROXY_INVALID_OPTION`, `PROXY_INVALID_CIDR`,
- * `PROXY_INVALID_DOMAIN`, `ENV_FILE_INVALID_NAME`, `ENV_FILE_INVALID_VALUE`, `ENV_FILE_INVALID_UTF8`.
+ * Errors of `k3s-node-kit/proxy`. `value` holds the offending input (never a proxy password).
+ * Codes: `PROXY_CODES` in src/errors/codes.ts (listed with their meaning in docs/errors.md).
  */
-export class ProxyError extends KitError {
-  constructor(code: string, message: string, options: KitErrorOptions = {}) {
-    super(code, message, options);
-  }
-}
-Object.defineProperty(ProxyError.prototype, "name", {
-  value: "ProxyError",
-  writable: true,
-  configurable: true,
-});
+export class ProxyError extends defineErrorClass("ProxyError", PROXY_CODES) {}

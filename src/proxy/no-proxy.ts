@@ -30,7 +30,7 @@ export interface NoProxyOptions {
 function cidrList(name: string, value: string | readonly string[] | undefined, fallback: string): string {
   const raw = value === undefined ? [fallback] : typeof value === "string" ? value.split(",") : value;
   if (!Array.isArray(raw) && typeof value !== "string") {
-    throw new ProxyError("PROXY_INVALID_OPTION", `option "${name}" must be a string or a list of strings`, {
+    throw new ProxyError("PROXY_OPTION_INVALID", `option "${name}" must be a string or a list of strings`, {
       value,
     });
   }
@@ -57,7 +57,7 @@ function cidrList(name: string, value: string | readonly string[] | undefined, f
  * augmentNoProxy({ NO_PROXY: "127.0.0.0/8,,foo", no_proxy: "bar" }).NO_PROXY;
  * // "127.0.0.0/8,foo,bar,.svc,.cluster.local,10.42.0.0/16,10.43.0.0/16"
  * ```
- * @throws {ProxyError} `PROXY_INVALID_CIDR`, `PROXY_INVALID_DOMAIN`, `PROXY_INVALID_OPTION`.
+ * @throws {ProxyError} `PROXY_INVALID_CIDR`, `PROXY_INVALID_DOMAIN`, `PROXY_OPTION_INVALID`.
  */
 export function augmentNoProxy(
   env: Readonly<Record<string, string | undefined>>,
@@ -68,7 +68,7 @@ export function augmentNoProxy(
   const role = options.role ?? "server";
   if (role !== "server" && role !== "agent") {
     throw new ProxyError(
-      "PROXY_INVALID_OPTION",
+      "PROXY_OPTION_INVALID",
       `option "role" must be "server" or "agent", got ${JSON.stringify(role)}`,
       { value: role },
     );

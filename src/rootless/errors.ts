@@ -1,17 +1,7 @@
-import { KitError, type KitErrorOptions } from "../errors/index.js";
+import { ROOTLESS_CODES, defineErrorClass } from "../errors/index.js";
 
 /**
- * Errors from `k3s-node-kit/rootless`. Codes: `ROOTLESS_INVALID_OPTION`, `ROOTLESS_NODE_IP_INVALID`,
- * `ROOTLESS_CIDR_INVALID`, `ROOTLESS_CIDR_HOST_BITS`, `ROOTLESS_MTU_NEGATIVE`, `ROOTLESS_PORT_INVALID`,
- * `ROOTLESS_SERVICE_INVALID`, `CGROUP_READ_FAILED`.
+ * Errors of `k3s-node-kit/rootless`.
+ * Codes: `ROOTLESS_CODES` in src/errors/codes.ts (listed with their meaning in docs/errors.md).
  */
-export class RootlessError extends KitError {
-  constructor(code: string, message: string, options: KitErrorOptions = {}) {
-    super(code, message, options);
-  }
-}
-Object.defineProperty(RootlessError.prototype, "name", {
-  value: "RootlessError",
-  writable: true,
-  configurable: true,
-});
+export class RootlessError extends defineErrorClass("RootlessError", ROOTLESS_CODES) {}

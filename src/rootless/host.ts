@@ -63,11 +63,11 @@ export interface RootlessPaths {
  * ```ts
  * rootlessPaths({ home: "/home/u" }).kubeconfig; // "/home/u/.kube/k3s.yaml"
  * ```
- * @throws {RootlessError} `ROOTLESS_INVALID_OPTION` when `home` is missing.
+ * @throws {RootlessError} `ROOTLESS_OPTION_INVALID` when `home` is missing.
  */
 export function rootlessPaths(options: { home: string; dataDir?: string }): RootlessPaths {
   if (typeof options?.home !== "string" || options.home === "") {
-    throw new RootlessError("ROOTLESS_INVALID_OPTION", 'option "home" must be a non-empty string', {
+    throw new RootlessError("ROOTLESS_OPTION_INVALID", 'option "home" must be a non-empty string', {
       value: options?.home,
     });
   }

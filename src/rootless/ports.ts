@@ -10,7 +10,7 @@ export interface RootlessPortOptions {
 }
 
 const followOf = (v: unknown) =>
-  readFollow(v, (m, x) => new RootlessError("ROOTLESS_INVALID_OPTION", m, { value: x }));
+  readFollow(v, (m, x) => new RootlessError("ROOTLESS_OPTION_INVALID", m, { value: x }));
 
 function checkPort(port: unknown, what: string): number {
   if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) {
@@ -33,7 +33,7 @@ function checkPort(port: unknown, what: string): number {
  * rootlessHostPort(1024);                      // 1024 (page)
  * rootlessHostPort(1024, { follow: "source" }); // 11024
  * ```
- * @throws {RootlessError} `ROOTLESS_PORT_INVALID`, `ROOTLESS_INVALID_OPTION`.
+ * @throws {RootlessError} `ROOTLESS_PORT_INVALID`, `ROOTLESS_OPTION_INVALID`.
  */
 export function rootlessHostPort(port: number, options: RootlessPortOptions = {}): number {
   const follow = followOf(options.follow);
@@ -80,7 +80,7 @@ export interface RootlessPortForwardOptions extends RootlessPortOptions {
  * //  { proto: "tcp", hostPort: 31080, childPort: 31080 }]
  * ```
  * @throws {RootlessError} `ROOTLESS_SERVICE_INVALID` (not a list, or a port that is not a valid
- *   number), `ROOTLESS_PORT_INVALID` (https port), `ROOTLESS_INVALID_OPTION`.
+ *   number), `ROOTLESS_PORT_INVALID` (https port), `ROOTLESS_OPTION_INVALID`.
  */
 export function rootlessPortForwards(
   services: readonly RootlessServiceLike[],

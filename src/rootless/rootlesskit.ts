@@ -23,11 +23,11 @@ export interface RootlesskitArgsOptions {
  * rootlesskitArgs(settings, { dataDir: `${home}/.rancher/k3s` });
  * // ["--state-dir=/home/u/.rancher/k3s/rootless", "--net=slirp4netns", "--mtu=1500", ...]
  * ```
- * @throws {RootlessError} `ROOTLESS_INVALID_OPTION` when `dataDir` is missing.
+ * @throws {RootlessError} `ROOTLESS_OPTION_INVALID` when `dataDir` is missing.
  */
 export function rootlesskitArgs(settings: RootlessSettings, options: RootlesskitArgsOptions): string[] {
   if (typeof options?.dataDir !== "string" || options.dataDir === "") {
-    throw new RootlessError("ROOTLESS_INVALID_OPTION", 'option "dataDir" must be a non-empty string', {
+    throw new RootlessError("ROOTLESS_OPTION_INVALID", 'option "dataDir" must be a non-empty string', {
       value: options?.dataDir,
     });
   }

@@ -83,7 +83,7 @@ function ipFamilySloppy(text: string): 4 | 6 | undefined {
  * ```
  * @throws {RootlessError} `ROOTLESS_NODE_IP_INVALID` (a node IP K3s cannot parse, including a
  *   comma list in one flag), `ROOTLESS_CIDR_INVALID`, `ROOTLESS_CIDR_HOST_BITS`,
- *   `ROOTLESS_MTU_NEGATIVE`, `ROOTLESS_INVALID_OPTION`.
+ *   `ROOTLESS_MTU_NEGATIVE`, `ROOTLESS_OPTION_INVALID`.
  */
 export function rootlessSettingsFromEnv(
   env: Readonly<Record<string, string | undefined>>,
@@ -91,14 +91,14 @@ export function rootlessSettingsFromEnv(
 ): RootlessSettingsResult {
   const follow = readFollow(
     options.follow,
-    (m, v) => new RootlessError("ROOTLESS_INVALID_OPTION", m, { value: v }),
+    (m, v) => new RootlessError("ROOTLESS_OPTION_INVALID", m, { value: v }),
   );
   if (typeof env !== "object" || env === null) {
-    throw new RootlessError("ROOTLESS_INVALID_OPTION", "env must be an object", { value: env });
+    throw new RootlessError("ROOTLESS_OPTION_INVALID", "env must be an object", { value: env });
   }
   const nodeIPs = options.nodeIPs ?? [];
   if (!Array.isArray(nodeIPs))
-    throw new RootlessError("ROOTLESS_INVALID_OPTION", 'option "nodeIPs" must be a list', { value: nodeIPs });
+    throw new RootlessError("ROOTLESS_OPTION_INVALID", 'option "nodeIPs" must be a list', { value: nodeIPs });
   // IsDualStackIPStrings: every entry must parse, then both families present.
   const families = new Set<number>();
   for (const ip of nodeIPs) {

@@ -28,14 +28,14 @@ function quoteArg(arg: string): string {
  * await writeFile(join(homedir(), ROOTLESS_USER_UNIT_PATH),
  *   rootlessUserUnit({ environment: { K3S_ROOTLESS_DISABLE_HOST_LOOPBACK: "true" } }));
  * ```
- * @throws {RootlessError} `ROOTLESS_INVALID_OPTION` for a relative binary path, a bad environment
+ * @throws {RootlessError} `ROOTLESS_OPTION_INVALID` for a relative binary path, a bad environment
  *   name, or a value/argument with a newline.
  */
 export function rootlessUserUnit(options: RootlessUserUnitOptions = {}): string {
   const binary = options.binary ?? "/usr/local/bin/k3s";
   if (typeof binary !== "string" || !binary.startsWith("/") || /[\s"\\]/.test(binary)) {
     throw new RootlessError(
-      "ROOTLESS_INVALID_OPTION",
+      "ROOTLESS_OPTION_INVALID",
       "binary must be an absolute path without spaces or quotes",
       { value: binary },
     );
@@ -43,19 +43,19 @@ export function rootlessUserUnit(options: RootlessUserUnitOptions = {}): string 
   const args = options.args ?? ["--snapshotter=fuse-overlayfs"];
   for (const a of args) {
     if (typeof a !== "string" || /[\n\r]/.test(a))
-      throw new RootlessError("ROOTLESS_INVALID_OPTION", "arguments must be single-line strings", {
+      throw new RootlessError("ROOTLESS_OPTION_INVALID", "arguments must be single-line strings", {
         value: a,
       });
   }
   const envLines: string[] = [];
   for (const [k, v] of Object.entries(options.environment ?? {})) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
-      throw new RootlessError("ROOTLESS_INVALID_OPTION", `invalid environment name ${JSON.stringify(k)}`, {
+      throw new RootlessError("ROOTLESS_OPTION_INVALID", `invalid environment name ${JSON.stringify(k)}`, {
         value: k,
       });
     if (typeof v !== "string" || /[\n\r]/.test(v))
       throw new RootlessError(
-        "ROOTLESS_INVALID_OPTION",
+        "ROOTLESS_OPTION_INVALID",
         `environment value of ${k} must be a single-line string`,
         { value: k },
       );

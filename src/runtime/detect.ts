@@ -62,17 +62,17 @@ async function lookPath(binary: string, dirs: readonly string[]): Promise<string
  * const found = await detectRuntimes({ path: process.env.PATH });
  * // { crun: { RuntimeType: "io.containerd.runc.v2", BinaryName: "/usr/bin/crun" } }
  * ```
- * @throws RUNTIME_BAD_OPTION when `path` or `extraDirs` is not a string / string list.
+ * @throws RUNTIME_OPTION_INVALID when `path` or `extraDirs` is not a string / string list.
  */
 export async function detectRuntimes(options: DetectRuntimesOptions = {}): Promise<DetectedRuntimes> {
   if (options.path !== undefined && typeof options.path !== "string") {
-    throw new RuntimeError("RUNTIME_BAD_OPTION", "path must be a string", { value: options.path });
+    throw new RuntimeError("RUNTIME_OPTION_INVALID", "path must be a string", { value: options.path });
   }
   if (
     options.extraDirs !== undefined &&
     (!Array.isArray(options.extraDirs) || options.extraDirs.some((d) => typeof d !== "string"))
   ) {
-    throw new RuntimeError("RUNTIME_BAD_OPTION", "extraDirs must be a list of strings", {
+    throw new RuntimeError("RUNTIME_OPTION_INVALID", "extraDirs must be a list of strings", {
       value: options.extraDirs,
     });
   }

@@ -51,7 +51,7 @@ export async function runtimeClassManifests(
     names = MANIFEST_ORDER.filter((n) => includeCdi || n !== "nvidia-cdi");
   } else {
     if (typeof detected !== "object" || detected === null) {
-      throw new RuntimeError("RUNTIME_BAD_OPTION", 'detected must be a runtime map or "all"', {
+      throw new RuntimeError("RUNTIME_OPTION_INVALID", 'detected must be a runtime map or "all"', {
         value: detected,
       });
     }

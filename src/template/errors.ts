@@ -1,4 +1,4 @@
-import { KitError } from "../errors/index.js";
+import { TEMPLATE_CODES, defineErrorClass, type TemplateErrorCode } from "../errors/index.js";
 
 /** Where a template error happened. `column` is Go's 0-based byte column (exec errors only). */
 export interface TemplateErrorInfo {
@@ -13,14 +13,14 @@ export interface TemplateErrorInfo {
  * Common shape of the template errors: where it happened, in Go's terms. Use the subclasses' codes
  * (`TEMPLATE_PARSE`, `TEMPLATE_EXEC`) to tell them apart.
  */
-export abstract class TemplateError extends KitError {
+export abstract class TemplateError extends defineErrorClass("TemplateError", TEMPLATE_CODES) {
   /** Name of the template being parsed or executed. */
   readonly templateName: string;
   /** 1-based line (0 when the error has no position, e.g. an undefined template). */
   readonly line: number;
   /** Go's 0-based byte column in the line, when known (exec errors; not part of Go's parse messages). */
   readonly column: number | undefined;
-  protected constructor(code: string, message: string, info: TemplateErrorInfo) {
+  protected constructor(code: TemplateErrorCode, message: string, info: TemplateErrorInfo) {
     super(code, message, { value: info.value, cause: info.cause });
     this.templateName = info.templateName;
     this.line = info.line;

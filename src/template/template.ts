@@ -135,7 +135,7 @@ export class Template {
 
   /**
    * Sets options: `missingkey=default|invalid|zero|error` (Go: `t.Option(...)`).
-   * @throws KitError TEMPLATE_OPTION for an unknown option (Go panics).
+   * @throws KitError TEMPLATE_OPTION_INVALID for an unknown option (Go panics).
    * @example
    * ```ts
    * t.option("missingkey=error");
@@ -143,7 +143,7 @@ export class Template {
    */
   option(...opts: string[]): this {
     for (const opt of opts) {
-      if (opt === "") throw new KitError("TEMPLATE_OPTION", "empty option string", { value: opt });
+      if (opt === "") throw new KitError("TEMPLATE_OPTION_INVALID", "empty option string", { value: opt });
       const eq = opt.indexOf("=");
       if (eq >= 0 && opt.slice(0, eq) === "missingkey") {
         const v = opt.slice(eq + 1);
@@ -156,7 +156,7 @@ export class Template {
           continue;
         }
       }
-      throw new KitError("TEMPLATE_OPTION", `unrecognized option: ${opt}`, { value: opt });
+      throw new KitError("TEMPLATE_OPTION_INVALID", `unrecognized option: ${opt}`, { value: opt });
     }
     return this;
   }
@@ -304,7 +304,7 @@ export interface RenderOptions {
 /**
  * Parses and executes `text` in one call.
  * @throws TemplateParseError (TEMPLATE_PARSE), TemplateExecError (TEMPLATE_EXEC), KitError
- *   TEMPLATE_OPTION / TEMPLATE_FUNC for bad options.
+ *   TEMPLATE_OPTION_INVALID / TEMPLATE_FUNC for bad options.
  * @example
  * ```ts
  * renderTemplate("{{range .}}{{.}},{{end}}", [1, 2]); // "1,2,"

@@ -10,7 +10,7 @@ import {
   writeContainerdConfig,
   writeContainerdHosts,
 } from "../../../src/containerd/index.js";
-import { isKitError } from "../../../src/errors/index.js";
+import { isKitError, type KitErrorCode } from "../../../src/errors/index.js";
 import { tempDir } from "../../helpers/tmp.js";
 
 let dir: string;
@@ -29,7 +29,7 @@ const config = containerdConfigFor({
 const write = (onEvent?: (e: ContainerdEvent) => void) =>
   writeContainerdConfig({ templateDir: dir, configPath: join(dir, "config.toml"), config, onEvent });
 
-async function rejectsWith(p: Promise<unknown>, code: string): Promise<Error & { value: unknown }> {
+async function rejectsWith(p: Promise<unknown>, code: KitErrorCode): Promise<Error & { value: unknown }> {
   try {
     await p;
   } catch (e) {
@@ -62,7 +62,7 @@ describe("writeContainerdConfig template selection", () => {
     } finally {
       await rm(join(dir, "config-v3.toml.tmpl"));
     }
-    await rejectsWith(writeContainerdConfig({ templateDir: dir, configPath: join(dir, "config.toml"), config, defaultVersion: 4 as never }), "CONTAINERD_BAD_OPTION");
+    await rejectsWith(writeContainerdConfig({ templateDir: dir, configPath: join(dir, "config.toml"), config, defaultVersion: 4 as never }), "CONTAINERD_OPTION_INVALID");
   });
 
   it("config.toml.tmpl alone → version 2 with the V2 base", async () => {
@@ -90,7 +90,7 @@ describe("writeContainerdConfig template selection", () => {
 });
 
 describe("bad templates: typed error, old file untouched, no temp files left", () => {
-  const cases: [string, string, string][] = [
+  const cases: [string, string, KitErrorCode][] = [
     ["parse error", "{{ if }}", "CONTAINERD_TEMPLATE_PARSE"],
     ["exec error", "{{ .NodeConfig.Nope.Deeper }}{{ index .ExtraRuntimes 1 }}", "CONTAINERD_TEMPLATE_EXEC"],
     ["invalid TOML", '{{ template "base" . }}\n[plugins.broken\n', "CONTAINERD_TOML_INVALID"],

@@ -67,8 +67,8 @@ describe("locateResolvConf", () => {
   });
 
   it("validates options and honours an aborted signal", async () => {
-    await expect(locateResolvConf({ dataDir: "" })).rejects.toMatchObject({ code: "DNS_INVALID_OPTION" });
-    await expect(locateResolvConf({ dataDir: dir, candidates: [""] })).rejects.toMatchObject({ code: "DNS_INVALID_OPTION" });
+    await expect(locateResolvConf({ dataDir: "" })).rejects.toMatchObject({ code: "DNS_OPTION_INVALID" });
+    await expect(locateResolvConf({ dataDir: dir, candidates: [""] })).rejects.toMatchObject({ code: "DNS_OPTION_INVALID" });
     const ac = new AbortController();
     ac.abort(new Error("stop"));
     await expect(locateResolvConf({ dataDir: dir, signal: ac.signal })).rejects.toThrow("stop");

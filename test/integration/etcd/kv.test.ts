@@ -130,7 +130,7 @@ describe("KV against a real etcd (mTLS)", () => {
       c2.close();
     }
     expect(() => createEtcdClient({ endpoints: ["not a url"] })).toThrow(
-      expect.objectContaining({ code: "ETCD_INVALID_OPTION" }),
+      expect.objectContaining({ code: "ETCD_OPTION_INVALID" }),
     );
   });
 });

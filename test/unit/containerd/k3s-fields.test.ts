@@ -111,11 +111,11 @@ describe("K3s struct fields in the containerd dot", () => {
       renderContainerdConfig(cfg);
       expect.unreachable();
     } catch (e) {
-      expect(isKitError(e, "CONTAINERD_BAD_OPTION")).toBe(true);
+      expect(isKitError(e, "CONTAINERD_OPTION_INVALID")).toBe(true);
     }
     for (const nodeIPs of [["10.0.0.300"], ["010.0.0.1"], "10.0.0.1"]) {
       expect(() => containerdConfigFor({ nodeIPs: nodeIPs as string[] })).toThrow(
-        expect.objectContaining({ code: "CONTAINERD_BAD_OPTION" }),
+        expect.objectContaining({ code: "CONTAINERD_OPTION_INVALID" }),
       );
     }
   });

@@ -85,6 +85,6 @@ describe("render details", () => {
     } catch (e) {
       err = e;
     }
-    expect(isKitError(err, "CONTAINERD_BAD_OPTION")).toBe(true);
+    expect(isKitError(err, "CONTAINERD_OPTION_INVALID")).toBe(true);
   });
 });

@@ -127,13 +127,13 @@ describe("containerdConfigFor (§6.1, §6.3, §6.5)", () => {
     expect(
       isKitError(
         thrown(() => containerdConfigFor({ selinux: "yes" as unknown as boolean })),
-        "CONTAINERD_BAD_OPTION",
+        "CONTAINERD_OPTION_INVALID",
       ),
     ).toBe(true);
     expect(
       isKitError(
         thrown(() => containerdConfigFor({ dataDir: "relative" })),
-        "CONTAINERD_BAD_OPTION",
+        "CONTAINERD_OPTION_INVALID",
       ),
     ).toBe(true);
   });
@@ -224,13 +224,13 @@ describe("containerdConfigFor option shapes", () => {
     expect(
       isKitError(
         thrown(() => containerdConfigFor({ cni: "none" as unknown as false })),
-        "CONTAINERD_BAD_OPTION",
+        "CONTAINERD_OPTION_INVALID",
       ),
     ).toBe(true);
     expect(
       isKitError(
         thrown(() => containerdConfigFor({ cni: { binDir: 1 as unknown as string } })),
-        "CONTAINERD_BAD_OPTION",
+        "CONTAINERD_OPTION_INVALID",
       ),
     ).toBe(true);
     expect(
@@ -242,7 +242,7 @@ describe("containerdConfigFor option shapes", () => {
             },
           }),
         ),
-        "CONTAINERD_BAD_OPTION",
+        "CONTAINERD_OPTION_INVALID",
       ),
     ).toBe(true);
     expect(

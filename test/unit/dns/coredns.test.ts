@@ -69,7 +69,7 @@ describe("validateCorednsCustom (§4 vectors and the page's example)", () => {
         "q.override": 'log "open',
       },
     });
-    expect(problems.map((p) => [p.code, p.key])).toEqual([
+    expect(problems.map((p) => [p.code, p.path])).toEqual([
       ["WRONG_NAME", undefined],
       ["WRONG_NAMESPACE", undefined],
       ["KEY_PATH", "..data"],
@@ -82,7 +82,7 @@ describe("validateCorednsCustom (§4 vectors and the page's example)", () => {
       ["SERVER_ZONE_INVALID", "u.server"],
       ["QUOTE_UNTERMINATED", "q.override"],
     ]);
-    expect(problems.find((p) => p.key === "x.override")?.line).toBe(2);
+    expect(problems.find((p) => p.path === "x.override")?.line).toBe(2);
   });
   it("zones: schemes, ports, several zones, reverse zones, and the .:53 conflict", () => {
     expect(codes({ "a.server": "tls://example.org example.com:1053 {\n forward . 1.1.1.1\n}\n" })).toEqual([]);

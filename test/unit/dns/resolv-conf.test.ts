@@ -107,7 +107,7 @@ describe("checkResolvConf (§3 file vectors)", () => {
     expect(checkResolvConf(new TextEncoder().encode("nameserver 9.9.9.9\n")).viable).toBe(true);
   });
   it("an unknown follow option is a typed error", () => {
-    expect(() => checkResolvConf("", { follow: "docs" as never })).toThrow(expect.objectContaining({ code: "DNS_INVALID_OPTION" }));
+    expect(() => checkResolvConf("", { follow: "docs" as never })).toThrow(expect.objectContaining({ code: "DNS_OPTION_INVALID" }));
   });
 });
 

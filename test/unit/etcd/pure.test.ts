@@ -71,7 +71,7 @@ describe("options", () => {
       /keepAliveIntervalMs/,
     );
     expect(() => normalizeOptions({ endpoints: ["x:1"], tls: { ca: "pem", cert: "c" } })).toThrow(
-      expect.objectContaining({ code: "ETCD_INVALID_OPTION" }),
+      expect.objectContaining({ code: "ETCD_OPTION_INVALID" }),
     );
   });
 });

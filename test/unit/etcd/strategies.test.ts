@@ -35,11 +35,11 @@ describe("retry policy", () => {
     const never = () => undefined;
     expect(normalizeOptions({ endpoints: ["a:1"], retry: never }).retry).toBe(never);
     expect(() => normalizeOptions({ endpoints: ["a:1"], retry: never, retryBaseMs: 5 })).toThrow(
-      expect.objectContaining({ code: "ETCD_INVALID_OPTION", value: 5 }),
+      expect.objectContaining({ code: "ETCD_OPTION_INVALID", value: 5 }),
     );
     for (const name of ["retry", "callDeadline", "onEvent"] as const) {
       expect(() => normalizeOptions({ endpoints: ["a:1"], [name]: 42 } as never)).toThrow(
-        expect.objectContaining({ code: "ETCD_INVALID_OPTION", message: expect.stringContaining(name) }),
+        expect.objectContaining({ code: "ETCD_OPTION_INVALID", message: expect.stringContaining(name) }),
       );
     }
   });

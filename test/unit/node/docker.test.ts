@@ -151,7 +151,7 @@ describe("dockerRunArgs", () => {
       [{ role: "agent", url: "https://s:6443", token: undefined }, "DOCKER_AGENT_TOKEN_REQUIRED"],
       [{ role: "agent" }, "DOCKER_AGENT_URL_REQUIRED"],
       [{ role: "agent", url: "http://s:6443" }, "DOCKER_URL_INVALID"],
-      [{ tty: true }, "DOCKER_OPTION_UNKNOWN"],
+      [{ tty: true }, "DOCKER_OPTION_INVALID"],
     ];
     for (const [patch, code] of cases) {
       const err = caught(() => dockerRunArgs({ ...base, ...patch } as DockerRunOptions));

@@ -146,7 +146,7 @@ describe("installScriptEnv (install.sh, k3s-behaviours §12)", () => {
       [{ binDir: "bin" }, "INSTALL_OPTION_INVALID"],
       [{ type: "oneshot" as "exec" }, "INSTALL_OPTION_INVALID"],
       [{ exec: { command: "Server" } }, "INSTALL_OPTION_INVALID"],
-      [{ skipSelinux: true }, "INSTALL_OPTION_UNKNOWN"],
+      [{ skipSelinux: true }, "INSTALL_OPTION_INVALID"],
     ];
     for (const [options, code] of cases) {
       expect([caught(() => installScriptEnv(options)).code, options]).toEqual([code, options]);

@@ -236,7 +236,7 @@ describe("validateK3sConfig (flag table from k3s pkg/cli/cmds)", () => {
       {
         code: "K3S_CONFIG_UNKNOWN_KEY",
         message: 'unknown key "no-such-flag" in a.yaml: k3s server skips it with a warning',
-        key: "no-such-flag",
+        path: "no-such-flag",
         file: "a.yaml",
       },
     ]);
@@ -250,7 +250,7 @@ describe("validateK3sConfig (flag table from k3s pkg/cli/cmds)", () => {
       { role: "agent" },
     );
     expect(config["cluster-init"]).toBe(true);
-    expect(warnings.map((w) => [w.code, w.key])).toEqual([["K3S_CONFIG_ROLE", "cluster-init"]]);
+    expect(warnings.map((w) => [w.code, w.path])).toEqual([["K3S_CONFIG_ROLE", "cluster-init"]]);
     const server = validateK3sConfig({ "disable-apiserver-lb": true }, { role: "server" });
     expect(server.warnings.map((w) => w.code)).toEqual(["K3S_CONFIG_ROLE"]);
   });
@@ -279,8 +279,8 @@ describe("validateK3sConfig (flag table from k3s pkg/cli/cmds)", () => {
       ),
     );
     expect(isKitError(err, "K3S_CONFIG_TYPE")).toBe(true);
-    const issues = (err as { issues: { code: string; key: string; value: unknown; file?: string }[] }).issues;
-    expect(issues.map((i) => [i.code, i.key, i.value])).toEqual([
+    const issues = (err as { issues: { code: string; path: string; value: unknown; file?: string }[] }).issues;
+    expect(issues.map((i) => [i.code, i.path, i.value])).toEqual([
       ["K3S_CONFIG_TYPE", "selinux", "maybe"],
       ["K3S_CONFIG_TYPE", "https-listen-port", "64k"],
       ["K3S_CONFIG_TYPE", "etcd-s3-timeout", "5"],

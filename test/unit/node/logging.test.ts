@@ -15,7 +15,7 @@ function caught(fn: () => unknown): {
   code?: string;
   message: string;
   value?: unknown;
-  issues?: { key?: string }[];
+  issues?: { path?: string }[];
 } {
   try {
     fn();
@@ -80,7 +80,7 @@ describe("rancherLoggingHelmCharts (spec: Additional Logging Sources)", () => {
 
   it("refuses unknown options and bad values", () => {
     expect(caught(() => rancherLoggingHelmCharts({ nameSpace: "x" } as never)).code).toBe(
-      "LOGGING_OPTION_UNKNOWN",
+      "LOGGING_OPTION_INVALID",
     );
     expect(caught(() => rancherLoggingHelmCharts({ namespace: "Bad_NS" })).code).toBe(
       "LOGGING_NAMESPACE_INVALID",
@@ -143,7 +143,7 @@ describe("validateHelmChart (helm-controller v0.17.1 CRD schema)", () => {
     };
     const err = caught(() => validateHelmChart(bad));
     expect(err.code).toBe("HELMCHART_INVALID");
-    expect((err.issues ?? []).map((i) => i.key).sort()).toEqual(
+    expect((err.issues ?? []).map((i) => i.path).sort()).toEqual(
       [
         "status",
         "apiVersion",
@@ -164,9 +164,9 @@ describe("validateHelmChart (helm-controller v0.17.1 CRD schema)", () => {
   });
 
   it("needs chart or chartContent, and an object", () => {
-    expect(helmChartIssues({ ...good, spec: {} }).map((i) => i.key)).toEqual(["spec.chart"]);
+    expect(helmChartIssues({ ...good, spec: {} }).map((i) => i.path)).toEqual(["spec.chart"]);
     expect(helmChartIssues({ ...good, spec: { chartContent: "H4sI" } })).toEqual([]);
-    expect(helmChartIssues("nope").map((i) => i.key)).toEqual(["(root)"]);
+    expect(helmChartIssues("nope").map((i) => i.path)).toEqual(["(root)"]);
     expect(caught(() => helmChartsToYaml([{ ...good, kind: "Chart" } as unknown as HelmChart])).code).toBe(
       "HELMCHART_INVALID",
     );
@@ -216,7 +216,7 @@ describe("ulogdConfig (spec: Additional Network Policy Logging)", () => {
   });
 
   it("refuses unknown options, relative or quoted paths and bad log levels", () => {
-    expect(caught(() => ulogdConfig({ grp: 1 } as never)).code).toBe("LOGGING_OPTION_UNKNOWN");
+    expect(caught(() => ulogdConfig({ grp: 1 } as never)).code).toBe("LOGGING_OPTION_INVALID");
     expect(caught(() => ulogdConfig({ file: "ulog.log" })).code).toBe("ULOGD_PATH_INVALID");
     expect(caught(() => ulogdConfig({ file: '/x"y' })).code).toBe("ULOGD_PATH_INVALID");
     expect(caught(() => ulogdConfig({ loglevel: 2 as 1 })).code).toBe("ULOGD_LOGLEVEL_INVALID");

@@ -40,7 +40,7 @@ describe("augmentNoProxy (§5.1)", () => {
     expect(() => augmentNoProxy({}, { clusterCIDRs: "10.42.0.0" })).toThrow(expect.objectContaining({ code: "PROXY_INVALID_CIDR", value: "10.42.0.0" }));
     expect(() => augmentNoProxy({}, { serviceCIDRs: ["x/8"] })).toThrow(expect.objectContaining({ code: "PROXY_INVALID_CIDR" }));
     expect(() => augmentNoProxy({}, { clusterDomain: "a,b" })).toThrow(expect.objectContaining({ code: "PROXY_INVALID_DOMAIN" }));
-    expect(() => augmentNoProxy({}, { role: "x" as never })).toThrow(expect.objectContaining({ code: "PROXY_INVALID_OPTION" }));
+    expect(() => augmentNoProxy({}, { role: "x" as never })).toThrow(expect.objectContaining({ code: "PROXY_OPTION_INVALID" }));
   });
 });
 

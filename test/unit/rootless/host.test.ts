@@ -23,7 +23,7 @@ describe("rootless sysctls and paths (§10)", () => {
       kubeconfig: "/home/u/.kube/k3s.yaml",
     });
     expect(rootlessPaths({ home: "/h", dataDir: "/d" }).stateDir).toBe("/d/rootless");
-    expect(() => rootlessPaths({ home: "" })).toThrow(expect.objectContaining({ code: "ROOTLESS_INVALID_OPTION" }));
+    expect(() => rootlessPaths({ home: "" })).toThrow(expect.objectContaining({ code: "ROOTLESS_OPTION_INVALID" }));
   });
   it("fuzz: any sysctl text gives zero to two problems", () => {
     fc.assert(

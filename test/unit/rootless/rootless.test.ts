@@ -136,7 +136,7 @@ describe("rootlesskitArgs and the user unit", () => {
       "--ipcns",
       "--evacuate-cgroup2=k3s_evac",
     ]);
-    expect(() => rootlesskitArgs(settings, { dataDir: "" })).toThrow(expect.objectContaining({ code: "ROOTLESS_INVALID_OPTION" }));
+    expect(() => rootlesskitArgs(settings, { dataDir: "" })).toThrow(expect.objectContaining({ code: "ROOTLESS_OPTION_INVALID" }));
   });
   it("the unit carries Delegate=yes, the default snapshotter and the env", () => {
     const u = rootlessUserUnit({ environment: { K3S_ROOTLESS_MTU: "1500" } });
@@ -144,8 +144,8 @@ describe("rootlesskitArgs and the user unit", () => {
       expect(u.split("\n"), l).toContain(l);
     }
     expect(rootlessUserUnit({ args: ["--node-label=a=$b%c"] })).toContain(`ExecStart=/usr/local/bin/k3s server --rootless "--node-label=a=$$b%%c"`);
-    expect(() => rootlessUserUnit({ binary: "k3s" })).toThrow(expect.objectContaining({ code: "ROOTLESS_INVALID_OPTION" }));
-    expect(() => rootlessUserUnit({ environment: { "A-B": "x" } })).toThrow(expect.objectContaining({ code: "ROOTLESS_INVALID_OPTION" }));
+    expect(() => rootlessUserUnit({ binary: "k3s" })).toThrow(expect.objectContaining({ code: "ROOTLESS_OPTION_INVALID" }));
+    expect(() => rootlessUserUnit({ environment: { "A-B": "x" } })).toThrow(expect.objectContaining({ code: "ROOTLESS_OPTION_INVALID" }));
   });
 });
 

@@ -117,7 +117,7 @@ describe("detectRuntimes (k3s-behaviours §7)", () => {
 
   it("rejects a non-string path with a typed error", async () => {
     await expect(detectRuntimes({ path: 42 as unknown as string })).rejects.toSatisfy((e: unknown) =>
-      isKitError(e, "RUNTIME_BAD_OPTION"),
+      isKitError(e, "RUNTIME_OPTION_INVALID"),
     );
   });
 });

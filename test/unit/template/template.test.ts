@@ -84,7 +84,7 @@ describe("Template API", () => {
     const err = thrown(() => new Template("t").option("missingkey=error").parse(src).execute({}));
     expect((err as Error).message).toContain('map has no entry for key "a"');
     for (const bad of ["missingkey=nope", "other=1", ""]) {
-      expect(isKitError(thrown(() => new Template("t").option(bad)), "TEMPLATE_OPTION")).toBe(true);
+      expect(isKitError(thrown(() => new Template("t").option(bad)), "TEMPLATE_OPTION_INVALID")).toBe(true);
     }
   });
 
