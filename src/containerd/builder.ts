@@ -10,7 +10,7 @@ import {
   DEFAULT_STATE_DIR,
   containerdLayout,
 } from "./paths.js";
-import { goJoin } from "../internal/go-filepath.js";
+import { goJoin } from "../internal/go/filepath.js";
 import { emptyRegistry, sortedRegistry } from "./registries.js";
 import { checkSnapshotter, imageServiceSocket } from "./snapshotters.js";
 import type { ContainerdConfig, ContainerdRuntimeConfig, Registry } from "./types.js";

@@ -1,4 +1,4 @@
-import { goJoin } from "../internal/go-filepath.js";
+import { goJoin } from "../internal/go/filepath.js";
 
 /**
  * Go `json.Marshal` string escaping: after JSON.stringify, `<`, `>`, `&`, U+2028 and U+2029 are

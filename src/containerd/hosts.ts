@@ -1,6 +1,6 @@
 import { type EndpointURL, defaultHost, normalizeEndpointAddress, urlString } from "./endpoint.js";
 // Go strconv.Quote (the engine's `%q`), for the paths K3s prints with `printf "%q"`.
-import { quote as goQuote } from "../template/fmt.js";
+import { quote as goQuote } from "../internal/go/quote.js";
 import { trimEmpty } from "./trim-empty.js";
 import type { Registry, RegistryConfig } from "./types.js";
 

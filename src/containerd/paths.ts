@@ -1,15 +1,10 @@
-import { goJoin } from "../internal/go-filepath.js";
+import { goJoin } from "../internal/go/filepath.js";
+import { DEFAULT_CONTAINERD_STATE_DIR, DEFAULT_DATA_DIR, k3sLayout } from "../layout/index.js";
 
-/**
- * K3s's default data dir for a privileged node (k3s-behaviours §0); the paths below derive from it.
- * @example
- * ```ts
- * containerdLayout(DEFAULT_DATA_DIR, DEFAULT_STATE_DIR).address; // "/run/k3s/containerd/containerd.sock"
- * ```
- */
-export const DEFAULT_DATA_DIR = "/var/lib/rancher/k3s";
+/** K3s's default data dir and containerd state dir (their one home is `k3s-node-kit/layout`). */
+export { DEFAULT_DATA_DIR };
 /** containerd state dir on Linux (`applyContainerdOSSpecificConfig`). */
-export const DEFAULT_STATE_DIR = "/run/k3s/containerd";
+export const DEFAULT_STATE_DIR = DEFAULT_CONTAINERD_STATE_DIR;
 /** `--pause-image` default. */
 export const DEFAULT_PAUSE_IMAGE = "rancher/mirrored-pause:3.6";
 /** cri-dockerd socket with `--docker`. */
@@ -58,21 +53,20 @@ export function containerdLayout(
   dataDir: string = DEFAULT_DATA_DIR,
   stateDir: string = DEFAULT_STATE_DIR,
 ): ContainerdLayout {
-  const etc = goJoin(dataDir, "agent", "etc", "containerd");
-  const root = goJoin(dataDir, "agent", "containerd");
+  const l = k3sLayout(dataDir);
   return {
-    config: goJoin(etc, "config.toml"),
-    templateDir: etc,
-    root,
+    config: l.agent.containerdConfig,
+    templateDir: l.agent.containerdEtcDir,
+    root: l.agent.containerdRoot,
     state: stateDir,
     address: goJoin(stateDir, "containerd.sock"),
-    log: goJoin(root, "containerd.log"),
-    registryDir: goJoin(etc, "certs.d"),
-    blockIOConfig: goJoin(etc, "blockio_config.yaml"),
-    rdtConfig: goJoin(etc, "rdt_config.yaml"),
-    cniConfDir: goJoin(dataDir, "agent", "etc", "cni", "net.d"),
-    cniBinDir: goJoin(dataDir, "data", "current", "bin"),
-    criDockerdRoot: goJoin(dataDir, "agent", "cri-dockerd"),
-    images: goJoin(dataDir, "agent", "images"),
+    log: l.agent.containerdLog,
+    registryDir: l.agent.registryDir,
+    blockIOConfig: goJoin(l.agent.containerdEtcDir, "blockio_config.yaml"),
+    rdtConfig: goJoin(l.agent.containerdEtcDir, "rdt_config.yaml"),
+    cniConfDir: l.agent.cniConfDir,
+    cniBinDir: l.binDir,
+    criDockerdRoot: l.agent.criDockerdRoot,
+    images: l.agent.imagesDir,
   };
 }

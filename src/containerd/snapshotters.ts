@@ -1,4 +1,4 @@
-import { goJoin } from "../internal/go-filepath.js";
+import { goJoin } from "../internal/go/filepath.js";
 import { ContainerdError } from "./errors.js";
 
 /**

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { writeFileAtomic } from "../internal/atomic-write.js";
 import { type EventListener, type KitEventBase, emit } from "../internal/events.js";
-import { goJoin } from "../internal/go-filepath.js";
+import { goJoin } from "../internal/go/filepath.js";
 import { ContainerdError } from "./errors.js";
 import { renderContainerdConfig } from "./render.js";
 import type { ConfigVersion, ContainerdConfig } from "./types.js";

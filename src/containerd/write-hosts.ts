@@ -1,6 +1,6 @@
 import { open, readdir, rm } from "node:fs/promises";
 import { writeFileAtomic } from "../internal/atomic-write.js";
-import { goJoin } from "../internal/go-filepath.js";
+import { goJoin } from "../internal/go/filepath.js";
 import { ContainerdError } from "./errors.js";
 import { HOSTS_TOML_HEADER, type HostConfigsOptions, registryHostConfigs, renderHostsToml } from "./hosts.js";
 import type { Registry } from "./types.js";

@@ -1,5 +1,5 @@
 import ipaddr from "ipaddr.js";
-import { goTo4, parseGoIP } from "../internal/go-net.js";
+import { goTo4, parseGoIP } from "../internal/go/net.js";
 
 /**
  * Why a nameserver was refused. `invalid` means Go's `net.ParseIP` would not parse it (zone IDs,

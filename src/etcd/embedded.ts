@@ -2,10 +2,8 @@
  * Runs the `etcd` binary as a child process on loopback with mTLS for clients and peers:
  * single-member init, multi-member init, join via MemberAdd, and remove.
  */
+import { lookPath, splitPath } from "../internal/go/exec.js";
 import { type ChildProcess, spawn } from "node:child_process";
-import { constants } from "node:fs";
-import { access } from "node:fs/promises";
-import { delimiter, join } from "node:path";
 import { EtcdError } from "./errors.js";
 import { type EtcdClient, createEtcdClient } from "./client.js";
 import { readCertFile } from "./k3s.js";
@@ -99,17 +97,7 @@ function untrackChild(child: ChildProcess): void {
 
 /** Finds `name` on PATH. @internal */
 export async function findOnPath(name: string, path = process.env.PATH ?? ""): Promise<string | undefined> {
-  for (const dir of path.split(delimiter)) {
-    if (!dir) continue;
-    const p = join(dir, name);
-    try {
-      await access(p, constants.X_OK);
-      return p;
-    } catch {
-      // keep looking
-    }
-  }
-  return undefined;
+  return lookPath(name, splitPath(path).filter((d) => d !== ""));
 }
 
 /** Builds etcd's command line. Pure. @internal */

@@ -1,3 +1,4 @@
+import { k3sLayout } from "../layout/index.js";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { EtcdError } from "./errors.js";
@@ -14,7 +15,7 @@ import type { EmbeddedEtcdTls } from "./embedded.js";
  * ```
  */
 export function k3sEtcdCertPaths(dataDir: string): { ca: string; cert: string; key: string } {
-  const dir = join(dataDir, "server", "tls", "etcd");
+  const dir = k3sLayout(dataDir).server.etcdTlsDir;
   return { ca: join(dir, "server-ca.crt"), cert: join(dir, "client.crt"), key: join(dir, "client.key") };
 }
 
@@ -57,7 +58,7 @@ export async function etcdClientForK3s(
  * ```
  */
 export function k3sEmbeddedEtcdTls(dataDir: string): EmbeddedEtcdTls {
-  const dir = join(dataDir, "server", "tls", "etcd");
+  const dir = k3sLayout(dataDir).server.etcdTlsDir;
   return {
     caFile: join(dir, "server-ca.crt"),
     certFile: join(dir, "server-client.crt"),

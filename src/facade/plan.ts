@@ -1,6 +1,8 @@
 import { hostname, homedir } from "node:os";
 import { join, isAbsolute } from "node:path";
 import ipaddr from "ipaddr.js";
+import { goJoin } from "../internal/go/filepath.js";
+import { containerdStateDirFor, defaultDataDir, k3sLayout } from "../layout/index.js";
 import { NodeError } from "./errors.js";
 
 /** Options for {@link planNode} and `createNode()`. Every field is optional. */
@@ -94,7 +96,6 @@ export interface NodePlan {
   steps: PlanStep[];
 }
 
-const DEFAULT_DATA_DIR = "/var/lib/rancher/k3s";
 
 /**
  * Resolves `createNode()` options into a plan: every default, every path, the steps in order.
@@ -112,7 +113,7 @@ export function planNode(options: NodeOptions = {}): NodePlan {
   const role = o.role ?? "server";
   if (role !== "server" && role !== "agent") bad("role", role, `"server" or "agent"`);
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
-  const dataDir = o.dataDir ?? (isRoot && !o.rootless ? DEFAULT_DATA_DIR : join(homedir(), ".rancher", "k3s"));
+  const dataDir = o.dataDir ?? defaultDataDir({ uid: isRoot ? 0 : undefined, home: homedir(), rootless: o.rootless === true });
   if (typeof dataDir !== "string" || !isAbsolute(dataDir)) bad("dataDir", dataDir, "an absolute path");
   const nodeName = (o.nodeName ?? hostname()).toLowerCase();
   if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(nodeName) || nodeName.length > 253) bad("nodeName", nodeName, "a DNS-1123 subdomain");
@@ -125,20 +126,20 @@ export function planNode(options: NodeOptions = {}): NodePlan {
   const snapshotter = o.snapshotter ?? "overlayfs";
   const start = o.start ?? false;
   const etcd = { clientPort: port("etcd.clientPort", o.etcd?.clientPort ?? 2379), peerPort: port("etcd.peerPort", o.etcd?.peerPort ?? 2380) };
-  const containerdState = o.containerdStateDir ?? (dataDir === DEFAULT_DATA_DIR ? "/run/k3s/containerd" : join(dataDir, "run", "containerd"));
-  const agentDir = join(dataDir, "agent");
+  const containerdState = o.containerdStateDir ?? containerdStateDirFor(dataDir);
+  const layout = k3sLayout(dataDir);
   const paths = {
-    tlsDir: join(dataDir, "server", "tls"),
-    tokenFile: join(dataDir, "server", "token"),
-    agentDir,
-    containerdConfig: join(agentDir, "etc", "containerd", "config.toml"),
-    containerdTemplateDir: join(agentDir, "etc", "containerd"),
-    containerdRoot: join(agentDir, "containerd"),
+    tlsDir: layout.server.tlsDir,
+    tokenFile: layout.server.tokenFile,
+    agentDir: layout.agent.dir,
+    containerdConfig: layout.agent.containerdConfig,
+    containerdTemplateDir: layout.agent.containerdEtcDir,
+    containerdRoot: layout.agent.containerdRoot,
     containerdState,
-    containerdSocket: join(containerdState, "containerd.sock"),
-    etcdDataDir: join(dataDir, "server", "db", "etcd"),
-    logsDir: join(dataDir, "logs"),
-    kubeconfig: join(dataDir, "server", "cred", "admin.kubeconfig"),
+    containerdSocket: goJoin(containerdState, "containerd.sock"),
+    etcdDataDir: layout.server.etcdDataDir,
+    logsDir: layout.logsDir,
+    kubeconfig: layout.server.adminKubeconfig,
   };
   const steps: PlanStep[] = [];
   if (role === "server") {

@@ -1,6 +1,6 @@
 /** Validation of merged K3s config values against the flag table (types, value sets, roles). */
 import { REDACTED } from "../internal/events.js";
-import { parseGoIntBase0 } from "../internal/go-strconv.js";
+import { parseGoIntBase0 } from "../internal/go/strconv.js";
 import { NodeConfigError, type NodeConfigIssue } from "./config-errors.js";
 import {
   type K3sConfigRawValue,

@@ -24,8 +24,8 @@ import {
   parseAllDocuments,
   type Node,
 } from "yaml";
-import { parseGoIntBase0 } from "../internal/go-strconv.js";
-import { formatFloat } from "../template/float.js";
+import { parseGoIntBase0 } from "../internal/go/strconv.js";
+import { formatFloat } from "../internal/go/float.js";
 import { NodeConfigError } from "./config-errors.js";
 import type { K3sConfig } from "./k3s-config-schema.js";
 

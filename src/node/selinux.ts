@@ -1,3 +1,4 @@
+import { DEFAULT_DATA_DIR } from "../layout/index.js";
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { type Follow, readFollow } from "../internal/follow.js";
@@ -6,7 +7,7 @@ import { NodeHostError } from "./host-errors.js";
 /** The process context type K3s expects when `--selinux` is on (`SELinuxContextType`). */
 export const SELINUX_CONTEXT_TYPE = "container_runtime_t";
 /** The data dir the k3s-selinux policy labels. */
-export const SELINUX_DEFAULT_DATA_DIR = "/var/lib/rancher/k3s";
+export const SELINUX_DEFAULT_DATA_DIR = DEFAULT_DATA_DIR;
 
 /** K3s's warnings (k3s-behaviours §14), with `k3s` as the program name. */
 export const SELINUX_NOT_REQUESTED_WARNING =

@@ -1,6 +1,7 @@
+import { lookPath, splitPath } from "../internal/go/exec.js";
 import { constants } from "node:fs";
 import { access } from "node:fs/promises";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { NodeHostError } from "./host-errors.js";
 
 export type ServiceManager = "openrc" | "systemd";
@@ -70,13 +71,8 @@ export async function detectServiceManager(
   options.signal?.throwIfAborted();
   const openrcRun = await executable(join(root, "/sbin/openrc-run"));
   const binSystemctl = await executable(join(root, "/bin/systemctl"));
-  let systemctlOnPath = false;
-  for (const dir of (options.path ?? process.env.PATH ?? "").split(delimiter)) {
-    if (dir !== "" && (await executable(join(root, dir, "systemctl")))) {
-      systemctlOnPath = true;
-      break;
-    }
-  }
+  const dirs = splitPath(options.path ?? process.env.PATH ?? "").filter((d) => d !== "");
+  const systemctlOnPath = (await lookPath("systemctl", dirs, { root })) !== undefined;
   options.signal?.throwIfAborted();
   return chooseServiceManager({ openrcRun, binSystemctl, systemctlOnPath });
 }

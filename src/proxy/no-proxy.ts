@@ -1,4 +1,4 @@
-import { parseGoCIDR } from "../internal/go-net.js";
+import { parseGoCIDR } from "../internal/go/net.js";
 import { envGet, envPairs } from "./env.js";
 import { ProxyError } from "./errors.js";
 

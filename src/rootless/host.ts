@@ -1,6 +1,6 @@
-import { constants } from "node:fs";
-import { access, readFile } from "node:fs/promises";
-import { delimiter, join } from "node:path";
+import { lookPath, splitPath } from "../internal/go/exec.js";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { RootlessError } from "./errors.js";
 
 /** The sysctls K3s's rootless parent requires (only checked when the `/proc/sys` file is readable). */
@@ -118,19 +118,8 @@ export async function checkRootlessHost(
       return undefined;
     });
   }
-  let slirp4netns: string | undefined;
-  for (const dir of (options.path ?? process.env.PATH ?? "").split(delimiter)) {
-    if (dir === "") continue;
-    const candidate = join(dir, "slirp4netns");
-    const ok = await access(join(root, candidate), constants.X_OK).then(
-      () => true,
-      () => false,
-    );
-    if (ok) {
-      slirp4netns = candidate;
-      break;
-    }
-  }
+  const dirs = splitPath(options.path ?? process.env.PATH ?? "").filter((d) => d !== "");
+  const slirp4netns = await lookPath("slirp4netns", dirs, { root, ...(signal ? { signal } : {}) });
   const problems = rootlessSysctlProblems(sysctls);
   if (!slirp4netns) problems.push('exec: "slirp4netns": executable file not found in $PATH');
   return slirp4netns ? { sysctls, slirp4netns, problems } : { sysctls, problems };

@@ -1,7 +1,7 @@
 import { type Follow, readFollow } from "../internal/follow.js";
-import { parseGoCIDR } from "../internal/go-net.js";
+import { parseGoCIDR } from "../internal/go/net.js";
 import { RootlessError } from "./errors.js";
-import { goParseBool, goParseInt } from "./go-parse.js";
+import { goParseBool, goParseInt } from "../internal/go/strconv.js";
 
 /** The rootlesskit/slirp4netns settings K3s derives from `K3S_ROOTLESS_*` (k3s-behaviours §10). */
 export interface RootlessSettings {

@@ -1,6 +1,4 @@
-import { constants } from "node:fs";
-import { access, stat } from "node:fs/promises";
-import { goIsAbs, goJoin } from "../internal/go-filepath.js";
+import { lookPath } from "../internal/go/exec.js";
 import { RuntimeError } from "./errors.js";
 import { type DetectedRuntimes, KNOWN_RUNTIMES, RUNTIME_EXTRA_DIRS } from "./table.js";
 
@@ -26,30 +24,6 @@ export function runtimeSearchDirs(options: DetectRuntimesOptions = {}): string[]
   // K3s prepends "<extra>:" to PATH, so an empty PATH still yields one empty (= ".") entry.
   const joined = `${extra.join(":")}:${path}`;
   return joined.split(":");
-}
-
-async function isExecutableFile(p: string): Promise<boolean> {
-  try {
-    const st = await stat(p);
-    if (!st.isFile()) return false;
-    await access(p, constants.X_OK);
-    return (st.mode & 0o111) !== 0;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Go `exec.LookPath` over `dirs`: the first dir holding a regular executable file wins. A match in
- * an empty (".") or relative dir is Go's `ErrDot`, which K3s treats as "not found" for that runtime.
- */
-async function lookPath(binary: string, dirs: readonly string[]): Promise<string | undefined> {
-  for (const raw of dirs) {
-    const dir = raw === "" ? "." : raw;
-    const candidate = goJoin(dir, binary);
-    if (await isExecutableFile(candidate)) return goIsAbs(candidate) ? candidate : undefined;
-  }
-  return undefined;
 }
 
 /**

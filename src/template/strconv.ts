@@ -1,4 +1,4 @@
-import { parseGoIntBase0, underscoreOK } from "../internal/go-strconv.js";
+import { parseGoIntBase0, underscoreOK } from "../internal/go/strconv.js";
 /**
  * The parts of Go's strconv the parser needs: Unquote/UnquoteChar and Go number-literal parsing
  * (base prefixes, underscores, hex floats), with 64-bit integer ranges checked via BigInt.

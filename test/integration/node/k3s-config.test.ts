@@ -76,7 +76,7 @@ describe("loadK3sConfig with real files (k3s configfilearg: config.yaml + config
       {
         code: "K3S_CONFIG_UNKNOWN_KEY",
         message: `unknown key "who-knows" in ${join(dir, "config.yaml.d", "30-last.yml")}: k3s server skips it with a warning`,
-        key: "who-knows",
+        path: "who-knows",
         file: join(dir, "config.yaml.d", "30-last.yml"),
       },
     ]);

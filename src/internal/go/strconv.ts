@@ -1,11 +1,26 @@
 /**
  * Go `strconv` integer parsing shared by the template engine (number literals) and the K3s config
- * parser (yaml.v2 and the flag package both call it): one implementation, one set of edge cases.
+ * parser (yaml.v2 and the flag package both call it), and the rootless settings (ParseBool, Atoi):
+ * one implementation, one set of edge cases.
  * @internal
  */
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
+
+/** Go `strconv.ParseBool`. @internal */
+export function goParseBool(s: string): boolean | undefined {
+  if (s === "1" || s === "t" || s === "T" || s === "TRUE" || s === "true" || s === "True") return true;
+  if (s === "0" || s === "f" || s === "F" || s === "FALSE" || s === "false" || s === "False") return false;
+  return undefined;
+}
+
+/** Go `strconv.ParseInt(s, 10, 64)` (and `Atoi` on 64-bit): sign, decimal digits, int64 range. @internal */
+export function goParseInt(s: string): bigint | undefined {
+  if (!/^[+-]?[0-9]+$/.test(s)) return undefined;
+  const v = BigInt(s);
+  return v < INT64_MIN || v > INT64_MAX ? undefined : v;
+}
 
 /** Go's underscoreOK: underscores only between digits (a base prefix counts as a digit). @internal */
 export function underscoreOK(text: string): boolean {
