@@ -1,4 +1,4 @@
-import { resolveDefaultRuntime } from "../runtime/default-runtime.js";
+import { resolveDefaultRuntime } from "../runtime/index.js";
 import { isIP } from "node:net";
 import ipaddr from "ipaddr.js";
 import { isKitError } from "../errors/index.js";

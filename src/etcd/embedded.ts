@@ -6,7 +6,7 @@ import { lookPath, splitPath } from "../internal/go/exec.js";
 import { type ChildProcess, spawn } from "node:child_process";
 import { EtcdError } from "./errors.js";
 import { type EtcdClient, createEtcdClient } from "./client.js";
-import { readCertFile } from "./k3s.js";
+import { readCertFile } from "./cert-file.js";
 import { type EventListener, type KitEventBase, emit } from "../internal/events.js";
 
 /** Certificate files for an embedded etcd (paths; from `/certs` or any PKI). */

@@ -1,7 +1,6 @@
 import { k3sLayout } from "../layout/index.js";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { EtcdError } from "./errors.js";
+import { readCertFile } from "./cert-file.js";
 import { type EtcdClient, createEtcdClient } from "./client.js";
 import type { EtcdClientOptions } from "./options.js";
 import type { EmbeddedEtcdTls } from "./embedded.js";
@@ -17,15 +16,6 @@ import type { EmbeddedEtcdTls } from "./embedded.js";
 export function k3sEtcdCertPaths(dataDir: string): { ca: string; cert: string; key: string } {
   const dir = k3sLayout(dataDir).server.etcdTlsDir;
   return { ca: join(dir, "server-ca.crt"), cert: join(dir, "client.crt"), key: join(dir, "client.key") };
-}
-
-/** Reads a cert or key file; a missing or unreadable one is `ETCD_CERTS_MISSING` naming it. @internal */
-export async function readCertFile(path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    throw new EtcdError("ETCD_CERTS_MISSING", `cannot read ${path}: ${(err as Error).message}`, { value: path, cause: err });
-  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { hostname, homedir } from "node:os";
-import { join, isAbsolute } from "node:path";
+import { isAbsolute } from "node:path";
 import ipaddr from "ipaddr.js";
 import { goJoin } from "../internal/go/filepath.js";
 import { containerdStateDirFor, defaultDataDir, k3sLayout } from "../layout/index.js";
