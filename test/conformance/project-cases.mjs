@@ -523,6 +523,48 @@ const errs = {
 for (const [n, t] of Object.entries(errs))
   add("errors", n, t, { a: "A", l: [1], n: null }, { funcs: ["failWith"] });
 
+// ---- where Go reports an exec error: the node its evaluator visited last
+const pos = { s: [1, 2], x: "X", n: 3, m: { k: "v" }, t: true };
+const positions = {
+  "range field": "{{range .t}}{{end}}",
+  "range variable": "{{$v := .t}}{{range $v}}{{end}}",
+  "range variable field": "{{$v := .}}{{range $v.t}}{{end}}",
+  "range chain": "{{range (.m).k}}{{end}}",
+  "range literal": "{{range true}}{{end}}",
+  "range func no args": "{{range zeroArgs}}{{end}}",
+  "range func with args": '{{range printf "%v" .x}}{{end}}',
+  "range func with literal arg": '{{range oneArg "a"}}{{end}}',
+  "range pipeline of two": '{{range .s | printf "%v"}}{{end}}',
+  "range pipeline to niladic": "{{range .x | oneArg}}{{end}}",
+  "range parenthesized": '{{range (printf "%v" .s)}}{{end}}',
+  "range with decl": "{{range $i := .t}}{{end}}",
+  "range nested pipe arg": '{{range printf "%d" (len .s)}}{{end}}',
+  "final wrong type no args": "{{3 | oneArg}}",
+  "final wrong type after arg": '{{3 | twoArgs "a"}}',
+  "final wrong type after field arg": "{{3 | twoArgs .x}}",
+  "final wrong type after pipe arg": '{{3 | twoArgs (printf "%s" .x)}}',
+  "final wrong type variadic": '{{3 | dddArg 1 "a"}}',
+  "chain field of string": "{{(.x).Y}}",
+  "chain field of func result": '{{(printf "%s" .x).Y}}',
+  "chain field of func result no args": "{{(zeroArgs).Y}}",
+  "chain two fields": "{{(.m).k.z}}",
+  "chain on literal": "{{(1).Y}}",
+  "chain in arg": "{{print (.x).Y}}",
+  "pipe not a function first": "{{(1) 2}}",
+  "pipe not a function second": "{{.n | (1) 2}}",
+  "pipe not a function after func": "{{len .s | (1) 2}}",
+  "pipe not a function in if": "{{if (1) 2}}{{end}}",
+  "pipe not a function with final": "{{.n | (1)}}",
+  "pipe not a function in arg": "{{print ((1) 2)}}",
+  "pipe not a function decl": "{{$x := (1) 2}}",
+  "literal not a function": "{{.n | 2}}",
+  "field with final": "{{.n | .x}}",
+  "variable with final": "{{$v := 1}}{{.n | $v}}",
+  "assign undefined after pipeline": "{{$x := 1}}{{with 2}}{{$x = len $.s}}{{end}}",
+};
+for (const [n, t] of Object.entries(positions))
+  add("errpos", n, t, pos, { funcs: ["zeroArgs", "oneArg", "twoArgs", "dddArg"] });
+
 // ---- typed data through the convention (struct and typed containers)
 const sdata = {
   $struct: "*main.T",
