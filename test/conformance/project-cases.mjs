@@ -560,6 +560,8 @@ const positions = {
   "literal not a function": "{{.n | 2}}",
   "field with final": "{{.n | .x}}",
   "variable with final": "{{$v := 1}}{{.n | $v}}",
+  "range and all evaluated": "{{range and 1 .t}}{{end}}",
+  "range or stops early": "{{range or .t .x}}{{end}}",
   "assign undefined after pipeline": "{{$x := 1}}{{with 2}}{{$x = len $.s}}{{end}}",
 };
 for (const [n, t] of Object.entries(positions))
