@@ -148,6 +148,31 @@ function sigOf(fn: unknown): Sig | null {
 const goTypeName = (k: PKind): string =>
   k === "any" ? "interface {}" : k === "value" ? "reflect.Value" : k;
 
+/**
+ * The node Go's evaluator has visited last (`state.at`) once `n` is evaluated. Go reports errors
+ * that carry no node of their own there: range over a non-iterable value, a wrong-typed piped
+ * value, a field of a parenthesized value, an undefined variable assigned from a pipeline.
+ * (Static: `and`/`or` that stop early are taken as having evaluated all their arguments.)
+ */
+export function lastAt(n: ArgNode | CommandNode): AnyNode {
+  switch (n.type) {
+    case "pipe": {
+      const c = n.cmds[n.cmds.length - 1];
+      return c === undefined ? n : lastAt(c);
+    }
+    case "command": {
+      const first = n.args[0];
+      if (first === undefined) return n;
+      if (first.type === "identifier") return n.args.length > 1 ? lastAt(n.args[n.args.length - 1] as ArgNode) : first;
+      return first.type === "chain" || first.type === "pipe" ? lastAt(first) : first;
+    }
+    case "chain":
+      return lastAt(n.node);
+    default:
+      return n;
+  }
+}
+
 /** Go's validateType for an evaluated (non-constant) argument. */
 function validateType(s: State, node: AnyNode, v: unknown, k: PKind): unknown {
   if (k === "value") return v;
@@ -339,14 +364,8 @@ class Compiler {
     const body = this.list(n.list);
     const elseList = n.elseList ? this.list(n.elseList) : null;
     this.pop(m);
-    // Go reports "range can't iterate" at the node it evaluated last: a single field, chain or
-    // variable operand (its position is that of its last part), else the pipeline.
-    const lastCmd = n.pipe.cmds[n.pipe.cmds.length - 1];
-    const word = lastCmd?.args.length === 1 ? lastCmd.args[0] : undefined;
-    const rangeErrAt: AnyNode =
-      n.pipe.cmds.length === 1 && word !== undefined && (word.type === "field" || word.type === "chain" || word.type === "variable")
-        ? word
-        : n.pipe;
+    // Go reports "range can't iterate" at the node its evaluator visited last.
+    const rangeErrAt = lastAt(n.pipe);
     const nd = slots.length;
     const s0 = slots[0] ?? 0;
     const s1 = slots[1] ?? 0;
@@ -408,7 +427,9 @@ class Compiler {
   }
 
   pipeline(p: PipeNode): Pipe {
-    const cmds = p.cmds.map((c) => this.command(c));
+    // A parenthesized first word given arguments is reported at the node Go visited before the
+    // command: the pipeline itself for the first command, else the end of the previous one.
+    const cmds = p.cmds.map((c, i) => this.command(c, i === 0 ? p : lastAt(p.cmds[i - 1] as CommandNode)));
     const slots = p.decl.map((d) => (p.isAssign ? this.resolve(d.ident[0] as string) : -1));
     // Declarations become visible after the pipeline is evaluated.
     for (let i = 0; i < p.decl.length; i++) {
@@ -435,8 +456,7 @@ class Compiler {
     const sl = slots;
     const undef = p.decl.find((_d, i) => sl[i] === -1);
     // Go evaluates the pipeline, then fails assigning (reported at the last evaluated node).
-    const lastCmd = p.cmds[p.cmds.length - 1] as CommandNode;
-    const errAt = lastCmd.args[lastCmd.args.length - 1] ?? lastCmd;
+    const errAt = lastAt(p);
     return (s, dot) => {
       const v = run(s, dot);
       if (undef !== undefined) throw execError(s, errAt, `undefined variable: ${undef.ident[0]}`);
@@ -445,7 +465,7 @@ class Compiler {
     };
   }
 
-  private command(c: CommandNode): Cmd {
+  private command(c: CommandNode, before: AnyNode): Cmd {
     const first = c.args[0] as ArgNode;
     const args = c.args;
     switch (first.type) {
@@ -458,13 +478,14 @@ class Compiler {
           };
         }
         const recv = this.argValue(first.node);
-        return this.fieldChain(first, recv, first.field, args);
+        // Go reports a field error of `(pipe).F` where evaluating the pipe ended.
+        return this.fieldChain(lastAt(first), recv, first.field, args);
       }
       case "identifier":
         return this.func(first.ident, first, c, args);
       case "pipe": {
         const p = this.pipeline(first);
-        const nf = this.notAFunction(args, first);
+        const nf = this.notAFunction(args, first, before);
         return (s, dot, final) => {
           nf(s, final);
           return p(s, dot);
@@ -517,10 +538,10 @@ class Compiler {
     }
   }
 
-  private notAFunction(args: ArgNode[], first: ArgNode): (s: State, final: unknown) => void {
+  private notAFunction(args: ArgNode[], first: ArgNode, at: AnyNode = first): (s: State, final: unknown) => void {
     const many = args.length > 1;
     return (s, final) => {
-      if (many || final !== NOFINAL) throw execError(s, first, `can't give argument to non-function ${nodeString(first)}`);
+      if (many || final !== NOFINAL) throw execError(s, at, `can't give argument to non-function ${nodeString(first)}`);
     };
   }
 
@@ -555,7 +576,7 @@ class Compiler {
           };
         }
         const recv = this.argValue(n.node);
-        const c = this.fieldChain(n, recv, n.field, [n]);
+        const c = this.fieldChain(lastAt(n), recv, n.field, [n]);
         return (s, dot) => c(s, dot, NOFINAL);
       }
       case "bool": {
@@ -575,7 +596,7 @@ class Compiler {
    * `.a.b.c` (receiver = dot when `recv` is null) with the command's args going to the last
    * field (Go: fields are not methods here, so args are an error).
    */
-  private fieldChain(node: ArgNode, recv: ((s: State, dot: unknown) => unknown) | null, ident: string[], args: ArgNode[]): Cmd {
+  private fieldChain(node: AnyNode, recv: ((s: State, dot: unknown) => unknown) | null, ident: string[], args: ArgNode[]): Cmd {
     const hasArgsStatic = args.length > 1;
     const names = ident;
     const n = names.length;
@@ -600,6 +621,8 @@ class Compiler {
     const argNodes = args.slice(1);
     const evals = argNodes.map((a) => this.argValue(a));
     const numArgs = argNodes.length;
+    // A wrong-typed piped value is reported where Go's evaluator stands after the arguments.
+    const finalAt: AnyNode = numArgs > 0 ? lastAt(argNodes[numArgs - 1] as ArgNode) : node;
     const fieldLike = argNodes.map(
       (a) => a.type === "field" || a.type === "chain" || (a.type === "variable" && a.ident.length > 1),
     );
@@ -741,7 +764,7 @@ class Compiler {
       if (hasFinal) {
         let k = sig.params[nParams - 1] as PKind;
         if (sig.variadic && numIn - 1 < numFixed) k = sig.params[numIn - 1] as PKind;
-        argv[numArgs] = validateType(s, cmd, final, k);
+        argv[numArgs] = validateType(s, finalAt, final, k);
       }
       try {
         if (builtin !== undefined) {

@@ -1,8 +1,7 @@
 /**
- * Adapter between the shared Go text/template corpus (../shared/gotemplate) and our engine:
- * implements README's extra funcs with their Go signatures and `render(...)` as run-corpus.mjs
- * expects. Usable from vitest (corpus.test.ts) and from the corpus runner:
- *   node --import tsx ../shared/gotemplate/run-corpus.mjs test/unit/template/corpus-adapter.ts
+ * Extra funcs with their Go signatures (used by the conformance corpus in test/conformance and by the
+ * Go oracle test) and `render(...)` in the shape the older shared corpus runner expects, for the
+ * optional extra layer of corpus.test.ts when ../shared/gotemplate exists.
  */
 import { float64, GoFunc, goFunc, Template, withGoType } from "../../../src/template/index.js";
 import { sprint, sprintf, sprintln } from "../../../src/template/fmt.js";
