@@ -13,6 +13,7 @@ export const entries = {
   rootless: "src/rootless/index.ts",
   etcd: "src/etcd/index.ts",
   node: "src/node/index.ts",
+  process: "src/process/index.ts",
   layout: "src/layout/index.ts",
   errors: "src/errors/index.ts",
 };

@@ -15,11 +15,16 @@ export const SHARED_CODES = [
 export const NODE_FACADE_CODES = [
   "NODE_OPTION_INVALID",
   "NODE_LABEL_INVALID",
+  "NODE_TAINT_INVALID",
+  "CLOUD_INIT_INVALID",
+] as const;
+
+/** `k3s-node-kit/process`: supervised child processes and host probes. */
+export const PROCESS_CODES = [
   "PROCESS_NOT_FOUND",
   "PROCESS_NOT_READY",
   "PROCESS_OPTION_INVALID",
   "PROCESS_PROBE_FAILED",
-  "CLOUD_INIT_INVALID",
 ] as const;
 
 export const TEMPLATE_CODES = ["TEMPLATE_PARSE", "TEMPLATE_EXEC", "TEMPLATE_OPTION_INVALID", "TEMPLATE_FUNC"] as const;
@@ -223,6 +228,7 @@ export const ETCD_CODES = [
 export const ERROR_CODES = {
   KitError: SHARED_CODES,
   NodeError: NODE_FACADE_CODES,
+  ProcessError: PROCESS_CODES,
   TemplateError: TEMPLATE_CODES,
   CertError: CERT_CODES,
   TokenError: TOKEN_CODES,
@@ -238,6 +244,7 @@ export const ERROR_CODES = {
 
 export type SharedErrorCode = (typeof SHARED_CODES)[number];
 export type NodeFacadeErrorCode = (typeof NODE_FACADE_CODES)[number];
+export type ProcessErrorCode = (typeof PROCESS_CODES)[number];
 export type TemplateErrorCode = (typeof TEMPLATE_CODES)[number];
 export type CertErrorCode = (typeof CERT_CODES)[number];
 export type TokenErrorCode = (typeof TOKEN_CODES)[number];

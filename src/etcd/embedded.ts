@@ -3,7 +3,8 @@
  * single-member init, multi-member init, join via MemberAdd, and remove.
  */
 import { lookPath, splitPath } from "../internal/go/exec.js";
-import { type ChildProcess, spawn } from "node:child_process";
+import { isKitError } from "../errors/index.js";
+import { type SupervisedProcess, type SupervisorEvent, superviseProcess } from "../process/index.js";
 import { EtcdError } from "./errors.js";
 import { type EtcdClient, createEtcdClient } from "./client.js";
 import { readCertFile } from "./cert-file.js";
@@ -27,7 +28,10 @@ export interface EmbeddedEtcdTls {
 }
 
 /** Events reported by {@link startEmbeddedEtcd}. */
-export interface EmbeddedEtcdEvent extends KitEventBase {
+export type EmbeddedEtcdEvent = EmbeddedEtcdMemberEvent | SupervisorEvent;
+
+/** What happened to the member (the process itself reports `process.*` events). */
+export interface EmbeddedEtcdMemberEvent extends KitEventBase {
   type: "etcd.spawned" | "etcd.ready" | "etcd.member-added" | "etcd.stopped" | "etcd.member-removed";
   name: string;
   pid?: number;
@@ -56,6 +60,10 @@ export interface EmbeddedEtcdOptions {
   readyTimeoutMs?: number;
   /** Extra etcd flags (e.g. `--heartbeat-interval=50`). */
   extraArgs?: readonly string[];
+  /** Absolute path: etcd's output is appended here (0600). Default: kept in memory only. */
+  logFile?: string;
+  /** Restart etcd with backoff when it dies unexpectedly (as a node's supervisor does). Default false. */
+  restart?: boolean;
   signal?: AbortSignal;
   onEvent?: EventListener<EmbeddedEtcdEvent>;
 }
@@ -70,29 +78,16 @@ export interface EmbeddedEtcd {
   readonly pid: number | undefined;
   /** Last lines of etcd's output (for diagnostics). */
   output(): string;
+  /** etcd's command line (no secrets: file paths only). */
+  readonly args: readonly string[];
   /** Stops the member: SIGTERM, then SIGKILL after `graceMs` (default 10000). `SIGKILL` kills at once. */
   stop(options?: { signal?: "SIGTERM" | "SIGKILL"; graceMs?: number }): Promise<void>;
   /** Removes this member from the cluster (through `via`, default its own client), then stops it. */
   remove(via?: EtcdClient): Promise<void>;
 }
 
-/** Running etcd children; one process "exit" listener (installed on first use) kills them all. */
-const children = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-function trackChild(child: ChildProcess): void {
-  children.add(child);
-  child.once("exit", () => children.delete(child));
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once("exit", () => {
-      for (const c of children) c.kill("SIGKILL");
-    });
-  }
-}
-
-function untrackChild(child: ChildProcess): void {
-  children.delete(child);
+function memberEvent(o: EmbeddedEtcdOptions, e: Omit<EmbeddedEtcdMemberEvent, "time">): void {
+  emit(o.onEvent as EventListener<EmbeddedEtcdMemberEvent> | undefined, e);
 }
 
 /** Finds `name` on PATH. @internal */
@@ -195,7 +190,7 @@ export async function startEmbeddedEtcd(o: EmbeddedEtcdOptions): Promise<Embedde
   let state: "new" | "existing" = "new";
   if (o.join) {
     const res = await o.join.memberAdd([peerUrl], { signal: o.signal });
-    emit(o.onEvent, { type: "etcd.member-added", name: o.name, memberId: res.member?.id.toString(16) });
+    memberEvent(o, { type: "etcd.member-added", name: o.name, memberId: res.member?.id.toString(16) });
     initialCluster = {};
     for (const m of res.members) {
       const url = m.peerURLs[0];
@@ -205,79 +200,55 @@ export async function startEmbeddedEtcd(o: EmbeddedEtcdOptions): Promise<Embedde
     state = "existing";
   }
 
-  const child: ChildProcess = spawn(bin, etcdArgs(o, initialCluster, state), {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  const collect = (d: Buffer) => {
-    out += d.toString();
-    if (out.length > 64_000) out = out.slice(-32_000);
-  };
-  child.stdout?.on("data", collect);
-  child.stderr?.on("data", collect);
-  let exited = false;
-  const exitedP = new Promise<void>((resolve) =>
-    child.once("exit", () => {
-      exited = true;
-      resolve();
-    }),
-  );
-  // Never leave an etcd behind when this process exits.
-  trackChild(child);
-  emit(o.onEvent, { type: "etcd.spawned", name: o.name, pid: child.pid });
-
   const client = createEtcdClient({ endpoints: [clientUrl], tls: { ca, cert, key }, deadlineMs: 5000 });
-  const stop = async (so: { signal?: "SIGTERM" | "SIGKILL"; graceMs?: number } = {}) => {
-    client.close();
-    if (!exited) {
-      const t = setTimeout(() => child.kill("SIGKILL"), so.graceMs ?? 10_000);
-      child.kill(so.signal ?? "SIGTERM");
-      await exitedP;
-      clearTimeout(t);
-    }
-    untrackChild(child);
-    emit(o.onEvent, { type: "etcd.stopped", name: o.name, pid: child.pid });
-  };
-
-  const deadline = Date.now() + (o.readyTimeoutMs ?? 30_000);
+  const args = etcdArgs(o, initialCluster, state);
+  let proc: SupervisedProcess;
   try {
-    for (;;) {
-      o.signal?.throwIfAborted();
-      if (exited) {
-        throw new EtcdError(
-          "ETCD_START_FAILED",
-          `etcd ${o.name} exited during start (code ${child.exitCode}): ${out.slice(-2000)}`,
-          { value: o.name },
-        );
-      }
-      try {
-        await client.status({ deadlineMs: 1000, signal: o.signal });
-        break;
-      } catch (err) {
-        if (o.signal?.aborted) throw o.signal.reason;
-        if (Date.now() > deadline) {
-          throw new EtcdError(
-            "ETCD_START_TIMEOUT",
-            `etcd ${o.name} did not become ready: ${out.slice(-2000)}`,
-            { value: o.name, cause: err },
-          );
-        }
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
+    proc = await superviseProcess({
+      service: `etcd ${o.name}`,
+      command: bin,
+      args,
+      ...(o.logFile ? { logFile: o.logFile } : {}),
+      restart: o.restart ?? false,
+      readyTimeoutMs: o.readyTimeoutMs ?? 30_000,
+      ready: async (signal) => {
+        await client.status({ deadlineMs: 1000, signal });
+        return true;
+      },
+      onEvent: (e) => {
+        if (e.type === "process.started") memberEvent(o, { type: "etcd.spawned", name: o.name, pid: e.pid });
+        emit(o.onEvent, e);
+      },
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
   } catch (err) {
-    await stop({ signal: "SIGKILL" });
+    client.close();
+    if (isKitError(err, "PROCESS_NOT_READY")) {
+      const timedOut = /not ready after/.test(err.message);
+      throw new EtcdError(timedOut ? "ETCD_START_TIMEOUT" : "ETCD_START_FAILED", `etcd ${o.name} ${timedOut ? "did not become ready" : "exited during start"}: ${err.message}`, { value: o.name, cause: err });
+    }
+    if (isKitError(err, "PROCESS_NOT_FOUND")) {
+      throw new EtcdError("ETCD_BINARY_MISSING", err.message, { value: bin, cause: err });
+    }
     throw err;
   }
-  emit(o.onEvent, { type: "etcd.ready", name: o.name, pid: child.pid });
+  const stop = async (so: { signal?: "SIGTERM" | "SIGKILL"; graceMs?: number } = {}) => {
+    client.close();
+    await proc.stop({ force: so.signal === "SIGKILL", ...(so.graceMs !== undefined ? { graceMs: so.graceMs } : {}) });
+    memberEvent(o, { type: "etcd.stopped", name: o.name, pid: proc.pid() });
+  };
+  memberEvent(o, { type: "etcd.ready", name: o.name, pid: proc.pid() });
 
   return {
     client,
     name: o.name,
     clientUrl,
     peerUrl,
-    pid: child.pid,
-    output: () => out,
+    args,
+    get pid() {
+      return proc.pid();
+    },
+    output: () => proc.output(),
     stop,
     async remove(via?: EtcdClient) {
       const c = via ?? client;
@@ -286,7 +257,7 @@ export async function startEmbeddedEtcd(o: EmbeddedEtcdOptions): Promise<Embedde
       if (me) {
         // etcd refuses (before applying) while the member is not yet counted active: retried within this deadline.
         await c.memberRemove(me.id, { deadlineMs: 20_000 });
-        emit(o.onEvent, { type: "etcd.member-removed", name: o.name, memberId: me.id.toString(16) });
+        memberEvent(o, { type: "etcd.member-removed", name: o.name, memberId: me.id.toString(16) });
       }
       await stop();
     },

@@ -19,7 +19,7 @@ export type { EtcdErrorOptions } from "./errors.js";
 export type { EtcdClientOptions, EtcdTlsOptions } from "./options.js";
 export { etcdClientForK3s, k3sEtcdCertPaths, k3sEmbeddedEtcdTls } from "./k3s.js";
 export { startEmbeddedEtcd } from "./embedded.js";
-export type { EmbeddedEtcd, EmbeddedEtcdEvent, EmbeddedEtcdOptions, EmbeddedEtcdTls } from "./embedded.js";
+export type { EmbeddedEtcd, EmbeddedEtcdEvent, EmbeddedEtcdMemberEvent, EmbeddedEtcdOptions, EmbeddedEtcdTls } from "./embedded.js";
 export { TxnBuilder, op } from "./txn.js";
 export type { CompareOp, RangeOptions } from "./txn.js";
 export { prefixEnd } from "./keys.js";

@@ -1,13 +1,11 @@
-import { execFile } from "node:child_process";
 import { connect } from "node:net";
-import { join } from "node:path";
-import { promisify } from "node:util";
-import { NodeError } from "./errors.js";
-import { emit, type EventListener, type KitEventBase } from "../internal/events.js";
-import { planNode, type NodeOptions, type NodePlan, type PlanStep } from "./plan.js";
-import { superviseProcess, type SupervisedProcess, type SupervisorEvent } from "./supervisor.js";
+import { checkListener, emit, type EventListener, type KitEventBase } from "../internal/events.js";
+import { checkOptions, is } from "../internal/options.js";
 import type { EtcdClient } from "../etcd/index.js";
+import type { SupervisedProcess, SupervisorEvent } from "../process/index.js";
 import type { DetectedRuntimes } from "../runtime/index.js";
+import { NodeError } from "./errors.js";
+import { planNode, type NodeOptions, type NodePlan, type PlanStep } from "./plan.js";
 
 /** Events `createNode()` reports: step boundaries, plus the modules' own events passed through. */
 export interface NodeStepEvent extends KitEventBase {
@@ -46,6 +44,8 @@ export interface Node {
   /** Environment containerd is started with (proxy variables rewritten as K3s does). */
   containerdEnv: Record<string, string>;
   containerdSocket: string;
+  /** Rootless settings read from the environment (rootless nodes only). */
+  rootless?: { settings: unknown; cgroupsDisabled: boolean; warnings: string[] };
   /** mTLS etcd client (servers started with `start: true`). */
   etcd?: EtcdClient;
   /** Log files of the supervised processes. */
@@ -57,17 +57,150 @@ export interface Node {
   stop(): Promise<void>;
 }
 
-const run = promisify(execFile);
+/** What the steps have produced so far; each apply function reads its inputs from its step and these. */
+interface Applied {
+  options: CreateNodeOptions;
+  env: Record<string, string | undefined>;
+  forward: (e: KitEventBase) => void;
+  signal: AbortSignal | undefined;
+  readyTimeoutMs: number;
+  node: Partial<Node> & { warnings: string[]; logs: Record<string, string>; commands: Node["commands"] };
+  started: { stop(): Promise<void> }[];
+  containerdEnvArgs?: string[];
+  containerdVersion?: 2 | 3;
+  cgroupsDisabled: boolean;
+  containerdConfig?: unknown;
+}
+
+type StepOf<K extends PlanStep["id"]> = Extract<PlanStep, { id: K }>;
+type Apply<K extends PlanStep["id"]> = (step: StepOf<K>, s: Applied) => Promise<Record<string, unknown> | undefined>;
+
+const withSignal = (s: Applied) => (s.signal ? { signal: s.signal } : {});
+
+/** Each step id → the one module function that applies it. No rule lives here: the plan decided. */
+const APPLY: { [K in PlanStep["id"]]: Apply<K> } = {
+  async certs(step, s) {
+    const certs = await import("../certs/index.js");
+    const r = await certs.ensureServerCertificates({ ...step.input, ...(s.options.now ? { now: s.options.now() } : {}), onEvent: s.forward, ...withSignal(s) });
+    s.node.certificates = { created: r.created.length, renewed: r.renewed.length, kept: r.kept.length };
+    return s.node.certificates;
+  },
+  async token(step, s) {
+    const tokens = await import("../tokens/index.js");
+    const t = await tokens.generateServerToken({ dataDir: step.input.dataDir, ...(s.options.token ? { token: s.options.token } : {}) });
+    s.node.token = t.token;
+    s.node.caHash = t.caHash;
+    return { caHash: t.caHash };
+  },
+  async "resolv-conf"(step, s) {
+    const dns = await import("../dns/index.js");
+    const r = await dns.locateResolvConf({ dataDir: step.input.dataDir, ...(step.input.override ? { override: step.input.override } : {}), ...withSignal(s) });
+    s.node.resolvConf = { path: r.path, source: r.source, ...(r.warning ? { warning: r.warning } : {}) };
+    if (r.warning) s.node.warnings.push(r.warning);
+    return { path: r.path, source: r.source };
+  },
+  async "proxy-env"(_step, s) {
+    const proxy = await import("../proxy/index.js");
+    const r = proxy.containerdEnv(s.env as Record<string, string>);
+    s.node.containerdEnv = r.env;
+    s.containerdEnvArgs = r.args;
+    return { proxyVariables: Object.keys(r.env).filter((k) => /^(https?_proxy|no_proxy)$/i.test(k)) };
+  },
+  async "node-labels"(step) {
+    // Checked by planNode; nothing is left to do but report.
+    return { labels: step.input.labels.length, taints: step.input.taints.length };
+  },
+  async rootless(step, s) {
+    const rootless = await import("../rootless/index.js");
+    const settings = rootless.rootlessSettingsFromEnv(s.env as Record<string, string>, { nodeIPs: step.input.nodeIPs });
+    s.node.rootless = { settings, cgroupsDisabled: false, warnings: [] };
+    return {};
+  },
+  async "probe-cgroups"(_step, s) {
+    const rootless = await import("../rootless/index.js");
+    const report = await rootless.checkCgroups();
+    s.cgroupsDisabled = rootless.rootlessDisablesCgroups(report);
+    if (s.node.rootless) {
+      s.node.rootless.cgroupsDisabled = s.cgroupsDisabled;
+      s.node.rootless.warnings.push(...report.warnings);
+    }
+    s.node.warnings.push(...report.warnings);
+    return { mode: report.mode, delegated: report.delegated, cgroupsDisabled: s.cgroupsDisabled };
+  },
+  async runtimes(step, s) {
+    const runtime = await import("../runtime/index.js");
+    s.node.runtimes = await runtime.detectRuntimes({ path: step.input.path });
+    return { runtimes: Object.keys(s.node.runtimes) };
+  },
+  async "probe-containerd"(step, s) {
+    const [proc, containerd] = await Promise.all([import("../process/index.js"), import("../containerd/index.js")]);
+    const out = await proc.runProbe(step.input.command, ["--version"], { timeoutMs: 10_000, ...withSignal(s) });
+    s.containerdVersion = containerd.configVersionForContainerd(out);
+    return { configVersion: s.containerdVersion };
+  },
+  async "containerd-config"(step, s) {
+    const containerd = await import("../containerd/index.js");
+    const { templateDir, configPath, stateDir, ...rest } = step.input;
+    const cfg = containerd.containerdConfigFor({ ...rest, stateDir, runtimes: s.node.runtimes ?? {}, disableCgroup: s.cgroupsDisabled });
+    s.containerdConfig = cfg;
+    const w = await containerd.writeContainerdConfig({ templateDir, configPath, config: cfg, ...(s.containerdVersion ? { defaultVersion: s.containerdVersion } : {}), onEvent: s.forward, ...withSignal(s) });
+    s.node.containerdConfig = { path: w.configPath, template: w.template, version: w.version };
+    return { template: w.template, version: w.version };
+  },
+  async "start-etcd"(step, s) {
+    const etcd = await import("../etcd/index.js");
+    const { tlsDataDir, logFile, ...input } = step.input;
+    const member = await etcd.startEmbeddedEtcd({
+      ...input,
+      tls: etcd.k3sEmbeddedEtcdTls(tlsDataDir),
+      logFile,
+      restart: true,
+      readyTimeoutMs: s.readyTimeoutMs,
+      onEvent: s.forward,
+      ...withSignal(s),
+    });
+    s.started.push(member);
+    s.node.etcd = member.client;
+    s.node.logs.etcd = logFile;
+    s.node.commands.etcd = { command: "etcd", args: [...member.args] };
+    return { pid: member.pid };
+  },
+  async "start-containerd"(step, s) {
+    const [containerd, proc] = await Promise.all([import("../containerd/index.js"), import("../process/index.js")]);
+    const cfg = s.containerdConfig as Parameters<typeof containerd.containerdArgs>[0];
+    const args = [...containerd.containerdArgs(cfg, s.node.containerdConfig!.version), ...(s.containerdEnvArgs ?? [])];
+    s.node.logs.containerd = step.input.logFile;
+    s.node.commands.containerd = { command: "containerd", args, env: s.node.containerdEnv ?? {} };
+    const p: SupervisedProcess = await proc.superviseProcess({
+      service: "containerd",
+      command: "containerd",
+      args,
+      env: s.node.containerdEnv ?? {},
+      logFile: step.input.logFile,
+      readyTimeoutMs: s.readyTimeoutMs,
+      ready: () => socketAccepts(step.input.socket),
+      onEvent: s.forward,
+      ...withSignal(s),
+    });
+    s.started.push(p);
+    return { pid: p.pid(), socket: step.input.socket };
+  },
+};
+
+const fail = (message: string, value: unknown) => new NodeError("NODE_OPTION_INVALID", message, { value });
 
 /**
  * Prepares a K3s-style node and optionally runs its embedded stack: server PKI and token,
- * resolv.conf, proxy environment, labels/taints validation, rootless settings, runtime detection,
- * containerd config; with `start: true`, etcd (servers) and containerd as supervised child processes
- * with logs under `<dataDir>/logs`. Composition only: each step is one module's function, lazily
- * loaded. Re-running on the same data dir regenerates nothing that is still valid.
+ * resolv.conf, proxy environment, rootless settings, runtime detection, containerd config; with
+ * `start: true`, etcd (servers) and containerd as supervised child processes with logs under
+ * `<dataDir>/logs`. `planNode()` decides and validates everything first (a refused input writes
+ * nothing); this applies its steps in order, each through one module function, lazily loaded.
+ * Re-running on the same data dir regenerates nothing that is still valid.
  *
- * @throws KitError from the module of the failing step (e.g. `NODE_OPTION_INVALID`,
- * `CONTAINERD_TEMPLATE_PARSE`, `PROCESS_NOT_FOUND` when etcd or containerd is not installed).
+ * @throws NodeError (`NODE_OPTION_INVALID`, `NODE_LABEL_INVALID`, `NODE_TAINT_INVALID`) before any
+ * write; afterwards the KitError of the failing step's module (e.g. `CONTAINERD_TEMPLATE_PARSE`,
+ * `PROCESS_NOT_FOUND` when etcd or containerd is not installed). Aborting rejects with the
+ * signal's reason and stops what was started.
  * @example
  * ```ts
  * import { createNode } from "k3s-node-kit";
@@ -77,223 +210,73 @@ const run = promisify(execFile);
  * ```
  */
 export async function createNode(options: CreateNodeOptions = {}): Promise<Node> {
-  const { onEvent, signal, readyTimeoutMs = 60_000 } = options;
   const plan = planNode(options);
-  const env = options.env ?? process.env;
-  const warnings: string[] = [];
-  const forward = (e: KitEventBase) => emit(onEvent, e as NodeEvent);
-  const started: SupervisedProcess[] = [];
-  let etcdClient: EtcdClient | undefined;
-
-  const step = async <T>(id: PlanStep["id"], body: () => Promise<T>, summarise?: (r: T) => Record<string, unknown>): Promise<T> => {
-    const s = plan.steps.find((x) => x.id === id)!;
-    signal?.throwIfAborted();
-    emit<NodeStepEvent>(onEvent, { type: "node.step.start", step: id, description: s.description });
-    const result = await body();
-    emit<NodeStepEvent>(onEvent, { type: "node.step.done", step: id, description: s.description, detail: summarise?.(result) });
-    return result;
+  const o = checkOptions<Pick<CreateNodeOptions, "onEvent" | "signal" | "readyTimeoutMs">>(
+    { onEvent: options.onEvent, signal: options.signal, readyTimeoutMs: options.readyTimeoutMs },
+    { onEvent: is.any, signal: is.signal, readyTimeoutMs: is.positive },
+    fail,
+    "createNode",
+  );
+  const onEvent = checkListener<NodeEvent>(o.onEvent, fail, "createNode");
+  const s: Applied = {
+    options,
+    env: options.env ?? process.env,
+    forward: (e) => emit(onEvent, e as NodeEvent),
+    signal: o.signal,
+    readyTimeoutMs: o.readyTimeoutMs ?? 60_000,
+    node: { warnings: [], logs: {}, commands: {} },
+    started: [],
+    cgroupsDisabled: false,
   };
-  const has = (id: PlanStep["id"]) => plan.steps.some((s) => s.id === id);
-
   const stopAll = async () => {
-    etcdClient?.close();
-    etcdClient = undefined;
-    for (const p of started.splice(0).reverse()) await p.stop();
+    s.node.etcd?.close();
+    for (const p of s.started.splice(0).reverse()) await p.stop();
   };
-
   try {
-    let token: string | undefined;
-    let caHash: string | undefined;
-    let certificates: Node["certificates"];
-    if (has("certs")) {
-      const certs = await import("../certs/index.js");
-      const report = await step(
-        "certs",
-        () =>
-          certs.ensureServerCertificates({
-            dataDir: plan.dataDir,
-            nodeName: plan.nodeName,
-            sans: plan.tlsSans,
-            nodeIPs: plan.nodeIPs,
-            clusterDomain: plan.clusterDomain,
-            serviceCIDR: plan.serviceCIDR,
-            ...(options.now ? { now: options.now() } : {}),
-            onEvent: forward,
-            ...(signal ? { signal } : {}),
-          }),
-        (r) => ({ created: r.created.length, renewed: r.renewed.length, kept: r.kept.length }),
-      );
-      certificates = { created: report.created.length, renewed: report.renewed.length, kept: report.kept.length };
+    for (const step of plan.steps) {
+      s.signal?.throwIfAborted();
+      emit<NodeStepEvent>(onEvent, { type: "node.step.start", step: step.id, description: step.description });
+      const detail = await (APPLY[step.id] as Apply<PlanStep["id"]>)(step, s);
+      emit<NodeStepEvent>(onEvent, { type: "node.step.done", step: step.id, description: step.description, ...(detail ? { detail } : {}) });
     }
-    if (has("token")) {
-      const tokens = await import("../tokens/index.js");
-      const t = await step("token", () => tokens.generateServerToken({ dataDir: plan.dataDir, ...(options.token ? { token: options.token } : {}) }), (r) => ({ caHash: r.caHash }));
-      token = t.token;
-      caHash = t.caHash;
-    }
-
-    const dns = await import("../dns/index.js");
-    const resolv = await step("resolv-conf", () => dns.locateResolvConf({ dataDir: plan.dataDir, ...(options.resolvConf ? { override: options.resolvConf } : {}), ...(signal ? { signal } : {}) }), (r) => ({ path: r.path, source: r.source }));
-    if (resolv.warning) warnings.push(resolv.warning);
-
-    const proxy = await import("../proxy/index.js");
-    const cenv = await step("proxy-env", async () => proxy.containerdEnv(env), (r) => ({ proxyVariables: Object.keys(r.env).filter((k) => /^(https?_proxy|no_proxy)$/i.test(k)) }));
-
-    const nodeMod = await import("../node/index.js");
-    await step("node-labels", async () => validateLabelsAndTaints(nodeMod, options.nodeLabels ?? [], options.nodeTaints ?? []), (r) => r);
-
-    let rootlessDisableCgroup = false;
-    if (has("rootless")) {
-      const rootless = await import("../rootless/index.js");
-      await step("rootless", async () => rootless.rootlessSettingsFromEnv(env, { nodeIPs: plan.nodeIPs }), () => ({}));
-      const cg = await rootless.checkCgroups();
-      // K3s disables cgroups in rootless mode when the cpu or pids controller is not delegated (§10).
-      rootlessDisableCgroup = !cg.delegated.includes("cpu") || !cg.delegated.includes("pids");
-    }
-
-    const runtime = await import("../runtime/index.js");
-    const runtimes = await step("runtimes", () => runtime.detectRuntimes({ path: env.PATH ?? "" }), (r) => ({ runtimes: Object.keys(r) }));
-    if (plan.defaultRuntime) runtime.resolveDefaultRuntime(plan.defaultRuntime, runtimes);
-
-    const containerd = await import("../containerd/index.js");
-    const version = plan.start ? await installedContainerdConfigVersion() : undefined;
-    const cfg = containerd.containerdConfigFor({
-      dataDir: plan.dataDir,
-      stateDir: plan.paths.containerdState,
-      snapshotter: plan.snapshotter,
-      runtimes,
-      ...(plan.defaultRuntime ? { defaultRuntime: plan.defaultRuntime } : {}),
-      rootless: plan.rootless,
-      disableCgroup: rootlessDisableCgroup,
-      nodeName: plan.nodeName,
-    });
-    const written = await step(
-      "containerd-config",
-      () => containerd.writeContainerdConfig({ templateDir: plan.paths.containerdTemplateDir, configPath: plan.paths.containerdConfig, config: cfg, ...(version ? { defaultVersion: version } : {}), onEvent: forward, ...(signal ? { signal } : {}) }),
-      (r) => ({ template: r.template, version: r.version }),
-    );
-
-    const logs: Record<string, string> = {};
-    const commands: Node["commands"] = {};
-    if (has("start-etcd")) {
-      const etcd = await import("../etcd/index.js");
-      const embedded = await import("../etcd/embedded.js");
-      const etcdOptions = {
-        dataDir: plan.paths.etcdDataDir,
-        name: plan.nodeName,
-        clientPort: plan.etcd.clientPort,
-        peerPort: plan.etcd.peerPort,
-        tls: etcd.k3sEmbeddedEtcdTls(plan.dataDir),
-      };
-      const peerUrl = `https://127.0.0.1:${plan.etcd.peerPort}`;
-      const args = embedded.etcdArgs(etcdOptions, { [plan.nodeName]: peerUrl }, "new");
-      logs.etcd = join(plan.paths.logsDir, "etcd.log");
-      commands.etcd = { command: "etcd", args };
-      const client = await etcd.etcdClientForK3s(plan.dataDir, [`https://127.0.0.1:${plan.etcd.clientPort}`]);
-      etcdClient = client;
-      await step("start-etcd", async () => {
-        const p = await superviseProcess({
-          service: "etcd",
-          command: "etcd",
-          args,
-          logFile: logs.etcd!,
-          readyTimeoutMs,
-          ready: async () => {
-            await client.status({ deadlineMs: 1000 });
-            return true;
-          },
-          onEvent: forward,
-          ...(signal ? { signal } : {}),
-        });
-        started.push(p);
-        return p;
-      }, (p) => ({ pid: p.pid() }));
-    }
-
-    if (has("start-containerd")) {
-      logs.containerd = join(plan.paths.logsDir, "containerd.log");
-      const args = [...containerd.containerdArgs(cfg, written.version), ...cenv.args];
-      commands.containerd = { command: "containerd", args, env: cenv.env };
-      await step("start-containerd", async () => {
-        const p = await superviseProcess({
-          service: "containerd",
-          command: "containerd",
-          args,
-          env: cenv.env,
-          logFile: logs.containerd!,
-          readyTimeoutMs,
-          ready: () => socketAccepts(plan.paths.containerdSocket),
-          onEvent: forward,
-          ...(signal ? { signal } : {}),
-        });
-        started.push(p);
-        return p;
-      }, (p) => ({ pid: p.pid(), socket: plan.paths.containerdSocket }));
-    }
-
-    let stopped = false;
-    return {
-      plan,
-      dataDir: plan.dataDir,
-      ...(token ? { token } : {}),
-      ...(caHash ? { caHash } : {}),
-      ...(certificates ? { certificates } : {}),
-      ...(plan.role === "server" ? { kubeconfigPath: plan.paths.kubeconfig } : {}),
-      resolvConf: { path: resolv.path, source: resolv.source, ...(resolv.warning ? { warning: resolv.warning } : {}) },
-      runtimes,
-      containerdConfig: { path: written.configPath, template: written.template, version: written.version },
-      containerdEnv: cenv.env,
-      containerdSocket: plan.paths.containerdSocket,
-      ...(etcdClient ? { etcd: etcdClient } : {}),
-      logs,
-      commands,
-      warnings,
-      async stop() {
-        if (stopped) return;
-        stopped = true;
-        await stopAll();
-      },
-    };
   } catch (err) {
     await stopAll();
     throw err;
   }
-}
-
-type NodeModule = typeof import("../node/index.js");
-
-function validateLabelsAndTaints(nodeMod: NodeModule, labels: string[], taints: string[]): { labels: number; taints: number } {
-  if (labels.length) {
-    const v = nodeMod.validateNodeLabels(labels);
-    if (!v.ok) {
-      throw new NodeError("NODE_LABEL_INVALID", `invalid node labels: ${v.problems.map((p) => p.message).join("; ")}`, { value: v.problems.map((p) => p.value) });
-    }
-  }
-  const parsed = taints.length ? nodeMod.parseTaints(taints) : undefined;
-  return { labels: labels.length, taints: parsed?.taints.length ?? 0 };
-}
-
-/** containerd 1.x reads config version 2; 2.x reads version 3 (K3s's default). */
-async function installedContainerdConfigVersion(): Promise<2 | 3> {
-  try {
-    const { stdout } = await run("containerd", ["--version"]);
-    const containerd = await import("../containerd/index.js");
-    return containerd.configVersionForContainerd(stdout);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") {
-      throw new NodeError("PROCESS_NOT_FOUND", "containerd is not installed: install it (Debian: apt-get install containerd runc)", { value: "containerd", cause: err });
-    }
-    throw err;
-  }
+  let stopped = false;
+  const n = s.node;
+  return {
+    plan,
+    dataDir: plan.dataDir,
+    ...(n.token ? { token: n.token } : {}),
+    ...(n.caHash ? { caHash: n.caHash } : {}),
+    ...(n.certificates ? { certificates: n.certificates } : {}),
+    ...(plan.role === "server" ? { kubeconfigPath: plan.paths.kubeconfig } : {}),
+    resolvConf: n.resolvConf!,
+    runtimes: n.runtimes!,
+    containerdConfig: n.containerdConfig!,
+    containerdEnv: n.containerdEnv!,
+    containerdSocket: plan.paths.containerdSocket,
+    ...(n.rootless ? { rootless: n.rootless } : {}),
+    ...(n.etcd ? { etcd: n.etcd } : {}),
+    logs: n.logs,
+    commands: n.commands,
+    warnings: n.warnings,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await stopAll();
+    },
+  };
 }
 
 function socketAccepts(path: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = connect(path);
-    s.once("connect", () => {
-      s.destroy();
+    const sock = connect(path);
+    sock.once("connect", () => {
+      sock.destroy();
       resolve(true);
     });
-    s.once("error", () => resolve(false));
+    sock.once("error", () => resolve(false));
   });
 }

@@ -8,6 +8,6 @@ export { planNode } from "./plan.js";
 export type { NodeOptions, NodePlan, PlanStep } from "./plan.js";
 export { cloudInitForServer } from "./cloud-init.js";
 export type { CloudInitForServerOptions, SeedFile } from "./cloud-init.js";
-export { superviseProcess } from "./supervisor.js";
-export type { SupervisedProcess, SupervisorEvent, SupervisorOptions } from "./supervisor.js";
+export { superviseProcess } from "../process/index.js";
+export type { SupervisedProcess, SupervisorEvent, SupervisorOptions } from "../process/index.js";
 export { NodeError } from "./errors.js";

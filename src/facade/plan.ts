@@ -1,15 +1,16 @@
-import { hostname, homedir } from "node:os";
-import { isAbsolute } from "node:path";
-import ipaddr from "ipaddr.js";
+import { homedir, hostname } from "node:os";
 import { goJoin } from "../internal/go/filepath.js";
-import { containerdStateDirFor, defaultDataDir, k3sLayout } from "../layout/index.js";
+import { goIPStringFromBytes, parseGoCIDR, parseGoIP } from "../internal/go/net.js";
+import { checkOptions, is } from "../internal/options.js";
+import { containerdStateDirFor, defaultDataDir, isAbsoluteDataDir, k3sLayout } from "../layout/index.js";
+import { parseTaints, validateNodeLabels } from "../node/index.js";
 import { NodeError } from "./errors.js";
 
 /** Options for {@link planNode} and `createNode()`. Every field is optional. */
 export interface NodeOptions {
   /**
-   * K3s data dir. Default: `/var/lib/rancher/k3s` as root, `~/.rancher/k3s` otherwise (K3s's rule for
-   * `k3s server`).
+   * K3s data dir (absolute). Default: `/var/lib/rancher/k3s` as root, `~/.rancher/k3s` otherwise
+   * (K3s's rule for `k3s server`).
    */
   dataDir?: string;
   /** `"server"` (default) prepares PKI, token and etcd; `"agent"` only the agent side. */
@@ -26,13 +27,13 @@ export interface NodeOptions {
   serviceCIDR?: string;
   /** Default `cluster.local`. */
   clusterDomain?: string;
-  /** Server token (`--token`); a secure token is generated and saved when absent. Never logged. */
+  /** Server token (`--token`); a secure token is generated and saved when absent. Never logged, never in the plan. */
   token?: string;
   /** containerd snapshotter. Default `overlayfs`. */
   snapshotter?: string;
   /** containerd default runtime (`--default-runtime`), must be detected. */
   defaultRuntime?: string;
-  /** `--resolv-conf` override. */
+  /** `--resolv-conf` override (absolute path). */
   resolvConf?: string;
   /** `--node-label` values, `key=value`. */
   nodeLabels?: string[];
@@ -40,8 +41,8 @@ export interface NodeOptions {
   nodeTaints?: string[];
   /** Rootless mode: read `K3S_ROOTLESS_*` settings from `env`. */
   rootless?: boolean;
-  /** Environment used for proxy and rootless settings. Default `process.env`. */
-  env?: NodeJS.ProcessEnv;
+  /** Environment used for proxy and rootless settings and the runtime search PATH. Default `process.env`. */
+  env?: Record<string, string | undefined>;
   /** Start the embedded stack (etcd for servers, containerd) as supervised child processes. Default false. */
   start?: boolean;
   /** etcd client/peer ports when `start` is set. Default: 2379/2380. */
@@ -55,10 +56,28 @@ export interface NodeOptions {
   now?: () => Date;
 }
 
-/** One step of a plan, in the order it is applied. */
-export interface PlanStep {
-  id: "certs" | "token" | "agent-certs" | "resolv-conf" | "proxy-env" | "runtimes" | "containerd-config" | "node-labels" | "rootless" | "start-etcd" | "start-containerd";
+/**
+ * One step of a plan, in the order it is applied, with every input it needs resolved. Host probes
+ * are steps too. Pure data: serialisable, no secrets (a given token is only flagged).
+ */
+export type PlanStep =
+  | Step<"certs", { dataDir: string; nodeName: string; sans: string[]; nodeIPs: string[]; clusterDomain: string; serviceCIDR: string }>
+  | Step<"token", { dataDir: string; tokenGiven: boolean }>
+  | Step<"resolv-conf", { dataDir: string; override?: string }>
+  | Step<"proxy-env", Record<string, never>>
+  | Step<"node-labels", { labels: string[]; taints: string[] }>
+  | Step<"rootless", { nodeIPs: string[] }>
+  | Step<"probe-cgroups", Record<string, never>>
+  | Step<"runtimes", { path: string }>
+  | Step<"probe-containerd", { command: string }>
+  | Step<"containerd-config", { dataDir: string; stateDir: string; snapshotter: string; defaultRuntime?: string; rootless: boolean; nodeName: string; templateDir: string; configPath: string }>
+  | Step<"start-etcd", { dataDir: string; tlsDataDir: string; name: string; clientPort: number; peerPort: number; logFile: string }>
+  | Step<"start-containerd", { socket: string; logFile: string }>;
+
+interface Step<Id extends string, Input> {
+  id: Id;
   description: string;
+  input: Input;
 }
 
 /** What `createNode()` will do, with every default resolved. Pure data: serialisable, no secrets. */
@@ -96,12 +115,43 @@ export interface NodePlan {
   steps: PlanStep[];
 }
 
+const fail = (message: string, value: unknown) => new NodeError("NODE_OPTION_INVALID", message, { value });
+
+const SPEC = {
+  dataDir: is.absolutePath,
+  role: is.oneOf("server", "agent"),
+  nodeName: is.nonEmptyString,
+  nodeIPs: is.stringArray,
+  tlsSans: is.stringArray,
+  clusterCIDR: is.nonEmptyString,
+  serviceCIDR: is.nonEmptyString,
+  clusterDomain: is.nonEmptyString,
+  token: is.nonEmptyString,
+  snapshotter: is.nonEmptyString,
+  defaultRuntime: is.nonEmptyString,
+  resolvConf: is.absolutePath,
+  nodeLabels: is.stringArray,
+  nodeTaints: is.stringArray,
+  rootless: is.boolean,
+  env: is.record,
+  start: is.boolean,
+  etcd: is.record,
+  containerdStateDir: is.absolutePath,
+  now: is.function,
+} as const;
+
+/** The options `createNode()` adds; planNode accepts (and ignores) them so one object serves both. */
+const APPLY_ONLY = { onEvent: is.any, signal: is.any, readyTimeoutMs: is.any } as const;
 
 /**
- * Resolves `createNode()` options into a plan: every default, every path, the steps in order.
- * Pure: reads nothing from disk (it may read the host name and uid when those options are absent).
+ * Resolves `createNode()` options into a plan: every default, every path, every input, the steps
+ * in order. Validates everything that can be checked without I/O — options and their types,
+ * unknown option names, paths, ports, CIDRs, IPs, node name, node labels (kubelet and
+ * NodeRestriction rules) and taints — so a refused input fails here, before anything is written.
+ * Pure: reads nothing from disk (the host name and uid when those options are absent).
  *
- * @throws NodeError `NODE_OPTION_INVALID` naming the option and value.
+ * @throws NodeError `NODE_OPTION_INVALID` naming the option and value; `NODE_LABEL_INVALID`;
+ * `NODE_TAINT_INVALID`.
  * @example
  * ```ts
  * const plan = planNode({ dataDir: "/tmp/k3s", start: true });
@@ -109,23 +159,38 @@ export interface NodePlan {
  * ```
  */
 export function planNode(options: NodeOptions = {}): NodePlan {
-  const o = options;
+  const o = checkOptions<NodeOptions & Record<keyof typeof APPLY_ONLY, unknown>>(options, { ...SPEC, ...APPLY_ONLY }, fail, "planNode");
   const role = o.role ?? "server";
-  if (role !== "server" && role !== "agent") bad("role", role, `"server" or "agent"`);
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
   const dataDir = o.dataDir ?? defaultDataDir({ uid: isRoot ? 0 : undefined, home: homedir(), rootless: o.rootless === true });
-  if (typeof dataDir !== "string" || !isAbsolute(dataDir)) bad("dataDir", dataDir, "an absolute path");
+  if (!isAbsoluteDataDir(dataDir)) bad("dataDir", dataDir, "an absolute path");
   const nodeName = (o.nodeName ?? hostname()).toLowerCase();
   if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(nodeName) || nodeName.length > 253) bad("nodeName", nodeName, "a DNS-1123 subdomain");
   const nodeIPs = o.nodeIPs ?? ["127.0.0.1"];
-  for (const ip of nodeIPs) if (!isStrictIP(ip)) bad("nodeIPs", ip, "an IP address");
+  for (const ip of nodeIPs) if (!parseGoIP(ip)) bad("nodeIPs", ip, "an IP address");
+  for (const san of o.tlsSans ?? []) if (san === "" || san.includes("\0") || /\s/.test(san)) bad("tlsSans", san, "a host name or IP");
   const clusterCIDR = cidr("clusterCIDR", o.clusterCIDR ?? "10.42.0.0/16");
   const serviceCIDR = cidr("serviceCIDR", o.serviceCIDR ?? "10.43.0.0/16");
   const clusterDomain = o.clusterDomain ?? "cluster.local";
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(clusterDomain)) bad("clusterDomain", clusterDomain, "a DNS domain");
   const snapshotter = o.snapshotter ?? "overlayfs";
   const start = o.start ?? false;
-  const etcd = { clientPort: port("etcd.clientPort", o.etcd?.clientPort ?? 2379), peerPort: port("etcd.peerPort", o.etcd?.peerPort ?? 2380) };
+  const etcdIn = checkOptions<{ clientPort?: number; peerPort?: number }>(
+    o.etcd,
+    { clientPort: is.port, peerPort: is.port },
+    (message, value) => {
+      const v = value as { option?: string };
+      return fail(message.replace(/option "/, 'option "etcd.'), { ...v, option: `etcd.${v.option}` });
+    },
+    "planNode",
+  );
+  const etcd = { clientPort: etcdIn.clientPort ?? 2379, peerPort: etcdIn.peerPort ?? 2380 };
+  const env = o.env ?? process.env;
+  const labels = o.nodeLabels ?? [];
+  const taints = o.nodeTaints ?? [];
+  checkLabels(labels);
+  parseTaints(taints); // NODE_TAINT_INVALID with the kubelet's text
+
   const containerdState = o.containerdStateDir ?? containerdStateDirFor(dataDir);
   const layout = k3sLayout(dataDir);
   const paths = {
@@ -143,17 +208,44 @@ export function planNode(options: NodeOptions = {}): NodePlan {
   };
   const steps: PlanStep[] = [];
   if (role === "server") {
-    steps.push({ id: "certs", description: `server PKI under ${paths.tlsDir}` });
-    steps.push({ id: "token", description: `server token in ${paths.tokenFile}` });
+    steps.push({
+      id: "certs",
+      description: `server PKI under ${paths.tlsDir}`,
+      input: { dataDir, nodeName, sans: o.tlsSans ?? [], nodeIPs, clusterDomain, serviceCIDR },
+    });
+    steps.push({ id: "token", description: `server token in ${paths.tokenFile}`, input: { dataDir, tokenGiven: o.token !== undefined } });
   }
-  steps.push({ id: "resolv-conf", description: "locate a viable resolv.conf" });
-  steps.push({ id: "proxy-env", description: "proxy environment for containerd" });
-  steps.push({ id: "node-labels", description: "validate node labels and taints" });
-  if (o.rootless) steps.push({ id: "rootless", description: "rootless settings from the environment" });
-  steps.push({ id: "runtimes", description: "detect alternative container runtimes" });
-  steps.push({ id: "containerd-config", description: `containerd config ${paths.containerdConfig}` });
-  if (start && role === "server") steps.push({ id: "start-etcd", description: `embedded etcd on 127.0.0.1:${etcd.clientPort}` });
-  if (start) steps.push({ id: "start-containerd", description: `containerd on ${paths.containerdSocket}` });
+  steps.push({ id: "resolv-conf", description: "locate a viable resolv.conf", input: { dataDir, ...(o.resolvConf ? { override: o.resolvConf } : {}) } });
+  steps.push({ id: "proxy-env", description: "proxy environment for containerd", input: {} });
+  steps.push({ id: "node-labels", description: "node labels and taints (checked by the plan)", input: { labels, taints } });
+  if (o.rootless) {
+    steps.push({ id: "rootless", description: "rootless settings from the environment", input: { nodeIPs } });
+    steps.push({ id: "probe-cgroups", description: "cgroup v2 delegation (rootless)", input: {} });
+  }
+  steps.push({ id: "runtimes", description: "detect alternative container runtimes", input: { path: typeof env.PATH === "string" ? env.PATH : "" } });
+  if (start) steps.push({ id: "probe-containerd", description: "installed containerd version (config v2 or v3)", input: { command: "containerd" } });
+  steps.push({
+    id: "containerd-config",
+    description: `containerd config ${paths.containerdConfig}`,
+    input: {
+      dataDir,
+      stateDir: containerdState,
+      snapshotter,
+      ...(o.defaultRuntime ? { defaultRuntime: o.defaultRuntime } : {}),
+      rootless: o.rootless ?? false,
+      nodeName,
+      templateDir: paths.containerdTemplateDir,
+      configPath: paths.containerdConfig,
+    },
+  });
+  if (start && role === "server") {
+    steps.push({
+      id: "start-etcd",
+      description: `embedded etcd on 127.0.0.1:${etcd.clientPort}`,
+      input: { dataDir: paths.etcdDataDir, tlsDataDir: dataDir, name: nodeName, clientPort: etcd.clientPort, peerPort: etcd.peerPort, logFile: goJoin(paths.logsDir, "etcd.log") },
+    });
+  }
+  if (start) steps.push({ id: "start-containerd", description: `containerd on ${paths.containerdSocket}`, input: { socket: paths.containerdSocket, logFile: goJoin(paths.logsDir, "containerd.log") } });
   return {
     dataDir,
     role,
@@ -175,39 +267,33 @@ export function planNode(options: NodeOptions = {}): NodePlan {
   };
 }
 
+function checkLabels(labels: string[]): void {
+  if (labels.length === 0) return;
+  const v = validateNodeLabels(labels);
+  if (!v.ok) {
+    throw new NodeError("NODE_LABEL_INVALID", `invalid node labels: ${v.problems.map((p) => p.message).join("; ")}`, { value: v.problems.map((p) => p.value) });
+  }
+}
+
 function bad(option: string, value: unknown, expected: string): never {
-  throw new NodeError("NODE_OPTION_INVALID", `option ${option}: expected ${expected}, got ${JSON.stringify(value)}`, { value: { option, value } });
+  const shown = typeof value === "string" && value.length > 80 ? `${value.slice(0, 80)}…` : value;
+  throw fail(`planNode: option "${option}" must be ${expected}, got ${JSON.stringify(shown)}`, { option, value: shown });
 }
 
 function cidr(option: string, value: string): string {
-  try {
-    ipaddr.parseCIDR(value);
-  } catch {
-    bad(option, value, "a CIDR like 10.42.0.0/16");
-  }
-  return value;
-}
-
-function port(option: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1 || value > 65535) bad(option, value, "a port 1..65535");
+  if (!parseGoCIDR(value)) bad(option, value, "a CIDR like 10.42.0.0/16");
   return value;
 }
 
 /** The n-th address of a CIDR (n=1: the first host address), as K3s derives the API service IP and DNS. */
 function nthAddress(cidrText: string, n: number): string {
-  const [addr] = ipaddr.parseCIDR(cidrText);
-  const network = addr.kind() === "ipv4" ? ipaddr.IPv4.networkAddressFromCIDR(cidrText) : ipaddr.IPv6.networkAddressFromCIDR(cidrText);
-  const bytes = network.toByteArray();
+  const c = parseGoCIDR(cidrText)!;
+  const bytes = c.network.toByteArray();
   let carry = n;
   for (let i = bytes.length - 1; i >= 0 && carry > 0; i--) {
     const sum = bytes[i]! + carry;
     bytes[i] = sum & 0xff;
     carry = sum >> 8;
   }
-  return ipaddr.fromByteArray(bytes).toString();
-}
-
-/** ipaddr.js also accepts legacy IPv4 forms (`1.2.3`, hex parts); K3s (Go's net.ParseIP) does not. */
-function isStrictIP(ip: string): boolean {
-  return ipaddr.IPv4.isValidFourPartDecimal(ip) || (ip.includes(":") && ipaddr.IPv6.isValid(ip));
+  return goIPStringFromBytes(bytes);
 }

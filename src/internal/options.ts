@@ -150,7 +150,13 @@ export function didYouMean(name: string, known: readonly string[]): string | und
   const lower = name.toLowerCase();
   for (const k of known) {
     const kl = k.toLowerCase();
-    const d = kl === lower ? 0 : kl.startsWith(lower) || lower.startsWith(kl) ? 1 : editDistance(lower, kl, bestDistance);
+    // A prefix match counts as one edit, the nearer in length the better (readyTimeout → readyTimeoutMs, not ready).
+    const d =
+      kl === lower
+        ? 0
+        : kl.startsWith(lower) || lower.startsWith(kl)
+          ? 1 + Math.abs(kl.length - lower.length) / 1000
+          : editDistance(lower, kl, Math.ceil(bestDistance));
     if (d < bestDistance) {
       best = k;
       bestDistance = d;

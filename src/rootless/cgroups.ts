@@ -230,3 +230,15 @@ export function analyzeCgroups(input: CgroupInputs): CgroupReport {
     malformed: { mountinfo: mi.malformed, selfCgroup: pc.malformed },
   };
 }
+
+/**
+ * K3s's rootless rule (k3s-behaviours §10): containerd and the kubelet run with cgroups disabled
+ * when the `cpu` or `pids` controller is not delegated to the user's cgroup.
+ * @example
+ * ```ts
+ * rootlessDisablesCgroups({ delegated: ["memory", "pids"] }); // true
+ * ```
+ */
+export function rootlessDisablesCgroups(report: Pick<CgroupReport, "delegated">): boolean {
+  return !report.delegated.includes("cpu") || !report.delegated.includes("pids");
+}

@@ -29,7 +29,7 @@ export { rootlesskitArgs } from "./rootlesskit.js";
 export type { RootlesskitArgsOptions } from "./rootlesskit.js";
 export { ROOTLESS_USER_UNIT_PATH, rootlessUserUnit } from "./unit.js";
 export type { RootlessUserUnitOptions } from "./unit.js";
-export { analyzeCgroups, parseMountinfo, parseProcCgroup } from "./cgroups.js";
+export { analyzeCgroups, parseMountinfo, parseProcCgroup, rootlessDisablesCgroups } from "./cgroups.js";
 export type { CgroupInputs, CgroupMode, CgroupReport, MountinfoEntry, ProcCgroupEntry } from "./cgroups.js";
 export { checkCgroups } from "./check-cgroups.js";
 export type { CheckCgroupsOptions } from "./check-cgroups.js";

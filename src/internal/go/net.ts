@@ -108,3 +108,8 @@ export function parseGoCIDR(text: string): GoCIDR | undefined {
   const shown = v4 ? `${v4.toString()}/${isV4Literal ? bits : bits - 96}` : `${(network as ipaddr.IPv6).toRFC5952String()}/${bits}`;
   return { network, prefix: bits, family: isV4Literal ? "ipv4" : "ipv6", text: shown, hadHostBits };
 }
+
+/** The address with these 4 or 16 bytes, printed as Go's `net.IP.String` prints it. @internal */
+export function goIPStringFromBytes(bytes: number[]): string {
+  return goIPString(ipaddr.fromByteArray(bytes) as GoIP);
+}

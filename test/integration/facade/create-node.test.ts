@@ -1,11 +1,11 @@
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { createNode, type NodeEvent, type NodeStepEvent } from "../../../src/facade/create-node.js";
-import type { SupervisorEvent } from "../../../src/facade/supervisor.js";
+import type { SupervisorEvent } from "../../../src/process/index.js";
 import { isKitError } from "../../../src/errors/index.js";
 import { freePort } from "../../helpers/ports.js";
 import { tempDir } from "../../helpers/tmp.js";
@@ -81,6 +81,28 @@ describe("createNode (real etcd and containerd)", () => {
   it("refuses invalid labels with NODE_LABEL_INVALID before starting anything", async () => {
     const err = await createNode({ dataDir: dir, nodeName: "facade-test", nodeLabels: ["node-role.kubernetes.io/master=true"], start: true }).catch((e) => e);
     expect(isKitError(err, "NODE_LABEL_INVALID")).toBe(true);
+  });
+
+  it("a refused label writes nothing: not one file in an empty data dir", async () => {
+    const { dir: empty, cleanup: done } = await tempDir("k3s-refused-");
+    try {
+      const err = await createNode({ dataDir: empty, nodeName: "n", nodeLabels: ["kubernetes.io/role=master"], start: true }).catch((e) => e);
+      expect(isKitError(err, "NODE_LABEL_INVALID")).toBe(true);
+      expect(readdirSync(empty)).toEqual([]);
+    } finally {
+      await done();
+    }
+  });
+
+  it("a non-function onEvent is an option error before any write, not a process crash", async () => {
+    const { dir: empty, cleanup: done } = await tempDir("k3s-listener-");
+    try {
+      const err = await createNode({ dataDir: empty, nodeName: "n", onEvent: "x" as never }).catch((e) => e);
+      expect(isKitError(err, "NODE_OPTION_INVALID")).toBe(true);
+      expect(readdirSync(empty)).toEqual([]);
+    } finally {
+      await done();
+    }
   });
 
   it("an aborted signal stops preparation with the signal's reason", async () => {

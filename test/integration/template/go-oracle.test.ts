@@ -169,7 +169,7 @@ describe("template engine vs Go text/template", () => {
     const data = {
       s: "héllo",
       n: -42,
-      f: -2.71828,
+      f: -Math.E,
       fl: { $float: 1e21 },
       list: [1, null, "x", { a: [true] }],
       m: { b: [1, 2], a: null },

@@ -52,3 +52,32 @@ describe("planNode", () => {
     expect((err as { value: { option: string } }).value.option).toBe(option);
   });
 });
+
+describe("planNode refuses before anything is written (issue 13)", () => {
+  it("refuses kubernetes.io/role=master (NodeRestriction) as NODE_LABEL_INVALID", () => {
+    let err: unknown;
+    try {
+      planNode({ dataDir: "/tmp/k3s-x", nodeLabels: ["kubernetes.io/role=master"] });
+    } catch (e) {
+      err = e;
+    }
+    expect(isKitError(err, "NODE_LABEL_INVALID")).toBe(true);
+  });
+  it("refuses a bad taint as NODE_TAINT_INVALID, and a misspelt option with a did-you-mean", () => {
+    expect(() => planNode({ dataDir: "/tmp/k3s-x", nodeTaints: ["a=b:Sometimes"] })).toThrow(/failed to parse node taints/);
+    expect(() => planNode({ dataDir: "/tmp/k3s-x", nodeLabel: ["a=b"] } as never)).toThrow(/did you mean "nodeLabels"/);
+  });
+  it("host probes are steps of the plan, carrying their inputs", () => {
+    const plan = planNode({ dataDir: "/tmp/k3s-x", start: true, rootless: true, env: { PATH: "/usr/bin" } });
+    const ids = plan.steps.map((s) => s.id);
+    expect(ids).toContain("probe-containerd");
+    expect(ids).toContain("probe-cgroups");
+    expect(plan.steps.find((s) => s.id === "runtimes")?.input).toEqual({ path: "/usr/bin" });
+    expect(JSON.stringify(plan)).not.toContain("token\":\"");
+  });
+  it("a given token is flagged in the plan, never copied into it", () => {
+    const plan = planNode({ dataDir: "/tmp/k3s-x", token: "K10abc::server:supersecret" });
+    expect(JSON.stringify(plan)).not.toContain("supersecret");
+    expect(plan.steps.find((s) => s.id === "token")?.input).toEqual({ dataDir: "/tmp/k3s-x", tokenGiven: true });
+  });
+});

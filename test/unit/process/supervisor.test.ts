@@ -2,7 +2,7 @@ import { connect } from "node:net";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { superviseProcess, type SupervisorEvent } from "../../../src/facade/supervisor.js";
+import { superviseProcess, type SupervisorEvent } from "../../../src/process/index.js";
 import { isKitError } from "../../../src/errors/index.js";
 import { tempDir } from "../../helpers/tmp.js";
 import { waitFor } from "../../helpers/process.js";
@@ -79,5 +79,60 @@ describe("superviseProcess", () => {
     }).catch((e) => e);
     expect(isKitError(err, "PROCESS_NOT_READY")).toBe(true);
     expect(String(err.message)).toContain("bad flag --foo");
+  });
+});
+
+describe("superviseProcess at the boundary (issue 12)", () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => ({ dir, cleanup } = await tempDir()));
+  afterAll(() => cleanup());
+
+  it('logFile "" (and any relative log path) is PROCESS_OPTION_INVALID before anything starts', async () => {
+    for (const logFile of ["", "rel.log"]) {
+      const err = await superviseProcess({ service: "x", command: process.execPath, logFile, ready: async () => true }).catch((e) => e);
+      expect(isKitError(err, "PROCESS_OPTION_INVALID"), String(err)).toBe(true);
+    }
+  });
+
+  it("a log file that cannot be written is an event, never a crash; the output stays in memory", async () => {
+    const socket = join(dir, "log-fails.sock");
+    const events: SupervisorEvent[] = [];
+    // A directory where the log file should be: the write stream fails asynchronously.
+    const logFile = join(dir, "a-dir");
+    await import("node:fs/promises").then((fs) => fs.mkdir(logFile));
+    const p = await superviseProcess({ service: "srv", command: process.execPath, args: server(socket), logFile, ready: socketReady(socket), restart: false, onEvent: (e) => events.push(e) });
+    try {
+      await waitFor(() => events.some((e) => e.type === "process.log-failed"), 5000);
+      await waitFor(() => p.output().includes("listening"), 5000);
+    } finally {
+      await p.stop();
+    }
+  });
+
+  it("a non-function onEvent is refused; a throwing listener never takes the process down", async () => {
+    const bad = await superviseProcess({ service: "x", command: process.execPath, ready: async () => true, onEvent: "x" as never }).catch((e) => e);
+    expect(isKitError(bad, "PROCESS_OPTION_INVALID")).toBe(true);
+    const socket = join(dir, "throwing.sock");
+    const p = await superviseProcess({
+      service: "srv",
+      command: process.execPath,
+      args: server(socket),
+      ready: socketReady(socket),
+      restart: false,
+      onEvent: () => {
+        throw new Error("listener boom");
+      },
+    });
+    expect(p.pid()).toBeGreaterThan(0);
+    await p.stop();
+    await new Promise((r) => setTimeout(r, 50)); // a re-thrown listener error would surface here
+    expect(p.exited()).toBe(true);
+  });
+
+  it("unknown options are refused with a did-you-mean", async () => {
+    const err = await superviseProcess({ service: "x", command: "true", ready: async () => true, readyTimeout: 5 } as never).catch((e) => e);
+    expect(isKitError(err, "PROCESS_OPTION_INVALID")).toBe(true);
+    expect(err.message).toContain('did you mean "readyTimeoutMs"');
   });
 });
