@@ -41,7 +41,16 @@ Object.defineProperty(KitError.prototype, "name", { value: "KitError", writable:
  *
  * @example
  * ```ts
- * if (isKitError(err, "RESOLV_CONF_UNVIABLE")) { ... }
+ * import { locateResolvConf } from "k3s-node-kit/dns";
+ * import { isKitError } from "k3s-node-kit/errors";
+ *
+ * try {
+ *   await locateResolvConf({ dataDir: "/var/lib/rancher/k3s" });
+ * } catch (err) {
+ *   // No viable host resolv.conf, and the stub under dataDir could not be written.
+ *   if (isKitError(err, "RESOLV_CONF_WRITE_FAILED")) console.error("cannot write", err.value);
+ *   else throw err;
+ * }
  * ```
  */
 export function isKitError(error: unknown, code?: string): error is KitError {
