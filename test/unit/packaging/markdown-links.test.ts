@@ -17,7 +17,7 @@ interface Link {
 }
 
 /** Inline `[text](target)` / `![alt](target)` links and `[ref]: target` definitions, outside code. */
-export function markdownLinks(text: string): Link[] {
+function markdownLinks(text: string): Link[] {
   const lines = text.split("\n");
   const links: Link[] = [];
   let fence: string | undefined;
@@ -40,7 +40,7 @@ export function markdownLinks(text: string): Link[] {
 }
 
 /** GitHub's heading anchors: lowercase, punctuation dropped, spaces to `-`, `-1`, `-2` for repeats. */
-export function headingAnchors(text: string): Set<string> {
+function headingAnchors(text: string): Set<string> {
   const seen = new Map<string, number>();
   const anchors = new Set<string>();
   let fence = false;
@@ -49,7 +49,9 @@ export function headingAnchors(text: string): Set<string> {
     if (fence) continue;
     const h = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(raw);
     if (!h) continue;
-    const plain = h[1]!.replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1").replace(/[`*_~]/g, (c) => (c === "_" ? c : ""));
+    const plain = h[1]!
+      .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1")
+      .replace(/[`*_~]/g, (c) => (c === "_" ? c : ""));
     const base = plain
       .toLowerCase()
       .replace(/[^\p{L}\p{N}\p{M}\s_-]/gu, "")
@@ -72,9 +74,9 @@ describe("markdown links in the package", () => {
   it("the parsers see links, skip code, and make GitHub's anchors", () => {
     const md = "See [a](docs/a.md#x) and `[no](code.md)`.\n```\n[no](fence.md)\n```\n[ref]: ./b.md\n";
     expect(markdownLinks(md).map((l) => l.target)).toEqual(["docs/a.md#x", "./b.md"]);
-    expect([...headingAnchors("## Performance\n## `k3s-node-kit/etcd`\n## Connect\n## Connect\n## 新しい 2 つ")]).toEqual(
-      ["performance", "k3s-node-kitetcd", "connect", "connect-1", "新しい-2-つ"],
-    );
+    expect([
+      ...headingAnchors("## Performance\n## `k3s-node-kit/etcd`\n## Connect\n## Connect\n## 新しい 2 つ"),
+    ]).toEqual(["performance", "k3s-node-kitetcd", "connect", "connect-1", "新しい-2-つ"]);
   });
 
   it("package.json points homepage, bugs and repository at one repository", () => {
@@ -103,7 +105,8 @@ describe("markdown links in the package", () => {
           if (target.startsWith(`${repoUrl}/`)) {
             // Into the repository: blob/tree links must name a path that exists in it.
             const m = /^\/(?:blob|tree)\/[^/]+\/([^#?]+)/.exec(target.slice(repoUrl.length));
-            if (m && !existsSync(join(projectRoot, decodeURIComponent(m[1]!)))) problems.push(`${where}: not in the repository`);
+            if (m && !existsSync(join(projectRoot, decodeURIComponent(m[1]!))))
+              problems.push(`${where}: not in the repository`);
             checked++;
           }
           continue;
@@ -114,7 +117,10 @@ describe("markdown links in the package", () => {
         }
         checked++;
         const [pathPart, anchor] = target.split("#", 2) as [string, string | undefined];
-        const resolved = pathPart === "" ? file : posix.normalize(posix.join(posix.dirname(file), decodeURIComponent(pathPart)));
+        const resolved =
+          pathPart === ""
+            ? file
+            : posix.normalize(posix.join(posix.dirname(file), decodeURIComponent(pathPart)));
         if (resolved.startsWith("../") || resolved.startsWith("/")) {
           problems.push(`${where}: leaves the package`);
           continue;

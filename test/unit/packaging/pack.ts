@@ -21,7 +21,11 @@ export function npmPack(options: { dryRun: true } | { destination: string }): Pa
   const args = ["pack", "--json", "--ignore-scripts", "--no-fund", "--no-audit"];
   if ("dryRun" in options) args.push("--dry-run");
   else args.push("--pack-destination", options.destination);
-  const out = execFileSync("npm", args, { cwd: projectRoot, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const out = execFileSync("npm", args, {
+    cwd: projectRoot,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const [entry] = JSON.parse(out) as {
     filename: string;
     files: { path: string }[];
