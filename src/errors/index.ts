@@ -78,7 +78,7 @@ export function defineErrorClass<const Codes extends readonly KitErrorCode[]>(
  *
  * @example
  * ```ts
- * if (isKitError(err, "RESOLV_CONF_LINE_TOO_LONG")) console.error("line", err.value);
+ * if (isKitError(err, "RESOLV_CONF_WRITE_FAILED")) console.error("cannot write", err.value);
  * ```
  */
 export function isKitError(error: unknown): error is KitError;
