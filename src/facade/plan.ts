@@ -1,6 +1,6 @@
 import { homedir, hostname } from "node:os";
 import { goJoin } from "../internal/go/filepath.js";
-import { goIPStringFromBytes, parseGoCIDR, parseGoIP } from "../internal/go/net.js";
+import { goIPBytesString, parseGoCIDRBytes, parseGoIPBytes } from "../internal/go/ip.js";
 import { checkOptions, is } from "../internal/options.js";
 import { containerdStateDirFor, defaultDataDir, isAbsoluteDataDir, k3sLayout } from "../layout/index.js";
 import { parseTaints, validateNodeLabels } from "../node/index.js";
@@ -167,7 +167,7 @@ export function planNode(options: NodeOptions = {}): NodePlan {
   const nodeName = (o.nodeName ?? hostname()).toLowerCase();
   if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(nodeName) || nodeName.length > 253) bad("nodeName", nodeName, "a DNS-1123 subdomain");
   const nodeIPs = o.nodeIPs ?? ["127.0.0.1"];
-  for (const ip of nodeIPs) if (!parseGoIP(ip)) bad("nodeIPs", ip, "an IP address");
+  for (const ip of nodeIPs) if (!parseGoIPBytes(ip)) bad("nodeIPs", ip, "an IP address");
   for (const san of o.tlsSans ?? []) if (san === "" || san.includes("\0") || /\s/.test(san)) bad("tlsSans", san, "a host name or IP");
   const clusterCIDR = cidr("clusterCIDR", o.clusterCIDR ?? "10.42.0.0/16");
   const serviceCIDR = cidr("serviceCIDR", o.serviceCIDR ?? "10.43.0.0/16");
@@ -281,19 +281,18 @@ function bad(option: string, value: unknown, expected: string): never {
 }
 
 function cidr(option: string, value: string): string {
-  if (!parseGoCIDR(value)) bad(option, value, "a CIDR like 10.42.0.0/16");
+  if (!parseGoCIDRBytes(value)) bad(option, value, "a CIDR like 10.42.0.0/16");
   return value;
 }
 
 /** The n-th address of a CIDR (n=1: the first host address), as K3s derives the API service IP and DNS. */
 function nthAddress(cidrText: string, n: number): string {
-  const c = parseGoCIDR(cidrText)!;
-  const bytes = c.network.toByteArray();
+  const bytes = parseGoCIDRBytes(cidrText)!.network;
   let carry = n;
   for (let i = bytes.length - 1; i >= 0 && carry > 0; i--) {
     const sum = bytes[i]! + carry;
     bytes[i] = sum & 0xff;
     carry = sum >> 8;
   }
-  return goIPStringFromBytes(bytes);
+  return goIPBytesString(bytes);
 }

@@ -1,4 +1,5 @@
 import ipaddr from "ipaddr.js";
+import { parseGoIPv6Bytes } from "./ip.js";
 
 /**
  * Go `net` address semantics on top of ipaddr.js: K3s parses addresses with `net.ParseIP` and
@@ -8,52 +9,14 @@ import ipaddr from "ipaddr.js";
  */
 export type GoIP = ipaddr.IPv4 | ipaddr.IPv6;
 
-const HEX_GROUP = /^[0-9A-Fa-f]{1,4}$/;
-
 /** Go `net.ParseIP`: the address, or `undefined` when Go would return nil. @internal */
 export function parseGoIP(text: string): GoIP | undefined {
   if (text.length === 0 || text.length > 64) return undefined;
   if (!text.includes(":")) {
     return ipaddr.IPv4.isValidFourPartDecimal(text) ? ipaddr.IPv4.parse(text) : undefined;
   }
-  const bytes = parseIPv6Bytes(text);
+  const bytes = parseGoIPv6Bytes(text);
   return bytes ? (ipaddr.fromByteArray(bytes) as ipaddr.IPv6) : undefined;
-}
-
-/**
- * Own IPv6 parser, because ipaddr.js reads `::1.2.3.4` as IPv4-mapped and accepts zones and long
- * groups; Go reads it as `::102:304` and refuses the others.
- */
-function parseIPv6Bytes(text: string): number[] | undefined {
-  const dbl = text.indexOf("::");
-  if (dbl !== text.lastIndexOf("::")) return undefined;
-  const headText = dbl >= 0 ? text.slice(0, dbl) : text;
-  const tailText = dbl >= 0 ? text.slice(dbl + 2) : "";
-  const head = headText === "" ? [] : headText.split(":");
-  const tail = tailText === "" ? [] : tailText.split(":");
-  if (dbl < 0 && headText === "") return undefined;
-  const toGroups = (parts: string[], holdsLast: boolean): number[] | undefined => {
-    const out: number[] = [];
-    for (let i = 0; i < parts.length; i++) {
-      const p = parts[i] as string;
-      if (p.includes(".")) {
-        // Dotted IPv4 only as the very last part of the address.
-        if (!holdsLast || i !== parts.length - 1 || !ipaddr.IPv4.isValidFourPartDecimal(p)) return undefined;
-        const b = ipaddr.IPv4.parse(p).toByteArray();
-        out.push(((b[0] as number) << 8) | (b[1] as number), ((b[2] as number) << 8) | (b[3] as number));
-      } else if (HEX_GROUP.test(p)) out.push(Number.parseInt(p, 16));
-      else return undefined;
-    }
-    return out;
-  };
-  const h = toGroups(head, dbl < 0);
-  const t = toGroups(tail, true);
-  if (!h || !t) return undefined;
-  const total = h.length + t.length;
-  // Without "::" exactly eight groups; with it, "::" must stand for at least one zero group.
-  if (dbl < 0 ? total !== 8 : total > 7) return undefined;
-  const groups = [...h, ...new Array<number>(8 - total).fill(0), ...t];
-  return groups.flatMap((g) => [g >> 8, g & 0xff]);
 }
 
 /** Go's `ip.To4()`: the IPv4 form of an IPv4 or IPv4-mapped IPv6 address. @internal */
@@ -109,7 +72,3 @@ export function parseGoCIDR(text: string): GoCIDR | undefined {
   return { network, prefix: bits, family: isV4Literal ? "ipv4" : "ipv6", text: shown, hadHostBits };
 }
 
-/** The address with these 4 or 16 bytes, printed as Go's `net.IP.String` prints it. @internal */
-export function goIPStringFromBytes(bytes: number[]): string {
-  return goIPString(ipaddr.fromByteArray(bytes) as GoIP);
-}
