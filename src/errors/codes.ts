@@ -105,20 +105,11 @@ export const ROOTLESS_CODES = [
   "CGROUP_READ_FAILED",
 ] as const;
 
-/** Host checks of `k3s-node-kit/node`: labels/taints, egress, agentless, SELinux, services, NFLOG. */
-export const NODE_HOST_CODES = [
-  "NODE_OPTION_INVALID",
-  "NODE_LABEL_MALFORMED",
-  "NODE_TAINT_INVALID",
-  "EGRESS_SELECTOR_MODE_INVALID",
-  "SERVICE_MANAGER_NOT_FOUND",
-  "SERVICE_NAME_INVALID",
-  "INSTALL_TOKEN_MISSING",
-  "INSTALL_K3S_URL_INVALID",
-] as const;
+/** `k3s-node-kit/labels`: node labels and taints (kept light: the root entry's planNode imports it). */
+export const LABEL_CODES = ["NODE_OPTION_INVALID", "NODE_LABEL_MALFORMED", "NODE_TAINT_INVALID"] as const;
 
-/** K3s config file, K3s in Docker, logging and install-script helpers of `k3s-node-kit/node`. */
-export const NODE_CONFIG_CODES = [
+/** `k3s-node-kit/k3s-config`: the K3s config file (parse, merge, validate, render, load, write). */
+export const K3S_CONFIG_CODES = [
   "K3S_CONFIG_YAML",
   "K3S_CONFIG_NOT_MAPPING",
   "K3S_CONFIG_TYPE",
@@ -130,6 +121,19 @@ export const NODE_CONFIG_CODES = [
   "K3S_CONFIG_READ",
   "K3S_CONFIG_URL_UNSUPPORTED",
   "K3S_CONFIG_OPTION_INVALID",
+] as const;
+
+/**
+ * `k3s-node-kit/host`: host services (service manager, install-script env, SELinux, logging and
+ * HelmChart, NFLOG, egress selector, agentless, K3s in Docker).
+ */
+export const HOST_CODES = [
+  "NODE_OPTION_INVALID",
+  "EGRESS_SELECTOR_MODE_INVALID",
+  "SERVICE_MANAGER_NOT_FOUND",
+  "SERVICE_NAME_INVALID",
+  "INSTALL_TOKEN_MISSING",
+  "INSTALL_K3S_URL_INVALID",
   "K3S_VERSION_INVALID",
   "K3S_IMAGE_TAG_LATEST",
   "K3S_IMAGE_TAG_PLUS",
@@ -237,8 +241,9 @@ export const ERROR_CODES = {
   ContainerdError: CONTAINERD_CODES,
   RuntimeError: RUNTIME_CODES,
   RootlessError: ROOTLESS_CODES,
-  NodeHostError: NODE_HOST_CODES,
-  NodeConfigError: NODE_CONFIG_CODES,
+  LabelError: LABEL_CODES,
+  K3sConfigError: K3S_CONFIG_CODES,
+  HostError: HOST_CODES,
   EtcdError: ETCD_CODES,
 } as const;
 
@@ -253,8 +258,9 @@ export type ProxyErrorCode = (typeof PROXY_CODES)[number];
 export type ContainerdErrorCode = (typeof CONTAINERD_CODES)[number];
 export type RuntimeErrorCode = (typeof RUNTIME_CODES)[number];
 export type RootlessErrorCode = (typeof ROOTLESS_CODES)[number];
-export type NodeHostErrorCode = (typeof NODE_HOST_CODES)[number];
-export type NodeConfigErrorCode = (typeof NODE_CONFIG_CODES)[number];
+export type LabelErrorCode = (typeof LABEL_CODES)[number];
+export type K3sConfigErrorCode = (typeof K3S_CONFIG_CODES)[number];
+export type HostErrorCode = (typeof HOST_CODES)[number];
 export type EtcdErrorCode = (typeof ETCD_CODES)[number];
 
 /** Every code any k3s-node-kit function throws. */

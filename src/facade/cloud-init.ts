@@ -3,8 +3,8 @@ import { stringify } from "yaml";
 import { NodeError } from "./errors.js";
 
 import type { SeedFile } from "../certs/seed.js";
-import { renderK3sConfig } from "../node/k3s-config-render.js";
-import type { K3sConfig } from "../node/k3s-config-schema.js";
+import { renderK3sConfig } from "../k3s-config/index.js";
+import type { K3sConfig } from "../k3s-config/index.js";
 
 export type { SeedFile };
 

@@ -3,7 +3,7 @@ import { goJoin } from "../internal/go/filepath.js";
 import { goIPBytesString, parseGoCIDRBytes, parseGoIPBytes } from "../internal/go/ip.js";
 import { checkOptions, is } from "../internal/options.js";
 import { containerdStateDirFor, defaultDataDir, isAbsoluteDataDir, k3sLayout } from "../layout/index.js";
-import { parseTaints, validateNodeLabels } from "../node/index.js";
+import { parseTaints, validateNodeLabels } from "../labels/index.js";
 import { NodeError } from "./errors.js";
 
 /** Options for {@link planNode} and `createNode()`. Every field is optional. */
