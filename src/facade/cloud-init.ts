@@ -2,7 +2,7 @@ import { posix } from "node:path";
 import { stringify } from "yaml";
 import { NodeError } from "./errors.js";
 
-import type { SeedFile } from "../certs/seed.js";
+import type { SeedFile } from "../certs/index.js";
 import { renderK3sConfig } from "../k3s-config/index.js";
 import type { K3sConfig } from "../k3s-config/index.js";
 

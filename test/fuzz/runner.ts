@@ -63,7 +63,7 @@ function buildCalls(mod: Record<string, unknown>): Call[] {
     const isErrorClass = isClass(f) && (f.prototype instanceof Error || f === Error);
     if (isErrorClass) continue; // constructing an error from junk returns an error: nothing to check
     if (isClass(f)) {
-      sets.forEach((args, i) => calls.push({ id: 0, subpath, name, kind: "construct", args: () => args, label: `new ${name}#${i}` }));
+      for (const [i, args] of sets.entries()) calls.push({ id: 0, subpath, name, kind: "construct", args: () => args, label: `new ${name}#${i}` });
       const make = fx[name];
       if (make) {
         let inst: Record<string, unknown> | undefined;
@@ -74,12 +74,12 @@ function buildCalls(mod: Record<string, unknown>): Call[] {
         }
         const methods = inst ? methodNames(inst) : [];
         for (const m of methods) {
-          sets.forEach((args, i) => calls.push({ id: 0, subpath, name, method: m, kind: "method", args: () => args, label: `${name}.${m}#${i}` }));
+          for (const [i, args] of sets.entries()) calls.push({ id: 0, subpath, name, method: m, kind: "method", args: () => args, label: `${name}.${m}#${i}` });
         }
         (inst as { close?: () => void } | undefined)?.close?.();
       }
     } else {
-      sets.forEach((args, i) => calls.push({ id: 0, subpath, name, kind: "call", args: () => args, label: `${name}#${i}` }));
+      for (const [i, args] of sets.entries()) calls.push({ id: 0, subpath, name, kind: "call", args: () => args, label: `${name}#${i}` });
     }
   }
   calls.forEach((c, i) => {

@@ -44,6 +44,7 @@ export function hostileValues(box: string): unknown[] {
     [],
     [null, 0],
     ["../x", "\0"],
+    // biome-ignore lint/suspicious/noThenProperty: a hostile thenable-looking value is the point
     { then: "x" },
     () => {
       throw new Error("hostile callback");
