@@ -24,7 +24,8 @@ export const entries = {
 export default defineConfig({
   entry: entries,
   format: ["esm", "cjs"],
-  dts: true,
+  // @internal members (EtcdClient.transport, grpc-js plumbing) stay out of the published types.
+  dts: { compilerOptions: { stripInternal: true } },
   // Splitting for CJS too, so every entry shares one copy of the error base class.
   splitting: true,
   // No sourcemaps: the output is unminified ESM/CJS that reads like the source (names and structure kept),

@@ -5,8 +5,8 @@
  * work ({@link checkListener}); a listener that throws never takes the host process down and never
  * aborts the work — its error is dropped (the SDK has no logger to report it to), and the next
  * event is delivered as usual.
- * @internal
  */
+/** What every SDK event carries (each module's event union extends it). */
 export interface KitEventBase {
   /** Discriminator, e.g. `"certs.created"`. */
   type: string;

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt, projectRoot } from "../../helpers/dist.js";
@@ -43,6 +43,15 @@ describe("packaging", () => {
     const loaded = loadedAfterImport("k3s-node-kit/dns", "require");
     expect(loaded.some((p) => p.includes("dist/dns.cjs"))).toBe(true);
     for (const h of heavy) expect(loaded.filter((p) => p.includes(`node_modules/${h}/`)), h).toEqual([]);
+  });
+
+  it("the published types carry no @internal members (stripInternal): no transport, no grpc-js types", () => {
+    const dts = readdirSync(join(projectRoot, "dist")).filter((f) => /\.d\.c?ts$/.test(f));
+    expect(dts.length).toBeGreaterThan(10);
+    for (const f of dts) {
+      const text = readFileSync(join(projectRoot, "dist", f), "utf8");
+      expect(text, f).not.toMatch(/@grpc\/grpc-js|readonly transport: Transport|@internal/);
+    }
   });
 
   it("a KitError from the CJS build is recognised by the ESM build's isKitError", () => {
