@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"text/template"
 	"time"
 )
@@ -70,10 +71,20 @@ type spec struct {
 }
 
 type result struct {
-	Name    string  `json:"name"`
-	ParseNs float64 `json:"parseNs"`
-	ExecNs  float64 `json:"execNs"`
-	Output  string  `json:"output"`
+	Name       string  `json:"name"`
+	ParseNs    float64 `json:"parseNs"`
+	ExecNs     float64 `json:"execNs"`
+	ParseCPUNs float64 `json:"parseCpuNs"`
+	ExecCPUNs  float64 `json:"execCpuNs"`
+	Output     string  `json:"output"`
+}
+
+// cpuNs is the process's user+system CPU time (all threads, GC included), like Node's
+// process.cpuUsage(): on a shared machine it does not count the time spent waiting for a core.
+func cpuNs() int64 {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return ru.Utime.Nano() + ru.Stime.Nano()
 }
 
 func read(name string) string {
@@ -107,11 +118,12 @@ func run(c spec) result {
 	for i := 0; i < c.NParse/10; i++ {
 		parse()
 	}
-	t0 := time.Now()
+	t0, c0 := time.Now(), cpuNs()
 	for i := 0; i < c.NParse; i++ {
 		parse()
 	}
 	parseNs := float64(time.Since(t0).Nanoseconds()) / float64(c.NParse)
+	parseCPU := float64(cpuNs()-c0) / float64(c.NParse)
 
 	t := parse()
 	var buf bytes.Buffer
@@ -121,13 +133,14 @@ func run(c spec) result {
 			panic(err)
 		}
 	}
-	t1 := time.Now()
+	t1, c1 := time.Now(), cpuNs()
 	for i := 0; i < c.NExec; i++ {
 		buf.Reset()
 		_ = t.Execute(&buf, data)
 	}
 	execNs := float64(time.Since(t1).Nanoseconds()) / float64(c.NExec)
-	return result{c.Name, parseNs, execNs, buf.String()}
+	execCPU := float64(cpuNs()-c1) / float64(c.NExec)
+	return result{c.Name, parseNs, execNs, parseCPU, execCPU, buf.String()}
 }
 
 func main() {
