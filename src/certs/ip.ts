@@ -2,36 +2,21 @@
  * IP text ↔ bytes, as Go stores IP SANs (IPv4 and IPv4-mapped IPv6 as 4 bytes, IPv6 as 16).
  * @internal
  */
-import { isIP } from "node:net";
+import { parseGoIPBytes } from "../internal/go/ip.js";
 
-/** Bytes of an IP address, or undefined when `s` is not an IP (then it is a DNS SAN, like K3s `addSANs`). */
+/**
+ * Bytes of an IP address, or undefined when `s` is not an IP (then it is a DNS SAN, like K3s
+ * `addSANs`, which asks Go's `net.ParseIP`: no zones, no leading zeros). IPv4-mapped IPv6 becomes
+ * the 4-byte form, as Go's x509 stores it (`To4()`). Parsed by hand rather than with `node:net`'s
+ * `isIP`, whose IPv6 regular expression costs ~5 ms to compile on a process's first call (a cold
+ * PKI run always makes one: `::1` is a SAN of every server cert).
+ */
 export function ipBytes(s: string): Buffer | undefined {
-  const kind = isIP(s);
-  if (kind === 4) return Buffer.from(s.split(".").map(Number));
-  if (kind !== 6) return undefined;
-  let text = s;
-  let tail: number[] = [];
-  const lastColon = text.lastIndexOf(":");
-  if (text.includes(".", lastColon)) {
-    tail = text
-      .slice(lastColon + 1)
-      .split(".")
-      .map(Number);
-    text = `${text.slice(0, lastColon + 1)}0:0`;
-  }
-  const [head, rest] = text.split("::") as [string, string | undefined];
-  const h = head === "" ? [] : head.split(":");
-  const r = rest === undefined || rest === "" ? [] : rest.split(":");
-  const groups = rest === undefined ? h : [...h, ...Array(8 - h.length - r.length).fill("0"), ...r];
-  const out = Buffer.alloc(16);
-  groups.forEach((g, i) => {
-    out.writeUInt16BE(Number.parseInt(g, 16), i * 2);
-  });
-  if (tail.length === 4) out.set(tail, 12);
-  // IPv4-mapped (::ffff:a.b.c.d) is stored as the 4-byte form, as Go's To4() does.
-  if (out.subarray(0, 10).every((b) => b === 0) && out[10] === 0xff && out[11] === 0xff)
-    return Buffer.from(out.subarray(12));
-  return out;
+  const b = parseGoIPBytes(s);
+  if (b === undefined) return undefined;
+  if (b.length === 4) return Buffer.from(b);
+  if (b[10] === 0xff && b[11] === 0xff && b.slice(0, 10).every((x) => x === 0)) return Buffer.from(b.slice(12));
+  return Buffer.from(b);
 }
 
 /** Text of 4- or 16-byte IP bytes (IPv6 in RFC 5952 compressed form). */

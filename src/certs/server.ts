@@ -3,6 +3,7 @@
  * (§1.2) with K3s's renewal rules (§1.3). Decisions live in plan.ts / layout.ts; this file does the I/O.
  */
 import { createPrivateKey } from "node:crypto";
+import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { ensureDir } from "../internal/atomic-write.js";
@@ -135,14 +136,21 @@ export async function ensureServerCertificates(
   const p = (rel: string): string => join(tls, rel);
   signal?.throwIfAborted();
 
-  // The slow RSA key goes to the thread pool first so it overlaps the ECDSA work.
+  // The slow RSA key goes to the thread pool first so it overlaps the ECDSA work: a synchronous
+  // existence check (one stat) starts it before the first asynchronous read returns.
   const serviceKeyPath = p("service.key");
-  const existingServiceKey = await readIfExists(serviceKeyPath);
-  const existingCurrent =
-    existingServiceKey === undefined ? undefined : firstKeyPem(existingServiceKey, serviceKeyPath);
-  const rsaPending = existingServiceKey === undefined ? generateRsaKeyPem() : undefined;
+  let rsaPending = existsSync(serviceKeyPath) ? undefined : generateRsaKeyPem();
   // An unhandled rejection must not escape when we throw before awaiting it.
   rsaPending?.catch(() => {});
+  const currentKeyRead = readIfExists(p("service.current.key"));
+  currentKeyRead.catch(() => {});
+  const existingServiceKey = await readIfExists(serviceKeyPath);
+  // Created between the stat and the read: keep it (the generated key is then unused).
+  if (existingServiceKey !== undefined) rsaPending = undefined;
+  else rsaPending ??= generateRsaKeyPem();
+  rsaPending?.catch(() => {});
+  const existingCurrent =
+    existingServiceKey === undefined ? undefined : firstKeyPem(existingServiceKey, serviceKeyPath);
 
   const entries: CertReportEntry[] = [];
   const record = (
@@ -303,15 +311,17 @@ export async function ensureServerCertificates(
   );
 
   // --- service account key: RSA-2048, created once, never regenerated ---
+  // service.current.key was read at the start; both keys are written at once when the RSA key lands.
   let serviceKey = existingServiceKey;
-  if (rsaPending) {
-    serviceKey = await rsaPending;
-    await writeKey(serviceKeyPath, serviceKey, signal);
-    record("service.key", "key", "created", ["missing"]);
-  } else record("service.key", "key", "kept");
+  if (rsaPending) serviceKey = await rsaPending;
   const current = existingCurrent ?? firstKeyPem(serviceKey ?? "", serviceKeyPath);
-  if ((await readIfExists(p("service.current.key"))) !== current)
-    await writeKey(p("service.current.key"), current, signal);
+  const writeCurrent = (await currentKeyRead) !== current;
+  await Promise.all([
+    rsaPending ? writeKey(serviceKeyPath, serviceKey as string, signal) : undefined,
+    writeCurrent ? writeKey(p("service.current.key"), current, signal) : undefined,
+  ]);
+  if (rsaPending) record("service.key", "key", "created", ["missing"]);
+  else record("service.key", "key", "kept");
 
   const pick = (a: CertReportEntry["action"]): string[] =>
     entries.filter((e) => e.action === a && e.kind !== "key").map((e) => e.file);

@@ -197,13 +197,13 @@ export class EtcdClient {
    * const { revision } = await client.put("config", "v2");
    * ```
    */
-  put(key: Bytes, value: Bytes, options: PutOptions = {}): Promise<{ revision: number; prevKv?: KeyValue }> {
+  put(key: Bytes, value: Bytes, options?: PutOptions): Promise<{ revision: number; prevKv?: KeyValue }> {
     let body: Buffer;
     try {
       const k = bytesArg(key, "key");
       const v = bytesArg(value, "value");
       const w = scratchWriter();
-      writePutKV(w, k, v, options.lease, options.prevKv);
+      writePutKV(w, k, v, options?.lease, options?.prevKv);
       body = finishScratch(w);
     } catch (err) {
       return Promise.reject(err);

@@ -362,10 +362,48 @@ export class Transport {
   /**
    * One unary call with the client's rules: a deadline (default `deadlineMs`), abort, endpoint
    * failover, and retry with backoff only when the request is idempotent or provably unsent.
+   *
+   * The common call (client open, no pinned endpoint, auth settled, endpoint ready, time left) goes
+   * straight to the channel with one {@link UnaryCall} object as listener, deadline entry and abort
+   * handler, and no async frame; a failure hands over to {@link unaryLoop}, which decides exactly
+   * as if its own first attempt had failed.
    */
-  async unary<T>(path: string, body: Buffer, decode: (b: Buffer) => T, o: UnaryOptions): Promise<T> {
-    if (this.closed) throw new EtcdError("ETCD_CLIENT_CLOSED", "the etcd client is closed", { value: path });
-    const deadline = Date.now() + (o.deadlineMs ?? this.defaultDeadline(path, false));
+  unary<T>(path: string, body: Buffer, decode: (b: Buffer) => T, o: UnaryOptions): Promise<T> {
+    if (
+      !this.closed &&
+      o.endpoint === undefined &&
+      (o.signal === undefined || !o.signal.aborted) &&
+      (o.noAuth || !this.opts.auth || this.token)
+    ) {
+      const ms = o.deadlineMs ?? this.defaultDeadline(path, false);
+      const deadline = Date.now() + ms;
+      if (ms > 0) {
+        const ep = this.pick();
+        if (this.isReady(ep)) {
+          return new Promise<T>((resolve, reject) => {
+            this.start(new UnaryCall(this, ep, path, body, decode, o, deadline, resolve, reject));
+          });
+        }
+      }
+      // The deadline factory was asked once; the loop keeps that deadline.
+      return this.unaryLoop(path, body, decode, o, undefined, deadline);
+    }
+    return this.unaryLoop(path, body, decode, o, undefined);
+  }
+
+  /** The attempt loop; `first` is a failed fast-path attempt to handle before trying again. */
+  async unaryLoop<T>(
+    path: string,
+    body: Buffer,
+    decode: (b: Buffer) => T,
+    o: UnaryOptions,
+    first: { raw: unknown; ep: Endpoint; deadline: number } | undefined,
+    knownDeadline?: number,
+  ): Promise<T> {
+    if (first === undefined && this.closed)
+      throw new EtcdError("ETCD_CLIENT_CLOSED", "the etcd client is closed", { value: path });
+    const deadline =
+      first?.deadline ?? knownDeadline ?? Date.now() + (o.deadlineMs ?? this.defaultDeadline(path, false));
     const signal = o.signal;
     let attempt = 0;
     let reauthed = false;
@@ -373,8 +411,31 @@ export class Transport {
     const fixed = o.endpoint !== undefined ? this.endpoints.find((e) => e.url === o.endpoint) : undefined;
     if (o.endpoint !== undefined && !fixed)
       throw new EtcdError("ETCD_OPTION_INVALID", `unknown endpoint ${o.endpoint}`, { value: o.endpoint });
-    if (!o.noAuth && this.opts.auth && !this.token) await this.ensureAuth(signal);
+    if (first === undefined && !o.noAuth && this.opts.auth && !this.token) await this.ensureAuth(signal);
+    let failed = first;
     for (;;) {
+      if (failed !== undefined) {
+        const { raw, ep } = failed;
+        failed = undefined;
+        signal?.throwIfAborted();
+        const err = toEtcdError(raw, path, ep.url);
+        if (err.code === "ETCD_INVALID_TOKEN" && this.opts.auth && !reauthed && !o.noAuth) {
+          reauthed = true;
+          await this.ensureAuth(signal, true);
+          continue;
+        }
+        if (err.grpcCode === GrpcStatus.DEADLINE_EXCEEDED) {
+          // The deadline is for the whole operation; a stalled endpoint is avoided next time.
+          this.markFailed(ep);
+          throw err;
+        }
+        if (err.grpcCode === GrpcStatus.UNAVAILABLE || err.code === "ETCD_NO_LEADER") this.markFailed(ep);
+        const retryable = err.transient && (o.idempotent || REJECTED_BEFORE_APPLY.has(err.code));
+        if (!retryable) throw err;
+        lastErr = err;
+        attempt++;
+        await this.retryOrThrow(path, attempt, err, deadline, signal, true);
+      }
       signal?.throwIfAborted();
       // close() during a wait or backoff ends the call now instead of at its deadline.
       if (this.closed)
@@ -411,28 +472,13 @@ export class Transport {
         }
       }
       try {
-        const res = await this.callOnce(ep, path, body, decode, deadline, signal);
+        const res = await new Promise<T>((resolve, reject) => {
+          this.start(new UnaryCall(this, ep, path, body, decode, o, deadline, resolve, reject, true));
+        });
         if (ep.failures) this.markHealthy(ep);
         return res;
       } catch (raw) {
-        signal?.throwIfAborted();
-        const err = toEtcdError(raw, path, ep.url);
-        if (err.code === "ETCD_INVALID_TOKEN" && this.opts.auth && !reauthed && !o.noAuth) {
-          reauthed = true;
-          await this.ensureAuth(signal, true);
-          continue;
-        }
-        if (err.grpcCode === GrpcStatus.DEADLINE_EXCEEDED) {
-          // The deadline is for the whole operation; a stalled endpoint is avoided next time.
-          this.markFailed(ep);
-          throw err;
-        }
-        if (err.grpcCode === GrpcStatus.UNAVAILABLE || err.code === "ETCD_NO_LEADER") this.markFailed(ep);
-        const retryable = err.transient && (o.idempotent || REJECTED_BEFORE_APPLY.has(err.code));
-        if (!retryable) throw err;
-        lastErr = err;
-        attempt++;
-        await this.retryOrThrow(path, attempt, err, deadline, signal, true);
+        failed = { raw, ep, deadline };
       }
     }
   }
@@ -468,72 +514,24 @@ export class Transport {
   }
 
   /**
-   * One unary call on grpc-js' channel-level Call API (the layer `makeUnaryRequest` builds on),
+   * Starts one attempt on grpc-js' channel-level Call API (the layer `makeUnaryRequest` builds on),
    * without the per-call client wrapper objects, interceptor chain and caller-stack capture we do
    * not use. Deadlines come from the shared {@link DeadlineQueue}.
    */
-  private callOnce<T>(
-    ep: Endpoint,
-    path: string,
-    body: Buffer,
-    decode: (b: Buffer) => T,
-    deadline: number,
-    signal?: AbortSignal,
-  ): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const call: RawCall = ep.client
-        .getChannel()
-        .createCall(path, Number.POSITIVE_INFINITY, null, null, null);
-      const entry: Pending = { deadline, call, expired: false, done: false };
-      let message: Buffer | null = null;
-      const onAbort = () => call.cancelWithStatus(GrpcStatus.CANCELLED, "aborted");
-      call.start(this.metadata(), {
-        onReceiveMetadata() {},
-        onReceiveMessage(m: Buffer) {
-          message = m;
-        },
-        onReceiveStatus: (status: grpc.StatusObject) => {
-          entry.done = true;
-          entry.call = undefined;
-          this.deadlines.settled();
-          if (signal) signal.removeEventListener("abort", onAbort);
-          if (status.code === GrpcStatus.OK && message !== null) {
-            let res: T;
-            try {
-              res = decode(message);
-            } catch (err) {
-              reject(
-                Object.assign(new Error(`cannot decode response: ${(err as Error).message}`), {
-                  code: GrpcStatus.INTERNAL,
-                  details: String(err),
-                }),
-              );
-              return;
-            }
-            resolve(res);
-            return;
-          }
-          const code = entry.expired
-            ? GrpcStatus.DEADLINE_EXCEEDED
-            : status.code === GrpcStatus.OK
-              ? GrpcStatus.UNIMPLEMENTED
-              : status.code;
-          const details = entry.expired
-            ? "deadline exceeded"
-            : status.code === GrpcStatus.OK
-              ? "no response message"
-              : status.details;
-          reject(
-            Object.assign(new Error(`${code} ${details}`), { code, details, metadata: status.metadata }),
-          );
-        },
-      });
-      call.startRead();
-      call.sendMessageWithContext({}, body);
-      call.halfClose();
-      this.deadlines.add(entry);
-      if (signal) signal.addEventListener("abort", onAbort, { once: true });
-    });
+  start<T>(u: UnaryCall<T>): void {
+    const call: RawCall = u.ep.client.getChannel().createCall(u.path, Number.POSITIVE_INFINITY, null, null, null);
+    u.call = call;
+    call.start(this.metadata(), u);
+    call.startRead();
+    call.sendMessageWithContext(NO_CONTEXT, u.body);
+    call.halfClose();
+    this.deadlines.add(u);
+    if (u.o.signal) u.o.signal.addEventListener("abort", u, { once: true });
+  }
+
+  /** A finished attempt (called by {@link UnaryCall}). */
+  settled(): void {
+    this.deadlines.settled();
   }
 
   bidi(
@@ -581,5 +579,94 @@ export class Transport {
 
   get isClosed(): boolean {
     return this.closed;
+  }
+}
+
+/** The message context grpc-js' sendMessageWithContext takes (we pass no flags). */
+const NO_CONTEXT = {};
+
+/**
+ * One attempt of a unary call: grpc-js' listener, the deadline queue's entry and the abort
+ * handler in one object (its methods live on the prototype, so a call allocates this object, its
+ * promise and grpc-js' own state, no closures). A fast-path attempt that fails hands the error to
+ * the transport's attempt loop; a loop attempt (`inLoop`) rejects to it.
+ * @internal
+ */
+class UnaryCall<T> implements Pending {
+  call: RawCall | undefined = undefined;
+  expired = false;
+  done = false;
+  private message: Buffer | null = null;
+
+  constructor(
+    private readonly t: Transport,
+    readonly ep: Endpoint,
+    readonly path: string,
+    readonly body: Buffer,
+    private readonly decode: (b: Buffer) => T,
+    readonly o: UnaryOptions,
+    readonly deadline: number,
+    private readonly resolve: (v: T) => void,
+    private readonly reject: (e: unknown) => void,
+    private readonly inLoop = false,
+  ) {}
+
+  onReceiveMetadata(): void {}
+
+  onReceiveMessage(m: Buffer): void {
+    this.message = m;
+  }
+
+  /** The abort listener (EventTarget calls `handleEvent` on listener objects). */
+  handleEvent(): void {
+    this.call?.cancelWithStatus(GrpcStatus.CANCELLED, "aborted");
+  }
+
+  onReceiveStatus(status: grpc.StatusObject): void {
+    this.done = true;
+    this.t.settled();
+    if (this.o.signal) this.o.signal.removeEventListener("abort", this);
+    const message = this.message;
+    this.message = null;
+    if (status.code === GrpcStatus.OK && message !== null) {
+      this.call = undefined;
+      let res: T;
+      try {
+        res = this.decode(message);
+      } catch (err) {
+        this.fail(
+          Object.assign(new Error(`cannot decode response: ${(err as Error).message}`), {
+            code: GrpcStatus.INTERNAL,
+            details: String(err),
+          }),
+        );
+        return;
+      }
+      if (!this.inLoop && this.ep.failures) this.t.markHealthy(this.ep);
+      this.resolve(res);
+      return;
+    }
+    this.call = undefined;
+    const code = this.expired
+      ? GrpcStatus.DEADLINE_EXCEEDED
+      : status.code === GrpcStatus.OK
+        ? GrpcStatus.UNIMPLEMENTED
+        : status.code;
+    const details = this.expired
+      ? "deadline exceeded"
+      : status.code === GrpcStatus.OK
+        ? "no response message"
+        : status.details;
+    this.fail(Object.assign(new Error(`${code} ${details}`), { code, details, metadata: status.metadata }));
+  }
+
+  private fail(raw: Error): void {
+    if (this.inLoop) {
+      this.reject(raw);
+      return;
+    }
+    this.t
+      .unaryLoop(this.path, this.body, this.decode, this.o, { raw, ep: this.ep, deadline: this.deadline })
+      .then(this.resolve, this.reject);
   }
 }

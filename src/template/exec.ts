@@ -523,11 +523,13 @@ class Compiler {
           nf(s, final);
           throw execError(s, first, "nil is not a command");
         };
-      case "number":
+      case "number": {
+        const c = idealConstantFn(first);
         return (s, _d, final) => {
           nf(s, final);
-          return idealConstant(s, first);
+          return c(s);
         };
+      }
       case "string": {
         const t = first.text;
         return (s, _d, final) => {
@@ -588,7 +590,7 @@ class Compiler {
         return () => t;
       }
       case "number":
-        return (s) => idealConstant(s, n);
+        return idealConstantFn(n);
     }
   }
 
@@ -896,11 +898,25 @@ function isPlainObject(o: object): boolean {
   return p === OBJECT_PROTO || p === null;
 }
 
+/**
+ * idealConstant decided at compile time (the literal's text does not change, and its values are
+ * immutable): the closure returns the one value, or throws Go's overflow error when it runs.
+ */
+function idealConstantFn(n: NumberNode): (s: State) => unknown {
+  if (!n.isComplex && !isFloatLiteral(n) && !n.isInt && n.isUint) return (s) => idealConstant(s, n);
+  const v = idealConstant(undefined as unknown as State, n);
+  return () => v;
+}
+
+function isFloatLiteral(n: NumberNode): boolean {
+  const hexInt = /^0[xX]/.test(n.text) && !/[pP]/.test(n.text);
+  return n.isFloat && !hexInt && n.text[0] !== "'" && /[.eEpP]/.test(n.text);
+}
+
 /** Go's idealConstant: the type a number literal gets without context. */
 function idealConstant(s: State, n: NumberNode): unknown {
   if (n.isComplex) return new GoScalar("complex128", n.real, n.imag);
-  const hexInt = /^0[xX]/.test(n.text) && !/[pP]/.test(n.text);
-  if (n.isFloat && !hexInt && n.text[0] !== "'" && /[.eEpP]/.test(n.text)) {
+  if (isFloatLiteral(n)) {
     return Number.isSafeInteger(n.float) || Object.is(n.float, -0) ? new Float64(n.float) : n.float;
   }
   if (n.isInt) {

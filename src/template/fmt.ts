@@ -560,7 +560,169 @@ export function sprintf(format: string, a: unknown[]): string {
         break;
     }
   }
-  return sprintfSlow(format, a);
+  let plan = plans.get(format);
+  if (plan === undefined) {
+    plan = compileFormat(format);
+    if (plans.size >= 512) plans.clear();
+    plans.set(format, plan);
+  }
+  return plan === null ? sprintfSlow(format, a) : runPlan(plan, a);
+}
+
+/**
+ * One `%` directive of a format without `[n]` indexes or `*` (literal text before it, flags, width,
+ * precision and verb, as sprintfSlow would read them); `verb` "" means `%!(NOVERB)` at the end.
+ */
+interface Directive {
+  lit: string;
+  sharp: boolean;
+  zero: boolean;
+  plus: boolean;
+  minus: boolean;
+  space: boolean;
+  wid: number;
+  widPresent: boolean;
+  prec: number;
+  precPresent: boolean;
+  verb: string;
+}
+interface Plan {
+  directives: Directive[];
+  /** Literal text after the last directive. */
+  tail: string;
+}
+
+/** Parsed formats, so a template's printf does not re-read its constant format on every call. */
+const plans = new Map<string, Plan | null>();
+
+/**
+ * Reads `format` the way sprintfSlow does, without arguments. Formats with `[n]` or `*` (whose
+ * reading depends on the arguments) get null and always take sprintfSlow.
+ */
+function compileFormat(format: string): Plan | null {
+  if (format.indexOf("[") >= 0 || format.indexOf("*") >= 0) return null;
+  const end = format.length;
+  const directives: Directive[] = [];
+  let i = 0;
+  let lit = "";
+  while (i < end) {
+    const lasti = i;
+    while (i < end && format.charCodeAt(i) !== 37) i++;
+    if (i > lasti) lit += format.slice(lasti, i);
+    if (i >= end) break;
+    i++;
+    const d: Directive = {
+      lit,
+      sharp: false,
+      zero: false,
+      plus: false,
+      minus: false,
+      space: false,
+      wid: 0,
+      widPresent: false,
+      prec: 0,
+      precPresent: false,
+      verb: "",
+    };
+    lit = "";
+    directives.push(d);
+    flags: for (; i < end; i++) {
+      switch (format[i]) {
+        case "#":
+          d.sharp = true;
+          break;
+        case "0":
+          d.zero = !d.minus;
+          break;
+        case "+":
+          d.plus = true;
+          break;
+        case "-":
+          d.minus = true;
+          d.zero = false;
+          break;
+        case " ":
+          d.space = true;
+          break;
+        default:
+          break flags;
+      }
+    }
+    [d.wid, d.widPresent, i] = parsenum(format, i, end);
+    if (i + 1 < end && format[i] === ".") {
+      i++;
+      [d.prec, d.precPresent, i] = parsenum(format, i, end);
+      if (!d.precPresent) {
+        d.prec = 0;
+        d.precPresent = true;
+      }
+    }
+    if (i >= end) break; // NOVERB
+    const verb = String.fromCodePoint(format.codePointAt(i) ?? 0);
+    i += verb.length;
+    d.verb = verb;
+  }
+  return { directives, tail: lit };
+}
+
+function runPlan(plan: Plan, a: unknown[]): string {
+  const p = new Printer();
+  let argNum = 0;
+  const ds = plan.directives;
+  for (let k = 0; k < ds.length; k++) {
+    const d = ds[k] as Directive;
+    p.buf += d.lit;
+    const verb = d.verb;
+    if (verb === "") {
+      p.buf += "%!(NOVERB)";
+      break;
+    }
+    if (verb === "%") {
+      p.buf += "%";
+      continue;
+    }
+    if (argNum >= a.length) {
+      p.buf += `%!${verb}(MISSING)`;
+      continue;
+    }
+    p.clearflags();
+    p.sharp = d.sharp;
+    p.zero = d.zero;
+    p.plus = d.plus;
+    p.minus = d.minus;
+    p.space = d.space;
+    p.wid = d.wid;
+    p.widPresent = d.widPresent;
+    p.prec = d.prec;
+    p.precPresent = d.precPresent;
+    if (verb === "v") {
+      p.sharpV = p.sharp;
+      p.sharp = false;
+      p.plusV = p.plus;
+      p.plus = false;
+    }
+    if (verb === "w") p.badVerb(verb, a[argNum], true);
+    else p.printArg(a[argNum], verb);
+    argNum++;
+  }
+  p.buf += plan.tail;
+  if (argNum < a.length) extraArgs(p, a, argNum);
+  return p.buf;
+}
+
+function extraArgs(p: Printer, a: unknown[], argNum: number): void {
+  p.clearflags();
+  p.buf += "%!(EXTRA ";
+  for (let k = argNum; k < a.length; k++) {
+    if (k > argNum) p.buf += ", ";
+    const arg = a[k];
+    if (arg === null || arg === undefined) p.buf += "<nil>";
+    else {
+      p.buf += `${typeName(arg)}=`;
+      p.printArg(arg, "v");
+    }
+  }
+  p.buf += ")";
 }
 
 function sprintfSlow(format: string, a: unknown[]): string {

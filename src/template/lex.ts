@@ -2,6 +2,10 @@
  * Lexer for Go text/template (mirrors the states of Go's parse/lex.go: text, delimiters, trim
  * markers, comments, and the tokens inside actions). Produces the whole token list up front; a
  * lexing error ends the list with an `Error` token, exactly where Go's lexer would stop.
+ *
+ * Tokens are not objects: each is four int32 slots (type, start, end, line) in one typed array, and
+ * a token's text is sliced from the input only when the parser asks for it. No regex runs on the
+ * hot path (ASCII identifier characters are tested by code; the Unicode classes only past 0x7f).
  */
 
 export enum T {
@@ -43,6 +47,7 @@ export enum T {
   With,
 }
 
+/** One token, materialised for messages (the lexer itself stores tokens as numbers in {@link Tokens}). */
 export interface Token {
   typ: T;
   pos: number;
@@ -50,20 +55,46 @@ export interface Token {
   line: number;
 }
 
-const KEYWORDS: Record<string, T> = {
-  ".": T.Dot,
-  block: T.Block,
-  break: T.Break,
-  continue: T.Continue,
-  define: T.Define,
-  else: T.Else,
-  end: T.End,
-  if: T.If,
-  range: T.Range,
-  nil: T.Nil,
-  template: T.Template,
-  with: T.With,
-};
+/**
+ * The keyword (or Bool) token type of the word `s[a:b]`, else T.Identifier. Decided on length and
+ * first letter before any comparison, with no slice and no map lookup (this runs for every word).
+ */
+function keyword(s: string, a: number, b: number): T {
+  switch (b - a) {
+    case 2:
+      return s.charCodeAt(a) === 105 && s.charCodeAt(a + 1) === 102 ? T.If : T.Identifier;
+    case 3:
+      if (s.startsWith("end", a)) return T.End;
+      return s.startsWith("nil", a) ? T.Nil : T.Identifier;
+    case 4:
+      switch (s.charCodeAt(a)) {
+        case 101: // e
+          return s.startsWith("else", a) ? T.Else : T.Identifier;
+        case 119: // w
+          return s.startsWith("with", a) ? T.With : T.Identifier;
+        case 116: // t
+          return s.startsWith("true", a) ? T.Bool : T.Identifier;
+      }
+      return T.Identifier;
+    case 5:
+      switch (s.charCodeAt(a)) {
+        case 98: // b
+          if (s.startsWith("block", a)) return T.Block;
+          return s.startsWith("break", a) ? T.Break : T.Identifier;
+        case 114: // r
+          return s.startsWith("range", a) ? T.Range : T.Identifier;
+        case 102: // f
+          return s.startsWith("false", a) ? T.Bool : T.Identifier;
+      }
+      return T.Identifier;
+    case 6:
+      return s.startsWith("define", a) ? T.Define : T.Identifier;
+    case 8:
+      if (s.startsWith("template", a)) return T.Template;
+      return s.startsWith("continue", a) ? T.Continue : T.Identifier;
+  }
+  return T.Identifier;
+}
 
 /** Go's `item.String()`, used in parse error messages. */
 export function tokenString(t: Token): string {
@@ -106,55 +137,151 @@ export interface LexOptions {
   continueOK: boolean;
 }
 
-/** Tokenises `input`; the last token is EOF or Error. Space tokens are kept (the parser needs them). */
-export function lex(input: string, left: string, right: string, opts: LexOptions): Token[] {
-  const ld = left === "" ? "{{" : left;
-  const rd = right === "" ? "}}" : right;
-  const out: Token[] = [];
-  let pos = 0;
-  let start = 0;
-  let line = 1; // line of `start`
-  let parenDepth = 0;
+let spare: Int32Array | null = null;
 
-  const countNL = (a: number, b: number): number => {
+/**
+ * The token list: four int32 slots per token (type, start, end, line) in one typed array. The
+ * last token is EOF or Error; an Error token's text is `error`.
+ */
+export class Tokens {
+  /** Number of tokens. */
+  n = 0;
+  buf: Int32Array;
+  /** Message of the Error token, when the list ends with one. */
+  error = "";
+  constructor(readonly src: string) {
+    // Reuse the buffer of the previous parse (parsing is synchronous); a fresh one if it is taken.
+    this.buf = spare ?? new Int32Array(1024);
+    spare = null;
+  }
+  /** Gives the buffer back for the next parse; the list must not be used afterwards. */
+  release(): void {
+    if (this.buf.length <= 1 << 20) spare = this.buf;
+  }
+  push(typ: T, start: number, end: number, line: number): void {
+    let b = this.buf;
+    const o = this.n * 4;
+    if (o === b.length) {
+      const nb = new Int32Array(b.length * 2);
+      nb.set(b);
+      this.buf = b = nb;
+    }
+    b[o] = typ;
+    b[o + 1] = start;
+    b[o + 2] = end;
+    b[o + 3] = line;
+    this.n++;
+  }
+  typ(k: number): T {
+    return this.buf[k * 4] as T;
+  }
+  pos(k: number): number {
+    return this.buf[k * 4 + 1] as number;
+  }
+  line(k: number): number {
+    return this.buf[k * 4 + 3] as number;
+  }
+  val(k: number): string {
+    const o = k * 4;
+    if (this.buf[o] === T.Error) return this.error;
+    return this.src.slice(this.buf[o + 1], this.buf[o + 2]);
+  }
+  /** Whether token `k`'s text is exactly `s` (no slice). */
+  is(k: number, s: string): boolean {
+    const o = k * 4;
+    const a = this.buf[o + 1] as number;
+    return (this.buf[o + 2] as number) - a === s.length && this.src.startsWith(s, a);
+  }
+  token(k: number): Token {
+    return { typ: this.typ(k), pos: this.pos(k), val: this.val(k), line: this.line(k) };
+  }
+}
+
+/** Tokenises `input`; the last token is EOF or Error. Space tokens are kept (the parser needs them). */
+export function lex(input: string, left: string, right: string, opts: LexOptions): Tokens {
+  const l = new Lexer(input, left === "" ? "{{" : left, right === "" ? "}}" : right, opts);
+  while (l.lexText()) {
+    /* continue */
+  }
+  return l.out;
+}
+
+const isAsciiAlnum = (c: number): boolean =>
+  c === 95 || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+
+class Lexer {
+  readonly out: Tokens;
+  pos = 0;
+  start = 0;
+  /** Line of `start`. */
+  line = 1;
+  parenDepth = 0;
+  readonly rd0: number;
+  readonly len: number;
+
+  constructor(
+    readonly input: string,
+    readonly ld: string,
+    readonly rd: string,
+    readonly opts: LexOptions,
+  ) {
+    this.out = new Tokens(input);
+    this.rd0 = rd.charCodeAt(0);
+    this.len = input.length;
+  }
+
+  countNL(a: number, b: number): number {
+    const s = this.input;
     let n = 0;
-    for (let i = input.indexOf("\n", a); i !== -1 && i < b; i = input.indexOf("\n", i + 1)) n++;
+    for (let i = a; i < b; i++) if (s.charCodeAt(i) === 10) n++;
     return n;
-  };
-  const emit = (typ: T): void => {
-    const val = input.slice(start, pos);
-    out.push({ typ, pos: start, val, line });
-    if (val.indexOf("\n") >= 0) line += countNL(start, pos);
-    start = pos;
-  };
-  const ignore = (): void => {
-    line += countNL(start, pos);
-    start = pos;
-  };
-  const fail = (msg: string): false => {
-    out.push({ typ: T.Error, pos: start, val: msg, line });
+  }
+  countNLText(a: number, b: number): number {
+    const s = this.input;
+    let n = 0;
+    for (let i = s.indexOf("\n", a); i !== -1 && i < b; i = s.indexOf("\n", i + 1)) n++;
+    return n;
+  }
+  // Only text, spaces and raw strings can span lines; other tokens skip the newline scan.
+  emit(typ: T): void {
+    this.out.push(typ, this.start, this.pos, this.line);
+    if (typ === T.Space || typ === T.RawString) this.line += this.countNL(this.start, this.pos);
+    else if (typ === T.Text) this.line += this.countNLText(this.start, this.pos);
+    this.start = this.pos;
+  }
+  ignore(): void {
+    this.line += this.countNL(this.start, this.pos);
+    this.start = this.pos;
+  }
+  fail(msg: string): false {
+    this.out.push(T.Error, this.start, this.start, this.line);
+    this.out.error = msg;
     return false;
-  };
-  const hasLeftTrim = (i: number): boolean =>
-    input.charCodeAt(i) === 45 /* - */ && isSpace(input.charCodeAt(i + 1));
-  const hasRightTrim = (i: number): boolean =>
-    isSpace(input.charCodeAt(i)) && input.charCodeAt(i + 1) === 45 && i + 1 < input.length;
-  const rd0 = rd.charCodeAt(0);
+  }
+  hasLeftTrim(i: number): boolean {
+    return this.input.charCodeAt(i) === 45 /* - */ && isSpace(this.input.charCodeAt(i + 1));
+  }
+  hasRightTrim(i: number): boolean {
+    return isSpace(this.input.charCodeAt(i)) && this.input.charCodeAt(i + 1) === 45 && i + 1 < this.len;
+  }
   /** 0: no right delimiter at `pos`; 1: plain; 2: with trim marker. */
-  const atRightDelim = (): number => {
+  atRightDelim(): number {
+    const input = this.input;
+    const pos = this.pos;
     const c = input.charCodeAt(pos);
-    if (c === rd0 && input.startsWith(rd, pos)) return 1;
-    if (isSpace(c) && input.charCodeAt(pos + 1) === 45 && input.startsWith(rd, pos + 2)) return 2;
+    if (c === this.rd0 && input.startsWith(this.rd, pos)) return 1;
+    if (isSpace(c) && input.charCodeAt(pos + 1) === 45 && input.startsWith(this.rd, pos + 2)) return 2;
     return 0;
-  };
-  const leftTrimLength = (i: number): number => {
+  }
+  leftTrimLength(i: number): number {
     let j = i;
-    while (j < input.length && isSpace(input.charCodeAt(j))) j++;
+    while (j < this.len && isSpace(this.input.charCodeAt(j))) j++;
     return j - i;
-  };
-  const atTerminator = (): boolean => {
-    if (pos >= input.length) return true;
-    const c = input.charCodeAt(pos);
+  }
+  atTerminator(): boolean {
+    const pos = this.pos;
+    if (pos >= this.len) return true;
+    const c = this.input.charCodeAt(pos);
     if (isSpace(c)) return true;
     switch (c) {
       case 46: // .
@@ -165,287 +292,290 @@ export function lex(input: string, left: string, right: string, opts: LexOptions
       case 40: // (
         return true;
     }
-    return input.startsWith(rd, pos);
-  };
+    return c === this.rd0 && this.input.startsWith(this.rd, pos);
+  }
 
-  // Returns false when lexing stopped (EOF or error emitted).
-  const lexText = (): boolean => {
-    const x = input.indexOf(ld, pos);
+  /** Returns false when lexing stopped (EOF or error emitted). */
+  lexText(): boolean {
+    const input = this.input;
+    const x = input.indexOf(this.ld, this.pos);
     if (x >= 0) {
-      if (x > pos) {
-        pos = x;
+      if (x > this.pos) {
+        this.pos = x;
         let trim = 0;
-        const delimEnd = pos + ld.length;
-        if (hasLeftTrim(delimEnd)) {
-          let j = pos;
-          while (j > start && isSpace(input.charCodeAt(j - 1))) j--;
-          trim = pos - j;
+        if (this.hasLeftTrim(x + this.ld.length)) {
+          let j = x;
+          while (j > this.start && isSpace(input.charCodeAt(j - 1))) j--;
+          trim = x - j;
         }
-        pos -= trim;
-        if (pos > start) emit(T.Text);
-        pos += trim;
-        ignore();
+        this.pos -= trim;
+        if (this.pos > this.start) this.emit(T.Text);
+        this.pos += trim;
+        this.ignore();
       }
-      return lexLeftDelim();
+      return this.lexLeftDelim();
     }
-    pos = input.length;
-    if (pos > start) emit(T.Text);
-    emit(T.EOF);
+    this.pos = this.len;
+    if (this.pos > this.start) this.emit(T.Text);
+    this.emit(T.EOF);
     return false;
-  };
+  }
 
-  const lexLeftDelim = (): boolean => {
-    pos += ld.length;
-    const trim = hasLeftTrim(pos);
-    const after = trim ? 2 : 0;
-    if (input.startsWith("/*", pos + after)) {
-      pos += after;
-      ignore();
-      return lexComment();
+  lexLeftDelim(): boolean {
+    this.pos += this.ld.length;
+    const after = this.hasLeftTrim(this.pos) ? 2 : 0;
+    if (this.input.charCodeAt(this.pos + after) === 47 && this.input.charCodeAt(this.pos + after + 1) === 42) {
+      // "/*"
+      this.pos += after;
+      this.ignore();
+      return this.lexComment();
     }
-    emit(T.LeftDelim);
-    pos += after;
-    ignore();
-    parenDepth = 0;
-    return lexInsideAction();
-  };
+    this.emit(T.LeftDelim);
+    this.pos += after;
+    this.ignore();
+    this.parenDepth = 0;
+    return this.lexInsideAction();
+  }
 
-  const lexComment = (): boolean => {
-    pos += 2;
-    const x = input.indexOf("*/", pos);
-    if (x < 0) return fail("unclosed comment");
-    pos = x + 2;
-    const at = atRightDelim();
-    if (at === 0) return fail("comment ends before closing delimiter");
+  lexComment(): boolean {
+    this.pos += 2;
+    const x = this.input.indexOf("*/", this.pos);
+    if (x < 0) return this.fail("unclosed comment");
+    this.pos = x + 2;
+    const at = this.atRightDelim();
+    if (at === 0) return this.fail("comment ends before closing delimiter");
     const trim = at === 2;
     // Comments are dropped (Go only emits them with ParseComments).
-    if (trim) pos += 2;
-    pos += rd.length;
-    if (trim) pos += leftTrimLength(pos);
-    ignore();
+    if (trim) this.pos += 2;
+    this.pos += this.rd.length;
+    if (trim) this.pos += this.leftTrimLength(this.pos);
+    this.ignore();
     return true;
-  };
+  }
 
-  const lexRightDelim = (trim: boolean): void => {
+  lexRightDelim(trim: boolean): void {
     if (trim) {
-      pos += 2;
-      ignore();
+      this.pos += 2;
+      this.ignore();
     }
-    pos += rd.length;
-    emit(T.RightDelim);
+    this.pos += this.rd.length;
+    this.emit(T.RightDelim);
     if (trim) {
-      pos += leftTrimLength(pos);
-      ignore();
+      this.pos += this.leftTrimLength(this.pos);
+      this.ignore();
     }
-  };
+  }
 
-  const lexInsideAction = (): boolean => {
+  /** Scans a quoted string or character constant body after its opening `q`. */
+  lexQuote(q: number, typ: T, what: string): boolean {
+    const input = this.input;
+    const len = this.len;
+    let pos = this.pos;
     for (;;) {
-      const at = atRightDelim();
+      const d = input.charCodeAt(pos++);
+      if (d === 92) {
+        const e = input.charCodeAt(pos++);
+        if (pos <= len && e !== 10) continue;
+        this.pos = pos;
+        return this.fail(`unterminated ${what}`);
+      }
+      if (pos > len || d === 10) {
+        this.pos = pos;
+        return this.fail(`unterminated ${what}`);
+      }
+      if (d === q) break;
+    }
+    this.pos = pos;
+    this.emit(typ);
+    return true;
+  }
+
+  lexInsideAction(): boolean {
+    const input = this.input;
+    for (;;) {
+      const at = this.atRightDelim();
       if (at !== 0) {
-        if (parenDepth === 0) {
-          lexRightDelim(at === 2);
+        if (this.parenDepth === 0) {
+          this.lexRightDelim(at === 2);
           return true;
         }
-        return fail("unclosed left paren");
+        return this.fail("unclosed left paren");
       }
-      if (pos >= input.length) return fail("unclosed action");
-      const c = input.charCodeAt(pos);
+      if (this.pos >= this.len) return this.fail("unclosed action");
+      const c = input.charCodeAt(this.pos);
       if (isSpace(c)) {
         // lexSpace: a run of spaces, but leave " -}}" alone.
         let n = 0;
-        while (pos < input.length && isSpace(input.charCodeAt(pos))) {
-          pos++;
+        while (this.pos < this.len && isSpace(input.charCodeAt(this.pos))) {
+          this.pos++;
           n++;
         }
-        if (hasRightTrim(pos - 1) && input.startsWith(rd, pos + 1)) {
-          pos--;
+        if (this.hasRightTrim(this.pos - 1) && input.startsWith(this.rd, this.pos + 1)) {
+          this.pos--;
           if (n === 1) continue;
         }
-        emit(T.Space);
+        this.emit(T.Space);
         continue;
       }
-      pos++;
+      if (isAsciiAlnum(c) && !(c >= 48 && c <= 57)) {
+        // The common case first: an identifier or keyword.
+        if (!this.lexIdentifier()) return false;
+        continue;
+      }
+      this.pos++;
       switch (c) {
         case 61: // =
-          emit(T.Assign);
+          this.emit(T.Assign);
           continue;
         case 58: // :
-          if (input.charCodeAt(pos) !== 61) return fail("expected :=");
-          pos++;
-          emit(T.Declare);
+          if (input.charCodeAt(this.pos) !== 61) return this.fail("expected :=");
+          this.pos++;
+          this.emit(T.Declare);
           continue;
         case 124: // |
-          emit(T.Pipe);
+          this.emit(T.Pipe);
           continue;
-        case 34: {
-          // "
-          for (;;) {
-            const d = input.charCodeAt(pos++);
-            if (d === 92) {
-              const e = input.charCodeAt(pos++);
-              if (pos <= input.length && e !== 10) continue;
-              return fail("unterminated quoted string");
-            }
-            if (pos > input.length || d === 10) return fail("unterminated quoted string");
-            if (d === 34) break;
-          }
-          emit(T.String);
+        case 34: // "
+          if (!this.lexQuote(34, T.String, "quoted string")) return false;
           continue;
-        }
         case 96: {
           // `
-          const x = input.indexOf("`", pos);
-          if (x < 0) return fail("unterminated raw quoted string");
-          pos = x + 1;
-          emit(T.RawString);
+          const x = input.indexOf("`", this.pos);
+          if (x < 0) return this.fail("unterminated raw quoted string");
+          this.pos = x + 1;
+          this.emit(T.RawString);
           continue;
         }
         case 36: // $
-          if (!lexFieldOrVariable(T.Variable)) return false;
+          if (!this.lexFieldOrVariable(T.Variable)) return false;
           continue;
-        case 39: {
-          // '
-          for (;;) {
-            const d = input.charCodeAt(pos++);
-            if (d === 92) {
-              const e = input.charCodeAt(pos++);
-              if (pos <= input.length && e !== 10) continue;
-              return fail("unterminated character constant");
-            }
-            if (pos > input.length || d === 10) return fail("unterminated character constant");
-            if (d === 39) break;
-          }
-          emit(T.CharConstant);
+        case 39: // '
+          if (!this.lexQuote(39, T.CharConstant, "character constant")) return false;
           continue;
-        }
         case 40: // (
-          emit(T.LeftParen);
-          parenDepth++;
+          this.emit(T.LeftParen);
+          this.parenDepth++;
           continue;
         case 41: // )
           // Go emits the paren before checking, so the parser reports it in context.
-          emit(T.RightParen);
-          parenDepth--;
-          if (parenDepth < 0) return fail("unexpected right paren U+0029 ')'");
+          this.emit(T.RightParen);
+          this.parenDepth--;
+          if (this.parenDepth < 0) return this.fail("unexpected right paren U+0029 ')'");
           continue;
       }
       if (c === 46 /* . */) {
-        const n = input.charCodeAt(pos);
+        const n = input.charCodeAt(this.pos);
         if (!(n >= 48 && n <= 57)) {
-          if (!lexFieldOrVariable(T.Field)) return false;
+          if (!this.lexFieldOrVariable(T.Field)) return false;
           continue;
         }
       }
       if (c === 46 || c === 43 || c === 45 || (c >= 48 && c <= 57)) {
-        pos--;
-        if (!lexNumber()) return false;
+        this.pos--;
+        if (!this.lexNumber()) return false;
         continue;
       }
-      pos--;
-      const ch = runeAt(input, pos);
-      if (isAlphaNumeric(ch)) {
-        if (!lexIdentifier()) return false;
-        continue;
-      }
-      if (c < 128 && c >= 32 && c !== 127) {
-        pos++;
-        emit(T.Char);
-        continue;
-      }
-      return fail(`unrecognized character in action: ${fmtU(ch)}`);
-    }
-  };
-
-  /** Advances over identifier characters; returns the first non-identifier rune. */
-  const scanAlnum = (): string | undefined => {
-    for (;;) {
-      const c = input.charCodeAt(pos);
-      if (c < 128) {
-        if (c === 95 || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
-          pos++;
+      this.pos--;
+      if (c >= 128) {
+        const ch = runeAt(input, this.pos);
+        if (isAlphaNumeric(ch)) {
+          if (!this.lexIdentifier()) return false;
           continue;
         }
-        return pos < input.length ? input[pos] : undefined;
+        return this.fail(`unrecognized character in action: ${fmtU(ch)}`);
       }
-      const ch = runeAt(input, pos);
-      if (!isAlphaNumeric(ch)) return ch;
-      pos += (ch as string).length;
+      if (c >= 32 && c !== 127) {
+        this.pos++;
+        this.emit(T.Char);
+        continue;
+      }
+      return this.fail(`unrecognized character in action: ${fmtU(runeAt(input, this.pos))}`);
     }
-  };
-  const lexFieldOrVariable = (typ: T): boolean => {
-    if (atTerminator()) {
-      emit(typ === T.Variable ? T.Variable : T.Dot);
+  }
+
+  /** Advances over identifier characters; returns the first non-identifier rune. */
+  scanAlnum(): string | undefined {
+    const input = this.input;
+    for (;;) {
+      const c = input.charCodeAt(this.pos);
+      if (c < 128) {
+        if (isAsciiAlnum(c)) {
+          this.pos++;
+          continue;
+        }
+        return this.pos < this.len ? input[this.pos] : undefined;
+      }
+      const ch = runeAt(input, this.pos);
+      if (!isAlphaNumeric(ch)) return ch;
+      this.pos += (ch as string).length;
+    }
+  }
+  lexFieldOrVariable(typ: T): boolean {
+    if (this.atTerminator()) {
+      this.emit(typ === T.Variable ? T.Variable : T.Dot);
       return true;
     }
-    const ch = scanAlnum();
-    if (!atTerminator()) return fail(`bad character ${fmtU(ch)}`);
-    emit(typ);
+    const ch = this.scanAlnum();
+    if (!this.atTerminator()) return this.fail(`bad character ${fmtU(ch)}`);
+    this.emit(typ);
     return true;
-  };
+  }
 
-  const lexIdentifier = (): boolean => {
-    const ch = scanAlnum();
-    if (!atTerminator()) return fail(`bad character ${fmtU(ch)}`);
-    const word = input.slice(start, pos);
-    const kw = KEYWORDS[word];
-    if (kw !== undefined && Object.hasOwn(KEYWORDS, word)) {
-      if ((kw === T.Break && !opts.breakOK) || (kw === T.Continue && !opts.continueOK)) emit(T.Identifier);
-      else emit(kw);
-    } else if (word === "true" || word === "false") emit(T.Bool);
-    else emit(T.Identifier);
+  lexIdentifier(): boolean {
+    const ch = this.scanAlnum();
+    if (!this.atTerminator()) return this.fail(`bad character ${fmtU(ch)}`);
+    const kw = keyword(this.input, this.start, this.pos);
+    if (kw === T.Identifier) this.emit(T.Identifier);
+    else if ((kw === T.Break && !this.opts.breakOK) || (kw === T.Continue && !this.opts.continueOK)) this.emit(T.Identifier);
+    else this.emit(kw);
     return true;
-  };
+  }
 
-  const accept = (valid: string): boolean => {
-    if (pos < input.length && valid.indexOf(input.charAt(pos)) >= 0) {
-      pos++;
+  accept(valid: string): boolean {
+    if (this.pos < this.len && valid.indexOf(this.input.charAt(this.pos)) >= 0) {
+      this.pos++;
       return true;
     }
     return false;
-  };
-  const acceptRun = (valid: string): void => {
-    while (pos < input.length && valid.indexOf(input.charAt(pos)) >= 0) pos++;
-  };
-  const scanNumber = (): boolean => {
-    accept("+-");
+  }
+  acceptRun(valid: string): void {
+    while (this.pos < this.len && valid.indexOf(this.input.charAt(this.pos)) >= 0) this.pos++;
+  }
+  scanNumber(): boolean {
+    this.accept("+-");
     let digits = "0123456789_";
-    if (accept("0")) {
-      if (accept("xX")) digits = "0123456789abcdefABCDEF_";
-      else if (accept("oO")) digits = "01234567_";
-      else if (accept("bB")) digits = "01_";
+    if (this.accept("0")) {
+      if (this.accept("xX")) digits = "0123456789abcdefABCDEF_";
+      else if (this.accept("oO")) digits = "01234567_";
+      else if (this.accept("bB")) digits = "01_";
     }
-    acceptRun(digits);
-    if (accept(".")) acceptRun(digits);
-    if (digits.length === 11 && accept("eE")) {
-      accept("+-");
-      acceptRun("0123456789_");
+    this.acceptRun(digits);
+    if (this.accept(".")) this.acceptRun(digits);
+    if (digits.length === 11 && this.accept("eE")) {
+      this.accept("+-");
+      this.acceptRun("0123456789_");
     }
-    if (digits.length === 23 && accept("pP")) {
-      accept("+-");
-      acceptRun("0123456789_");
+    if (digits.length === 23 && this.accept("pP")) {
+      this.accept("+-");
+      this.acceptRun("0123456789_");
     }
-    accept("i");
-    const ch = runeAt(input, pos);
+    this.accept("i");
+    const ch = runeAt(this.input, this.pos);
     if (isAlphaNumeric(ch)) {
-      pos += (ch as string).length;
+      this.pos += (ch as string).length;
       return false;
     }
     return true;
-  };
-  const lexNumber = (): boolean => {
-    if (!scanNumber()) return fail(`bad number syntax: ${goQuote(input.slice(start, pos))}`);
-    const sign = input[pos];
-    if (sign === "+" || sign === "-") {
-      if (!scanNumber() || input[pos - 1] !== "i") return fail(`bad number syntax: ${goQuote(input.slice(start, pos))}`);
-      emit(T.Complex);
-    } else emit(T.Number);
-    return true;
-  };
-
-  // Main loop: text, then actions.
-  while (lexText()) {
-    /* continue */
   }
-  return out;
+  lexNumber(): boolean {
+    if (!this.scanNumber()) return this.fail(`bad number syntax: ${goQuote(this.input.slice(this.start, this.pos))}`);
+    const sign = this.input[this.pos];
+    if (sign === "+" || sign === "-") {
+      if (!this.scanNumber() || this.input[this.pos - 1] !== "i") {
+        return this.fail(`bad number syntax: ${goQuote(this.input.slice(this.start, this.pos))}`);
+      }
+      this.emit(T.Complex);
+    } else this.emit(T.Number);
+    return true;
+  }
 }

@@ -4,7 +4,7 @@
  * Go's parse-time checks (undefined functions and variables, break/continue outside range, ...).
  */
 import { TemplateParseError } from "./errors.js";
-import { lex, T, type Token, tokenString } from "./lex.js";
+import { lex, T, type Tokens, tokenString } from "./lex.js";
 import type {
   ArgNode,
   BranchNode,
@@ -42,7 +42,10 @@ interface Marker {
   chained: boolean;
 }
 type Item = Node | Marker;
-const isMarker = (n: Item): n is Marker => "kind" in n;
+/** A token: its index in the token list. */
+type Tok = number;
+/** Markers are the only items without a `type` tag (one monomorphic load, no `in` check). */
+const isMarker = (n: Item): n is Marker => (n as { type?: string }).type === undefined;
 
 
 /**
@@ -54,8 +57,11 @@ export function parseTemplates(name: string, text: string, opts: ParseOptions): 
     breakOK: !opts.hasFunction("break"),
     continueOK: !opts.hasFunction("continue"),
   });
-  const p = new Parser(toks, name, text, opts);
-  return p.parseAll();
+  try {
+    return new Parser(toks, name, text, opts).parseAll();
+  } finally {
+    toks.release();
+  }
 }
 
 class Parser {
@@ -68,38 +74,59 @@ class Parser {
   private actionLine = 0;
   private info: TreeInfo;
 
+  private readonly buf: Int32Array;
+  /** Index of the last token (EOF or Error). */
+  private readonly last: number;
+
   constructor(
-    private readonly toks: Token[],
+    private readonly toks: Tokens,
     private readonly parseName: string,
     private readonly text: string,
     private readonly opts: ParseOptions,
   ) {
     this.info = { name: parseName, parseName, text };
+    this.buf = toks.buf;
+    this.last = toks.n - 1;
   }
 
-  // ---- token stream
-  private next(): Token {
-    const t = this.toks[this.i] as Token;
-    if (this.i < this.toks.length - 1) this.i++;
-    else this.i = this.toks.length; // stay at the last token
-    this.lastLine = t.line;
-    return t;
+  // ---- token stream: a token is its index in `toks` (see Tokens for the layout)
+  private ty(k: Tok): T {
+    return this.buf[k * 4] as T;
   }
-  private peek(): Token {
-    return this.toks[Math.min(this.i, this.toks.length - 1)] as Token;
+  private tp(k: Tok): number {
+    return this.buf[k * 4 + 1] as number;
+  }
+  private tl(k: Tok): number {
+    return this.buf[k * 4 + 3] as number;
+  }
+  private tv(k: Tok): string {
+    return this.toks.val(k);
+  }
+  private next(): Tok {
+    const t = this.i;
+    if (t < this.last) this.i++;
+    else this.i = this.last + 1; // stay at the last token
+    this.lastLine = this.tl(t > this.last ? this.last : t);
+    return t > this.last ? this.last : t;
+  }
+  private peek(): Tok {
+    return this.i > this.last ? this.last : this.i;
   }
   private backup(): void {
     this.i--;
   }
-  private nextNonSpace(): Token {
+  private nextNonSpace(): Tok {
     let t = this.next();
-    while (t.typ === T.Space) t = this.next();
+    while (this.ty(t) === T.Space) t = this.next();
     return t;
   }
-  private peekNonSpace(): Token {
-    const save = this.i;
-    const t = this.nextNonSpace();
-    this.i = save;
+  /** The next non-space token without consuming it (sets lastLine as next() would). */
+  private peekNonSpace(): Tok {
+    const last = this.last;
+    let j = this.i;
+    while (j < last && this.ty(j) === T.Space) j++;
+    const t = j > last ? last : j;
+    this.lastLine = this.tl(t);
     return t;
   }
 
@@ -110,34 +137,34 @@ class Parser {
       value: msg,
     });
   }
-  private unexpected(t: Token, context: string): never {
-    if (t.typ === T.Error) {
+  private unexpected(t: Tok, context: string): never {
+    if (this.ty(t) === T.Error) {
       let extra =
-        this.actionLine !== 0 && this.actionLine !== t.line
+        this.actionLine !== 0 && this.actionLine !== this.tl(t)
           ? ` in action started at ${this.parseName}:${this.actionLine}`
           : "";
-      if (extra !== "" && t.val.endsWith(" action")) extra = extra.slice(" in action".length);
-      this.errorf(`${tokenString(t)}${extra}`);
+      if (extra !== "" && this.tv(t).endsWith(" action")) extra = extra.slice(" in action".length);
+      this.errorf(`${tokenString(this.toks.token(t))}${extra}`);
     }
-    this.errorf(`unexpected ${tokenString(t)} in ${context}`);
+    this.errorf(`unexpected ${tokenString(this.toks.token(t))} in ${context}`);
   }
-  private expect(typ: T, context: string): Token {
+  private expect(typ: T, context: string): Tok {
     const t = this.nextNonSpace();
-    if (t.typ !== typ) this.unexpected(t, context);
+    if (this.ty(t) !== typ) this.unexpected(t, context);
     return t;
   }
 
   // ---- trees
   parseAll(): Map<string, Tree> {
-    const root = this.newList(this.peek().pos);
+    const root = this.newList(this.tp(this.peek()));
     const main: Tree = { ...this.info, root };
     this.info = main;
     root.tree = main;
-    while (this.peek().typ !== T.EOF) {
-      if (this.peek().typ === T.LeftDelim) {
+    while (this.ty(this.peek()) !== T.EOF) {
+      if (this.ty(this.peek()) === T.LeftDelim) {
         const save = this.i;
         this.next();
-        if (this.nextNonSpace().typ === T.Define) {
+        if (this.ty(this.nextNonSpace()) === T.Define) {
           this.parseDefinition();
           continue;
         }
@@ -147,7 +174,7 @@ class Parser {
       if (isMarker(n)) this.errorf(`unexpected ${n.kind === END ? "{{end}}" : "{{else}}"}`);
       root.nodes.push(n);
     }
-    if (this.peek().typ === T.Error) this.unexpected(this.peek(), "input");
+    if (this.ty(this.peek()) === T.Error) this.unexpected(this.peek(), "input");
     this.add(main);
     // Main tree first, then definitions in order.
     const out = new Map<string, Tree>();
@@ -184,8 +211,8 @@ class Parser {
   private parseDefinition(): void {
     const context = "define clause";
     const nameTok = this.nextNonSpace();
-    if (nameTok.typ !== T.String && nameTok.typ !== T.RawString) this.unexpected(nameTok, context);
-    const name = this.unquoteOrFail(nameTok.val);
+    if (this.ty(nameTok) !== T.String && this.ty(nameTok) !== T.RawString) this.unexpected(nameTok, context);
+    const name = this.unquoteOrFail(this.tv(nameTok));
     this.expect(T.RightDelim, context);
     this.withSubtree(name, (tree) => {
       const [list, end] = this.itemList();
@@ -209,8 +236,8 @@ class Parser {
   }
 
   private itemList(): [ListNode, Marker] {
-    const list = this.newList(this.peekNonSpace().pos);
-    while (this.peekNonSpace().typ !== T.EOF) {
+    const list = this.newList(this.tp(this.peekNonSpace()));
+    while (this.ty(this.peekNonSpace()) !== T.EOF) {
       const n = this.textOrAction();
       if (isMarker(n)) return [list, n];
       list.nodes.push(n);
@@ -220,11 +247,11 @@ class Parser {
 
   private textOrAction(): Item {
     const t = this.nextNonSpace();
-    switch (t.typ) {
+    switch (this.ty(t)) {
       case T.Text:
-        return { type: "text", pos: t.pos, tree: this.info, text: t.val };
+        return { type: "text", pos: this.tp(t), tree: this.info, text: this.tv(t) };
       case T.LeftDelim: {
-        this.actionLine = t.line;
+        this.actionLine = this.tl(t);
         try {
           return this.action();
         } finally {
@@ -238,22 +265,22 @@ class Parser {
 
   private action(): Item {
     const t = this.nextNonSpace();
-    switch (t.typ) {
+    switch (this.ty(t)) {
       case T.Block:
         return this.blockControl();
       case T.Break:
       case T.Continue: {
-        const word = t.typ === T.Break ? "break" : "continue";
+        const word = this.ty(t) === T.Break ? "break" : "continue";
         const n = this.nextNonSpace();
-        if (n.typ !== T.RightDelim) this.unexpected(n, `{{${word}}}`);
+        if (this.ty(n) !== T.RightDelim) this.unexpected(n, `{{${word}}}`);
         if (this.rangeDepth === 0) this.errorf(`{{${word}}} outside {{range}}`);
-        return { type: word, pos: t.pos, line: t.line, tree: this.info };
+        return { type: word, pos: this.tp(t), line: this.tl(t), tree: this.info };
       }
       case T.Else:
         return this.elseControl();
       case T.End: {
         const e = this.expect(T.RightDelim, "end");
-        return { kind: END, pos: e.pos, line: e.line, chained: false };
+        return { kind: END, pos: this.tp(e), line: this.tl(e), chained: false };
       }
       case T.If:
         return this.control("if");
@@ -266,15 +293,15 @@ class Parser {
     }
     this.backup();
     const tok = this.peek();
-    return { type: "action", pos: tok.pos, line: tok.line, tree: this.info, pipe: this.pipeline("command", T.RightDelim) };
+    return { type: "action", pos: this.tp(tok), line: this.tl(tok), tree: this.info, pipe: this.pipeline("command", T.RightDelim) };
   }
 
   private elseControl(): Marker {
     const peek = this.peekNonSpace();
     // "{{else if" and "{{else with" (current Go) are "{{else}}{{if"/"{{else}}{{with".
-    if (peek.typ === T.If || peek.typ === T.With) return { kind: ELSE, pos: peek.pos, line: peek.line, chained: true };
+    if (this.ty(peek) === T.If || this.ty(peek) === T.With) return { kind: ELSE, pos: this.tp(peek), line: this.tl(peek), chained: true };
     const t = this.expect(T.RightDelim, "else");
-    return { kind: ELSE, pos: t.pos, line: t.line, chained: false };
+    return { kind: ELSE, pos: this.tp(t), line: this.tl(t), chained: false };
   }
 
   private control(context: "if" | "range" | "with"): BranchNode & { type: typeof context } {
@@ -286,7 +313,7 @@ class Parser {
       if (context === "range") this.rangeDepth--;
       let elseList: ListNode | null = null;
       if (next.kind === ELSE) {
-        if (next.chained && ((context === "if" && this.peekNonSpace().typ === T.If) || (context === "with" && this.peekNonSpace().typ === T.With))) {
+        if (next.chained && ((context === "if" && this.ty(this.peekNonSpace()) === T.If) || (context === "with" && this.ty(this.peekNonSpace()) === T.With))) {
           this.nextNonSpace();
           elseList = this.newList(next.pos);
           elseList.nodes.push(this.control(context));
@@ -306,8 +333,8 @@ class Parser {
     }
   }
 
-  private parseTemplateName(t: Token, context: string): string {
-    if (t.typ === T.String || t.typ === T.RawString) return this.unquoteOrFail(t.val);
+  private parseTemplateName(t: Tok, context: string): string {
+    if (this.ty(t) === T.String || this.ty(t) === T.RawString) return this.unquoteOrFail(this.tv(t));
     this.unexpected(t, context);
   }
 
@@ -316,11 +343,11 @@ class Parser {
     const t = this.nextNonSpace();
     const name = this.parseTemplateName(t, context);
     let pipe: PipeNode | null = null;
-    if (this.nextNonSpace().typ !== T.RightDelim) {
+    if (this.ty(this.nextNonSpace()) !== T.RightDelim) {
       this.backup();
       pipe = this.pipeline(context, T.RightDelim);
     }
-    return { type: "template", pos: t.pos, line: t.line, tree: this.info, name, pipe };
+    return { type: "template", pos: this.tp(t), line: this.tl(t), tree: this.info, name, pipe };
   }
 
   private blockControl(): TemplateNode {
@@ -334,32 +361,32 @@ class Parser {
       tree.root = list;
       this.add(tree);
     });
-    return { type: "template", pos: t.pos, line: t.line, tree: this.info, name, pipe };
+    return { type: "template", pos: this.tp(t), line: this.tl(t), tree: this.info, name, pipe };
   }
 
   private pipeline(context: string, end: T): PipeNode {
     const first = this.peekNonSpace();
-    const pipe: PipeNode = { type: "pipe", pos: first.pos, line: first.line, tree: this.info, isAssign: false, decl: [], cmds: [] };
+    const pipe: PipeNode = { type: "pipe", pos: this.tp(first), line: this.tl(first), tree: this.info, isAssign: false, decl: [], cmds: [] };
     // Declarations or assignments.
     for (;;) {
       const v = this.peekNonSpace();
-      if (v.typ !== T.Variable) break;
+      if (this.ty(v) !== T.Variable) break;
       const save = this.i;
       this.nextNonSpace();
       const next = this.peekNonSpace();
-      if (next.typ === T.Assign || next.typ === T.Declare) {
-        pipe.isAssign = next.typ === T.Assign;
+      if (this.ty(next) === T.Assign || this.ty(next) === T.Declare) {
+        pipe.isAssign = this.ty(next) === T.Assign;
         this.nextNonSpace();
         pipe.decl.push(this.newVariable(v));
-        this.vars.push(v.val);
+        this.vars.push(this.tv(v));
         break;
       }
-      if (next.typ === T.Char && next.val === ",") {
+      if (this.ty(next) === T.Char && this.tv(next) === ",") {
         this.nextNonSpace();
         pipe.decl.push(this.newVariable(v));
-        this.vars.push(v.val);
+        this.vars.push(this.tv(v));
         if (context === "range" && pipe.decl.length < 2) {
-          const pk = this.peekNonSpace().typ;
+          const pk = this.ty(this.peekNonSpace());
           if (pk === T.Variable || pk === T.RightDelim || pk === T.RightParen) continue;
           this.errorf("range can only initialize variables");
         }
@@ -370,11 +397,11 @@ class Parser {
     }
     for (;;) {
       const t = this.nextNonSpace();
-      if (t.typ === end) {
+      if (this.ty(t) === end) {
         this.checkPipeline(pipe, context);
         return pipe;
       }
-      switch (t.typ) {
+      switch (this.ty(t)) {
         case T.Bool:
         case T.CharConstant:
         case T.Complex:
@@ -412,15 +439,15 @@ class Parser {
   }
 
   private command(): CommandNode {
-    const cmd: CommandNode = { type: "command", pos: this.peekNonSpace().pos, tree: this.info, args: [] };
+    const cmd: CommandNode = { type: "command", pos: this.tp(this.peekNonSpace()), tree: this.info, args: [] };
     for (;;) {
       this.skipSpaces();
       const op = this.operand();
       if (op !== null) cmd.args.push(op);
       const t = this.next();
-      if (t.typ === T.Space) continue;
-      if (t.typ === T.RightDelim || t.typ === T.RightParen) this.backup();
-      else if (t.typ !== T.Pipe) this.unexpected(t, "operand");
+      if (this.ty(t) === T.Space) continue;
+      if (this.ty(t) === T.RightDelim || this.ty(t) === T.RightParen) this.backup();
+      else if (this.ty(t) !== T.Pipe) this.unexpected(t, "operand");
       break;
     }
     if (cmd.args.length === 0) this.errorf("empty command");
@@ -428,16 +455,16 @@ class Parser {
   }
 
   private skipSpaces(): void {
-    while (this.peek().typ === T.Space) this.next();
+    while (this.ty(this.peek()) === T.Space) this.next();
   }
 
   private operand(): ArgNode | null {
     const node = this.term();
     if (node === null) return null;
-    if (this.peek().typ === T.Field) {
-      const pos = this.peek().pos;
+    if (this.ty(this.peek()) === T.Field) {
+      const pos = this.tp(this.peek());
       const fields: string[] = [];
-      while (this.peek().typ === T.Field) fields.push(this.next().val.slice(1));
+      while (this.ty(this.peek()) === T.Field) fields.push(this.tv(this.next()).slice(1));
       switch (node.type) {
         case "field":
           return { type: "field", pos, tree: this.info, ident: [...node.ident, ...fields] };
@@ -460,23 +487,23 @@ class Parser {
   private term(): ArgNode | null {
     const t = this.nextNonSpace();
     const tree = this.info;
-    switch (t.typ) {
+    switch (this.ty(t)) {
       case T.Identifier:
-        if (!this.opts.hasFunction(t.val)) this.errorf(`function ${JSON.stringify(t.val)} not defined`);
-        return { type: "identifier", pos: t.pos, tree, ident: t.val };
+        if (!this.opts.hasFunction(this.tv(t))) this.errorf(`function ${JSON.stringify(this.tv(t))} not defined`);
+        return { type: "identifier", pos: this.tp(t), tree, ident: this.tv(t) };
       case T.Dot:
-        return { type: "dot", pos: t.pos, tree };
+        return { type: "dot", pos: this.tp(t), tree };
       case T.Nil:
-        return { type: "nil", pos: t.pos, tree };
+        return { type: "nil", pos: this.tp(t), tree };
       case T.Variable: {
         const v = this.newVariable(t);
         if (!this.vars.includes(v.ident[0] as string)) this.errorf(`undefined variable ${JSON.stringify(v.ident[0])}`);
         return v;
       }
       case T.Field:
-        return { type: "field", pos: t.pos, tree, ident: t.val.slice(1).split(".") };
+        return { type: "field", pos: this.tp(t), tree, ident: this.tv(t).slice(1).split(".") };
       case T.Bool:
-        return { type: "bool", pos: t.pos, tree, value: t.val === "true" };
+        return { type: "bool", pos: this.tp(t), tree, value: this.tv(t) === "true" };
       case T.CharConstant:
       case T.Complex:
       case T.Number:
@@ -485,21 +512,21 @@ class Parser {
         return this.pipeline("parenthesized pipeline", T.RightParen);
       case T.String:
       case T.RawString:
-        return { type: "string", pos: t.pos, tree, quoted: t.val, text: this.unquoteOrFail(t.val) };
+        return { type: "string", pos: this.tp(t), tree, quoted: this.tv(t), text: this.unquoteOrFail(this.tv(t)) };
     }
     this.backup();
     return null;
   }
 
-  private newVariable(t: Token): VariableNode {
-    return { type: "variable", pos: t.pos, tree: this.info, ident: t.val.split(".") };
+  private newVariable(t: Tok): VariableNode {
+    return { type: "variable", pos: this.tp(t), tree: this.info, ident: this.tv(t).split(".") };
   }
 
-  private newNumber(t: Token): NumberNode {
-    const text = t.val;
+  private newNumber(t: Tok): NumberNode {
+    const text = this.tv(t);
     const n: NumberNode = {
       type: "number",
-      pos: t.pos,
+      pos: this.tp(t),
       tree: this.info,
       text,
       isInt: false,
@@ -511,7 +538,7 @@ class Parser {
       real: 0,
       imag: 0,
     };
-    if (t.typ === T.CharConstant) {
+    if (this.ty(t) === T.CharConstant) {
       let r: [number, boolean, number];
       try {
         r = unquoteChar(text, 1, "'");
@@ -524,7 +551,7 @@ class Parser {
       n.float = r[0];
       return n;
     }
-    if (t.typ === T.Complex) {
+    if (this.ty(t) === T.Complex) {
       const m = /^([+-]?.*?[^eEpP+-])([+-][^+-].*)i$/.exec(text);
       const re = m ? parseGoFloat(m[1] as string) : null;
       const im = m ? parseGoFloat(m[2] as string) : null;
