@@ -212,3 +212,44 @@ export function renderCase(c: ConformanceCase): string {
   const data = toEngine(c.data ?? null);
   return c.exec ? t.executeTemplate(c.exec, data) : t.execute(data);
 }
+
+export type Section = "behaviour" | "messages" | "shared";
+
+/** `- \`case name\`: reason` bullets, by section (## Behaviour / ## Error messages / ## Shared corpus). */
+export function knownDifferences(): Record<Section, Map<string, string>> {
+  const text = readFileSync(resolve(repoRoot, "test/template/known-differences.md"), "utf8");
+  const out: Record<Section, Map<string, string>> = {
+    behaviour: new Map(),
+    messages: new Map(),
+    shared: new Map(),
+  };
+  let section: Section | null = null;
+  for (const line of text.split("\n")) {
+    if (line.startsWith("## ")) {
+      const h = line.toLowerCase();
+      section = h.includes("message")
+        ? "messages"
+        : h.includes("shared")
+          ? "shared"
+          : h.includes("behaviour")
+            ? "behaviour"
+            : null;
+      continue;
+    }
+    // `name` or `` name with a ` in it ``
+    const m = /^- (?:`` (.+?) ``|`([^`]+)`):\s*(.+)$/.exec(line);
+    if (!m) continue;
+    if (section === null) throw new Error(`known-differences.md: bullet outside a section: ${line}`);
+    out[section].set((m[1] ?? m[2]) as string, m[3] as string);
+  }
+  return out;
+}
+
+export type Outcome = { ok: true; out: string } | { ok: false; error: unknown };
+export function attempt(f: () => string): Outcome {
+  try {
+    return { ok: true, out: f() };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}

@@ -1,7 +1,7 @@
 /**
  * Extra funcs with their Go signatures (used by the conformance corpus in test/conformance and by the
  * Go oracle test) and `render(...)` in the shape the older shared corpus runner expects, for the
- * optional extra layer of corpus.test.ts when ../shared/gotemplate exists.
+ * extra check test/extra/shared-corpus.check.ts (npm run test:shared-corpus).
  */
 import { float64, GoFunc, goFunc, Template, withGoType } from "../../../src/template/index.js";
 import { sprint, sprintf, sprintln } from "../../../src/template/fmt.js";

@@ -4,15 +4,16 @@
  * engine: outputs byte for byte, failures with Go's message word for word. Cases listed in
  * test/template/known-differences.md must still differ, in the way the list says.
  *
- * The older shared corpus (../shared/gotemplate) runs as an extra layer only where it exists.
+ * The older shared corpus beside the repository is not part of the suite (no test depends on
+ * anything outside the repository): `npm run test:shared-corpus` runs it as an extra check.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isKitError } from "../../../src/errors/index.js";
 import {
   type ConformanceCase,
   type GoResult,
+  attempt,
+  knownDifferences,
   loadCases,
   loadExpected,
   renderCase,
@@ -20,47 +21,7 @@ import {
 } from "./conformance.js";
 import { render } from "./corpus-adapter.js";
 
-type Section = "behaviour" | "messages" | "shared";
-
-/** `- \`case name\`: reason` bullets, by section (## Behaviour / ## Error messages / ## Shared corpus). */
-function knownDifferences(): Record<Section, Map<string, string>> {
-  const text = readFileSync(resolve(repoRoot, "test/template/known-differences.md"), "utf8");
-  const out: Record<Section, Map<string, string>> = {
-    behaviour: new Map(),
-    messages: new Map(),
-    shared: new Map(),
-  };
-  let section: Section | null = null;
-  for (const line of text.split("\n")) {
-    if (line.startsWith("## ")) {
-      const h = line.toLowerCase();
-      section = h.includes("message")
-        ? "messages"
-        : h.includes("shared")
-          ? "shared"
-          : h.includes("behaviour")
-            ? "behaviour"
-            : null;
-      continue;
-    }
-    // `name` or `` name with a ` in it ``
-    const m = /^- (?:`` (.+?) ``|`([^`]+)`):\s*(.+)$/.exec(line);
-    if (!m) continue;
-    if (section === null) throw new Error(`known-differences.md: bullet outside a section: ${line}`);
-    out[section].set((m[1] ?? m[2]) as string, m[3] as string);
-  }
-  return out;
-}
 const known = knownDifferences();
-
-type Outcome = { ok: true; out: string } | { ok: false; error: unknown };
-function attempt(f: () => string): Outcome {
-  try {
-    return { ok: true, out: f() };
-  } catch (error) {
-    return { ok: false, error };
-  }
-}
 
 const files = loadCases();
 const all: ConformanceCase[] = files.flatMap((f) => f.cases);
@@ -123,59 +84,6 @@ describe("Go text/template conformance corpus (test/conformance)", () => {
             expect(message, "listed as a message difference but Go renders it").toBeUndefined();
           }
         });
-      }
-    });
-  }
-});
-
-// ---- Extra layer: the shared corpus, only where the sibling directory exists.
-
-interface SharedCase {
-  name: string;
-  main: string;
-  templates: Record<string, string>;
-  exec?: string;
-  data: unknown;
-  funcs?: string[];
-  options?: string[];
-  delims?: [string, string];
-  expected?: string;
-  error?: boolean;
-  errorMessage?: string;
-}
-const sharedPath = resolve(repoRoot, "../shared/gotemplate/corpus.public.json");
-const hasShared = existsSync(sharedPath);
-
-describe.skipIf(!hasShared)("extra layer: shared Go text/template corpus (../shared/gotemplate)", () => {
-  const shared = hasShared
-    ? (JSON.parse(readFileSync(sharedPath, "utf8")) as { cases: SharedCase[] }).cases
-    : [];
-  it("every shared known difference names a shared case", () => {
-    const names = new Set(shared.map((c) => c.name));
-    for (const n of known.shared.keys()) expect(names.has(n), n).toBe(true);
-  });
-  for (const c of shared) {
-    const differs = known.shared.get(c.name);
-    it(`${differs ? "[known difference] " : ""}${c.name}`, () => {
-      const r = attempt(() =>
-        render(c.templates, c.main, c.data, {
-          funcs: c.funcs ?? [],
-          options: c.options ?? [],
-          delims: c.delims ?? null,
-          exec: c.exec ?? null,
-        }),
-      );
-      const matches = c.error ? !r.ok : r.ok && r.out === c.expected;
-      if (differs) {
-        expect(matches, differs).toBe(false);
-        return;
-      }
-      if (c.error) {
-        expect(r.ok, `Go 1.19 failed with: ${c.errorMessage}`).toBe(false);
-        if (!r.ok) expect(isKitError(r.error), String(r.error)).toBe(true);
-      } else {
-        if (!r.ok) throw r.error;
-        expect(r.out).toBe(c.expected);
       }
     });
   }
