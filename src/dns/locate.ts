@@ -7,7 +7,7 @@ import { k3sLayout } from "../layout/index.js";
 import { DnsError } from "./errors.js";
 import type { Follow } from "./nameserver.js";
 import { dnsFail, followCheck } from "./options.js";
-import { type ResolvConfCheck, checkResolvChecked } from "./resolv-conf.js";
+import { checkResolvChecked, type ResolvConfCheck } from "./resolv-conf.js";
 
 /** The host files K3s tries, in order (k3s-behaviours §3). */
 export const DEFAULT_RESOLV_CONF_CANDIDATES: readonly string[] = Object.freeze([
@@ -87,7 +87,8 @@ export async function locateResolvConf(options: LocateResolvConfOptions): Promis
   signal?.throwIfAborted();
   if (override) return { path: override, source: "override", candidates: [] };
   const dataDir = o.dataDir;
-  if (dataDir === undefined) throw dnsFail('locateResolvConf: option "dataDir" is required', { option: "dataDir" });
+  if (dataDir === undefined)
+    throw dnsFail('locateResolvConf: option "dataDir" is required', { option: "dataDir" });
   const candidates = o.candidates ?? DEFAULT_RESOLV_CONF_CANDIDATES;
   const results: CandidateResult[] = [];
   for (const path of candidates) {
@@ -107,7 +108,12 @@ export async function locateResolvConf(options: LocateResolvConfOptions): Promis
   const stub = k3sLayout(dataDir).agent.resolvConfStub;
   try {
     await removeStaleTemps(dirname(stub));
-    await writeFileAtomic(stub, GENERATED_RESOLV_CONF, { mode: 0o644, dirMode: 0o755, signal, root: dataDir });
+    await writeFileAtomic(stub, GENERATED_RESOLV_CONF, {
+      mode: 0o644,
+      dirMode: 0o755,
+      signal,
+      root: dataDir,
+    });
   } catch (err) {
     if (signal?.aborted) throw signal.reason;
     if (isKitError(err, "PATH_UNSAFE")) throw err;

@@ -51,7 +51,10 @@ const V6 = {
  * @throws {DnsError} `DNS_OPTION_INVALID` when `address` is not a string or `options` is malformed;
  *   any string is classified.
  */
-export function nameserverRejection(address: string, options?: NameserverOptions): NameserverRejection | undefined {
+export function nameserverRejection(
+  address: string,
+  options?: NameserverOptions,
+): NameserverRejection | undefined {
   checkArg(address, is.text, "address", dnsFail, "nameserverRejection");
   return classify(address, checkFollowOptions(options, "nameserverRejection").follow ?? "page");
 }

@@ -1,5 +1,5 @@
 import { DnsError } from "./errors.js";
-import { type Follow, type NameserverRejection, classify } from "./nameserver.js";
+import { classify, type Follow, type NameserverRejection } from "./nameserver.js";
 import { checkFollowOptions, checkResolvText } from "./options.js";
 
 /** A `nameserver` line as K3s matches it. */
@@ -103,7 +103,10 @@ function parseChecked(text: string | Uint8Array): ParsedResolvConf {
  * @throws {DnsError} `DNS_OPTION_INVALID` for an unknown `follow` or a `text` that is neither a
  *   string nor bytes. Malformed text never throws.
  */
-export function checkResolvConf(text: string | Uint8Array, options?: ResolvConfCheckOptions): ResolvConfCheck {
+export function checkResolvConf(
+  text: string | Uint8Array,
+  options?: ResolvConfCheckOptions,
+): ResolvConfCheck {
   const checked = checkResolvText(text, "checkResolvConf");
   return checkResolvChecked(checked, checkFollowOptions(options, "checkResolvConf").follow ?? "page");
 }
@@ -129,4 +132,3 @@ export function checkResolvChecked(text: string | Uint8Array, follow: Follow): R
     return { viable: false, nameservers: parsed.nameservers, rejected, problem: "rejected-nameserver" };
   return { viable: true, nameservers: parsed.nameservers, rejected };
 }
-
