@@ -1,6 +1,5 @@
 import type { Follow } from "../internal/follow.js";
 import { type EnvInput, envPairs } from "./env.js";
-import { ProxyError } from "./errors.js";
 import { checkFollowOnly, checkText } from "./options.js";
 
 /** The six variables the documentation page says the install script takes. */
