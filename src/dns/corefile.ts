@@ -1,4 +1,6 @@
+import { checkOptions, describe, is } from "../internal/options.js";
 import { DnsError } from "./errors.js";
+import { dnsFail } from "./options.js";
 
 /** Where the `coredns-custom` ConfigMap is mounted in the CoreDNS pod (k3s-behaviours §4). */
 export const COREDNS_CUSTOM_DIR = "/etc/coredns/custom";
@@ -23,17 +25,17 @@ const DOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*
  * ```ts
  * renderCorefile({ clusterDomain: "cluster.local" }).includes("import /etc/coredns/custom/*.server"); // true
  * ```
- * @throws {DnsError} `COREDNS_CLUSTER_DOMAIN_INVALID` when the domain is not a DNS-1123 subdomain.
+ * @throws {DnsError} `COREDNS_CLUSTER_DOMAIN_INVALID` when the domain is not a DNS-1123 subdomain;
+ *   `DNS_OPTION_INVALID` for a non-object or an unknown option.
  */
-export function renderCorefile(options: CorefileOptions = {}): string {
-  const domain = options.clusterDomain ?? "cluster.local";
+export function renderCorefile(options?: CorefileOptions): string {
+  const o = checkOptions<CorefileOptions>(options, { clusterDomain: is.any }, dnsFail, "renderCorefile");
+  const domain = o.clusterDomain ?? "cluster.local";
   if (typeof domain !== "string" || domain.length > 253 || !DOMAIN.test(domain)) {
     throw new DnsError(
       "COREDNS_CLUSTER_DOMAIN_INVALID",
-      `cluster domain ${JSON.stringify(domain)} is not a DNS-1123 subdomain`,
-      {
-        value: domain,
-      },
+      `cluster domain ${describe(domain)} is not a DNS-1123 subdomain`,
+      { value: typeof domain === "string" ? domain.slice(0, 300) : describe(domain) },
     );
   }
   return [

@@ -1,9 +1,13 @@
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { writeFileAtomic } from "../internal/atomic-write.js";
+import { dirname } from "node:path";
+import { isKitError } from "../errors/index.js";
+import { removeStaleTemps, writeFileAtomic } from "../internal/atomic-write.js";
+import { checkOptions, is } from "../internal/options.js";
+import { k3sLayout } from "../layout/index.js";
 import { DnsError } from "./errors.js";
 import type { Follow } from "./nameserver.js";
-import { type ResolvConfCheck, checkFollow, checkResolvConf } from "./resolv-conf.js";
+import { dnsFail, followCheck } from "./options.js";
+import { checkResolvChecked, type ResolvConfCheck } from "./resolv-conf.js";
 
 /** The host files K3s tries, in order (k3s-behaviours §3). */
 export const DEFAULT_RESOLV_CONF_CANDIDATES: readonly string[] = Object.freeze([
@@ -66,25 +70,26 @@ export interface LocatedResolvConf {
  *   `RESOLV_CONF_WRITE_FAILED` when the stub cannot be written. Aborting rejects with `signal.reason`.
  */
 export async function locateResolvConf(options: LocateResolvConfOptions): Promise<LocatedResolvConf> {
-  const { override, signal } = options ?? ({} as LocateResolvConfOptions);
-  const follow = checkFollow(options?.follow);
+  const o = checkOptions<LocateResolvConfOptions>(
+    options ?? {},
+    {
+      override: is.text,
+      candidates: is.arrayOf(is.absolutePath),
+      dataDir: is.absolutePath,
+      follow: followCheck,
+      signal: is.signal,
+    },
+    dnsFail,
+    "locateResolvConf",
+  );
+  const { override, signal } = o;
+  const follow = o.follow ?? "page";
   signal?.throwIfAborted();
-  if (override !== undefined && typeof override !== "string") {
-    throw new DnsError("DNS_OPTION_INVALID", 'option "override" must be a string', { value: override });
-  }
   if (override) return { path: override, source: "override", candidates: [] };
-  const dataDir = options?.dataDir;
-  if (typeof dataDir !== "string" || dataDir === "") {
-    throw new DnsError("DNS_OPTION_INVALID", 'option "dataDir" must be a non-empty string', {
-      value: dataDir,
-    });
-  }
-  const candidates = options.candidates ?? DEFAULT_RESOLV_CONF_CANDIDATES;
-  if (!Array.isArray(candidates) || candidates.some((c) => typeof c !== "string" || c === "")) {
-    throw new DnsError("DNS_OPTION_INVALID", 'option "candidates" must be a list of paths', {
-      value: candidates,
-    });
-  }
+  const dataDir = o.dataDir;
+  if (dataDir === undefined)
+    throw dnsFail('locateResolvConf: option "dataDir" is required', { option: "dataDir" });
+  const candidates = o.candidates ?? DEFAULT_RESOLV_CONF_CANDIDATES;
   const results: CandidateResult[] = [];
   for (const path of candidates) {
     let bytes: Buffer;
@@ -96,15 +101,22 @@ export async function locateResolvConf(options: LocateResolvConfOptions): Promis
       void err;
       continue;
     }
-    const check = checkResolvConf(bytes, { follow });
+    const check = checkResolvChecked(bytes, follow);
     results.push({ path, readable: true, check });
     if (check.viable) return { path, source: "host", candidates: results };
   }
-  const stub = join(dataDir, "agent", "etc", "resolv.conf");
+  const stub = k3sLayout(dataDir).agent.resolvConfStub;
   try {
-    await writeFileAtomic(stub, GENERATED_RESOLV_CONF, { mode: 0o644, dirMode: 0o755, signal });
+    await removeStaleTemps(dirname(stub));
+    await writeFileAtomic(stub, GENERATED_RESOLV_CONF, {
+      mode: 0o644,
+      dirMode: 0o755,
+      signal,
+      root: dataDir,
+    });
   } catch (err) {
     if (signal?.aborted) throw signal.reason;
+    if (isKitError(err, "PATH_UNSAFE")) throw err;
     throw new DnsError("RESOLV_CONF_WRITE_FAILED", `cannot write ${stub}`, { value: stub, cause: err });
   }
   return { path: stub, source: "generated", warning: GENERATED_RESOLV_CONF_WARNING, candidates: results };

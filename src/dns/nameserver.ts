@@ -1,5 +1,7 @@
 import ipaddr from "ipaddr.js";
 import { goTo4, parseGoIP } from "../internal/go/net.js";
+import { checkArg, is } from "../internal/options.js";
+import { checkFollowOptions, dnsFail } from "./options.js";
 
 /**
  * Why a nameserver was refused. `invalid` means Go's `net.ParseIP` would not parse it (zone IDs,
@@ -46,12 +48,19 @@ const V6 = {
  * nameserverRejection("127.0.0.53"); // "loopback"
  * nameserverRejection("10.0.0.2");   // undefined (private ranges are fine)
  * ```
- * @throws never: any string is classified.
+ * @throws {DnsError} `DNS_OPTION_INVALID` when `address` is not a string or `options` is malformed;
+ *   any string is classified.
  */
 export function nameserverRejection(
   address: string,
-  options: NameserverOptions = {},
+  options?: NameserverOptions,
 ): NameserverRejection | undefined {
+  checkArg(address, is.text, "address", dnsFail, "nameserverRejection");
+  return classify(address, checkFollowOptions(options, "nameserverRejection").follow ?? "page");
+}
+
+/** The classification itself, on checked input. @internal */
+export function classify(address: string, follow: "page" | "source"): NameserverRejection | undefined {
   const ip = parseGoIP(address);
   if (ip === undefined) return "invalid";
   const v4 = goTo4(ip);
@@ -63,7 +72,7 @@ export function nameserverRejection(
     if (v4.match(V4.multicast)) return "multicast";
     if (v4.match(V4.linkLocal)) {
       // The IMDS exception exists only in the source (upstream fb222e9a6).
-      if (s === IMDS && options.follow === "source") return undefined;
+      if (s === IMDS && follow === "source") return undefined;
       return "link-local";
     }
     return undefined;
@@ -87,8 +96,9 @@ export function nameserverRejection(
  * isViableNameserver("169.254.169.254");                      // false (page default)
  * isViableNameserver("169.254.169.254", { follow: "source" }); // true
  * ```
- * @throws never.
+ * @throws {DnsError} `DNS_OPTION_INVALID` when `address` is not a string or `options` is malformed.
  */
-export function isViableNameserver(address: string, options: NameserverOptions = {}): boolean {
-  return nameserverRejection(address, options) === undefined;
+export function isViableNameserver(address: string, options?: NameserverOptions): boolean {
+  checkArg(address, is.text, "address", dnsFail, "isViableNameserver");
+  return classify(address, checkFollowOptions(options, "isViableNameserver").follow ?? "page") === undefined;
 }

@@ -1,6 +1,6 @@
-import { readFollow } from "../internal/follow.js";
 import { DnsError } from "./errors.js";
-import { type Follow, type NameserverRejection, nameserverRejection } from "./nameserver.js";
+import { classify, type Follow, type NameserverRejection } from "./nameserver.js";
+import { checkFollowOptions, checkResolvText } from "./options.js";
 
 /** A `nameserver` line as K3s matches it. */
 export interface ResolvConfNameserver {
@@ -59,9 +59,14 @@ function byteLength(text: string, latin1: boolean): number {
  * ```ts
  * parseResolvConf("nameserver\t1.1.1.1 # c\n").nameservers; // [{ line: 1, address: "1.1.1.1" }]
  * ```
- * @throws {DnsError} `RESOLV_CONF_LINE_TOO_LONG` when a line is 64 KiB or longer (Go's scanner error).
+ * @throws {DnsError} `RESOLV_CONF_LINE_TOO_LONG` when a line is 64 KiB or longer (Go's scanner error);
+ *   `DNS_OPTION_INVALID` when `text` is neither a string nor bytes.
  */
 export function parseResolvConf(text: string | Uint8Array): ParsedResolvConf {
+  return parseChecked(checkResolvText(text, "parseResolvConf"));
+}
+
+function parseChecked(text: string | Uint8Array): ParsedResolvConf {
   const latin1 = typeof text !== "string";
   const body =
     typeof text === "string"
@@ -95,16 +100,22 @@ export function parseResolvConf(text: string | Uint8Array): ParsedResolvConf {
  * // { viable: false, problem: "rejected-nameserver",
  * //   rejected: [{ line: 1, address: "127.0.0.53", reason: "loopback" }], ... }
  * ```
- * @throws {DnsError} `DNS_OPTION_INVALID` for an unknown `follow`. Malformed text never throws.
+ * @throws {DnsError} `DNS_OPTION_INVALID` for an unknown `follow` or a `text` that is neither a
+ *   string nor bytes. Malformed text never throws.
  */
 export function checkResolvConf(
   text: string | Uint8Array,
-  options: ResolvConfCheckOptions = {},
+  options?: ResolvConfCheckOptions,
 ): ResolvConfCheck {
-  const follow = checkFollow(options.follow);
+  const checked = checkResolvText(text, "checkResolvConf");
+  return checkResolvChecked(checked, checkFollowOptions(options, "checkResolvConf").follow ?? "page");
+}
+
+/** {@link checkResolvConf} on checked input. @internal */
+export function checkResolvChecked(text: string | Uint8Array, follow: Follow): ResolvConfCheck {
   let parsed: ParsedResolvConf;
   try {
-    parsed = parseResolvConf(text);
+    parsed = parseChecked(text);
   } catch (err) {
     if (err instanceof DnsError)
       return { viable: false, nameservers: [], rejected: [], problem: "line-too-long" };
@@ -112,7 +123,7 @@ export function checkResolvConf(
   }
   const rejected: RejectedNameserver[] = [];
   for (const ns of parsed.nameservers) {
-    const reason = nameserverRejection(ns.address, { follow });
+    const reason = classify(ns.address, follow);
     if (reason) rejected.push({ ...ns, reason });
   }
   if (parsed.nameservers.length === 0)
@@ -120,9 +131,4 @@ export function checkResolvConf(
   if (rejected.length > 0)
     return { viable: false, nameservers: parsed.nameservers, rejected, problem: "rejected-nameserver" };
   return { viable: true, nameservers: parsed.nameservers, rejected };
-}
-
-/** @internal */
-export function checkFollow(value: unknown): Follow {
-  return readFollow(value, (message, v) => new DnsError("DNS_OPTION_INVALID", message, { value: v }));
 }

@@ -9,6 +9,7 @@ export const SHARED_CODES = [
   "WRITE_FAILED",
   "READ_FAILED",
   "PATH_UNSAFE",
+  "LAYOUT_OPTION_INVALID",
 ] as const;
 
 /** `k3s-node-kit` root: `planNode`, `createNode`, cloud-init, the process supervisor. */

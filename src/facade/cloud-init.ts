@@ -1,6 +1,20 @@
 import { posix } from "node:path";
 import { stringify } from "yaml";
+import { checkOptions, is, isPlainRecord } from "../internal/options.js";
+import { unsafeRelative } from "../internal/paths.js";
 import { NodeError } from "./errors.js";
+
+const fail = (message: string, value: unknown) => new NodeError("CLOUD_INIT_INVALID", message, { value });
+const seedFileCheck = (f: unknown) =>
+  !isPlainRecord(f)
+    ? "must be a { path, content, mode? } file"
+    : typeof f.path !== "string" || f.path.length > 4096
+      ? "must have a path string"
+      : typeof f.content !== "string" || f.content.length > 16 << 20
+        ? "must have a content string"
+        : f.mode !== undefined && !(Number.isInteger(f.mode) && (f.mode as number) >= 0 && (f.mode as number) <= 0o7777)
+          ? "must have a mode from 0 to 0o7777"
+          : undefined;
 
 import type { SeedFile } from "../certs/index.js";
 import { renderK3sConfig } from "../k3s-config/index.js";
@@ -37,16 +51,31 @@ export interface CloudInitForServerOptions {
  * ```
  */
 export function cloudInitForServer(options: CloudInitForServerOptions): string {
-  const { pki, token, config = {}, dataDir = "/var/lib/rancher/k3s", runcmd } = options;
-  if (typeof token !== "string" || token.length === 0 || /\s/.test(token)) {
+  const o = checkOptions<CloudInitForServerOptions>(
+    options ?? {},
+    {
+      pki: is.arrayOf(seedFileCheck),
+      // Never echoed: checkOptions redacts secret-looking keys.
+      token: is.any,
+      config: is.any,
+      dataDir: is.absolutePath,
+      runcmd: is.arrayOf((v) => (typeof v === "string" && v.length <= 1 << 20 ? undefined : "must be a string")),
+    },
+    fail,
+    "cloudInitForServer",
+  );
+  const { pki, token, config = {}, dataDir = "/var/lib/rancher/k3s", runcmd } = o;
+  if (pki === undefined) throw fail('cloudInitForServer: option "pki" is required', { option: "pki" });
+  if (typeof token !== "string" || token.length === 0 || /\s/.test(token) || token.length > 4096) {
     throw new NodeError("CLOUD_INIT_INVALID", "token must be a non-empty string without whitespace", { value: "token" });
   }
-  if (!posix.isAbsolute(dataDir)) throw new NodeError("CLOUD_INIT_INVALID", `dataDir must be absolute: ${dataDir}`, { value: dataDir });
   const tlsDir = posix.join(dataDir, "server", "tls");
   const files = pki.map((f) => {
+    const why = unsafeRelative(f.path);
     const target = posix.normalize(posix.join(tlsDir, f.path));
-    if (posix.isAbsolute(f.path) || !target.startsWith(`${tlsDir}/`)) {
-      throw new NodeError("CLOUD_INIT_INVALID", `PKI path escapes ${tlsDir}: ${f.path}`, { value: f.path });
+    if (why !== undefined || !target.startsWith(`${tlsDir}/`)) {
+      const shown = f.path.slice(0, 200);
+      throw new NodeError("CLOUD_INIT_INVALID", `PKI path escapes ${tlsDir}: ${shown}`, { value: shown });
     }
     const mode = f.mode ?? (f.path.endsWith(".key") ? 0o600 : 0o644);
     return { path: target, content: f.content, owner: "root:root", permissions: `0${mode.toString(8)}` };

@@ -1,5 +1,6 @@
-import { type EgressSelectorMode, parseEgressSelectorMode } from "./egress-selector.js";
-import { HostError } from "./errors.js";
+import { checkOptions, is } from "../internal/options.js";
+import { type EgressSelectorMode, egressDecision, type parseEgressSelectorMode } from "./egress-selector.js";
+import { hostFail } from "./options.js";
 
 export interface AgentlessServerOptions {
   /** `--egress-selector-mode`. Default K3s's `agent` (which warns; the page recommends `cluster` or `pod`). */
@@ -37,15 +38,21 @@ export interface AgentlessServerPlan {
  * ```
  * @throws {HostError} `EGRESS_SELECTOR_MODE_INVALID`.
  */
-export function agentlessServer(options: AgentlessServerOptions = {}): AgentlessServerPlan {
-  const egress = parseEgressSelectorMode(options.egressSelectorMode, { disableAgent: true });
+export function agentlessServer(options?: AgentlessServerOptions): AgentlessServerPlan {
+  const o = checkOptions<AgentlessServerOptions>(
+    options,
+    { egressSelectorMode: is.any, rootless: is.boolean },
+    hostFail,
+    "agentlessServer",
+  );
+  const egress = egressDecision(o.egressSelectorMode, true);
   const skipped = [
     "privileged check",
     "cgroup v2 evacuation",
     "tunnel authorizer",
     "control-plane node label",
   ];
-  if (options.rootless) skipped.push("rootless namespace setup (rootlesskit is not started)");
+  if (o.rootless) skipped.push("rootless namespace setup (rootlesskit is not started)");
   const warnings = egress.warning ? [egress.warning] : [];
   warnings.push(
     "agentless servers do not appear in `kubectl get nodes`; node-enumerating operators (embedded etcd controller, system upgrade controller) cannot manage them",
@@ -54,7 +61,7 @@ export function agentlessServer(options: AgentlessServerOptions = {}): Agentless
     args: [
       "--disable-agent",
       `--egress-selector-mode=${egress.mode}`,
-      ...(options.rootless ? ["--rootless"] : []),
+      ...(o.rootless ? ["--rootless"] : []),
     ],
     egress,
     runsKubelet: false,
@@ -86,12 +93,14 @@ export interface AgentlessDecisionInput {
  * ```
  * @throws {HostError} `NODE_OPTION_INVALID` for a non-integer port.
  */
-export function runsAgentless(input: AgentlessDecisionInput = {}): boolean {
-  const https = input.httpsPort ?? 6443;
-  const sup = input.supervisorPort ?? https;
-  for (const p of [https, sup]) {
-    if (!Number.isInteger(p))
-      throw new HostError("NODE_OPTION_INVALID", "ports must be integers", { value: p });
-  }
-  return Boolean(input.disableAgent) || (Boolean(input.clusterReset) && sup === https);
+export function runsAgentless(input?: AgentlessDecisionInput): boolean {
+  const o = checkOptions<AgentlessDecisionInput>(
+    input,
+    { disableAgent: is.boolean, clusterReset: is.boolean, supervisorPort: is.integer(), httpsPort: is.integer() },
+    hostFail,
+    "runsAgentless",
+  );
+  const https = o.httpsPort ?? 6443;
+  const sup = o.supervisorPort ?? https;
+  return Boolean(o.disableAgent) || (Boolean(o.clusterReset) && sup === https);
 }

@@ -7,7 +7,9 @@
  * container `--privileged` with the same `--name` and `--hostname`, publishes 6443 and passes the
  * command `server`. The admin kubeconfig is `/etc/rancher/k3s/k3s.yaml` inside the container.
  */
+import { checkOptions, is } from "../internal/options.js";
 import { HostError } from "./errors.js";
+import { clip } from "./options.js";
 
 /** The image repository the page uses. */
 export const K3S_DOCKER_IMAGE = "rancher/k3s";
@@ -81,8 +83,8 @@ export function k3sImageTag(version: string): string {
  */
 export function checkK3sImageRef(image: string): void {
   if (typeof image !== "string" || image === "" || /\s/.test(image)) {
-    throw new HostError("K3S_IMAGE_INVALID", `"${String(image)}" is not an image reference`, {
-      value: image,
+    throw new HostError("K3S_IMAGE_INVALID", `"${clip(image)}" is not an image reference`, {
+      value: clip(image),
     });
   }
   if (image.includes("@")) return; // pinned by digest: no tag rules apply
@@ -379,14 +381,19 @@ export function dockerRunArgs(options: DockerRunOptions): DockerRunCommand {
  * @throws HostError `DOCKER_NAME_INVALID`, `DOCKER_ARG_INVALID` (empty destination).
  */
 export function dockerKubeconfigCopyArgs(options: { name: string; dest: string }): string[] {
-  const { name, dest } = options;
+  const { name, dest } = checkOptions<{ name: string; dest: string }>(
+    options ?? {},
+    { name: is.any, dest: is.any },
+    (m, v) => new HostError("DOCKER_OPTION_INVALID", m, { value: v }),
+    "dockerKubeconfigCopyArgs",
+  );
   if (typeof name !== "string" || !NAME_RE.test(name)) {
-    throw new HostError("DOCKER_NAME_INVALID", `container name "${String(name)}" is not valid`, {
-      value: name,
+    throw new HostError("DOCKER_NAME_INVALID", `container name "${clip(name)}" is not valid`, {
+      value: clip(name),
     });
   }
   if (typeof dest !== "string" || dest === "" || dest.includes("\0")) {
-    throw new HostError("DOCKER_ARG_INVALID", "dest must be a non-empty path", { value: dest });
+    throw new HostError("DOCKER_ARG_INVALID", "dest must be a non-empty path", { value: clip(dest) });
   }
   return ["cp", `${name}:${K3S_KUBECONFIG_PATH}`, dest];
 }

@@ -1,5 +1,8 @@
 import { join } from "node:path";
+import { checkOptions, is } from "../internal/options.js";
+import { k3sLayout } from "../layout/index.js";
 import { HostError } from "./errors.js";
+import { clip, hostFail } from "./options.js";
 
 export type EgressSelectorMode = "agent" | "cluster" | "pod" | "disabled";
 
@@ -40,12 +43,18 @@ export interface EgressSelectorDecision {
  */
 export function parseEgressSelectorMode(
   value: string | undefined,
-  options: EgressSelectorModeOptions = {},
+  options?: EgressSelectorModeOptions,
 ): EgressSelectorDecision {
+  const o = checkOptions<EgressSelectorModeOptions>(options, { disableAgent: is.boolean }, hostFail, "parseEgressSelectorMode");
+  return egressDecision(value, o.disableAgent === true);
+}
+
+/** {@link parseEgressSelectorMode} after its options are checked. @internal */
+export function egressDecision(value: unknown, disableAgent: boolean): EgressSelectorDecision {
   const v = value ?? DEFAULT_EGRESS_SELECTOR_MODE;
   if (v !== "agent" && v !== "cluster" && v !== "pod" && v !== "disabled") {
-    throw new HostError("EGRESS_SELECTOR_MODE_INVALID", `invalid egress-selector-mode ${String(v)}`, {
-      value: v,
+    throw new HostError("EGRESS_SELECTOR_MODE_INVALID", `invalid egress-selector-mode ${clip(v)}`, {
+      value: clip(v),
     });
   }
   const out: EgressSelectorDecision = {
@@ -53,7 +62,7 @@ export function parseEgressSelectorMode(
     proxyProtocol: v === "disabled" ? "Direct" : "HTTPConnect",
     labelsNodes: v === "cluster" || v === "pod",
   };
-  if (options.disableAgent && (v === "agent" || v === "disabled")) out.warning = AGENTLESS_EGRESS_WARNING;
+  if (disableAgent && (v === "agent" || v === "disabled")) out.warning = AGENTLESS_EGRESS_WARNING;
   return out;
 }
 
@@ -83,20 +92,18 @@ export function egressSelectorConfig(options: EgressSelectorConfigOptions): {
   path: string;
   content: string;
 } {
-  const { mode } = parseEgressSelectorMode(options?.mode);
-  if (typeof options.dataDir !== "string" || options.dataDir === "") {
-    throw new HostError("NODE_OPTION_INVALID", 'option "dataDir" must be a non-empty string', {
-      value: options.dataDir,
-    });
-  }
-  const port = options.supervisorPort ?? 6443;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new HostError("NODE_OPTION_INVALID", 'option "supervisorPort" must be a port number', {
-      value: port,
-    });
-  }
-  const server = join(options.dataDir, "server");
-  const bind = options.bindAddress || "127.0.0.1";
+  const o = checkOptions<EgressSelectorConfigOptions>(
+    options ?? {},
+    { mode: is.any, dataDir: is.absolutePath, supervisorPort: is.port, bindAddress: is.nonEmptyString },
+    hostFail,
+    "egressSelectorConfig",
+  );
+  const { mode } = egressDecision(o.mode, false);
+  if (o.dataDir === undefined) throw hostFail('egressSelectorConfig: option "dataDir" is required', { option: "dataDir" });
+  const port = o.supervisorPort ?? 6443;
+  const layout = k3sLayout(o.dataDir);
+  const tls = layout.server.tlsDir;
+  const bind = o.bindAddress || "127.0.0.1";
   const host = bind.includes(":") ? `[${bind}]` : bind;
   const connection =
     mode === "disabled"
@@ -107,9 +114,9 @@ export function egressSelectorConfig(options: EgressSelectorConfigOptions): {
             tcp: {
               url: `https://${host}:${port}`,
               tlsConfig: {
-                caBundle: join(server, "tls", "server-ca.crt"),
-                clientKey: join(server, "tls", "client-kube-apiserver.key"),
-                clientCert: join(server, "tls", "client-kube-apiserver.crt"),
+                caBundle: join(tls, "server-ca.crt"),
+                clientKey: join(tls, "client-kube-apiserver.key"),
+                clientCert: join(tls, "client-kube-apiserver.crt"),
               },
             },
           },
@@ -124,5 +131,5 @@ export function egressSelectorConfig(options: EgressSelectorConfigOptions): {
     /[<>&\u2028\u2029]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
-  return { path: join(server, "etc", "egress-selector-config.yaml"), content };
+  return { path: join(layout.server.etcDir, "egress-selector-config.yaml"), content };
 }

@@ -1,3 +1,5 @@
+import { checkArg, is } from "../internal/options.js";
+import { hostFail } from "./options.js";
 /**
  * The `helm.cattle.io/v1` HelmChart custom resource of K3s's bundled helm-controller, as a typed
  * interface with a validator, because kubernetes-models has no model for it.
@@ -299,6 +301,7 @@ export function validateHelmChart(obj: unknown): HelmChart {
  * @throws HostError `HELMCHART_INVALID`.
  */
 export function helmChartsToYaml(charts: readonly HelmChart[]): string {
+  checkArg(charts, is.arrayOf(is.record), "charts", hostFail, "helmChartsToYaml");
   // Kubernetes reads manifests with a yaml.v2 fork (YAML 1.1): quote strings such as "yes", "0644".
   return charts
     .map((c) => `---\n${yamlV2Document(validateHelmChart(c)).toString({ lineWidth: 0 })}`)

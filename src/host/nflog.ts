@@ -1,4 +1,6 @@
+import { checkOptions, is, isPlainRecord } from "../internal/options.js";
 import { HostError } from "./errors.js";
+import { checkText, clip, hostFail } from "./options.js";
 
 /** The annotations kube-router reads on a NetworkPolicy. */
 export const NFLOG_LIMIT_ANNOTATION = "kube-router.io/netpol-nflog-limit";
@@ -44,13 +46,19 @@ function isGoInt(s: string): boolean {
  * @throws never.
  */
 export function nflogParamsCorrect(limit: string, burst: string): boolean {
-  const parts = String(limit).split("/");
+  checkText(limit, "limit", "nflogParamsCorrect");
+  checkText(burst, "burst", "nflogParamsCorrect");
+  return paramsCorrect(limit, burst);
+}
+
+function paramsCorrect(limit: string, burst: string): boolean {
+  const parts = limit.split("/");
   if (parts.length === 1) {
     if (!isGoInt(parts[0] as string)) return false;
   } else if (parts.length === 2) {
     if (!UNITS.includes(parts[1] as string) || !isGoInt(parts[0] as string)) return false;
   } else return false;
-  return isGoInt(String(burst));
+  return isGoInt(burst);
 }
 
 /**
@@ -67,19 +75,19 @@ export function nflogParamsCorrect(limit: string, burst: string): boolean {
  */
 export function parseNflogAnnotations(annotations: Readonly<Record<string, string>> | undefined): NflogLimit {
   const a = annotations ?? {};
-  if (typeof a !== "object" || a === null || Array.isArray(a)) {
-    throw new HostError("NODE_OPTION_INVALID", "annotations must be an object", { value: annotations });
+  if (!isPlainRecord(a)) {
+    throw new HostError("NODE_OPTION_INVALID", "annotations must be an object", { value: clip(annotations) });
   }
   const get = (k: string, d: string) => {
     if (!Object.hasOwn(a, k)) return d;
     const v = a[k];
     if (typeof v !== "string")
-      throw new HostError("NODE_OPTION_INVALID", `annotation ${k} must be a string`, { value: k });
+      throw new HostError("NODE_OPTION_INVALID", `annotation ${k} must be a string`, { value: clip(k) });
     return v;
   };
   const limit = get(NFLOG_LIMIT_ANNOTATION, DEFAULT_NFLOG_LIMIT);
   const burst = get(NFLOG_LIMIT_BURST_ANNOTATION, DEFAULT_NFLOG_LIMIT_BURST);
-  if (nflogParamsCorrect(limit, burst)) return { limit, burst, fellBack: false };
+  if (paramsCorrect(limit, burst)) return { limit, burst, fellBack: false };
   return {
     limit: DEFAULT_NFLOG_LIMIT,
     burst: DEFAULT_NFLOG_LIMIT_BURST,
@@ -99,8 +107,12 @@ export function parseNflogAnnotations(annotations: Readonly<Record<string, strin
  * @throws never.
  */
 export function nflogPolicyName(namespace: string, name: string): string {
-  const ns = String(namespace);
-  const n = String(name);
+  const ns = checkText(namespace, "namespace", "nflogPolicyName");
+  const n = checkText(name, "name", "nflogPolicyName");
+  return policyName(ns, n);
+}
+
+function policyName(ns: string, n: string): string {
   if (ns.length + n.length < 48) return `${ns}/${n}`;
   if (ns.length < 24) return `${ns}/${n.slice(0, 47 - ns.length)}`;
   if (n.length < 24) return `${ns.slice(0, 47 - n.length)}/${n}`;
@@ -124,6 +136,15 @@ export function nflogRule(input: {
   name: string;
   annotations?: Readonly<Record<string, string>>;
 }): string {
-  const { limit, burst } = parseNflogAnnotations(input.annotations);
-  return `-A ${input.chain} -m comment --comment "rule to log dropped traffic" -m limit --limit ${limit} --limit-burst ${burst} -m mark ! --mark 0x10000/0x10000 -j NFLOG --nflog-group 100 --nflog-prefix "DROP by policy ${nflogPolicyName(input.namespace, input.name)}"`;
+  const o = checkOptions<{ chain: string; namespace: string; name: string; annotations?: Readonly<Record<string, string>> }>(
+    input ?? {},
+    { chain: is.nonEmptyString, namespace: is.text, name: is.text, annotations: is.any },
+    hostFail,
+    "nflogRule",
+  );
+  for (const k of ["chain", "namespace", "name"] as const) {
+    if (o[k] === undefined) throw hostFail(`nflogRule: option "${k}" is required`, { option: k });
+  }
+  const { limit, burst } = parseNflogAnnotations(o.annotations);
+  return `-A ${o.chain} -m comment --comment "rule to log dropped traffic" -m limit --limit ${limit} --limit-burst ${burst} -m mark ! --mark 0x10000/0x10000 -j NFLOG --nflog-group 100 --nflog-prefix "DROP by policy ${policyName(o.namespace, o.name)}"`;
 }

@@ -1,8 +1,9 @@
 import { DEFAULT_DATA_DIR } from "../layout/index.js";
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { type Follow, readFollow } from "../internal/follow.js";
-import { HostError } from "./errors.js";
+import type { Follow } from "../internal/follow.js";
+import { checkOptions, is } from "../internal/options.js";
+import { checkText, clip, followCheck, hostFail } from "./options.js";
 
 /** The process context type K3s expects when `--selinux` is on (`SELinuxContextType`). */
 export const SELINUX_CONTEXT_TYPE = "container_runtime_t";
@@ -54,6 +55,16 @@ export interface SELinuxProcInputs {
  * @throws never.
  */
 export function selinuxStatusFrom(input: SELinuxProcInputs): SELinuxHostStatus {
+  const o = checkOptions<SELinuxProcInputs>(
+    input ?? {},
+    { filesystems: is.text, mountinfo: is.text, currentLabel: is.text },
+    hostFail,
+    "selinuxStatusFrom",
+  );
+  return statusFrom(o);
+}
+
+function statusFrom(input: SELinuxProcInputs): SELinuxHostStatus {
   const known = (input.filesystems ?? "")
     .split("\n")
     .some((l) => l.split("\t").pop()?.trim() === "selinuxfs");
@@ -77,7 +88,7 @@ export function selinuxStatusFrom(input: SELinuxProcInputs): SELinuxHostStatus {
   if (label !== undefined) out.label = label;
   if (enabled && label === undefined) out.labelError = "cannot read the process label";
   else if (enabled && label !== undefined && label !== "" && label.split(":").length < 3) {
-    out.labelError = `invalid SELinux label ${JSON.stringify(label)}`;
+    out.labelError = `invalid SELinux label ${JSON.stringify(clip(label))}`;
   }
   return out;
 }
@@ -92,7 +103,11 @@ export function selinuxStatusFrom(input: SELinuxProcInputs): SELinuxHostStatus {
  * @throws never.
  */
 export function selinuxContextType(label: string): string | undefined {
-  const parts = label.split(":");
+  return contextType(checkText(label, "label", "selinuxContextType"));
+}
+
+function contextType(label: string): string | undefined {
+  const parts = label.split(":", 4);
   return parts.length >= 3 ? parts[2] : undefined;
 }
 
@@ -132,11 +147,20 @@ export interface SELinuxCheck {
  * @throws {HostError} `NODE_OPTION_INVALID` for a bad `follow`.
  */
 export function selinuxWarnings(input: SELinuxCheckInput): SELinuxCheck {
-  const follow = readFollow(
-    input?.follow,
-    (m, v) => new HostError("NODE_OPTION_INVALID", m, { value: v }),
+  const o = checkOptions<SELinuxCheckInput>(
+    input ?? {},
+    { selinux: is.boolean, host: is.record, dataDir: is.absolutePath, follow: followCheck },
+    hostFail,
+    "selinuxWarnings",
   );
-  const host = input.host ?? { enabled: false };
+  const follow = o.follow ?? "page";
+  const host = checkOptions<SELinuxHostStatus>(
+    o.host ?? { enabled: false },
+    { enabled: is.boolean, mount: is.text, label: is.text, labelError: is.text },
+    hostFail,
+    "selinuxWarnings(host)",
+  );
+  input = o;
   const warnings: string[] = [];
   if (host.enabled && host.labelError) {
     return {
@@ -146,7 +170,7 @@ export function selinuxWarnings(input: SELinuxCheckInput): SELinuxCheck {
       fatal: `failed to detect selinux: ${host.labelError}`,
     };
   }
-  const configured = host.enabled && selinuxContextType(host.label ?? "") === SELINUX_CONTEXT_TYPE;
+  const configured = host.enabled && contextType(host.label ?? "") === SELINUX_CONTEXT_TYPE;
   if (!input.selinux && host.enabled) warnings.push(SELINUX_NOT_REQUESTED_WARNING);
   else if (input.selinux && !configured) warnings.push(SELINUX_WRONG_CONTEXT_WARNING);
   const dataDir = input.dataDir ?? SELINUX_DEFAULT_DATA_DIR;
@@ -176,9 +200,10 @@ export interface DetectSELinuxOptions {
  * ```
  * @throws never for a missing file (treated as "no SELinux"); aborting rejects with `signal.reason`.
  */
-export async function detectSELinux(options: DetectSELinuxOptions = {}): Promise<SELinuxHostStatus> {
-  const root = options.root ?? "/";
-  const { signal } = options;
+export async function detectSELinux(options?: DetectSELinuxOptions): Promise<SELinuxHostStatus> {
+  const o = checkOptions<DetectSELinuxOptions>(options, { root: is.absolutePath, signal: is.signal }, hostFail, "detectSELinux");
+  const root = o.root ?? "/";
+  const { signal } = o;
   const read = async (p: string) => {
     try {
       return await readFile(join(root, p), { encoding: "utf8", signal });
@@ -192,5 +217,5 @@ export async function detectSELinux(options: DetectSELinuxOptions = {}): Promise
   const mountinfo = (await read("/proc/self/mountinfo")) ?? "";
   const currentLabel =
     (await read("/proc/thread-self/attr/current")) ?? (await read("/proc/self/attr/current"));
-  return selinuxStatusFrom({ filesystems, mountinfo, currentLabel });
+  return statusFrom({ filesystems, mountinfo, currentLabel });
 }

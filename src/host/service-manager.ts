@@ -2,7 +2,9 @@ import { lookPath, splitPath } from "../internal/go/exec.js";
 import { constants } from "node:fs";
 import { access } from "node:fs/promises";
 import { join } from "node:path";
+import { checkArg, checkOptions, is } from "../internal/options.js";
 import { HostError } from "./errors.js";
+import { clip, hostFail } from "./options.js";
 
 export type ServiceManager = "openrc" | "systemd";
 
@@ -27,6 +29,18 @@ export interface ServiceManagerProbe {
  * @throws {HostError} `SERVICE_MANAGER_NOT_FOUND` with install.sh's text.
  */
 export function chooseServiceManager(probe: ServiceManagerProbe): ServiceManager {
+  checkArg(probe, is.record, "probe", hostFail, "chooseServiceManager");
+  return choose(
+    checkOptions<ServiceManagerProbe>(
+      probe,
+      { openrcRun: is.boolean, binSystemctl: is.boolean, systemctlOnPath: is.boolean },
+      hostFail,
+      "chooseServiceManager",
+    ),
+  );
+}
+
+function choose(probe: Partial<ServiceManagerProbe>): ServiceManager {
   if (probe.openrcRun) return "openrc";
   if (probe.binSystemctl || probe.systemctlOnPath) return "systemd";
   throw new HostError(
@@ -65,16 +79,22 @@ async function executable(p: string): Promise<boolean> {
  * @throws {HostError} `SERVICE_MANAGER_NOT_FOUND`. Aborting rejects with `signal.reason`.
  */
 export async function detectServiceManager(
-  options: DetectServiceManagerOptions = {},
+  options?: DetectServiceManagerOptions,
 ): Promise<ServiceManager> {
-  const root = options.root ?? "/";
-  options.signal?.throwIfAborted();
+  const o = checkOptions<DetectServiceManagerOptions>(
+    options,
+    { root: is.absolutePath, path: is.text, signal: is.signal },
+    hostFail,
+    "detectServiceManager",
+  );
+  const root = o.root ?? "/";
+  o.signal?.throwIfAborted();
   const openrcRun = await executable(join(root, "/sbin/openrc-run"));
   const binSystemctl = await executable(join(root, "/bin/systemctl"));
-  const dirs = splitPath(options.path ?? process.env.PATH ?? "").filter((d) => d !== "");
+  const dirs = splitPath(o.path ?? process.env.PATH ?? "").filter((d) => d !== "");
   const systemctlOnPath = (await lookPath("systemctl", dirs, { root })) !== undefined;
-  options.signal?.throwIfAborted();
-  return chooseServiceManager({ openrcRun, binSystemctl, systemctlOnPath });
+  o.signal?.throwIfAborted();
+  return choose({ openrcRun, binSystemctl, systemctlOnPath });
 }
 
 export interface ServiceCommandInput {
@@ -139,15 +159,17 @@ export function serviceCommand(input: ServiceCommandInput): { command: string; a
  *   (install.sh's rule; note that `_` is refused).
  */
 export function serviceName(input: { command: string; name?: string }): string {
+  input = checkOptions<{ command: string; name?: string }>(input ?? {}, { command: is.text, name: is.text }, hostFail, "serviceName");
+  if (input.command === undefined) throw hostFail('serviceName: option "command" is required', { option: "command" });
   const name = input.name ? `k3s-${input.name}` : input.command === "server" ? "k3s" : `k3s-${input.command}`;
   assertServiceName(name);
   return name;
 }
 
-function assertServiceName(name: unknown): void {
+function assertServiceName(name: unknown): asserts name is string {
   if (typeof name !== "string" || name === "" || /[\][!#$%&()*;<=>?\\_`{|}/\s]/.test(name)) {
-    throw new HostError("SERVICE_NAME_INVALID", `Invalid characters for system name: ${String(name)}`, {
-      value: name,
+    throw new HostError("SERVICE_NAME_INVALID", `Invalid characters for system name: ${clip(name)}`, {
+      value: clip(name),
     });
   }
 }
@@ -182,11 +204,16 @@ export interface ServiceLayout {
 export function serviceLayout(
   manager: ServiceManager,
   name: string,
-  options: { systemdDir?: string } = {},
+  options?: { systemdDir?: string },
 ): ServiceLayout {
+  const o = checkOptions<{ systemdDir?: string }>(options, { systemdDir: is.absolutePath }, hostFail, "serviceLayout");
+  return layoutOf(manager, name, o.systemdDir);
+}
+
+function layoutOf(manager: unknown, name: unknown, systemdDir: string | undefined): ServiceLayout {
   assertServiceName(name);
   if (manager === "systemd") {
-    const dir = options.systemdDir || "/etc/systemd/system";
+    const dir = systemdDir || "/etc/systemd/system";
     return {
       manager,
       name,
@@ -205,8 +232,8 @@ export function serviceLayout(
       logs: { file: `/var/log/${name}.log` },
     };
   }
-  throw new HostError("NODE_OPTION_INVALID", `unknown service manager ${String(manager)}`, {
-    value: manager,
+  throw new HostError("NODE_OPTION_INVALID", `unknown service manager ${clip(manager)}`, {
+    value: clip(manager),
   });
 }
 
@@ -234,7 +261,22 @@ export interface ServiceUnitOptions {
   systemdDir?: string;
 }
 
-function checkUnitInput(o: ServiceUnitOptions): void {
+function checkUnitInput(options: ServiceUnitOptions, what: string): ServiceUnitOptions {
+  const o = checkOptions<ServiceUnitOptions>(
+    options ?? {},
+    {
+      name: is.any,
+      command: is.text,
+      args: is.stringArray,
+      binDir: is.absolutePath,
+      type: is.text,
+      envFile: is.absolutePath,
+      systemdDir: is.absolutePath,
+    },
+    hostFail,
+    what,
+  );
+  if (o.command === undefined) throw hostFail(`${what}: option "command" is required`, { option: "command" });
   assertServiceName(o.name);
   for (const v of [o.command, o.binDir ?? "", o.type ?? "", o.envFile ?? "", ...(o.args ?? [])]) {
     if (typeof v !== "string")
@@ -243,6 +285,7 @@ function checkUnitInput(o: ServiceUnitOptions): void {
   if (/[\s'"\\$`]/.test(o.command) || o.command === "") {
     throw new HostError("NODE_OPTION_INVALID", "command must be one plain word", { value: o.command });
   }
+  return o;
 }
 
 /**
@@ -257,11 +300,11 @@ function checkUnitInput(o: ServiceUnitOptions): void {
  * ```
  * @throws {HostError} `SERVICE_NAME_INVALID`, `NODE_OPTION_INVALID`.
  */
-export function renderSystemdUnit(options: ServiceUnitOptions): string {
-  checkUnitInput(options);
+export function renderSystemdUnit(input: ServiceUnitOptions): string {
+  const options = checkUnitInput(input, "renderSystemdUnit");
   const binDir = options.binDir ?? "/usr/local/bin";
   const envFile =
-    options.envFile ?? serviceLayout("systemd", options.name, { systemdDir: options.systemdDir }).envFile;
+    options.envFile ?? layoutOf("systemd", options.name, options.systemdDir).envFile;
   return `[Unit]
 Description=Lightweight Kubernetes
 Documentation=https://k3s.io
@@ -307,10 +350,10 @@ ExecStart=${binDir}/k3s \\
  * ```
  * @throws {HostError} `SERVICE_NAME_INVALID`, `NODE_OPTION_INVALID`.
  */
-export function renderOpenrcService(options: ServiceUnitOptions): { script: string; logrotate: string } {
-  checkUnitInput(options);
+export function renderOpenrcService(input: ServiceUnitOptions): { script: string; logrotate: string } {
+  const options = checkUnitInput(input, "renderOpenrcService");
   const binDir = options.binDir ?? "/usr/local/bin";
-  const layout = serviceLayout("openrc", options.name);
+  const layout = layoutOf("openrc", options.name, undefined);
   const envFile = options.envFile ?? layout.envFile;
   const log = layout.logs.file as string;
   const script = `#!/sbin/openrc-run

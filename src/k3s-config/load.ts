@@ -10,13 +10,15 @@
  * - any other read error is fatal.
  */
 import { readFile, readdir, stat } from "node:fs/promises";
-import { join } from "node:path";
-import { writeFileAtomic } from "../internal/atomic-write.js";
+import { dirname, join } from "node:path";
+import { removeStaleTemps, writeFileAtomic } from "../internal/atomic-write.js";
+import { checkArg, checkOptions, is } from "../internal/options.js";
 import { K3sConfigError } from "./errors.js";
-import { type K3sConfigDocument, type K3sConfigRawValue, type K3sConfigWarning, parseK3sConfigYaml } from "./parse.js";
-import { mergeK3sConfigs } from "./merge.js";
-import { type RenderK3sConfigOptions, renderK3sConfig } from "./render.js";
-import { validateK3sConfig } from "./validate.js";
+import { mergeDocs } from "./merge.js";
+import { checkValues, configFail, roleCheck } from "./options.js";
+import { type K3sConfigDocument, type K3sConfigRawValue, type K3sConfigWarning, parseYaml } from "./parse.js";
+import { type RenderK3sConfigOptions, checkRenderOptions, renderChecked } from "./render.js";
+import { validateChecked } from "./validate.js";
 import type { K3sConfig } from "./schema.js";
 
 /** The default config path of K3s (`--config` / `K3S_CONFIG_FILE` override it). */
@@ -81,20 +83,24 @@ function byteOrder(a: string, b: string): number {
  */
 export async function k3sConfigFiles(
   path: string,
-  options: { signal?: AbortSignal } = {},
+  options?: { signal?: AbortSignal },
 ): Promise<string[]> {
-  if (typeof path !== "string" || path === "") {
-    throw new K3sConfigError("K3S_CONFIG_READ", "config path must be a non-empty string", { value: path });
-  }
+  checkArg(path, is.nonEmptyString, "path", configFail, "k3sConfigFiles");
+  const o = checkOptions<{ signal?: AbortSignal }>(options, { signal: is.signal }, configFail, "k3sConfigFiles");
+  return filesOf(path, o.signal);
+}
+
+async function filesOf(path: string, signal: AbortSignal | undefined): Promise<string[]> {
+  if (path.length > 4096) throw configFail("k3sConfigFiles: path is longer than 4096 characters", { option: "path" });
   if (/^https?:\/\//i.test(path)) {
     // K3s parses URLs here, but its os.Stat check then treats the config as missing.
     throw new K3sConfigError(
       "K3S_CONFIG_URL_UNSUPPORTED",
-      `config location ${path} is a URL; K3s ignores remote config files (its existence check fails), use a local file`,
+      `config location ${path.slice(0, 200)} is a URL; K3s ignores remote config files (its existence check fails), use a local file`,
       { value: path },
     );
   }
-  options.signal?.throwIfAborted();
+  signal?.throwIfAborted();
   const dropinDir = `${path}.d`;
   let dropins: string[] = [];
   try {
@@ -107,7 +113,7 @@ export async function k3sConfigFiles(
   } catch (err) {
     if (errCode(err) !== "ENOENT") throw readError(dropinDir, err);
   }
-  options.signal?.throwIfAborted();
+  signal?.throwIfAborted();
   try {
     await stat(path);
   } catch (err) {
@@ -130,11 +136,19 @@ export async function k3sConfigFiles(
  *   (naming the file, line and column), `K3S_CONFIG_NOT_MAPPING`, `K3S_CONFIG_TYPE` /
  *   `K3S_CONFIG_VALUE` (naming the file and key). Rejects with `signal.reason` when aborted.
  */
-export async function loadK3sConfig(options: LoadK3sConfigOptions = {}): Promise<LoadedK3sConfig> {
-  const { role, signal } = options;
-  const fromEnv = options.env?.K3S_CONFIG_FILE;
-  const path = options.path ?? (fromEnv !== undefined && fromEnv !== "" ? fromEnv : K3S_CONFIG_PATH);
-  const files = await k3sConfigFiles(path, { signal });
+export async function loadK3sConfig(options?: LoadK3sConfigOptions): Promise<LoadedK3sConfig> {
+  const o = checkOptions<LoadK3sConfigOptions>(
+    options,
+    { path: is.nonEmptyString, env: is.record, role: roleCheck, signal: is.signal },
+    configFail,
+    "loadK3sConfig",
+  );
+  const { role, signal } = o;
+  const fromEnv = o.env !== undefined && Object.hasOwn(o.env, "K3S_CONFIG_FILE") ? o.env.K3S_CONFIG_FILE : undefined;
+  if (fromEnv !== undefined && typeof fromEnv !== "string") throw configFail('loadK3sConfig: env.K3S_CONFIG_FILE must be a string', { option: "env" });
+  const path = o.path ?? (fromEnv !== undefined && fromEnv !== "" ? fromEnv : K3S_CONFIG_PATH);
+  if (path.includes("\0")) throw configFail("loadK3sConfig: env.K3S_CONFIG_FILE must not contain NUL", { option: "env" });
+  const files = await filesOf(path, signal);
   const docs: K3sConfigDocument[] = [];
   for (const file of files) {
     signal?.throwIfAborted();
@@ -145,10 +159,10 @@ export async function loadK3sConfig(options: LoadK3sConfigOptions = {}): Promise
       if ((err as Error).name === "AbortError") throw signal?.reason ?? err;
       throw readError(file, err);
     }
-    docs.push(parseK3sConfigYaml(text, { file }));
+    docs.push(parseYaml(text, file));
   }
-  const merged = mergeK3sConfigs(docs);
-  const checked = validateK3sConfig(merged.values, { role, sources: merged.sources });
+  const merged = mergeDocs(docs);
+  const checked = validateChecked(merged.values, role, merged.sources);
   return {
     files,
     config: checked.config,
@@ -179,9 +193,15 @@ export interface WriteK3sConfigOptions extends RenderK3sConfigOptions {
 export async function writeK3sConfig(
   path: string,
   config: K3sConfig,
-  options: WriteK3sConfigOptions = {},
+  options?: WriteK3sConfigOptions,
 ): Promise<void> {
-  const { mode = 0o600, signal, ...render } = options;
-  const text = renderK3sConfig(config, render);
+  checkArg(path, is.absolutePath, "path", configFail, "writeK3sConfig");
+  checkValues(config, "writeK3sConfig");
+  const { mode = 0o600, signal, ...render } = checkRenderOptions(options, "writeK3sConfig", {
+    mode: is.integer(0, 0o7777),
+    signal: is.signal,
+  }) as WriteK3sConfigOptions;
+  const text = renderChecked(config, render);
+  await removeStaleTemps(dirname(path));
   await writeFileAtomic(path, text, { mode, signal });
 }

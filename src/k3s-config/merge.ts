@@ -1,3 +1,5 @@
+import { checkArg, is, isPlainRecord } from "../internal/options.js";
+import { configFail } from "./options.js";
 /** Merging parsed K3s config files in K3s's order (`pkg/configfilearg`). */
 import { type K3sConfigDocument, type K3sConfigRawValue, type K3sConfigWarning, type K3sMergedConfig, goToString } from "./parse.js";
 function toSlice(v: K3sConfigRawValue): K3sConfigRawValue[] {
@@ -17,9 +19,24 @@ function toSlice(v: K3sConfigRawValue): K3sConfigRawValue[] {
  * const b = parseK3sConfigYaml("node-label+: [b=2]\n", { file: "config.yaml.d/10.yaml" });
  * mergeK3sConfigs([a, b]).values["node-label"]; // ["a=1", "b=2"]
  * ```
- * @throws never (pure data shuffling).
+ * @throws {K3sConfigError} `K3S_CONFIG_OPTION_INVALID` when `docs` is not a list of parsed documents.
  */
 export function mergeK3sConfigs(docs: readonly K3sConfigDocument[]): K3sMergedConfig {
+  checkArg(docs, is.arrayOf(docCheck), "docs", configFail, "mergeK3sConfigs");
+  return mergeDocs(docs);
+}
+
+const entryCheck = (e: unknown) =>
+  isPlainRecord(e) && typeof e.key === "string" && typeof e.append === "boolean" ? undefined : "must be an entry { key, append, value }";
+const docCheck = (d: unknown) =>
+  !isPlainRecord(d)
+    ? "must be a parsed document"
+    : typeof d.file !== "string"
+      ? "must have a file name"
+      : (is.arrayOf(entryCheck)(d.entries) ?? (Array.isArray(d.warnings) ? undefined : "must have a warnings list"));
+
+/** {@link mergeK3sConfigs} on checked input. @internal */
+export function mergeDocs(docs: readonly K3sConfigDocument[]): K3sMergedConfig {
   const values: Record<string, K3sConfigRawValue> = Object.create(null);
   const sources: Record<string, string[]> = Object.create(null);
   const warnings: K3sConfigWarning[] = [];

@@ -1,4 +1,6 @@
 import type { Problem } from "../errors/index.js";
+import { checkOptions, is } from "../internal/options.js";
+import { configFail } from "./options.js";
 /**
  * The K3s configuration file (`/etc/rancher/k3s/config.yaml` + `config.yaml.d/*.yaml`): pure
  * parse, merge, validate and render. The I/O lives in `k3s-config-load.ts`.
@@ -131,11 +133,18 @@ const MAX_DEPTH = 200;
  * @throws K3sConfigError `K3S_CONFIG_YAML` (malformed YAML, naming file, line and column),
  *   `K3S_CONFIG_NOT_MAPPING` (top level is not a mapping).
  */
-export function parseK3sConfigYaml(text: string, options: { file?: string } = {}): K3sConfigDocument {
-  const file = options.file ?? "<config>";
+export function parseK3sConfigYaml(text: string, options?: { file?: string }): K3sConfigDocument {
+  const o = checkOptions<{ file?: string }>(options, { file: is.nonEmptyString }, configFail, "parseK3sConfigYaml");
+  const file = o.file ?? "<config>";
   if (typeof text !== "string") {
     throw new K3sConfigError("K3S_CONFIG_YAML", `${file}: config text must be a string`, { value: file });
   }
+  if (text.length > 64 * 1024 * 1024) throw configFail("parseK3sConfigYaml: text is too large", { option: "text" });
+  return parseYaml(text, file);
+}
+
+/** {@link parseK3sConfigYaml} on checked input. @internal */
+export function parseYaml(text: string, file: string): K3sConfigDocument {
   const lineCounter = new LineCounter();
   const warnings: K3sConfigWarning[] = [];
   let docs: Document.Parsed[];
@@ -325,7 +334,10 @@ export function normalise(v: unknown): K3sConfigRawValue {
     return o;
   }
   if (v instanceof Set) return [...v].map(normalise);
-  if (v instanceof Date) return v.toISOString();
+  if (v instanceof Date) {
+    if (!Number.isFinite(v.getTime())) throw new K3sConfigError("K3S_CONFIG_TYPE", "a config value is an invalid Date", { value: "Invalid Date" });
+    return v.toISOString();
+  }
   // !!binary: Go keeps the decoded bytes as a string.
   if (v instanceof Uint8Array) return Buffer.from(v).toString("utf8");
   if (typeof v === "object") {

@@ -3,7 +3,9 @@ import { K3sConfigError } from "./errors.js";
 import { yamlV2Document } from "../internal/go/yaml-v2.js";
 import { goToString, normalise } from "./parse.js";
 import { type K3sConfig, type K3sFlagName, lookupK3sFlag } from "./schema.js";
-import { validateK3sConfig } from "./validate.js";
+import { type Check, checkOptions, is } from "../internal/options.js";
+import { checkValues, configFail, roleCheck } from "./options.js";
+import { validateChecked } from "./validate.js";
 /** Options for {@link renderK3sConfig}. */
 export interface RenderK3sConfigOptions {
   /** Check keys against this command (`K3S_CONFIG_ROLE` is then an error). Default: no check. */
@@ -31,21 +33,35 @@ export interface RenderK3sConfigOptions {
  *   `K3S_CONFIG_UNKNOWN_KEY` (a key not in the flag table), `K3S_CONFIG_ROLE` (with `role`, a key
  *   that command does not take).
  */
-export function renderK3sConfig(config: K3sConfig, options: RenderK3sConfigOptions = {}): string {
+export function renderK3sConfig(config: K3sConfig, options?: RenderK3sConfigOptions): string {
+  checkValues(config, "renderK3sConfig");
+  return renderChecked(config, checkRenderOptions(options, "renderK3sConfig"));
+}
+
+/** Checks {@link RenderK3sConfigOptions}. @internal */
+export function checkRenderOptions(options: unknown, what: string, extra: Record<string, Check> = {}): RenderK3sConfigOptions & Record<string, unknown> {
+  return checkOptions<RenderK3sConfigOptions & Record<string, unknown>>(
+    options,
+    { role: roleCheck, header: is.text, append: is.stringArray, ...extra } as never,
+    configFail,
+    what,
+  );
+}
+
+/** {@link renderK3sConfig} on checked input. @internal */
+export function renderChecked(config: K3sConfig, options: RenderK3sConfigOptions): string {
   const {
     config: checked,
     unknown,
     warnings,
-  } = validateK3sConfig(config as Record<string, unknown>, {
-    role: options.role,
-  });
-  const unknownKeys = Object.keys(unknown);
+  } = validateChecked(config as Record<string, unknown>, options.role, undefined);
+  const unknownKeys = Object.keys(unknown).map((k) => (k.length > 100 ? `${k.slice(0, 100)}…` : k));
   if (unknownKeys.length > 0) {
     throw new K3sConfigError(
       "K3S_CONFIG_UNKNOWN_KEY",
-      `unknown K3s config key(s): ${unknownKeys.join(", ")}`,
+      `unknown K3s config key(s): ${unknownKeys.slice(0, 20).join(", ")}${unknownKeys.length > 20 ? ", …" : ""}`,
       {
-        value: unknownKeys,
+        value: unknownKeys.slice(0, 20),
       },
     );
   }
@@ -97,6 +113,7 @@ export function renderK3sConfig(config: K3sConfig, options: RenderK3sConfigOptio
  * @throws never.
  */
 export function k3sConfigArgs(values: Readonly<Record<string, unknown>>): string[] {
+  checkValues(values, "k3sConfigArgs");
   const out: string[] = [];
   for (const [key, raw] of Object.entries(values)) {
     // Go counts bytes here.

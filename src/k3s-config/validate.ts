@@ -2,7 +2,9 @@
 import { REDACTED } from "../internal/events.js";
 import { isGoDuration } from "../internal/go/duration.js";
 import { parseGoIntBase0 } from "../internal/go/strconv.js";
+import { checkOptions, is } from "../internal/options.js";
 import { K3sConfigError, type K3sConfigIssue } from "./errors.js";
+import { checkValues, configFail, roleCheck } from "./options.js";
 import {
   type K3sConfigRawValue,
   type K3sConfigResult,
@@ -29,7 +31,9 @@ function describe(v: unknown): string {
   if (v === null) return "an empty value";
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a mapping";
-  return `${typeof v} ${JSON.stringify(v)}`;
+  if (typeof v === "string") return `string ${JSON.stringify(v.length > 200 ? `${v.slice(0, 200)}…` : v)}`;
+  if (typeof v === "number" || typeof v === "boolean") return `${typeof v} ${String(v)}`;
+  return typeof v;
 }
 
 type Coerced = { ok: true; value: unknown } | { ok: false; expected: string };
@@ -85,8 +89,8 @@ function coerce(spec: K3sFlagSpec, v: K3sConfigRawValue): Coerced {
 }
 
 function fileOf(sources: Record<string, string[]> | undefined, key: string): string | undefined {
-  const files = sources?.[key];
-  return files === undefined ? undefined : files[files.length - 1];
+  const files = sources !== undefined && Object.hasOwn(sources, key) ? sources[key] : undefined;
+  return Array.isArray(files) && typeof files[files.length - 1] === "string" ? files[files.length - 1] : undefined;
 }
 
 /**
@@ -107,14 +111,24 @@ function fileOf(sources: Record<string, string[]> | undefined, key: string): str
  */
 export function validateK3sConfig(
   values: Readonly<Record<string, unknown>>,
-  options: ValidateK3sConfigOptions = {},
+  options?: ValidateK3sConfigOptions,
 ): K3sConfigResult {
-  if (values === null || typeof values !== "object" || Array.isArray(values)) {
-    throw new K3sConfigError("K3S_CONFIG_TYPE", "the K3s config must be a mapping of flag names to values", {
-      value: describe(values),
-    });
-  }
-  const { role, sources } = options;
+  checkValues(values, "validateK3sConfig");
+  const o = checkOptions<ValidateK3sConfigOptions>(
+    options,
+    { role: roleCheck, sources: is.record },
+    configFail,
+    "validateK3sConfig",
+  );
+  return validateChecked(values, o.role, o.sources);
+}
+
+/** {@link validateK3sConfig} on checked input. @internal */
+export function validateChecked(
+  values: Readonly<Record<string, unknown>>,
+  role: "server" | "agent" | undefined,
+  sources: Record<string, string[]> | undefined,
+): K3sConfigResult {
   const config: Record<string, unknown> = Object.create(null);
   const unknown: Record<string, K3sConfigRawValue> = Object.create(null);
   const warnings: K3sConfigWarning[] = [];

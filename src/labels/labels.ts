@@ -1,5 +1,8 @@
 import type { Problem } from "../errors/index.js";
+import { type Fail, checkArg, is } from "../internal/options.js";
 import { LabelError } from "./errors.js";
+
+const labelFail: Fail = (message, value) => new LabelError("NODE_OPTION_INVALID", message, { value });
 import { isQualifiedName, isValidLabelValue } from "./k8s-validation.js";
 
 /** Labels the kubelet may set on its own Node (kubelet `well_known_labels.go`), sorted. */
@@ -34,9 +37,13 @@ function labelNamespace(key: string): string {
  * ```ts
  * isKubernetesLabel("app.kubernetes.io/name"); // true
  * ```
- * @throws never.
+ * @throws {LabelError} `NODE_OPTION_INVALID` when `key` is not a string.
  */
 export function isKubernetesLabel(key: string): boolean {
+  return kubernetesLabel(checkArg<string>(key, is.text, "key", labelFail, "isKubernetesLabel"));
+}
+
+function kubernetesLabel(key: string): boolean {
   const ns = labelNamespace(key);
   return ns === "kubernetes.io" || ns.endsWith(".kubernetes.io") || ns === "k8s.io" || ns.endsWith(".k8s.io");
 }
@@ -49,9 +56,13 @@ export function isKubernetesLabel(key: string): boolean {
  * isKubeletLabel("node.kubernetes.io/pool");        // true
  * isKubeletLabel("node-role.kubernetes.io/worker"); // false
  * ```
- * @throws never.
+ * @throws {LabelError} `NODE_OPTION_INVALID` when `key` is not a string.
  */
 export function isKubeletLabel(key: string): boolean {
+  return kubeletLabel(checkArg<string>(key, is.text, "key", labelFail, "isKubeletLabel"));
+}
+
+function kubeletLabel(key: string): boolean {
   if (KUBELET_LABELS.includes(key)) return true;
   const ns = labelNamespace(key);
   return KUBELET_LABEL_NAMESPACES.some((a) => ns === a || ns.endsWith(`.${a}`));
@@ -157,7 +168,7 @@ export function validateNodeLabels(flags: readonly string[]): NodeLabelValidatio
   }
   if (parsed) {
     const unknown = Object.keys(parsed.kubelet)
-      .filter((k) => isKubernetesLabel(k) && !isKubeletLabel(k))
+      .filter((k) => kubernetesLabel(k) && !kubeletLabel(k))
       .sort();
     const invalid = new Map<string, string[]>();
     for (const [k, v] of Object.entries(parsed.kubelet)) {

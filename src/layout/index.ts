@@ -4,7 +4,11 @@
  * Every module and the node plan take their paths from here.
  * @packageDocumentation
  */
+import { KitError } from "../errors/index.js";
 import { goIsAbs, goJoin } from "../internal/go/filepath.js";
+import { type Fail, checkArg, checkOptions, is } from "../internal/options.js";
+
+const layoutFail: Fail = (message, value) => new KitError("LAYOUT_OPTION_INVALID", message, { value });
 
 /** K3s's data dir for a privileged node (`/var/lib/rancher/k3s`). */
 export const DEFAULT_DATA_DIR = "/var/lib/rancher/k3s";
@@ -21,6 +25,15 @@ export const DEFAULT_CONTAINERD_STATE_DIR = "/run/k3s/containerd";
  * ```
  */
 export function defaultDataDir(who: { uid: number | undefined; home: string; rootless?: boolean }): string {
+  checkArg(who, is.record, "who", layoutFail, "defaultDataDir");
+  const o = checkOptions<{ uid?: number; home?: string; rootless?: boolean }>(
+    who,
+    { uid: is.integer(0, 2 ** 32 - 1), home: is.nonEmptyString, rootless: is.boolean },
+    layoutFail,
+    "defaultDataDir",
+  );
+  if (o.home === undefined) throw layoutFail('defaultDataDir: option "home" is required', { option: "home" });
+  who = o as typeof who;
   return who.uid === 0 && !who.rootless ? DEFAULT_DATA_DIR : goJoin(who.home, ".rancher", "k3s");
 }
 
@@ -96,9 +109,11 @@ export interface K3sLayout {
  * k3sLayout("/var/lib/rancher/k3s").server.tlsDir;           // "/var/lib/rancher/k3s/server/tls"
  * k3sLayout("/var/lib/rancher/k3s").agent.containerdConfig;  // ".../agent/etc/containerd/config.toml"
  * ```
- * @throws never (callers validate `dataDir` at their edge).
+ * @throws {KitError} `LAYOUT_OPTION_INVALID` when `dataDir` is not a non-empty string without NUL
+ *   (writers check that it is absolute at their own edge).
  */
 export function k3sLayout(dataDir: string = DEFAULT_DATA_DIR): K3sLayout {
+  checkArg(dataDir, dataDirCheck, "dataDir", layoutFail, "k3sLayout");
   const dd = goJoin(dataDir) || dataDir;
   const server = goJoin(dd, "server");
   const tls = goJoin(server, "tls");
@@ -153,6 +168,7 @@ export function k3sLayout(dataDir: string = DEFAULT_DATA_DIR): K3sLayout {
  * ```
  */
 export function containerdStateDirFor(dataDir: string): string {
+  checkArg(dataDir, dataDirCheck, "dataDir", layoutFail, "containerdStateDirFor");
   return dataDir === DEFAULT_DATA_DIR ? DEFAULT_CONTAINERD_STATE_DIR : goJoin(dataDir, "run", "containerd");
 }
 
@@ -160,3 +176,5 @@ export function containerdStateDirFor(dataDir: string): string {
 export function isAbsoluteDataDir(p: unknown): p is string {
   return typeof p === "string" && p !== "" && !p.includes("\0") && goIsAbs(p);
 }
+
+const dataDirCheck = (v: unknown) => (typeof v === "string" && v.length > 4096 ? "is longer than 4096 characters" : is.nonEmptyString(v));

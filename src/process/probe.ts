@@ -21,12 +21,13 @@ const fail = (message: string, value: unknown) => new ProcessError("PROCESS_OPTI
  * ```
  */
 export async function runProbe(command: string, args: readonly string[] = [], options: ProbeOptions = {}): Promise<string> {
-  checkArg(command, is.nonEmptyString, "command", fail, "runProbe");
+  checkArg(command, (v) => (typeof v === "string" && v.length > 4096 ? "is longer than 4096 characters" : is.nonEmptyString(v)), "command", fail, "runProbe");
   checkArg(args, is.stringArray, "args", fail, "runProbe");
   const o = checkOptions<ProbeOptions>(options, { timeoutMs: is.positive, signal: is.signal, env: is.record }, fail, "runProbe");
   o.signal?.throwIfAborted();
+  const shown = `${command} ${args.join(" ")}`.slice(0, 200);
   return new Promise<string>((resolve, reject) => {
-    execFile(
+    const start = () => execFile(
       command,
       [...args],
       { timeout: o.timeoutMs ?? 10_000, ...(o.signal ? { signal: o.signal } : {}), ...(o.env ? { env: o.env } : {}), maxBuffer: 1 << 20 },
@@ -37,13 +38,20 @@ export async function runProbe(command: string, args: readonly string[] = [], op
           return reject(new ProcessError("PROCESS_NOT_FOUND", `${command} is not installed${packageHint(command)}`, { value: command, cause: err }));
         }
         reject(
-          new ProcessError("PROCESS_PROBE_FAILED", `${command} ${args.join(" ")} failed: ${String(stderr).slice(0, 500) || err.message}`, {
+          new ProcessError("PROCESS_PROBE_FAILED", `${shown} failed: ${String(stderr).slice(0, 500) || err.message}`, {
             value: command,
             cause: err,
           }),
         );
       },
     );
+    try {
+      start();
+    } catch (err) {
+      // Spawn errors Node throws synchronously (ENAMETOOLONG, E2BIG, a NUL in the environment).
+      const why = `${shown} cannot be started: ${(err as Error)?.message ?? String(err)}`.slice(0, 700);
+      reject(new ProcessError("PROCESS_PROBE_FAILED", why, { value: command.slice(0, 200), cause: err }));
+    }
   });
 }
 

@@ -1,6 +1,6 @@
-import { readFollow, type Follow } from "../internal/follow.js";
+import type { Follow } from "../internal/follow.js";
 import { type EnvInput, envPairs } from "./env.js";
-import { ProxyError } from "./errors.js";
+import { checkFollowOnly, checkText } from "./options.js";
 
 /** The six variables the documentation page says the install script takes. */
 export const DOCUMENTED_PROXY_VARIABLES: readonly string[] = Object.freeze([
@@ -47,9 +47,10 @@ const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * ```ts
  * dashQuote("it's"); // `'it'"'"'s'`
  * ```
- * @throws never.
+ * @throws {ProxyError} `PROXY_OPTION_INVALID` when `value` is not a string.
  */
 export function dashQuote(value: string): string {
+  checkText(value, "value", "dashQuote");
   if (value === "") return "''";
   return value.replace(/[^']+|'+/g, (run) => (run.startsWith("'") ? `"${run}"` : `'${run}'`));
 }
@@ -70,11 +71,8 @@ const byName = (a: [string, string], b: [string, string]) => (a[0] < b[0] ? -1 :
  * ```
  * @throws {ProxyError} `PROXY_OPTION_INVALID` for a bad environment or `follow`.
  */
-export function proxyEnvFromShell(env: EnvInput, options: ProxyCaptureOptions = {}): ProxyCapture {
-  const follow = readFollow(
-    options.follow,
-    (m, v) => new ProxyError("PROXY_OPTION_INVALID", m, { value: v }),
-  );
+export function proxyEnvFromShell(env: EnvInput, options?: ProxyCaptureOptions): ProxyCapture {
+  const follow = checkFollowOnly(options, "proxyEnvFromShell");
   // Last occurrence wins, as in a shell's variable table.
   const table = new Map<string, string>();
   for (const [k, v] of envPairs(env)) if (SHELL_NAME.test(k)) table.set(k, v);

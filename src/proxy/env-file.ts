@@ -1,4 +1,6 @@
+import { describe } from "../internal/options.js";
 import { ProxyError } from "./errors.js";
+import { checkEnvFileInput, checkText } from "./options.js";
 
 /** One assignment read from an env file. */
 export interface EnvFileEntry {
@@ -51,6 +53,7 @@ const DQ_ESCAPES = '"\\`$';
  *   UTF-8 makes systemd refuse the whole file). Any other text parses.
  */
 export function parseServiceEnvFile(text: string): ParsedEnvFile {
+  checkText(text, "text", "parseServiceEnvFile");
   const nul = text.indexOf("\0");
   const src = nul >= 0 ? text.slice(0, nul) : text;
   const entries: EnvFileEntry[] = [];
@@ -205,24 +208,26 @@ const BARE = /^[A-Za-z0-9_@%+=:,./-]+$/;
 export function renderServiceEnvFile(
   env: Readonly<Record<string, string>> | ReadonlyArray<readonly [string, string]>,
 ): string {
-  const pairs: ReadonlyArray<readonly [string, string]> = Array.isArray(env)
-    ? env
-    : Object.entries(env as Record<string, string>);
+  const pairs = checkEnvFileInput(env, "renderServiceEnvFile");
   let out = "";
   for (const [k, v] of pairs) {
     if (typeof k !== "string" || !NAME.test(k)) {
       throw new ProxyError(
         "ENV_FILE_INVALID_NAME",
-        `${JSON.stringify(k)} is not a valid environment variable name`,
-        { value: k },
+        `${describe(k)} is not a valid environment variable name`,
+        { value: typeof k === "string" ? k.slice(0, 200) : describe(k) },
       );
     }
     if (typeof v !== "string" || BAD_VALUE.test(v) || LONE_SURROGATE.test(v)) {
-      throw new ProxyError("ENV_FILE_INVALID_VALUE", `value of ${k} contains characters systemd refuses`, {
-        value: k,
-      });
+      throw new ProxyError(
+        "ENV_FILE_INVALID_VALUE",
+        `value of ${k as string} contains characters systemd refuses`,
+        {
+          value: k,
+        },
+      );
     }
-    out += `${k}=${BARE.test(v) ? v : `"${v.replace(/["\\`$]/g, (ch) => `\\${ch}`)}"`}\n`;
+    out += `${k as string}=${BARE.test(v) ? v : `"${v.replace(/["\\`$]/g, (ch) => `\\${ch}`)}"`}\n`;
   }
   return out;
 }

@@ -1,6 +1,8 @@
 import { parseGoCIDR } from "../internal/go/net.js";
+import { checkOptions, describe, is } from "../internal/options.js";
 import { envGet, envPairs } from "./env.js";
 import { ProxyError } from "./errors.js";
+import { proxyFail } from "./options.js";
 
 /** K3s's default cluster (pod) CIDR, IPv4. */
 export const DEFAULT_CLUSTER_CIDR = "10.42.0.0/16";
@@ -38,7 +40,7 @@ function cidrList(name: string, value: string | readonly string[] | undefined, f
     .map((c) => {
       const parsed = typeof c === "string" ? parseGoCIDR(c.trim()) : undefined;
       if (!parsed)
-        throw new ProxyError("PROXY_INVALID_CIDR", `option "${name}": ${JSON.stringify(c)} is not a CIDR`, {
+        throw new ProxyError("PROXY_INVALID_CIDR", `option "${name}": ${describe(c)} is not a CIDR`, {
           value: c,
         });
       return parsed.text;
@@ -61,25 +63,31 @@ function cidrList(name: string, value: string | readonly string[] | undefined, f
  */
 export function augmentNoProxy(
   env: Readonly<Record<string, string | undefined>>,
-  options: NoProxyOptions = {},
+  options?: NoProxyOptions,
 ): Record<string, string> {
+  const o = checkOptions<NoProxyOptions>(
+    options,
+    { clusterCIDRs: is.any, serviceCIDRs: is.any, clusterDomain: is.any, role: is.any },
+    proxyFail,
+    "augmentNoProxy",
+  );
   const pairs = envPairs(env);
   const out: Record<string, string> = Object.fromEntries(pairs);
-  const role = options.role ?? "server";
+  const role = o.role ?? "server";
   if (role !== "server" && role !== "agent") {
     throw new ProxyError(
       "PROXY_OPTION_INVALID",
-      `option "role" must be "server" or "agent", got ${JSON.stringify(role)}`,
+      `option "role" must be "server" or "agent", got ${describe(role)}`,
       { value: role },
     );
   }
-  const clusters = cidrList("clusterCIDRs", options.clusterCIDRs, DEFAULT_CLUSTER_CIDR);
-  const services = cidrList("serviceCIDRs", options.serviceCIDRs, DEFAULT_SERVICE_CIDR);
-  const domain = options.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
+  const clusters = cidrList("clusterCIDRs", o.clusterCIDRs, DEFAULT_CLUSTER_CIDR);
+  const services = cidrList("serviceCIDRs", o.serviceCIDRs, DEFAULT_SERVICE_CIDR);
+  const domain = o.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
   if (typeof domain !== "string" || domain === "" || /[,\s]/.test(domain)) {
     throw new ProxyError(
       "PROXY_INVALID_DOMAIN",
-      `cluster domain ${JSON.stringify(domain)} cannot go into NO_PROXY`,
+      `cluster domain ${describe(domain)} cannot go into NO_PROXY`,
       { value: domain },
     );
   }

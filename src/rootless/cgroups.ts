@@ -1,3 +1,5 @@
+import { checkArg, is } from "../internal/options.js";
+import { checkText, rootlessFail } from "./options.js";
 /** A line of `/proc/self/mountinfo`. */
 export interface MountinfoEntry {
   mountPoint: string;
@@ -82,6 +84,10 @@ function unescapeOctal(s: string): string {
  * @throws never.
  */
 export function parseMountinfo(text: string): { entries: MountinfoEntry[]; malformed: number[] } {
+  return mountinfoOf(checkText(text, "text", "parseMountinfo"));
+}
+
+function mountinfoOf(text: string): { entries: MountinfoEntry[]; malformed: number[] } {
   const entries: MountinfoEntry[] = [];
   const malformed: number[] = [];
   text.split("\n").forEach((line, i) => {
@@ -119,6 +125,10 @@ export interface ProcCgroupEntry {
  * @throws never.
  */
 export function parseProcCgroup(text: string): { entries: ProcCgroupEntry[]; malformed: number[] } {
+  return procCgroupOf(checkText(text, "text", "parseProcCgroup"));
+}
+
+function procCgroupOf(text: string): { entries: ProcCgroupEntry[]; malformed: number[] } {
   const entries: ProcCgroupEntry[] = [];
   const malformed: number[] = [];
   text.split("\n").forEach((line, i) => {
@@ -142,12 +152,12 @@ export function ownCgroup2Dir(
   mountinfo: string,
   selfCgroup: string,
 ): { mount?: string; path?: string; dir?: string } {
-  const mounts = parseMountinfo(mountinfo).entries;
+  const mounts = mountinfoOf(mountinfo).entries;
   const v2 =
     mounts.find((m) => m.fsType === "cgroup2" && m.mountPoint === "/sys/fs/cgroup") ??
     mounts.find((m) => m.fsType === "cgroup2" && m.mountPoint === "/sys/fs/cgroup/unified") ??
     mounts.find((m) => m.fsType === "cgroup2");
-  const own = parseProcCgroup(selfCgroup).entries.find(
+  const own = procCgroupOf(selfCgroup).entries.find(
     (e) => e.hierarchy === 0 && e.controllers.length === 0,
   );
   if (!v2) return { path: own?.path };
@@ -174,8 +184,8 @@ export function ownCgroup2Dir(
  * @throws never: unreadable parts are reported in `malformed`.
  */
 export function analyzeCgroups(input: CgroupInputs): CgroupReport {
-  const mi = parseMountinfo(typeof input?.mountinfo === "string" ? input.mountinfo : "");
-  const pc = parseProcCgroup(typeof input?.selfCgroup === "string" ? input.selfCgroup : "");
+  const mi = mountinfoOf(typeof input?.mountinfo === "string" ? input.mountinfo : "");
+  const pc = procCgroupOf(typeof input?.selfCgroup === "string" ? input.selfCgroup : "");
   const v2Root = mi.entries.find((m) => m.mountPoint === "/sys/fs/cgroup");
   const unified = mi.entries.find((m) => m.mountPoint === "/sys/fs/cgroup/unified" && m.fsType === "cgroup2");
   const v1Controllers = [
@@ -240,5 +250,7 @@ export function analyzeCgroups(input: CgroupInputs): CgroupReport {
  * ```
  */
 export function rootlessDisablesCgroups(report: Pick<CgroupReport, "delegated">): boolean {
+  checkArg(report, is.record, "report", rootlessFail, "rootlessDisablesCgroups");
+  checkArg(report.delegated, is.stringArray, "report.delegated", rootlessFail, "rootlessDisablesCgroups");
   return !report.delegated.includes("cpu") || !report.delegated.includes("pids");
 }

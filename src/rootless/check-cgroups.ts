@@ -2,7 +2,9 @@ import { constants } from "node:fs";
 import { access, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type CgroupReport, analyzeCgroups, ownCgroup2Dir } from "./cgroups.js";
+import { checkOptions, is } from "../internal/options.js";
 import { RootlessError } from "./errors.js";
+import { rootlessFail } from "./options.js";
 
 export interface CheckCgroupsOptions {
   /** Prefix for every path read (tests, or a host root mounted elsewhere). Default `/`. */
@@ -32,9 +34,10 @@ async function writable(path: string): Promise<boolean> {
  * @throws {RootlessError} `CGROUP_READ_FAILED` when `/proc/self/mountinfo` or `/proc/self/cgroup`
  *   cannot be read. Aborting rejects with `signal.reason`.
  */
-export async function checkCgroups(options: CheckCgroupsOptions = {}): Promise<CgroupReport> {
-  const root = options.root ?? "/";
-  const { signal } = options;
+export async function checkCgroups(options?: CheckCgroupsOptions): Promise<CgroupReport> {
+  const o = checkOptions<CheckCgroupsOptions>(options, { root: is.absolutePath, signal: is.signal }, rootlessFail, "checkCgroups");
+  const root = o.root ?? "/";
+  const { signal } = o;
   signal?.throwIfAborted();
   const read = async (p: string) => {
     try {

@@ -1,7 +1,9 @@
 import { lookPath, splitPath } from "../internal/go/exec.js";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { checkOptions, is } from "../internal/options.js";
 import { RootlessError } from "./errors.js";
+import { rootlessFail } from "./options.js";
 
 /** The sysctls K3s's rootless parent requires (only checked when the `/proc/sys` file is readable). */
 export const ROOTLESS_SYSCTLS: Readonly<Record<string, string>> = Object.freeze({
@@ -103,10 +105,16 @@ export interface RootlessHostReport {
  * @throws never for missing files; aborting rejects with `signal.reason`.
  */
 export async function checkRootlessHost(
-  options: { root?: string; path?: string; signal?: AbortSignal } = {},
+  options?: { root?: string; path?: string; signal?: AbortSignal },
 ): Promise<RootlessHostReport> {
-  const root = options.root ?? "/";
-  const { signal } = options;
+  const o = checkOptions<{ root?: string; path?: string; signal?: AbortSignal }>(
+    options,
+    { root: is.absolutePath, path: is.text, signal: is.signal },
+    rootlessFail,
+    "checkRootlessHost",
+  );
+  const root = o.root ?? "/";
+  const { signal } = o;
   signal?.throwIfAborted();
   const sysctls: Record<string, string | undefined> = {};
   for (const key of Object.keys(ROOTLESS_SYSCTLS)) {
@@ -118,7 +126,7 @@ export async function checkRootlessHost(
       return undefined;
     });
   }
-  const dirs = splitPath(options.path ?? process.env.PATH ?? "").filter((d) => d !== "");
+  const dirs = splitPath(o.path ?? process.env.PATH ?? "").filter((d) => d !== "");
   const slirp4netns = await lookPath("slirp4netns", dirs, { root, ...(signal ? { signal } : {}) });
   const problems = rootlessSysctlProblems(sysctls);
   if (!slirp4netns) problems.push('exec: "slirp4netns": executable file not found in $PATH');

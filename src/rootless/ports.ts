@@ -1,4 +1,6 @@
-import { type Follow, readFollow } from "../internal/follow.js";
+import type { Follow } from "../internal/follow.js";
+import { checkOptions, describe, is } from "../internal/options.js";
+import { followCheck, rootlessFail } from "./options.js";
 import { RootlessError } from "./errors.js";
 
 export interface RootlessPortOptions {
@@ -9,15 +11,13 @@ export interface RootlessPortOptions {
   follow?: Follow;
 }
 
-const followOf = (v: unknown) =>
-  readFollow(v, (m, x) => new RootlessError("ROOTLESS_OPTION_INVALID", m, { value: x }));
 
 function checkPort(port: unknown, what: string): number {
   if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) {
     throw new RootlessError(
       "ROOTLESS_PORT_INVALID",
-      `${what} must be an integer 1-65535, got ${String(port)}`,
-      { value: port },
+      `${what} must be an integer 1-65535, got ${describe(port)}`,
+      { value: typeof port === "number" ? port : describe(port) },
     );
   }
   return port;
@@ -35,8 +35,8 @@ function checkPort(port: unknown, what: string): number {
  * ```
  * @throws {RootlessError} `ROOTLESS_PORT_INVALID`, `ROOTLESS_OPTION_INVALID`.
  */
-export function rootlessHostPort(port: number, options: RootlessPortOptions = {}): number {
-  const follow = followOf(options.follow);
+export function rootlessHostPort(port: number, options?: RootlessPortOptions): number {
+  const follow = checkOptions<RootlessPortOptions>(options, { follow: followCheck }, rootlessFail, "rootlessHostPort").follow ?? "page";
   const p = checkPort(port, "port");
   const offset = follow === "source" ? p <= 1024 : p < 1024;
   return offset ? 10000 + p : p;
@@ -84,15 +84,21 @@ export interface RootlessPortForwardOptions extends RootlessPortOptions {
  */
 export function rootlessPortForwards(
   services: readonly RootlessServiceLike[],
-  options: RootlessPortForwardOptions = {},
+  options?: RootlessPortForwardOptions,
 ): RootlessPortForward[] {
-  const follow = followOf(options.follow);
-  const https = checkPort(options.httpsPort ?? 6443, "httpsPort");
+  const o = checkOptions<RootlessPortForwardOptions>(
+    options,
+    { follow: followCheck, httpsPort: is.any, serviceLB: is.boolean },
+    rootlessFail,
+    "rootlessPortForwards",
+  );
+  const follow = o.follow ?? "page";
+  const https = checkPort(o.httpsPort ?? 6443, "httpsPort");
   const list: readonly RootlessServiceLike[] = services;
-  if (!Array.isArray(services))
-    throw new RootlessError("ROOTLESS_SERVICE_INVALID", "services must be a list", { value: services });
+  if (!Array.isArray(services) || services.length > 100_000)
+    throw new RootlessError("ROOTLESS_SERVICE_INVALID", "services must be a list", { value: describe(services) });
   const bind: Record<"tcp" | "udp", Map<number, number>> = { tcp: new Map([[https, https]]), udp: new Map() };
-  if (options.serviceLB !== false) {
+  if (o.serviceLB !== false) {
     for (const svc of list) {
       const ingress = svc?.status?.loadBalancer?.ingress ?? [];
       for (const ing of ingress) {

@@ -1,5 +1,6 @@
 import { join } from "node:path";
-import { RootlessError } from "./errors.js";
+import { checkArg, checkOptions, is } from "../internal/options.js";
+import { rootlessFail } from "./options.js";
 import type { RootlessSettings } from "./settings.js";
 
 export interface RootlesskitArgsOptions {
@@ -26,12 +27,32 @@ export interface RootlesskitArgsOptions {
  * @throws {RootlessError} `ROOTLESS_OPTION_INVALID` when `dataDir` is missing.
  */
 export function rootlesskitArgs(settings: RootlessSettings, options: RootlesskitArgsOptions): string[] {
-  if (typeof options?.dataDir !== "string" || options.dataDir === "") {
-    throw new RootlessError("ROOTLESS_OPTION_INVALID", 'option "dataDir" must be a non-empty string', {
-      value: options?.dataDir,
-    });
+  checkArg(settings, is.record, "settings", rootlessFail, "rootlesskitArgs");
+  checkOptions<RootlessSettings>(
+    settings,
+    {
+      mtu: is.integer(0),
+      cidr: is.nonEmptyString,
+      enableIPv6: is.boolean,
+      portDriver: is.oneOf("builtin", "slirp4netns"),
+      disableHostLoopback: is.boolean,
+      copyUpDirs: is.stringArray,
+      ifname: is.oneOf("tap0"),
+    },
+    rootlessFail,
+    "rootlesskitArgs(settings)",
+  );
+  for (const k of ["mtu", "cidr", "enableIPv6", "portDriver", "disableHostLoopback", "copyUpDirs"] as const) {
+    if (settings[k] === undefined) throw rootlessFail(`rootlesskitArgs: settings.${k} is required`, { option: k });
   }
-  const stateDir = join(options.dataDir, "rootless");
+  const o = checkOptions<RootlesskitArgsOptions>(
+    options ?? {},
+    { dataDir: is.absolutePath, evacuateCgroup2: is.boolean },
+    rootlessFail,
+    "rootlesskitArgs",
+  );
+  if (o.dataDir === undefined) throw rootlessFail('rootlesskitArgs: option "dataDir" is required', { option: "dataDir" });
+  const stateDir = join(o.dataDir, "rootless");
   const args = [
     `--state-dir=${stateDir}`,
     "--net=slirp4netns",
@@ -44,6 +65,6 @@ export function rootlesskitArgs(settings: RootlessSettings, options: Rootlesskit
   args.push(`--port-driver=${settings.portDriver}`);
   for (const dir of settings.copyUpDirs) args.push(`--copy-up=${dir}`);
   args.push("--copy-up-mode=tmpfs+symlink", "--pidns", "--cgroupns", "--utsns", "--ipcns");
-  if (options.evacuateCgroup2) args.push("--evacuate-cgroup2=k3s_evac");
+  if (o.evacuateCgroup2) args.push("--evacuate-cgroup2=k3s_evac");
   return args;
 }

@@ -1,4 +1,6 @@
-import { type Follow, readFollow } from "../internal/follow.js";
+import type { Follow } from "../internal/follow.js";
+import { checkOptions, describe, is, isPlainRecord } from "../internal/options.js";
+import { followCheck, rootlessFail } from "./options.js";
 import { parseGoCIDR } from "../internal/go/net.js";
 import { RootlessError } from "./errors.js";
 import { goParseBool, goParseInt } from "../internal/go/strconv.js";
@@ -87,16 +89,19 @@ function ipFamilySloppy(text: string): 4 | 6 | undefined {
  */
 export function rootlessSettingsFromEnv(
   env: Readonly<Record<string, string | undefined>>,
-  options: RootlessSettingsOptions = {},
+  options?: RootlessSettingsOptions,
 ): RootlessSettingsResult {
-  const follow = readFollow(
-    options.follow,
-    (m, v) => new RootlessError("ROOTLESS_OPTION_INVALID", m, { value: v }),
+  const o = checkOptions<RootlessSettingsOptions>(
+    options,
+    { follow: followCheck, nodeIPs: is.any },
+    rootlessFail,
+    "rootlessSettingsFromEnv",
   );
-  if (typeof env !== "object" || env === null) {
-    throw new RootlessError("ROOTLESS_OPTION_INVALID", "env must be an object", { value: env });
+  const follow = o.follow ?? "page";
+  if (!isPlainRecord(env)) {
+    throw new RootlessError("ROOTLESS_OPTION_INVALID", "env must be an object", { value: describe(env) });
   }
-  const nodeIPs = options.nodeIPs ?? [];
+  const nodeIPs = o.nodeIPs ?? [];
   if (!Array.isArray(nodeIPs))
     throw new RootlessError("ROOTLESS_OPTION_INVALID", 'option "nodeIPs" must be a list', { value: nodeIPs });
   // IsDualStackIPStrings: every entry must parse, then both families present.

@@ -1,4 +1,6 @@
+import { checkOptions, describe, is } from "../internal/options.js";
 import { RootlessError } from "./errors.js";
+import { rootlessFail } from "./options.js";
 
 export interface RootlessUserUnitOptions {
   /** Path of the k3s binary. Default `/usr/local/bin/k3s`. */
@@ -31,8 +33,14 @@ function quoteArg(arg: string): string {
  * @throws {RootlessError} `ROOTLESS_OPTION_INVALID` for a relative binary path, a bad environment
  *   name, or a value/argument with a newline.
  */
-export function rootlessUserUnit(options: RootlessUserUnitOptions = {}): string {
-  const binary = options.binary ?? "/usr/local/bin/k3s";
+export function rootlessUserUnit(options?: RootlessUserUnitOptions): string {
+  const o = checkOptions<RootlessUserUnitOptions>(
+    options,
+    { binary: is.absolutePath, args: is.stringArray, environment: is.stringRecord },
+    rootlessFail,
+    "rootlessUserUnit",
+  );
+  const binary = o.binary ?? "/usr/local/bin/k3s";
   if (typeof binary !== "string" || !binary.startsWith("/") || /[\s"\\]/.test(binary)) {
     throw new RootlessError(
       "ROOTLESS_OPTION_INVALID",
@@ -40,7 +48,7 @@ export function rootlessUserUnit(options: RootlessUserUnitOptions = {}): string 
       { value: binary },
     );
   }
-  const args = options.args ?? ["--snapshotter=fuse-overlayfs"];
+  const args = o.args ?? ["--snapshotter=fuse-overlayfs"];
   for (const a of args) {
     if (typeof a !== "string" || /[\n\r]/.test(a))
       throw new RootlessError("ROOTLESS_OPTION_INVALID", "arguments must be single-line strings", {
@@ -48,9 +56,9 @@ export function rootlessUserUnit(options: RootlessUserUnitOptions = {}): string 
       });
   }
   const envLines: string[] = [];
-  for (const [k, v] of Object.entries(options.environment ?? {})) {
+  for (const [k, v] of Object.entries(o.environment ?? {})) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
-      throw new RootlessError("ROOTLESS_OPTION_INVALID", `invalid environment name ${JSON.stringify(k)}`, {
+      throw new RootlessError("ROOTLESS_OPTION_INVALID", `invalid environment name ${describe(k)}`, {
         value: k,
       });
     if (typeof v !== "string" || /[\n\r]/.test(v))
