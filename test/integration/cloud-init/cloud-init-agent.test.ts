@@ -20,7 +20,11 @@ describe("cloudInitForAgent (checked by the real cloud-init schema)", () => {
     const doc = parse(userData);
     expect(doc.write_files).toHaveLength(1);
     const [file] = doc.write_files;
-    expect(file).toMatchObject({ path: "/etc/rancher/k3s/config.yaml", permissions: "0600", owner: "root:root" });
+    expect(file).toMatchObject({
+      path: "/etc/rancher/k3s/config.yaml",
+      permissions: "0600",
+      owner: "root:root",
+    });
     expect(parse(file.content)).toEqual({
       server: "https://10.0.0.10:6443",
       token,
@@ -31,7 +35,11 @@ describe("cloudInitForAgent (checked by the real cloud-init schema)", () => {
   });
 
   it("a non-default data dir lands in config.yaml; no runcmd key without commands", () => {
-    const userData = cloudInitForAgent({ serverUrl: "https://k3s.example.com:6443", token, dataDir: "/srv/k3s" });
+    const userData = cloudInitForAgent({
+      serverUrl: "https://k3s.example.com:6443",
+      token,
+      dataDir: "/srv/k3s",
+    });
     expect(cloudInitSchema(userData)[0]).toBe(true);
     const doc = parse(userData);
     expect(doc.runcmd).toBeUndefined();
@@ -61,7 +69,9 @@ describe("cloudInitForAgent (checked by the real cloud-init schema)", () => {
     }
     expect(isKitError(err, "CLOUD_INIT_INVALID")).toBe(true);
     expect(JSON.stringify((err as { value: unknown }).value)).not.toContain("space");
-    expect(() => cloudInitForAgent({ serverUrl: "https://a:6443", token, dataDir: "rel" })).toThrow(/absolute/);
+    expect(() => cloudInitForAgent({ serverUrl: "https://a:6443", token, dataDir: "rel" })).toThrow(
+      /absolute/,
+    );
   });
 
   it("a server-only key is refused for an agent (K3S_CONFIG_ROLE)", () => {

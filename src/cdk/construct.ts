@@ -1,0 +1,176 @@
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { CustomResource, Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
+import * as ec2 from "aws-cdk-lib/aws-ec2";
+import * as iam from "aws-cdk-lib/aws-iam";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import * as logs from "aws-cdk-lib/aws-logs";
+import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
+import { Construct } from "constructs";
+import { KitError } from "../errors/index.js";
+import type { K3sConfig } from "../node/index.js";
+import { agentBootUserData, type BootUserDataOptions, serverBootUserData } from "./boot-user-data.js";
+
+/** The directory of the built handler bundle (`dist/cdk-handler`), next to this module once built. */
+function defaultHandlerDir(): string {
+  const here = typeof __dirname === "string" ? __dirname : dirname(fileURLToPath(import.meta.url));
+  // Built: dist/cdk.js → dist/cdk-handler. From the sources (tests): src/cdk → dist/cdk-handler.
+  for (const dir of [join(here, "cdk-handler"), join(here, "..", "..", "dist", "cdk-handler")]) {
+    if (existsSync(join(dir, "index.js"))) return dir;
+  }
+  throw new KitError(
+    "CDK_HANDLER_MISSING",
+    "the seed handler bundle (dist/cdk-handler) is missing: run npm run build",
+    {
+      value: join(here, "cdk-handler"),
+    },
+  );
+}
+
+export interface K3sClusterSeedProps {
+  /** CA key type. Default and only value today: `"ecdsa-p256"` (what K3s makes). Changing it makes a new seed. */
+  keyType?: "ecdsa-p256";
+  /** Validity of each CA in days. Default 3650. Changing it makes a new seed. */
+  validityDays?: number;
+  /** A secret holding JSON `{ "certPem", "keyPem" }`: an issuer (P-256) for the five CAs. Changing it makes a new seed. */
+  customCaSecret?: secretsmanager.ISecret;
+  /** What happens to the two secrets when they leave the stack. Default `RETAIN`: a running cluster's CAs outlive it. */
+  removalPolicy?: RemovalPolicy;
+  /** KMS key for both secrets. Default: the account's `aws/secretsmanager` key. */
+  encryptionKey?: import("aws-cdk-lib/aws-kms").IKey;
+  /** Lambda runtime of the handler. Default Node.js 22. */
+  runtime?: lambda.Runtime;
+  /** Override the handler code (default: the bundle shipped in the package, `dist/cdk-handler`). */
+  handlerCode?: lambda.Code;
+}
+
+/**
+ * A K3s cluster seed made at deploy time and kept in AWS Secrets Manager: a custom resource whose
+ * Lambda (the SDK, bundled) makes the five CAs and a token on Create, keeps them on every Update that
+ * does not change `keyType`, `validityDays` or `customCaSecret`, and touches nothing on Delete. Neither
+ * the template nor the cloud assembly holds a key or the token: servers and agents fetch them at boot
+ * ({@link serverUserData}, {@link agentUserData}).
+ *
+ * - `seedSecret`: CAs + token (JSON), for servers only.
+ * - `tokenSecret`: the token alone, for agents.
+ *
+ * @example
+ * ```ts
+ * import { K3sClusterSeed } from "k3s-node-kit/cdk";
+ * const seed = new K3sClusterSeed(stack, "Seed");
+ * const server = new ec2.Instance(stack, "Server", { ..., userData: seed.serverUserData({ config: { "cluster-init": true } }) });
+ * seed.grantServerRead(server);
+ * ```
+ */
+export class K3sClusterSeed extends Construct {
+  readonly seedSecret: secretsmanager.Secret;
+  readonly tokenSecret: secretsmanager.Secret;
+  /** SHA-256 of `server-ca.crt` (a deploy-time value: `Fn::GetAtt`). */
+  readonly caHash: string;
+  readonly handler: lambda.Function;
+  readonly resource: CustomResource;
+
+  constructor(scope: Construct, id: string, props: K3sClusterSeedProps = {}) {
+    super(scope, id);
+    const keyType = props.keyType ?? "ecdsa-p256";
+    const validityDays = props.validityDays ?? 3650;
+    if (keyType !== "ecdsa-p256")
+      throw new KitError("CDK_OPTION_INVALID", "keyType must be ecdsa-p256", { value: keyType });
+    if (!Number.isInteger(validityDays) || validityDays < 1) {
+      throw new KitError("CDK_OPTION_INVALID", "validityDays must be a positive integer", {
+        value: validityDays,
+      });
+    }
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    // Created with a random placeholder value; the handler writes the seed as a new version.
+    const secret = (name: string, description: string) => {
+      const s = new secretsmanager.Secret(this, name, {
+        description,
+        removalPolicy,
+        ...(props.encryptionKey ? { encryptionKey: props.encryptionKey } : {}),
+        generateSecretString: { passwordLength: 32, excludePunctuation: true },
+      });
+      return s;
+    };
+    this.seedSecret = secret(
+      "SeedSecret",
+      "K3s cluster seed (CAs + token) written by k3s-node-kit at deploy time",
+    );
+    this.tokenSecret = secret("TokenSecret", "K3s cluster join token written by k3s-node-kit at deploy time");
+
+    const logGroup = new logs.LogGroup(this, "HandlerLogs", {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // Own role with inline policies: no managed policy, and only the two secrets (and the custom CA).
+    const role = new iam.Role(this, "HandlerRole", {
+      assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com"),
+      description: "k3s-node-kit cluster seed handler",
+    });
+    logGroup.grantWrite(role);
+    for (const s of [this.seedSecret, this.tokenSecret]) {
+      s.grantRead(role);
+      s.grantWrite(role);
+    }
+    props.customCaSecret?.grantRead(role);
+
+    this.handler = new lambda.Function(this, "Handler", {
+      runtime: props.runtime ?? lambda.Runtime.NODEJS_22_X,
+      handler: "index.handler",
+      code: props.handlerCode ?? lambda.Code.fromAsset(defaultHandlerDir()),
+      role,
+      logGroup,
+      timeout: Duration.minutes(2),
+      memorySize: 512,
+      description: "k3s-node-kit: makes the K3s cluster seed and keeps it in Secrets Manager",
+    });
+    this.resource = new CustomResource(this, "Resource", {
+      serviceToken: this.handler.functionArn,
+      resourceType: "Custom::K3sClusterSeed",
+      properties: {
+        SeedSecretArn: this.seedSecret.secretArn,
+        TokenSecretArn: this.tokenSecret.secretArn,
+        KeyType: keyType,
+        ValidityDays: String(validityDays),
+        ...(props.customCaSecret ? { CustomCaSecretArn: props.customCaSecret.secretArn } : {}),
+      },
+    });
+    this.resource.node.addDependency(role);
+    this.caHash = this.resource.getAttString("CaHash");
+  }
+
+  /** Lets servers read the seed (CAs + token). */
+  grantServerRead(grantee: iam.IGrantable): iam.Grant {
+    return this.seedSecret.grantRead(grantee);
+  }
+
+  /** Lets agents read the token (not the CAs). */
+  grantAgentRead(grantee: iam.IGrantable): iam.Grant {
+    return this.tokenSecret.grantRead(grantee);
+  }
+
+  /** Server user-data that fetches the seed at boot ({@link serverBootUserData}). Grant with {@link grantServerRead}. */
+  serverUserData(options: BootUserDataOptions = {}): ec2.UserData {
+    return ec2.UserData.custom(
+      serverBootUserData({
+        ...options,
+        region: Stack.of(this).region,
+        seedSecretArn: this.seedSecret.secretArn,
+      }),
+    );
+  }
+
+  /** Agent user-data that fetches the token at boot ({@link agentBootUserData}). Grant with {@link grantAgentRead}. */
+  agentUserData(options: BootUserDataOptions & { serverUrl: string }): ec2.UserData {
+    return ec2.UserData.custom(
+      agentBootUserData({
+        ...options,
+        region: Stack.of(this).region,
+        tokenSecretArn: this.tokenSecret.secretArn,
+      }),
+    );
+  }
+}
+
+export type { K3sConfig };
