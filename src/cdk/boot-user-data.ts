@@ -79,12 +79,17 @@ function k3sConfigFile(config: K3sConfig, dataDir: string, role: "server" | "age
   };
 }
 
+/** Fetch attempts (10 s apart): a new instance role's policy can take a while to apply. */
+export const FETCH_ATTEMPTS = 30;
+
 const fetchSecret = (region: string, secretArn: string, to: string) =>
-  `umask 077 && mkdir -p ${posix.dirname(to)} && aws secretsmanager get-secret-value --region ${region} --secret-id ${secretArn} --query SecretString --output text > ${to}`;
+  `umask 077 && mkdir -p ${posix.dirname(to)} && n=0 && ` +
+  `until aws secretsmanager get-secret-value --region ${region} --secret-id ${secretArn} --query SecretString --output text > ${to}.part; ` +
+  `do n=$((n+1)); [ $n -ge ${FETCH_ATTEMPTS} ] && exit 1; sleep 10; done && mv ${to}.part ${to}`;
 
 /**
  * Server user-data: `config.yaml` with `token-file`, then at boot (`runcmd`, under `set -e` so K3s is
- * never installed without the seed) the AWS CLI reads the seed secret, the seed writer puts the CAs
+ * never installed without the seed) the AWS CLI reads the seed secret (retrying for up to 5 minutes), the seed writer puts the CAs
  * under `<dataDir>/server/tls` and the token in {@link TOKEN_FILE}, the JSON is removed, and your
  * commands run. Needs the AWS CLI on the image (Amazon Linux has it) and read access to the secret.
  *
