@@ -4,8 +4,8 @@
  */
 import { posix } from "node:path";
 import { stringify } from "yaml";
-import { KitError } from "../errors/index.js";
-import { type K3sConfig, renderK3sConfig } from "../node/index.js";
+import { CdkError } from "./errors.js";
+import { type K3sConfig, renderK3sConfig } from "../k3s-config/index.js";
 
 /** Where the token lands on the node; `config.yaml` points K3s at it with `token-file`. */
 export const TOKEN_FILE = "/etc/rancher/k3s/cluster-token";
@@ -59,9 +59,9 @@ export interface BootUserDataOptions {
 
 function k3sConfigFile(config: K3sConfig, dataDir: string, role: "server" | "agent") {
   if (!posix.isAbsolute(dataDir))
-    throw new KitError("CDK_OPTION_INVALID", `dataDir must be absolute: ${dataDir}`, { value: dataDir });
+    throw new CdkError("CDK_OPTION_INVALID", `dataDir must be absolute: ${dataDir}`, { value: dataDir });
   if ("token" in config || "agent-token" in config) {
-    throw new KitError(
+    throw new CdkError(
       "CDK_OPTION_INVALID",
       "the token comes from Secrets Manager at boot: do not put it in config",
       {
@@ -132,7 +132,7 @@ export function agentBootUserData(
 ): string {
   const { config = {}, dataDir = "/var/lib/rancher/k3s", runcmd = [] } = options;
   if (!/^https:\/\/[^/\s@]+/.test(options.serverUrl) && !options.serverUrl.includes("${Token[")) {
-    throw new KitError("CDK_OPTION_INVALID", `serverUrl must be an https:// URL: ${options.serverUrl}`, {
+    throw new CdkError("CDK_OPTION_INVALID", `serverUrl must be an https:// URL: ${options.serverUrl}`, {
       value: options.serverUrl,
     });
   }

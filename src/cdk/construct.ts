@@ -9,8 +9,8 @@ import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
-import { KitError } from "../errors/index.js";
-import type { K3sConfig } from "../node/index.js";
+import { CdkError } from "./errors.js";
+import type { K3sConfig } from "../k3s-config/index.js";
 import { agentBootUserData, type BootUserDataOptions, serverBootUserData } from "./boot-user-data.js";
 
 /** The directory of the built handler bundle (`dist/cdk-handler`), next to this module once built. */
@@ -20,7 +20,7 @@ function defaultHandlerDir(): string {
   for (const dir of [join(here, "cdk-handler"), join(here, "..", "..", "dist", "cdk-handler")]) {
     if (existsSync(join(dir, "index.js"))) return dir;
   }
-  throw new KitError(
+  throw new CdkError(
     "CDK_HANDLER_MISSING",
     "the seed handler bundle (dist/cdk-handler) is missing: run npm run build",
     {
@@ -93,9 +93,9 @@ export class K3sClusterSeed extends Construct {
     const keyType = props.keyType ?? "ecdsa-p256";
     const validityDays = props.validityDays ?? 3650;
     if (keyType !== "ecdsa-p256")
-      throw new KitError("CDK_OPTION_INVALID", "keyType must be ecdsa-p256", { value: keyType });
+      throw new CdkError("CDK_OPTION_INVALID", "keyType must be ecdsa-p256", { value: keyType });
     if (!Number.isInteger(validityDays) || validityDays < 1) {
-      throw new KitError("CDK_OPTION_INVALID", "validityDays must be a positive integer", {
+      throw new CdkError("CDK_OPTION_INVALID", "validityDays must be a positive integer", {
         value: validityDays,
       });
     }

@@ -16,7 +16,7 @@ import {
   ResourceNotFoundException,
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
-import { KitError } from "../errors/index.js";
+import { CdkError } from "./errors.js";
 import { makeSeedDocument, parseSeedDocument, type SeedParameters, sameParameters } from "./seed-document.js";
 
 /** The fields of a CloudFormation custom-resource request this handler reads. */
@@ -48,7 +48,7 @@ function parameters(
   props: Record<string, unknown>,
 ): SeedParameters & { seedSecretArn: string; tokenSecretArn: string } {
   const bad = (what: string, value: unknown): never => {
-    throw new KitError("CDK_OPTION_INVALID", `custom resource property ${what} is invalid`, { value });
+    throw new CdkError("CDK_OPTION_INVALID", `custom resource property ${what} is invalid`, { value });
   };
   const seedSecretArn =
     typeof props.SeedSecretArn === "string" ? props.SeedSecretArn : bad("SeedSecretArn", props.SeedSecretArn);
@@ -95,7 +95,7 @@ async function customCa(sm: SecretsManagerClient, arn: string): Promise<{ certPe
     value = undefined;
   }
   if (typeof value?.certPem !== "string" || typeof value.keyPem !== "string") {
-    throw new KitError("CDK_CUSTOM_CA_INVALID", "the custom CA secret must hold JSON { certPem, keyPem }", {
+    throw new CdkError("CDK_CUSTOM_CA_INVALID", "the custom CA secret must hold JSON { certPem, keyPem }", {
       value: arn,
     });
   }
@@ -114,7 +114,7 @@ export async function handleSeedRequest(
     return { physicalResourceId: event.PhysicalResourceId ?? `${event.LogicalResourceId}-none` };
   }
   if (event.RequestType !== "Create" && event.RequestType !== "Update") {
-    throw new KitError("CDK_OPTION_INVALID", "unknown custom resource request type", {
+    throw new CdkError("CDK_OPTION_INVALID", "unknown custom resource request type", {
       value: event.RequestType,
     });
   }
@@ -171,7 +171,7 @@ export async function handler(event: SeedResourceEvent): Promise<SeedResourceRes
     signal: AbortSignal.timeout(30_000),
   });
   if (!res.ok) {
-    throw new KitError("CDK_RESPONSE_FAILED", `CloudFormation response upload failed: HTTP ${res.status}`, {
+    throw new CdkError("CDK_RESPONSE_FAILED", `CloudFormation response upload failed: HTTP ${res.status}`, {
       value: res.status,
     });
   }

@@ -4,6 +4,7 @@
  * (optional peer dependencies; only this subpath loads them).
  * @packageDocumentation
  */
+export { CdkError } from "./errors.js";
 export { K3sClusterSeed } from "./construct.js";
 export type { K3sClusterSeedProps } from "./construct.js";
 export {

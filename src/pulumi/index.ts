@@ -4,6 +4,7 @@
  * dependency; only this subpath loads it).
  * @packageDocumentation
  */
+export { PulumiError } from "./errors.js";
 export { ClusterSeed, ServerUserData, AgentUserData } from "./resources.js";
 export type { ClusterSeedArgs, ServerUserDataArgs, AgentUserDataArgs } from "./resources.js";
 export {

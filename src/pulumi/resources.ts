@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { SeedFile } from "../certs/index.js";
-import { KitError } from "../errors/index.js";
+import { PulumiError } from "./errors.js";
 import { cloudInitForAgent, cloudInitForServer } from "../facade/index.js";
-import type { K3sConfig } from "../node/index.js";
+import type { K3sConfig } from "../k3s-config/index.js";
 import type { SeedKeyType } from "./seed-provider.js";
 
 /**
@@ -116,7 +116,7 @@ export interface ServerUserDataArgs {
  * secret `Output`: it holds the CA keys and the token. Deterministic: the same seed and config give
  * the same text, so instances are not replaced by a `pulumi up` that changed nothing.
  *
- * @throws KitError `PULUMI_OPTION_INVALID` without a seed or files + token; at deploy time the
+ * @throws PulumiError `PULUMI_OPTION_INVALID` without a seed or files + token; at deploy time the
  * errors of `cloudInitForServer`.
  * @example
  * ```ts
@@ -132,7 +132,7 @@ export class ServerUserData extends pulumi.ComponentResource {
     const files = args.seed?.files ?? args.files;
     const token = args.seed?.token ?? args.token;
     if (files === undefined || token === undefined) {
-      throw new KitError("PULUMI_OPTION_INVALID", "ServerUserData needs a seed, or files and token", {
+      throw new PulumiError("PULUMI_OPTION_INVALID", "ServerUserData needs a seed, or files and token", {
         value: "seed",
       });
     }
@@ -168,7 +168,7 @@ export interface AgentUserDataArgs {
 /**
  * `#cloud-config` user-data that joins a K3s agent (`cloudInitForAgent`), as a secret `Output`.
  *
- * @throws KitError `PULUMI_OPTION_INVALID` without a seed or token; at deploy time the errors of
+ * @throws PulumiError `PULUMI_OPTION_INVALID` without a seed or token; at deploy time the errors of
  * `cloudInitForAgent` (e.g. a non-https server URL).
  * @example
  * ```ts
@@ -182,7 +182,7 @@ export class AgentUserData extends pulumi.ComponentResource {
     super("k3s-node-kit:index:AgentUserData", name, {}, opts);
     const token = args.seed?.token ?? args.token;
     if (token === undefined) {
-      throw new KitError("PULUMI_OPTION_INVALID", "AgentUserData needs a seed or a token", {
+      throw new PulumiError("PULUMI_OPTION_INVALID", "AgentUserData needs a seed or a token", {
         value: "token",
       });
     }

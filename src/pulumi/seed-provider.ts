@@ -4,7 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { type CertificateAuthority, type SeedFile, generateClusterSeed, loadCA } from "../certs/index.js";
-import { KitError } from "../errors/index.js";
+import { PulumiError } from "./errors.js";
 import { caHash as hashOf, parseToken } from "../tokens/index.js";
 
 /** The CA key types a seed can have. K3s's self-made CAs are ECDSA P-256 (the only kind the SDK makes). */
@@ -100,7 +100,7 @@ export function createSeed(inputs: SeedInputs, now = new Date()): SeedOutputs {
  */
 export function checkSeedState(props: Record<string, unknown>): SeedOutputs {
   const fail = (part: string): never => {
-    throw new KitError("PULUMI_SEED_STATE_INVALID", `ClusterSeed state is damaged: ${part}`, { value: part });
+    throw new PulumiError("PULUMI_SEED_STATE_INVALID", `ClusterSeed state is damaged: ${part}`, { value: part });
   };
   const files = props.files as SeedFile[] | undefined;
   if (!Array.isArray(files)) return fail("files");
@@ -167,7 +167,7 @@ export const clusterSeedProvider = {
   async create(inputs: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
     const { inputs: checked, failures } = normaliseSeedInputs(inputs);
     if (failures.length > 0) {
-      throw new KitError("PULUMI_OPTION_INVALID", failures.map((f) => f.reason).join("; "), {
+      throw new PulumiError("PULUMI_OPTION_INVALID", failures.map((f) => f.reason).join("; "), {
         value: failures.map((f) => f.property),
       });
     }
@@ -184,7 +184,7 @@ export const clusterSeedProvider = {
     const changed = changedSeedInputs(olds, news);
     if (changed.length > 0) {
       // diff() replaces on these; an update reaching here would silently keep CAs the inputs no longer describe.
-      throw new KitError("PULUMI_OPTION_INVALID", `changing ${changed.join(", ")} needs a replacement`, {
+      throw new PulumiError("PULUMI_OPTION_INVALID", `changing ${changed.join(", ")} needs a replacement`, {
         value: changed,
       });
     }
@@ -193,7 +193,7 @@ export const clusterSeedProvider = {
 
   async read(id: string, props?: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
     if (props === undefined) {
-      throw new KitError(
+      throw new PulumiError(
         "PULUMI_SEED_STATE_INVALID",
         "a ClusterSeed cannot be imported: it exists only in state",
         {

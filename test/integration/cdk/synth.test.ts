@@ -30,7 +30,8 @@ const SECRET_PATTERNS: [string, RegExp][] = [
   ["SecretString", /"SecretString"\s*:/],
 ];
 
-export function secretsIn(dir: string): string[] {
+/** Every secret-looking match in the files under dir, as "<what> in <file>". */
+function secretsIn(dir: string): string[] {
   const found: string[] = [];
   for (const f of files(dir)) {
     const text = readFileSync(f, "utf8");
@@ -194,6 +195,32 @@ describe("examples/cdk: K3sClusterSeed + a server and an agent", () => {
       "SeedSeedSecret AwsSolutions::AwsSolutions-SMG4",
       "SeedTokenSecret AwsSolutions::AwsSolutions-SMG4",
     ]);
+  });
+
+  it("the scan is live: the old example's way (token as plain text, CA key in user-data) is found", async () => {
+    const { SecretValue } = await import("aws-cdk-lib");
+    const secretsmanager = await import("aws-cdk-lib/aws-secretsmanager");
+    const { generateClusterSeed } = await import("../../../src/certs/index.js");
+    const seed = generateClusterSeed();
+    const dir = mkdtempSync(join(tmpdir(), "cdk-scan-control-"));
+    try {
+      const app = new App({ outdir: dir });
+      const control = new Stack(app, "Control");
+      new secretsmanager.Secret(control, "Token", { secretStringValue: SecretValue.unsafePlainText(seed.token) });
+      control.templateOptions.metadata = { userData: seed.files.find((f) => f.path === "server-ca.key")!.content };
+      app.synth();
+      const found = secretsIn(dir);
+      for (const want of [
+        "K3s token in Control.template.json",
+        "PEM private key in Control.template.json",
+        "SecretString in Control.template.json",
+        // The construct tree carries the plain-text value too: why every file of the assembly is scanned.
+        "K3s token in tree.json",
+      ])
+        expect(found).toContain(want);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("cdk-nag is live: the same checks fail a stack with a non-compliant resource", async () => {
