@@ -5,6 +5,7 @@
 import { posix } from "node:path";
 import { stringify } from "yaml";
 import { CdkError } from "./errors.js";
+import { type Check, checkOptions, is } from "../internal/options.js";
 import { type K3sConfig, renderK3sConfig } from "../k3s-config/index.js";
 
 /** Where the token lands on the node; `config.yaml` points K3s at it with `token-file`. */
@@ -57,6 +58,20 @@ export interface BootUserDataOptions {
   runcmd?: string[];
 }
 
+const fail = (message: string, value: unknown) => new CdkError("CDK_OPTION_INVALID", message, { value });
+
+/** An unresolved CDK token as it appears inside a string (`${Token[AWS.Region.7]}`). */
+const CDK_TOKEN = /^\$\{Token\[[A-Za-z0-9_.-]+\]\}$/;
+/** A value that goes into the boot shell command: a CDK token or text of the given shape, nothing a shell reads specially. */
+const shellSafe =
+  (shape: RegExp, what: string): Check =>
+  (v) =>
+    typeof v === "string" && (CDK_TOKEN.test(v) || shape.test(v)) ? undefined : `must be ${what} or a CDK token`;
+const REGION = shellSafe(/^[a-z]{2}(-[a-z]+)+-\d+$/, "an AWS region (eu-west-1)");
+const ARN = shellSafe(/^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/, "a Secrets Manager secret ARN");
+const RUNCMD = is.arrayOf(is.either(is.string, is.stringArray));
+const COMMON = { config: is.record, dataDir: is.absolutePath, runcmd: RUNCMD };
+
 function k3sConfigFile(config: K3sConfig, dataDir: string, role: "server" | "agent") {
   if (!posix.isAbsolute(dataDir))
     throw new CdkError("CDK_OPTION_INVALID", `dataDir must be absolute: ${dataDir}`, { value: dataDir });
@@ -101,7 +116,16 @@ const fetchSecret = (region: string, secretArn: string, to: string) =>
 export function serverBootUserData(
   options: BootUserDataOptions & { region: string; seedSecretArn: string },
 ): string {
-  const { config = {}, dataDir = "/var/lib/rancher/k3s", runcmd = [] } = options;
+  const o = checkOptions<BootUserDataOptions & { region: string; seedSecretArn: string }>(
+    options,
+    { ...COMMON, region: REGION, seedSecretArn: ARN },
+    fail,
+    "serverBootUserData",
+  );
+  if (o.region === undefined || o.seedSecretArn === undefined) {
+    throw fail("serverBootUserData: region and seedSecretArn are required", { option: o.region === undefined ? "region" : "seedSecretArn" });
+  }
+  const { config = {}, dataDir = "/var/lib/rancher/k3s", runcmd = [] } = o;
   const doc = {
     write_files: [
       k3sConfigFile(config, dataDir, "server"),
@@ -109,7 +133,7 @@ export function serverBootUserData(
     ],
     runcmd: [
       "set -e",
-      ["sh", "-c", fetchSecret(options.region, options.seedSecretArn, SEED_JSON)],
+      ["sh", "-c", fetchSecret(o.region, o.seedSecretArn, SEED_JSON)],
       ["python3", SEED_WRITER, SEED_JSON, posix.join(dataDir, "server", "tls"), TOKEN_FILE],
       ["rm", "-f", SEED_JSON],
       ...runcmd,
@@ -130,17 +154,24 @@ export function serverBootUserData(
 export function agentBootUserData(
   options: BootUserDataOptions & { region: string; tokenSecretArn: string; serverUrl: string },
 ): string {
-  const { config = {}, dataDir = "/var/lib/rancher/k3s", runcmd = [] } = options;
-  if (!/^https:\/\/[^/\s@]+/.test(options.serverUrl) && !options.serverUrl.includes("${Token[")) {
-    throw new CdkError("CDK_OPTION_INVALID", `serverUrl must be an https:// URL: ${options.serverUrl}`, {
-      value: options.serverUrl,
-    });
+  const o = checkOptions<BootUserDataOptions & { region: string; tokenSecretArn: string; serverUrl: string }>(
+    options,
+    { ...COMMON, region: REGION, tokenSecretArn: ARN, serverUrl: is.nonEmptyString },
+    fail,
+    "agentBootUserData",
+  );
+  for (const key of ["region", "tokenSecretArn", "serverUrl"] as const) {
+    if (o[key] === undefined) throw fail(`agentBootUserData: ${key} is required`, { option: key });
+  }
+  const { config = {}, dataDir = "/var/lib/rancher/k3s", runcmd = [] } = o;
+  if (!/^https:\/\/[^/\s@]+/.test(o.serverUrl) && !o.serverUrl.includes("${Token[")) {
+    throw fail(`serverUrl must be an https:// URL: ${o.serverUrl.slice(0, 200)}`, o.serverUrl.slice(0, 200));
   }
   const doc = {
-    write_files: [k3sConfigFile({ ...config, server: options.serverUrl }, dataDir, "agent")],
+    write_files: [k3sConfigFile({ ...config, server: o.serverUrl }, dataDir, "agent")],
     runcmd: [
       "set -e",
-      ["sh", "-c", fetchSecret(options.region, options.tokenSecretArn, TOKEN_FILE)],
+      ["sh", "-c", fetchSecret(o.region, o.tokenSecretArn, TOKEN_FILE)],
       ...runcmd,
     ],
   };

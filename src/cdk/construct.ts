@@ -10,6 +10,7 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
 import { CdkError } from "./errors.js";
+import { checkOptions, is } from "../internal/options.js";
 import type { K3sConfig } from "../k3s-config/index.js";
 import { agentBootUserData, type BootUserDataOptions, serverBootUserData } from "./boot-user-data.js";
 
@@ -43,6 +44,52 @@ const ROTATION_REASON = {
 function acknowledge(scope: Construct, id: string, reason: string): void {
   const validations = (cdk as { Validations?: typeof cdk.Validations }).Validations;
   validations?.of(scope).acknowledge({ id, reason });
+}
+
+const fail = (message: string, value: unknown) => new CdkError("CDK_OPTION_INVALID", message, { value });
+/** A construct-like value by the members the construct uses (ISecret: secretArn + grantRead; IKey: keyArn). */
+const hasMembers =
+  (what: string, str: string, fn?: string) =>
+  (v: unknown): string | undefined =>
+    typeof v === "object" &&
+    v !== null &&
+    typeof (v as Record<string, unknown>)[str] === "string" &&
+    (fn === undefined || typeof (v as Record<string, unknown>)[fn] === "function")
+      ? undefined
+      : `must be ${what}`;
+
+/**
+ * The construct's arguments, checked before anything is added to the tree: a scope inside a Stack,
+ * a free id, props of the right shape (CDK's own failures would be untyped and leave half a construct).
+ */
+function checkSeedProps(scope: unknown, id: unknown, props: unknown): K3sClusterSeedProps {
+  const what = "K3sClusterSeed";
+  if (!Construct.isConstruct(scope)) throw fail(`${what}: scope must be a construct`, { option: "scope" });
+  try {
+    Stack.of(scope);
+  } catch {
+    throw fail(`${what}: scope must be inside a Stack`, { option: "scope" });
+  }
+  if (typeof id !== "string" || id === "" || id.includes("/") || id.includes("\0")) {
+    throw fail(`${what}: id must be a non-empty string without "/"`, { option: "id" });
+  }
+  if (scope.node.tryFindChild(id) !== undefined) {
+    throw fail(`${what}: scope already has a child "${id}"`, { option: "id", value: id });
+  }
+  return checkOptions<K3sClusterSeedProps>(
+    props,
+    {
+      keyType: is.oneOf("ecdsa-p256"),
+      validityDays: is.integer(1, 100 * 366),
+      customCaSecret: hasMembers("a secretsmanager.ISecret", "secretArn", "grantRead"),
+      removalPolicy: is.oneOf(...Object.values(RemovalPolicy)),
+      encryptionKey: hasMembers("a kms.IKey", "keyArn", "grantEncryptDecrypt"),
+      runtime: (v) => (v instanceof lambda.Runtime ? undefined : "must be a lambda.Runtime"),
+      handlerCode: (v) => (v instanceof lambda.Code ? undefined : "must be a lambda.Code"),
+    },
+    fail,
+    what,
+  );
 }
 
 export interface K3sClusterSeedProps {
@@ -88,17 +135,11 @@ export class K3sClusterSeed extends Construct {
   readonly handler: lambda.Function;
   readonly resource: CustomResource;
 
-  constructor(scope: Construct, id: string, props: K3sClusterSeedProps = {}) {
+  constructor(scope: Construct, id: string, givenProps: K3sClusterSeedProps = {}) {
+    const props = checkSeedProps(scope, id, givenProps);
     super(scope, id);
     const keyType = props.keyType ?? "ecdsa-p256";
     const validityDays = props.validityDays ?? 3650;
-    if (keyType !== "ecdsa-p256")
-      throw new CdkError("CDK_OPTION_INVALID", "keyType must be ecdsa-p256", { value: keyType });
-    if (!Number.isInteger(validityDays) || validityDays < 1) {
-      throw new CdkError("CDK_OPTION_INVALID", "validityDays must be a positive integer", {
-        value: validityDays,
-      });
-    }
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     // Created with a random placeholder value; the handler writes the seed as a new version.
     const secret = (name: string, description: string, reason: string) => {

@@ -3,7 +3,8 @@ import type { SeedFile } from "../certs/index.js";
 import { PulumiError } from "./errors.js";
 import { cloudInitForAgent, cloudInitForServer } from "../facade/index.js";
 import type { K3sConfig } from "../k3s-config/index.js";
-import type { SeedKeyType } from "./seed-provider.js";
+import { checkOptions, is } from "../internal/options.js";
+import { normaliseSeedInputs, type SeedKeyType } from "./seed-provider.js";
 
 /**
  * What Pulumi serializes into the state for a dynamic resource. Pulumi turns a provider into source
@@ -29,6 +30,64 @@ const serializableProvider: pulumi.dynamic.ResourceProvider = {
     return (await import("k3s-node-kit/pulumi")).clusterSeedProvider.read(id, props);
   },
 };
+
+const fail = (message: string, value: unknown) =>
+  new PulumiError("PULUMI_OPTION_INVALID", message, { value });
+
+/** A resource name Pulumi can make a URN of: a non-empty string. */
+function checkName(name: unknown, what: string): string {
+  if (typeof name !== "string" || name === "" || name.includes("\0")) {
+    throw fail(`${what}: name must be a non-empty string`, { option: "name" });
+  }
+  return name;
+}
+
+/** Resource options: absent or an object; `additionalSecretOutputs` a list of names. */
+function checkResourceOptions<T extends object>(opts: unknown, what: string): T {
+  if (opts === undefined) return {} as T;
+  if (typeof opts !== "object" || opts === null || Array.isArray(opts)) {
+    throw fail(`${what}: resource options must be an object`, { option: "opts" });
+  }
+  const extra = (opts as { additionalSecretOutputs?: unknown }).additionalSecretOutputs;
+  if (extra !== undefined && is.stringArray(extra) !== undefined) {
+    throw fail(`${what}: additionalSecretOutputs must be a list of names`, {
+      option: "additionalSecretOutputs",
+    });
+  }
+  return opts as T;
+}
+
+/** An Input whose value is known now: no Output or promise anywhere in it (arrays and objects walked). */
+function isKnown(v: unknown, depth = 0): boolean {
+  if (pulumi.Output.isInstance(v)) return false;
+  if (typeof v === "object" && v !== null) {
+    if (typeof (v as { then?: unknown }).then === "function") return false;
+    if (depth >= 4) return true;
+    return Object.values(v).every((x) => isKnown(x, depth + 1));
+  }
+  return true;
+}
+
+/** The seed argument: a {@link ClusterSeed} (its `files` and `token` are Outputs). */
+function checkSeed(seed: unknown, what: string): ClusterSeed | undefined {
+  if (seed === undefined) return undefined;
+  const s = seed as Partial<ClusterSeed>;
+  if (
+    !pulumi.Resource.isInstance(seed) ||
+    !pulumi.Output.isInstance(s.files) ||
+    !pulumi.Output.isInstance(s.token)
+  ) {
+    throw fail(`${what}: seed must be a ClusterSeed`, { option: "seed" });
+  }
+  return seed as ClusterSeed;
+}
+
+/**
+ * The user-data resources render once at construction with what is known and placeholders for the
+ * rest, so that a bad plain input (a relative data dir, a config key K3s refuses, a non-https URL)
+ * fails there with its typed error, not later inside an Output.
+ */
+const PLACEHOLDER_TOKEN = "K10placeholder::server:placeholder";
 
 /** Inputs of {@link ClusterSeed}. Changing any of them makes a new seed (a replacement). */
 export interface ClusterSeedArgs {
@@ -71,6 +130,24 @@ export class ClusterSeed extends pulumi.dynamic.Resource {
   declare public readonly validityDays: pulumi.Output<number>;
 
   constructor(name: string, args: ClusterSeedArgs = {}, opts: pulumi.CustomResourceOptions = {}) {
+    const what = "ClusterSeed";
+    checkName(name, what);
+    const checked = checkOptions<ClusterSeedArgs>(
+      args,
+      { keyType: is.any, validityDays: is.any, customCa: is.any },
+      fail,
+      what,
+    );
+    opts = checkResourceOptions<pulumi.CustomResourceOptions>(opts, what);
+    // Inputs known now are checked now (the provider's check() sees the rest at deploy time).
+    const known = Object.fromEntries(Object.entries(checked).filter(([, v]) => isKnown(v)));
+    const { failures } = normaliseSeedInputs(known);
+    if (failures.length > 0) {
+      throw fail(`${what}: ${failures.map((f) => f.reason).join("; ")}`, {
+        option: failures.map((f) => f.property),
+      });
+    }
+    args = checked;
     const props: Record<string, unknown> = {
       keyType: args.keyType,
       validityDays: args.validityDays,
@@ -128,14 +205,30 @@ export class ServerUserData extends pulumi.ComponentResource {
   public readonly userData: pulumi.Output<string>;
 
   constructor(name: string, args: ServerUserDataArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("k3s-node-kit:index:ServerUserData", name, {}, opts);
-    const files = args.seed?.files ?? args.files;
-    const token = args.seed?.token ?? args.token;
+    const what = "ServerUserData";
+    checkName(name, what);
+    const a = checkOptions<ServerUserDataArgs>(
+      args,
+      { seed: is.any, files: is.any, token: is.any, config: is.any, dataDir: is.any, runcmd: is.any },
+      fail,
+      what,
+    );
+    const seed = checkSeed(a.seed, what);
+    const files = seed?.files ?? a.files;
+    const token = seed?.token ?? a.token;
     if (files === undefined || token === undefined) {
-      throw new PulumiError("PULUMI_OPTION_INVALID", "ServerUserData needs a seed, or files and token", {
-        value: "seed",
-      });
+      throw fail(`${what} needs a seed, or files and token`, { option: "seed" });
     }
+    const optsChecked = checkResourceOptions<pulumi.ComponentResourceOptions>(opts, what);
+    cloudInitForServer({
+      pki: isKnown(files) ? (files as SeedFile[]) : [],
+      token: isKnown(token) ? (token as string) : PLACEHOLDER_TOKEN,
+      config: (isKnown(a.config) ? (a.config ?? {}) : {}) as K3sConfig,
+      runcmd: (isKnown(a.runcmd) ? (a.runcmd ?? []) : []) as string[],
+      ...(a.dataDir !== undefined && isKnown(a.dataDir) ? { dataDir: a.dataDir as string } : {}),
+    });
+    super("k3s-node-kit:index:ServerUserData", name, {}, optsChecked);
+    args = a;
     this.userData = pulumi.secret(
       pulumi
         .all([files, token, args.config ?? {}, args.dataDir, args.runcmd ?? []])
@@ -179,13 +272,28 @@ export class AgentUserData extends pulumi.ComponentResource {
   public readonly userData: pulumi.Output<string>;
 
   constructor(name: string, args: AgentUserDataArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("k3s-node-kit:index:AgentUserData", name, {}, opts);
-    const token = args.seed?.token ?? args.token;
-    if (token === undefined) {
-      throw new PulumiError("PULUMI_OPTION_INVALID", "AgentUserData needs a seed or a token", {
-        value: "token",
-      });
-    }
+    const what = "AgentUserData";
+    checkName(name, what);
+    const a = checkOptions<AgentUserDataArgs>(
+      args,
+      { serverUrl: is.any, seed: is.any, token: is.any, config: is.any, dataDir: is.any, runcmd: is.any },
+      fail,
+      what,
+    );
+    const seed = checkSeed(a.seed, what);
+    const token = seed?.token ?? a.token;
+    if (token === undefined) throw fail(`${what} needs a seed or a token`, { option: "token" });
+    if (a.serverUrl === undefined) throw fail(`${what} needs a serverUrl`, { option: "serverUrl" });
+    const optsChecked = checkResourceOptions<pulumi.ComponentResourceOptions>(opts, what);
+    cloudInitForAgent({
+      serverUrl: isKnown(a.serverUrl) ? (a.serverUrl as string) : "https://placeholder:6443",
+      token: isKnown(token) ? (token as string) : PLACEHOLDER_TOKEN,
+      config: (isKnown(a.config) ? (a.config ?? {}) : {}) as K3sConfig,
+      runcmd: (isKnown(a.runcmd) ? (a.runcmd ?? []) : []) as string[],
+      ...(a.dataDir !== undefined && isKnown(a.dataDir) ? { dataDir: a.dataDir as string } : {}),
+    });
+    super("k3s-node-kit:index:AgentUserData", name, {}, optsChecked);
+    args = a;
     this.userData = pulumi.secret(
       pulumi
         .all([args.serverUrl, token, args.config ?? {}, args.dataDir, args.runcmd ?? []])

@@ -40,6 +40,9 @@ export function normaliseSeedInputs(raw: Record<string, unknown>): {
   inputs: SeedInputs;
   failures: pulumi.dynamic.CheckFailure[];
 } {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new PulumiError("PULUMI_OPTION_INVALID", "ClusterSeed inputs must be an object", { value: { option: "inputs" } });
+  }
   const failures: pulumi.dynamic.CheckFailure[] = [];
   const keyType = (raw.keyType ?? "ecdsa-p256") as SeedKeyType;
   if (!SEED_KEY_TYPES.includes(keyType)) {
@@ -52,7 +55,7 @@ export function normaliseSeedInputs(raw: Record<string, unknown>): {
   const inputs: SeedInputs = { keyType, validityDays };
   const custom = raw.customCa as { certPem?: unknown; keyPem?: unknown } | undefined | null;
   if (custom !== undefined && custom !== null) {
-    if (typeof custom.certPem !== "string" || typeof custom.keyPem !== "string") {
+    if (typeof custom !== "object" || typeof custom.certPem !== "string" || typeof custom.keyPem !== "string") {
       failures.push({ property: "customCa", reason: "customCa needs certPem and keyPem (PEM strings)" });
     } else {
       try {
@@ -74,7 +77,16 @@ export function changedSeedInputs(olds: Record<string, unknown>, news: Record<st
 }
 
 /** Makes the seed: the five CAs and a token bound to the server CA. */
-export function createSeed(inputs: SeedInputs, now = new Date()): SeedOutputs {
+export function createSeed(given: SeedInputs, now = new Date()): SeedOutputs {
+  const { inputs, failures } = normaliseSeedInputs(given as unknown as Record<string, unknown>);
+  if (failures.length > 0) {
+    throw new PulumiError("PULUMI_OPTION_INVALID", failures.map((f) => f.reason).join("; "), {
+      value: { option: failures.map((f) => f.property) },
+    });
+  }
+  if (!(now instanceof Date) || !Number.isFinite(now.getTime())) {
+    throw new PulumiError("PULUMI_OPTION_INVALID", "now must be a valid Date", { value: { option: "now" } });
+  }
   let issuer: CertificateAuthority | undefined;
   if (inputs.customCa) {
     issuer = loadCA(inputs.customCa.certPem, inputs.customCa.keyPem, {
@@ -100,8 +112,11 @@ export function createSeed(inputs: SeedInputs, now = new Date()): SeedOutputs {
  */
 export function checkSeedState(props: Record<string, unknown>): SeedOutputs {
   const fail = (part: string): never => {
-    throw new PulumiError("PULUMI_SEED_STATE_INVALID", `ClusterSeed state is damaged: ${part}`, { value: part });
+    throw new PulumiError("PULUMI_SEED_STATE_INVALID", `ClusterSeed state is damaged: ${part}`, {
+      value: part,
+    });
   };
+  if (typeof props !== "object" || props === null || Array.isArray(props)) return fail("state");
   const files = props.files as SeedFile[] | undefined;
   if (!Array.isArray(files)) return fail("files");
   const serverCa = files.find((f) => f?.path === "server-ca.crt");
