@@ -1,6 +1,7 @@
 import { posix } from "node:path";
 import { stringify } from "yaml";
 import { NodeError } from "./errors.js";
+import { checkOptions, is } from "../internal/options.js";
 
 import { renderK3sConfig } from "../k3s-config/index.js";
 import type { K3sConfig } from "../k3s-config/index.js";
@@ -27,9 +28,8 @@ function checkServerUrl(serverUrl: string): void {
     url = undefined;
   }
   if (url?.protocol !== "https:" || url.hostname === "" || url.username !== "" || url.password !== "") {
-    throw new NodeError("CLOUD_INIT_INVALID", `serverUrl must be an https:// URL: ${serverUrl}`, {
-      value: serverUrl,
-    });
+    const shown = serverUrl.length > 200 ? `${serverUrl.slice(0, 200)}…` : serverUrl;
+    throw new NodeError("CLOUD_INIT_INVALID", `serverUrl must be an https:// URL: ${shown}`, { value: shown });
   }
 }
 
@@ -47,7 +47,19 @@ function checkServerUrl(serverUrl: string): void {
  * ```
  */
 export function cloudInitForAgent(options: CloudInitForAgentOptions): string {
-  const { serverUrl, token, config = {}, dataDir = "/var/lib/rancher/k3s", runcmd } = options;
+  const o = checkOptions<CloudInitForAgentOptions>(
+    options,
+    {
+      serverUrl: is.string,
+      token: is.string,
+      config: is.record,
+      dataDir: is.string,
+      runcmd: is.arrayOf(is.either(is.string, is.stringArray)),
+    },
+    (message, value) => new NodeError("CLOUD_INIT_INVALID", message, { value }),
+    "cloudInitForAgent",
+  );
+  const { serverUrl = "", token, config = {}, dataDir = "/var/lib/rancher/k3s", runcmd } = o;
   checkServerUrl(serverUrl);
   if (typeof token !== "string" || token.length === 0 || /\s/.test(token)) {
     throw new NodeError("CLOUD_INIT_INVALID", "token must be a non-empty string without whitespace", {

@@ -60,6 +60,19 @@ describe("cloudInitForAgent (checked by the real cloud-init schema)", () => {
     expect(isKitError(err, "CLOUD_INIT_INVALID")).toBe(true);
   });
 
+  it("refuses missing or misspelt options, typed, without echoing the token", () => {
+    for (const bad of [undefined, null, "x", { serverUrl: "https://10.0.0.10:6443", tokn: token }, { serverUrl: 1, token }]) {
+      let err: unknown;
+      try {
+        cloudInitForAgent(bad as never);
+      } catch (e) {
+        err = e;
+      }
+      expect(isKitError(err, "CLOUD_INIT_INVALID"), JSON.stringify(bad)).toBe(true);
+      expect(String((err as Error).message)).not.toContain(token);
+    }
+  });
+
   it("refuses an empty token and never puts the token in the error", () => {
     let err: unknown;
     try {
