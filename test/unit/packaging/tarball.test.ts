@@ -250,8 +250,8 @@ export const typed${i}: IsAny<typeof m${i}> = false;`;
     const tsc = join(projectRoot, "node_modules", "typescript", "bin", "tsc");
     // Fails on any type error; --listFiles shows which declarations were used.
     const out =
-      run(process.execPath, [tsc, "-p", "tsconfig.json", "--listFiles"], consumer) +
-      run(process.execPath, [tsc, "-p", "tsconfig.iac.json", "--listFiles"], consumer);
+      run(process.execPath, [tsc, "-p", "tsconfig.iac.json", "--listFiles"], consumer) +
+      run(process.execPath, [tsc, "-p", "tsconfig.json", "--listFiles"], consumer);
     // The declarations came from the installed tarball: .d.ts for import, .d.cts for require.
     for (const s of subs.filter((x) => !x.json)) {
       expect(out, s.specifier).toContain(join(installed, s.esmTarget.replace(/\.js$/, ".d.ts")));
