@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { createCA } from "./generate.js";
+import { type CertificateAuthority, createCA } from "./generate.js";
 import { SERVER_CAS } from "./layout.js";
 import { caHash, formatToken } from "../tokens/index.js";
 
@@ -16,6 +16,13 @@ export interface ClusterSeedOptions {
   now?: Date;
   /** Server password part of the token. Default: 16 random bytes, hex (as K3s). */
   password?: string;
+  /** Validity of each CA in days. Default 3650 (K3s). */
+  days?: number;
+  /**
+   * Sign the five CAs with this CA (e.g. an intermediate from `loadCA`) instead of self-signing them,
+   * as K3s custom CA certificates do; each CA file then holds the CA followed by the issuer's bundle.
+   */
+  issuer?: CertificateAuthority;
 }
 
 /** A cluster's CAs and token, made before any server exists. */
@@ -46,12 +53,17 @@ export function generateClusterSeed(options: ClusterSeedOptions = {}): ClusterSe
   const files: SeedFile[] = [];
   let serverCaPem = "";
   for (const spec of SERVER_CAS) {
-    const ca = createCA({ commonName: `${spec.prefix}-ca@${stamp}`, now });
+    const ca = createCA({
+      commonName: `${spec.prefix}-ca@${stamp}`,
+      now,
+      ...(options.days !== undefined ? { days: options.days } : {}),
+      ...(options.issuer ? { issuer: options.issuer } : {}),
+    });
     files.push(
-      { path: spec.cert, content: ca.certPem, mode: 0o644 },
+      { path: spec.cert, content: ca.bundlePem, mode: 0o644 },
       { path: spec.key, content: ca.keyPem, mode: 0o600 },
     );
-    if (spec.name === "server") serverCaPem = ca.certPem;
+    if (spec.name === "server") serverCaPem = ca.bundlePem;
   }
   const hash = caHash(serverCaPem);
   const token = formatToken({

@@ -229,6 +229,12 @@ export const ETCD_CODES = [
   "ETCD_START_TIMEOUT",
 ] as const;
 
+/** `k3s-node-kit/pulumi`: the `ClusterSeed` dynamic resource and the user-data resources. */
+export const PULUMI_CODES = ["PULUMI_OPTION_INVALID", "PULUMI_SEED_STATE_INVALID"] as const;
+
+/** `k3s-node-kit/cdk`: the `K3sClusterSeed` construct, its custom-resource handler and boot user-data. */
+export const CDK_CODES = ["CDK_OPTION_INVALID", "CDK_HANDLER_MISSING", "CDK_CUSTOM_CA_INVALID", "CDK_RESPONSE_FAILED"] as const;
+
 /** Every list, by the error class that throws its codes. */
 export const ERROR_CODES = {
   KitError: SHARED_CODES,
@@ -246,6 +252,8 @@ export const ERROR_CODES = {
   K3sConfigError: K3S_CONFIG_CODES,
   HostError: HOST_CODES,
   EtcdError: ETCD_CODES,
+  PulumiError: PULUMI_CODES,
+  CdkError: CDK_CODES,
 } as const;
 
 export type SharedErrorCode = (typeof SHARED_CODES)[number];
@@ -263,6 +271,8 @@ export type LabelErrorCode = (typeof LABEL_CODES)[number];
 export type K3sConfigErrorCode = (typeof K3S_CONFIG_CODES)[number];
 export type HostErrorCode = (typeof HOST_CODES)[number];
 export type EtcdErrorCode = (typeof ETCD_CODES)[number];
+export type PulumiErrorCode = (typeof PULUMI_CODES)[number];
+export type CdkErrorCode = (typeof CDK_CODES)[number];
 
 /** Every code any k3s-node-kit function throws. */
 export type KitErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES][number];

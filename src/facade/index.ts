@@ -8,6 +8,8 @@ export { planNode } from "./plan.js";
 export type { NodeOptions, NodePlan, PlanStep } from "./plan.js";
 export { cloudInitForServer } from "./cloud-init.js";
 export type { CloudInitForServerOptions, SeedFile } from "./cloud-init.js";
+export { cloudInitForAgent } from "./cloud-init-agent.js";
+export type { CloudInitForAgentOptions } from "./cloud-init-agent.js";
 export { superviseProcess } from "../process/index.js";
 export type { SupervisedProcess, SupervisorEvent, SupervisorOptions } from "../process/index.js";
 export { NodeError } from "./errors.js";

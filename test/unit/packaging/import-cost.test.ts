@@ -45,6 +45,31 @@ describe("packaging", () => {
     for (const h of heavy) expect(loaded.filter((p) => p.includes(`node_modules/${h}/`)), h).toEqual([]);
   });
 
+  it("the root and every subpath but ./pulumi and ./cdk (ESM and CJS, built) load no Pulumi, CDK or AWS SDK", () => {
+    const pkg = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8"));
+    const names = Object.keys(pkg.exports)
+      .filter((k) => k !== "./package.json" && k !== "./pulumi" && k !== "./cdk")
+      .map((k) => (k === "." ? "k3s-node-kit" : `k3s-node-kit/${k.slice(2)}`));
+    const iac = ["@pulumi/", "aws-cdk-lib/", "constructs/", "@aws-sdk/"];
+    // One child loads them all: if the union loads no IaC library, none of them does.
+    const esm = `const { createRequire } = await import("node:module"); for (const n of ${JSON.stringify(names)}) await import(n); console.log(JSON.stringify(Object.keys(createRequire(import.meta.url).cache)));`;
+    const cjs = `for (const n of ${JSON.stringify(names)}) require(n); console.log(JSON.stringify(Object.keys(require.cache)));`;
+    for (const [args, built] of [
+      [["--input-type=module", "-e", esm], "dist/index.js"],
+      [["-e", cjs], "dist/index.cjs"],
+    ] as const) {
+      const out = execFileSync(process.execPath, args, { cwd: projectRoot, encoding: "utf8" });
+      const loaded = JSON.parse(out.trim().split("\n").pop()!) as string[];
+      expect(loaded.some((p) => p.includes("node_modules/node-forge/")), "control: forge is loaded by certs").toBe(true);
+      for (const h of iac) expect(loaded.filter((p) => p.includes(`node_modules/${h}`)), `${h} via ${built}`).toEqual([]);
+    }
+    // Control: the IaC subpaths do load their libraries (so the check above can see them).
+    const pulumi = loadedAfterImport("k3s-node-kit/pulumi", "require");
+    expect(pulumi.some((p) => p.includes("node_modules/@pulumi/pulumi/"))).toBe(true);
+    const cdk = loadedAfterImport("k3s-node-kit/cdk", "require");
+    expect(cdk.some((p) => p.includes("node_modules/aws-cdk-lib/"))).toBe(true);
+  });
+
   it("the published types carry no @internal members (stripInternal): no transport, no grpc-js types", () => {
     const dts = readdirSync(join(projectRoot, "dist")).filter((f) => /\.d\.c?ts$/.test(f));
     expect(dts.length).toBeGreaterThan(10);

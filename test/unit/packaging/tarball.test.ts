@@ -61,6 +61,15 @@ function subpaths(pkg: PackageJson): Subpath[] {
   });
 }
 
+/** Symlinks each package into dir/node_modules from this repository's node_modules. */
+function linkDeps(dir: string, deps: string[]): void {
+  for (const dep of deps) {
+    const link = join(dir, "node_modules", dep);
+    mkdirSync(dirname(link), { recursive: true });
+    symlinkSync(realpathSync(join(projectRoot, "node_modules", dep)), link, "dir");
+  }
+}
+
 function run(cmd: string, args: string[], cwd: string): string {
   try {
     return execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -90,13 +99,11 @@ describe("the packed tarball in a consumer project", () => {
     run("tar", ["-xzf", join(tmp, packed.filename), "-C", installed, "--strip-components=1"], tmp);
     pkg = readPackageJson(installed);
     subs = subpaths(pkg);
-    // Declared runtime dependencies only, plus @types/node, which a TS consumer of a Node library has.
+    // Declared runtime dependencies only, plus @types/node, which a TS consumer of a Node library has,
+    // plus the optional peers (Pulumi, CDK), which a user of ./pulumi or ./cdk installs. The "light"
+    // consumer below has no peers: there every other subpath must load.
     const deps = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {})];
-    for (const dep of [...deps, "@types/node"]) {
-      const link = join(consumer, "node_modules", dep);
-      mkdirSync(dirname(link), { recursive: true });
-      symlinkSync(realpathSync(join(projectRoot, "node_modules", dep)), link, "dir");
-    }
+    linkDeps(consumer, [...deps, ...Object.keys(pkg.peerDependencies ?? {}), "@types/node"]);
   }, 300_000);
 
   afterAll(() => {
@@ -158,11 +165,37 @@ console.log(JSON.stringify(out));`;
     }
   });
 
+  it("without the optional peers, every subpath but ./pulumi and ./cdk loads (import and require); those two name their peer", () => {
+    const light = join(tmp, "light");
+    const pkgDir = join(light, "node_modules", pkg.name);
+    mkdirSync(pkgDir, { recursive: true });
+    writeFileSync(join(light, "package.json"), `${JSON.stringify({ name: "light", private: true })}\n`);
+    run("tar", ["-xzf", join(tmp, packed.filename), "-C", pkgDir, "--strip-components=1"], tmp);
+    linkDeps(light, [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {})]);
+    const iac = new Set([`${pkg.name}/pulumi`, `${pkg.name}/cdk`]);
+    const core = subs.filter((s) => !s.json && !iac.has(s.specifier)).map((s) => s.specifier);
+    writeFileSync(
+      join(light, "load.mjs"),
+      `for (const s of ${JSON.stringify(core)}) await import(s);
+const why = {};
+for (const s of ${JSON.stringify([...iac])}) { try { await import(s); why[s] = "loaded"; } catch (e) { why[s] = e.code + " " + e.message; } }
+console.log(JSON.stringify(why));`,
+    );
+    writeFileSync(join(light, "load.cjs"), `for (const s of ${JSON.stringify(core)}) require(s);\nconsole.log("ok");`);
+    const why = JSON.parse(run(process.execPath, ["--no-warnings", "load.mjs"], light)) as Record<string, string>;
+    expect(why[`${pkg.name}/pulumi`]).toMatch(/^ERR_MODULE_NOT_FOUND .*'@pulumi\/pulumi'/);
+    expect(why[`${pkg.name}/cdk`]).toMatch(/^ERR_MODULE_NOT_FOUND .*'aws-cdk-lib'/);
+    expect(run(process.execPath, ["load.cjs"], light).trim()).toBe("ok");
+  });
+
   it("a strict nodenext TypeScript consumer type-checks every subpath, ESM and CJS, types matching runtime", () => {
     // For each module subpath: the value exports TS sees are exactly the names loaded at run time
     // (a missing one fails `all`, an extra one fails `noExtra` naming it), and the module is not `any`.
-    const checks = (kind: "esm" | "cjs") =>
-      subs
+    const iacSpecs = new Set([`${pkg.name}/pulumi`, `${pkg.name}/cdk`]);
+    const core = subs.filter((s) => !iacSpecs.has(s.specifier));
+    const iacSubs = subs.filter((s) => iacSpecs.has(s.specifier));
+    const checks = (kind: "esm" | "cjs", list = core) =>
+      list
         .map((s, i) => {
           const names = (kind === "esm" ? esm : cjs)[s.specifier]!.names;
           const imp =
@@ -202,9 +235,23 @@ export const typed${i}: IsAny<typeof m${i}> = false;`;
         files: ["esm.mts", "cjs.cts"],
       }),
     );
+    // ./pulumi and ./cdk: the same checks, in a project with skipLibCheck on, since aws-cdk-lib's own
+    // declarations do not pass skipLibCheck off under these options (TS2420/TS2415 in its classes).
+    writeFileSync(join(consumer, "esm-iac.mts"), `${isAny}${checks("esm", iacSubs)}\n`);
+    writeFileSync(join(consumer, "cjs-iac.cts"), `${isAny}${checks("cjs", iacSubs)}\n`);
+    const strict = JSON.parse(readFileSync(join(consumer, "tsconfig.json"), "utf8"));
+    writeFileSync(
+      join(consumer, "tsconfig.iac.json"),
+      JSON.stringify({
+        compilerOptions: { ...strict.compilerOptions, skipLibCheck: true },
+        files: ["esm-iac.mts", "cjs-iac.cts"],
+      }),
+    );
     const tsc = join(projectRoot, "node_modules", "typescript", "bin", "tsc");
-    // One run: fails on any type error; --listFiles shows which declarations were used.
-    const out = run(process.execPath, [tsc, "-p", "tsconfig.json", "--listFiles"], consumer);
+    // Fails on any type error; --listFiles shows which declarations were used.
+    const out =
+      run(process.execPath, [tsc, "-p", "tsconfig.iac.json", "--listFiles"], consumer) +
+      run(process.execPath, [tsc, "-p", "tsconfig.json", "--listFiles"], consumer);
     // The declarations came from the installed tarball: .d.ts for import, .d.cts for require.
     for (const s of subs.filter((x) => !x.json)) {
       expect(out, s.specifier).toContain(join(installed, s.esmTarget.replace(/\.js$/, ".d.ts")));
