@@ -36,7 +36,6 @@ const D = "duration" as const;
 
 /**
  * The known flags. Keys are the long names as written in `config.yaml`.
- * @internal
  */
 export const K3S_FLAGS = {
   // Both commands (agent flags the server command embeds, logging, root flags).
