@@ -55,5 +55,11 @@ export { generateCustomCA, validateCARotation, ROTATABLE_CAS } from "./custom-ca
 export type { GenerateCustomCAOptions, CARotationResult } from "./custom-ca.js";
 export { renderKubeconfig, writeKubeconfig } from "./kubeconfig.js";
 export type { KubeconfigOptions } from "./kubeconfig.js";
-export { generateClusterSeed } from "./seed.js";
-export type { ClusterSeed, ClusterSeedOptions, SeedFile } from "./seed.js";
+export { generateClusterSeed, writeClusterSeed } from "./seed.js";
+export type {
+  ClusterSeed,
+  ClusterSeedOptions,
+  SeedFile,
+  WriteClusterSeedOptions,
+  WriteClusterSeedResult,
+} from "./seed.js";

@@ -1,28 +1,20 @@
 import { goJoin } from "../internal/go/filepath.js";
+import { goJsonMarshal } from "./go-json.js";
 
 /**
- * Go `json.Marshal` string escaping: after JSON.stringify, `<`, `>`, `&`, U+2028 and U+2029 are
- * escaped as `\u00XX` like Go's HTML-safe encoder.
- */
-function goJsonEscape(s: string): string {
-  return s.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
-
-/**
- * `toJson`: Go `json.Marshal`, errors ignored (an unencodable value gives "").
+ * `toJson`: K3s's `json.Marshal(v)` with the error ignored (an unencodable value gives ""), on the
+ * Go-typed dot: struct fields in declaration order under their `json` tags (wharfie's `mirrors`,
+ * `endpoint`, `ca_file`...), map keys sorted, nil pointers/maps/slices `null`, a nil `net.IP` `""`,
+ * a `*net.IPNet` `{"IP":..,"Mask":..}`, Go's HTML-safe string escapes.
  * @example
  * ```ts
  * toJson({ a: "<b>" }); // '{"a":"\u003cb\u003e"}'
+ * toJson(goContainerdDot({ ExtraRuntimes: null }).ExtraRuntimes); // "null"
  * ```
  * @throws never.
  */
 export function toJson(value: unknown): string {
-  try {
-    const s = JSON.stringify(value === undefined ? null : value);
-    return s === undefined ? "" : goJsonEscape(s);
-  } catch {
-    return "";
-  }
+  return goJsonMarshal(value) ?? "";
 }
 
 /**

@@ -54,6 +54,8 @@ export type {
   CRIDockerdPaths,
   ConfigVersion,
   ContainerdConfig,
+  ContainerdConfigInput,
+  GoInput,
   ContainerdPaths,
   ContainerdRuntimeConfig,
   FlannelConfig,

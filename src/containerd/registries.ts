@@ -8,6 +8,7 @@ import {
   parseDocument,
 } from "yaml";
 import { ContainerdError } from "./errors.js";
+import { isGoNilContainer, nilList, nilMap } from "./k3s-structs.js";
 import type {
   Registry,
   RegistryAuthConfig,
@@ -17,15 +18,17 @@ import type {
 } from "./types.js";
 
 /**
- * An empty registries config: K3s's dot when registries.yaml does not exist (never nil).
+ * An empty registries config: K3s's dot when registries.yaml does not exist. The registry itself
+ * is never nil, its maps are Go nil maps (empty objects here; `toJson` prints
+ * `{"mirrors":null,"configs":null,"auths":null}` as K3s does).
  * @example
  * ```ts
- * emptyRegistry(); // { Mirrors: {}, Configs: {} }
+ * emptyRegistry(); // { Mirrors: {}, Configs: {}, Auths: {} }, each a nil map
  * ```
  * @throws never.
  */
 export function emptyRegistry(): Registry {
-  return { Mirrors: {}, Configs: {} };
+  return { Mirrors: nilMap(), Configs: nilMap(), Auths: nilMap() };
 }
 
 type Path = string;
@@ -84,6 +87,12 @@ function map(v: Raw | undefined, path: Path): { [key: string]: Raw } {
   return bad(path, "a mapping", v);
 }
 
+/** A mapping, or `undefined` where Go's yaml.v2 leaves the map nil (key absent or null). */
+function mapOrNil(v: Raw | undefined, path: Path): { [key: string]: Raw } | undefined {
+  if (v === undefined || v === null || (isScalar(v) && v.scalar === null)) return undefined;
+  return map(v, path);
+}
+
 function sortedEntries(m: { [key: string]: Raw }): [string, Raw][] {
   return Object.keys(m)
     .sort()
@@ -114,6 +123,8 @@ function fromYamlNode(node: unknown, doc: Document.Parsed): Raw {
 /** The raw tree of a caller-built JS value. */
 function fromJs(v: unknown): Raw {
   if (v === null || v === undefined) return null;
+  // A Go nil map/slice (nilMap(), or one from parseRegistriesYaml) stays nil.
+  if (typeof v === "object" && isGoNilContainer(v) && Object.keys(v).length === 0) return null;
   if (Array.isArray(v)) return v.map(fromJs);
   if (typeof v === "object") {
     const out: { [key: string]: Raw } = {};
@@ -156,15 +167,16 @@ function tls(v: Raw | undefined, path: Path, keys: Keys): RegistryTLSConfig | nu
 function mirror(v: Raw | undefined, path: Path, keys: Keys): RegistryMirror {
   const m = map(v, path);
   const eps = pick(m, keys, "endpoint", "Endpoints");
-  let endpoints: string[] = [];
+  // Left out or null, Endpoints and Rewrites are Go nil (toJson: null); `[]`/`{}` are empty.
+  let endpoints: string[] = nilList();
   if (eps !== undefined && eps !== null) {
     if (!Array.isArray(eps)) {
       if (!(isScalar(eps) && eps.scalar === null)) bad(`${path}.endpoint`, "a sequence of strings", eps);
     } else endpoints = eps.map((e, i) => str(e, `${path}.endpoint[${i}]`));
   }
-  const rewrites: Record<string, string> = {};
-  for (const [k, r] of sortedEntries(map(pick(m, keys, "rewrite", "Rewrites"), `${path}.rewrite`)))
-    rewrites[k] = str(r, `${path}.rewrite.${k}`);
+  const rw = mapOrNil(pick(m, keys, "rewrite", "Rewrites"), `${path}.rewrite`);
+  const rewrites: Record<string, string> = rw === undefined ? nilMap() : {};
+  for (const [k, r] of sortedEntries(rw ?? {})) rewrites[k] = str(r, `${path}.rewrite.${k}`);
   return { Endpoints: endpoints, Rewrites: rewrites };
 }
 
@@ -178,18 +190,31 @@ function config(v: Raw | undefined, path: Path, keys: Keys): RegistryConfig {
 
 function fromPlain(doc: Raw, keys: Keys): Registry {
   const top = map(doc, "document");
-  const out = emptyRegistry();
-  for (const [host, m] of sortedEntries(map(pick(top, keys, "mirrors", "Mirrors"), "mirrors")))
+  const mirrors = mapOrNil(pick(top, keys, "mirrors", "Mirrors"), "mirrors");
+  const configs = mapOrNil(pick(top, keys, "configs", "Configs"), "configs");
+  const auths = mapOrNil(pick(top, keys, "auths", "Auths"), "auths");
+  const out: Registry = {
+    Mirrors: mirrors === undefined ? nilMap() : {},
+    Configs: configs === undefined ? nilMap() : {},
+    Auths: auths === undefined ? nilMap() : {},
+  };
+  for (const [host, m] of sortedEntries(mirrors ?? {}))
     out.Mirrors[host] = mirror(m, `mirrors.${host}`, keys);
-  for (const [host, c] of sortedEntries(map(pick(top, keys, "configs", "Configs"), "configs")))
+  for (const [host, c] of sortedEntries(configs ?? {}))
     out.Configs[host] = config(c, `configs.${host}`, keys);
+  const a = out.Auths as Record<string, RegistryAuthConfig>;
+  // An auths entry is an AuthConfig value: null gives the zero struct.
+  for (const [host, x] of sortedEntries(auths ?? {}))
+    a[host] = auth(x, `auths.${host}`, keys) ?? { Username: "", Password: "", Auth: "", IdentityToken: "" };
   return out;
 }
 
 /**
- * Parses registries.yaml (wharfie's `Registry`: `mirrors`, `configs`) into the Go-shaped
+ * Parses registries.yaml (wharfie's `Registry`: `mirrors`, `configs`, `auths`) into the Go-shaped
  * {@link Registry} the templates see. YAML 1.1 rules are used, like K3s's `gopkg.in/yaml.v2`
- * (`yes`/`on` are booleans); scalars are accepted for string fields; unknown keys are ignored.
+ * (`yes`/`on` are booleans); scalars are accepted for string fields; unknown keys are ignored. A
+ * map or list the file leaves out (or sets to null) is a Go nil map/slice, as yaml.v2 leaves it:
+ * an empty object/array here that `toJson` prints as `null`.
  *
  * @example
  * ```ts

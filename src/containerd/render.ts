@@ -5,7 +5,7 @@ import { ContainerdError } from "./errors.js";
 import { goContainerdDot } from "./go-dot.js";
 import { deschemify, filepathjoin, toJson } from "./funcs.js";
 import { trimEmpty } from "./trim-empty.js";
-import type { ConfigVersion, ContainerdConfig } from "./types.js";
+import type { ConfigVersion, ContainerdConfigInput } from "./types.js";
 import { validateContainerdToml } from "./validate-toml.js";
 
 /** Options of {@link renderContainerdConfig}. */
@@ -101,36 +101,28 @@ function wrap(err: unknown, templateName: string): never {
  * ```
  * @throws CONTAINERD_TEMPLATE_PARSE / CONTAINERD_TEMPLATE_EXEC for a user template Go would reject.
  * @throws CONTAINERD_TOML_INVALID when the output is not valid TOML (names template, line, text).
- * @throws CONTAINERD_OPTION_INVALID for an unknown version or a non-string template.
+ * @throws CONTAINERD_OPTION_INVALID for an unknown version, a non-string template, or a `config` field
+ *   that does not have its Go type (value: the field path; see {@link goContainerdDot}). Fields left
+ *   out are Go zero values.
  */
 export function renderContainerdConfig(
-  config: ContainerdConfig,
+  config: ContainerdConfigInput,
   options: RenderContainerdOptions = {},
 ): string {
   const version = options.version ?? 3;
   if (version !== 2 && version !== 3)
     throw new ContainerdError("CONTAINERD_OPTION_INVALID", "version must be 2 or 3", { value: version });
-  if (
-    typeof config !== "object" ||
-    config === null ||
-    typeof config.NodeConfig !== "object" ||
-    config.NodeConfig === null
-  ) {
+  if (typeof config !== "object" || config === null || Array.isArray(config)) {
     throw new ContainerdError(
       "CONTAINERD_OPTION_INVALID",
       "config must be a ContainerdConfig (see containerdConfigFor)",
-      { value: typeof config },
+      { value: config === null ? "null" : Array.isArray(config) ? "array" : typeof config },
     );
   }
-  // K3s sets ConfigVersion on the node config before rendering; templates can read it. The dot
-  // gets K3s's Go struct types, so a misspelt field fails as it does in K3s.
-  const dot = goContainerdDot({
-    ...config,
-    NodeConfig: {
-      ...config.NodeConfig,
-      Containerd: { ...config.NodeConfig.Containerd, ConfigVersion: version },
-    },
-  });
+  // K3s always renders with a node config and sets ConfigVersion on it before rendering; templates
+  // can read it. The dot gets K3s's Go struct types, so a misspelt field fails as it does in K3s.
+  const dot = goContainerdDot({ ...config, NodeConfig: config.NodeConfig ?? {} });
+  (dot.NodeConfig.Containerd as { ConfigVersion: number }).ConfigVersion = version;
   let raw: string;
   let name: string;
   if (options.userTemplate === undefined) {

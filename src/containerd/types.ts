@@ -42,11 +42,15 @@ export interface RegistryMirror {
   Rewrites: Record<string, string>;
 }
 
-/** wharfie `Registry`: the parsed registries.yaml. */
+/**
+ * wharfie `Registry`: the parsed registries.yaml. `toJson` writes wharfie's `json` tags
+ * (`mirrors`, `configs`, `auths`, `endpoint`, `ca_file`, ...); a map registries.yaml leaves out is
+ * a Go nil map (`null` in `toJson`), which `parseRegistriesYaml` returns as an empty object.
+ */
 export interface Registry {
   Mirrors: Record<string, RegistryMirror>;
   Configs: Record<string, RegistryConfig>;
-  /** wharfie's `Auths` (not read by K3s's templates); an empty map when left out. */
+  /** wharfie's deprecated `Auths` (not read by K3s's templates); left out it is a nil map. */
   Auths?: Record<string, RegistryAuthConfig>;
 }
 
@@ -203,3 +207,19 @@ export interface ContainerdConfig {
 
 /** Containerd config versions K3s renders: 3 (containerd 2.x) and 2 (containerd 1.6/1.7). */
 export type ConfigVersion = 2 | 3;
+
+/**
+ * A Go-typed value as a caller may give it: any struct field may be left out and any field may be
+ * `null`; both mean Go's zero value (nil for pointers, maps and slices).
+ */
+export type GoInput<T> = T extends readonly (infer E)[]
+  ? readonly GoInput<E>[] | null
+  : T extends object
+    ? { [K in keyof T]?: GoInput<T[K]> | null }
+    : T;
+
+/**
+ * What {@link ContainerdConfig}-taking functions accept: a K3s-shaped object with any field left
+ * out or `null` (Go's zero value of its type), as K3s's Go structs would hold it.
+ */
+export type ContainerdConfigInput = GoInput<ContainerdConfig>;

@@ -411,7 +411,9 @@ export interface CorednsCustomManifest {
 
 /**
  * Builds the `kube-system/coredns-custom` ConfigMap with kubernetes-models, validates it, and
- * serialises it to YAML. kubernetes-models and yaml are loaded on first call only, so importing
+ * serialises it to YAML: multi-line values are literal block scalars (`|`, `|-`, `|+` as the text's
+ * final newlines need), single-line values are never wrapped, and every value parses back to the
+ * exact text given. kubernetes-models and yaml are loaded on first call only, so importing
  * `k3s-node-kit/dns` stays light.
  *
  * @example
@@ -444,5 +446,8 @@ export async function corednsCustomConfigMap(input: CorednsCustomInput): Promise
     );
   }
   const object = cm.toJSON() as CorednsCustomManifest["object"];
-  return { object, yaml: stringify(object) };
+  // Multi-line values (snippets, zone files) as literal block scalars `|`, as K3s's docs show them:
+  // never folded `>` and never wrapped at 80 columns, so the text a pod mounts is the text given.
+  // Values a block scalar cannot hold (a CR or another control character) stay double-quoted.
+  return { object, yaml: stringify(object, { blockQuote: "literal", lineWidth: 0 }) };
 }

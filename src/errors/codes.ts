@@ -42,6 +42,8 @@ export const CERT_CODES = [
   "CERT_SERVICE_UNKNOWN",
   "CERT_FORMAT_UNKNOWN",
   "CERT_ROTATION_INVALID",
+  "CERT_SEED_CONFLICT",
+  "CERT_SEED_INVALID",
 ] as const;
 
 export const TOKEN_CODES = [

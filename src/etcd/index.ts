@@ -18,6 +18,7 @@ export { EtcdError, WatchCompactedError } from "./errors.js";
 export type { EtcdErrorOptions } from "./errors.js";
 export type { EtcdClientOptions, EtcdTlsOptions } from "./options.js";
 export { etcdClientForK3s, k3sEtcdCertPaths, k3sEmbeddedEtcdTls } from "./k3s.js";
+export type { K3sEtcdClientOptions } from "./k3s.js";
 export { startEmbeddedEtcd } from "./embedded.js";
 export type { EmbeddedEtcd, EmbeddedEtcdEvent, EmbeddedEtcdMemberEvent, EmbeddedEtcdOptions, EmbeddedEtcdTls } from "./embedded.js";
 export { TxnBuilder, op } from "./txn.js";

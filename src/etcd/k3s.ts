@@ -1,6 +1,7 @@
 import { k3sLayout } from "../layout/index.js";
 import { join } from "node:path";
 import { readCertFile } from "./cert-file.js";
+import { EtcdError } from "./errors.js";
 import { type EtcdClient, createEtcdClient } from "./client.js";
 import type { EtcdClientOptions } from "./options.js";
 import type { EmbeddedEtcdTls } from "./embedded.js";
@@ -19,23 +20,89 @@ export function k3sEtcdCertPaths(dataDir: string): { ca: string; cert: string; k
 }
 
 /**
- * A client for a K3s embedded etcd, using the certs K3s keeps in its data dir. Default endpoint
- * `https://127.0.0.1:2379` (k3s-behaviours §9).
+ * Options of {@link etcdClientForK3s}: every {@link EtcdClientOptions} field but `tls` (which comes
+ * from the data dir), with `endpoints` optional.
+ */
+export interface K3sEtcdClientOptions extends Omit<EtcdClientOptions, "endpoints" | "tls"> {
+  /** Client URLs. Default `["https://127.0.0.1:2379"]` (K3s's embedded etcd on this server). */
+  endpoints?: readonly string[];
+  /** Aborts reading the cert files (the client itself is closed with `client.close()`). */
+  signal?: AbortSignal;
+}
+
+const DEFAULT_K3S_ENDPOINTS = ["https://127.0.0.1:2379"] as const;
+
+function badOption(message: string, value: unknown): never {
+  throw new EtcdError("ETCD_OPTION_INVALID", `etcdClientForK3s: ${message}`, { value });
+}
+
+/** The options object from either call form, shape-checked. @internal */
+export function k3sClientOptions(
+  second: readonly string[] | K3sEtcdClientOptions | undefined,
+  third: Omit<EtcdClientOptions, "endpoints" | "tls"> | undefined,
+): K3sEtcdClientOptions {
+  let o: K3sEtcdClientOptions;
+  if (Array.isArray(second)) {
+    // The earlier positional form: (dataDir, endpoints, options).
+    if (third !== undefined && (typeof third !== "object" || third === null || Array.isArray(third)))
+      badOption("the third argument must be an options object", typeof third);
+    o = { ...(third ?? {}), endpoints: second as readonly string[] };
+  } else if (second === undefined || second === null) {
+    if (third !== undefined) badOption("options go in the second argument", "third argument");
+    o = {};
+  } else if (typeof second === "object") {
+    if (third !== undefined)
+      badOption("with an options object, there is no third argument", "third argument");
+    o = second as K3sEtcdClientOptions;
+  } else
+    return badOption("the second argument must be an options object or a list of endpoints", typeof second);
+  if ("tls" in o && (o as { tls?: unknown }).tls !== undefined)
+    badOption("tls comes from the data dir's server/tls/etcd; use createEtcdClient for other certs", "tls");
+  const eps: unknown = o.endpoints;
+  if (
+    eps !== undefined &&
+    (!Array.isArray(eps) || eps.length === 0 || !eps.every((e) => typeof e === "string" && e !== ""))
+  )
+    badOption("endpoints must be a non-empty list of URL strings", "endpoints");
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal))
+    badOption("signal must be an AbortSignal", "signal");
+  return o;
+}
+
+/**
+ * A client for a K3s embedded etcd, using the certs K3s keeps in its data dir
+ * (`<dd>/server/tls/etcd/{server-ca.crt,client.crt,client.key}`). Default endpoint
+ * `https://127.0.0.1:2379` (k3s-behaviours §9). Takes the {@link EtcdClientOptions} of
+ * `createEtcdClient` (deadlines, retry, keepalive, `onEvent`...) except `tls`; the earlier form
+ * `etcdClientForK3s(dataDir, endpoints, options)` still works.
+ * @throws ETCD_OPTION_INVALID for an options shape this function refuses (not an object, `tls`
+ *   given, endpoints not a non-empty list of strings, a signal that is not an AbortSignal); the
+ *   value names the option.
+ * @throws ETCD_OPTION_INVALID from `createEtcdClient` for a bad client option value (e.g. `deadlineMs: -1`).
  * @throws ETCD_CERTS_MISSING when a cert file cannot be read (the path is the error's value).
+ * @throws the signal's reason when `signal` aborts while the certs are read.
  * @example
  * ```ts
- * const client = await etcdClientForK3s("/var/lib/rancher/k3s");
+ * const client = await etcdClientForK3s("/var/lib/rancher/k3s", { endpoints: ["https://10.0.0.5:2379"], deadlineMs: 2000, onEvent: console.log });
  * console.log(await client.memberList());
  * ```
  */
 export async function etcdClientForK3s(
   dataDir: string,
-  endpoints: readonly string[] = ["https://127.0.0.1:2379"],
-  options: Omit<EtcdClientOptions, "endpoints" | "tls"> = {},
+  options?: K3sEtcdClientOptions | readonly string[],
+  legacyOptions?: Omit<EtcdClientOptions, "endpoints" | "tls">,
 ): Promise<EtcdClient> {
+  if (typeof dataDir !== "string" || dataDir === "") badOption("dataDir must be a path", typeof dataDir);
+  const { endpoints, signal, ...rest } = k3sClientOptions(options, legacyOptions);
+  signal?.throwIfAborted();
   const paths = k3sEtcdCertPaths(dataDir);
-  const [ca, cert, key] = await Promise.all([readCertFile(paths.ca), readCertFile(paths.cert), readCertFile(paths.key)]);
-  return createEtcdClient({ ...options, endpoints, tls: { ca, cert, key } });
+  const [ca, cert, key] = await Promise.all([
+    readCertFile(paths.ca, signal),
+    readCertFile(paths.cert, signal),
+    readCertFile(paths.key, signal),
+  ]);
+  signal?.throwIfAborted();
+  return createEtcdClient({ ...rest, endpoints: endpoints ?? DEFAULT_K3S_ENDPOINTS, tls: { ca, cert, key } });
 }
 
 /**

@@ -46,12 +46,30 @@ describe("embedded etcd", () => {
     await copyFile(env.certs.caFile, join(dir, "server-ca.crt"));
     await copyFile(env.certs.clientCertFile, join(dir, "client.crt"));
     await copyFile(env.certs.clientKeyFile, join(dir, "client.key"));
+    // The earlier positional form and the options object both reach the node.
     const c = await etcdClientForK3s(dd, [n.clientUrl]);
     try {
       expect(await c.get("joined")).toBe("yes");
     } finally {
       c.close();
     }
+    const events: string[] = [];
+    const c2 = await etcdClientForK3s(dd, {
+      endpoints: [n.clientUrl],
+      deadlineMs: 3000,
+      onEvent: (e) => events.push(e.type),
+    });
+    try {
+      expect(await c2.get("joined")).toBe("yes");
+      expect(events).toContain("etcd.endpoint.connected");
+    } finally {
+      c2.close();
+    }
+    const aborted = await etcdClientForK3s(dd, {
+      endpoints: [n.clientUrl],
+      signal: AbortSignal.abort(),
+    }).catch((e: unknown) => e);
+    expect((aborted as Error).name).toBe("AbortError");
     const missing = await etcdClientForK3s(join(env.root, "nope")).catch((e: unknown) => e);
     expect(isKitError(missing, "ETCD_CERTS_MISSING")).toBe(true);
   });

@@ -76,7 +76,7 @@ describe("containerdConfigFor (§6.1, §6.3, §6.5)", () => {
     expect(n.AgentConfig.Snapshotter).toBe("overlayfs");
     expect(n.AgentConfig.PauseImage).toBe("rancher/mirrored-pause:3.6");
     expect(n.AgentConfig.CNIConfDir).toBe("/var/lib/rancher/k3s/agent/etc/cni/net.d");
-    expect(c.PrivateRegistryConfig).toEqual({ Mirrors: {}, Configs: {} });
+    expect(c.PrivateRegistryConfig).toEqual({ Mirrors: {}, Configs: {}, Auths: {} });
     expect(c.Program).toBe("k3s");
     expect(c.EnableUnprivileged).toBe(true);
     expect(containerdLayout("/d").criDockerdRoot).toBe("/d/agent/cri-dockerd");
@@ -149,7 +149,7 @@ describe("parseRegistriesYaml (wharfie Registry, yaml.v2 rules)", () => {
       Auth: { Username: "123", Password: "", Auth: "", IdentityToken: "t" },
       TLS: { CAFile: "/ca", CertFile: "", KeyFile: "", InsecureSkipVerify: true },
     });
-    expect(parseRegistriesYaml("")).toEqual({ Mirrors: {}, Configs: {} });
+    expect(parseRegistriesYaml("")).toEqual({ Mirrors: {}, Configs: {}, Auths: {} });
   });
   it("bad YAML and bad types → CONTAINERD_REGISTRIES_YAML", () => {
     for (const text of [
@@ -256,11 +256,14 @@ describe("containerdConfigFor option shapes", () => {
 
 describe("the template dot has K3s's Go struct types", () => {
   const config = containerdConfigFor({
-    registries: parseRegistriesYaml("configs:\n  r.example.com:\n    tls:\n      insecure_skip_verify: true\n"),
+    registries: parseRegistriesYaml(
+      "configs:\n  r.example.com:\n    tls:\n      insecure_skip_verify: true\n",
+    ),
     runtimes: { crun: { RuntimeType: "io.containerd.runc.v2", BinaryName: "/usr/bin/crun" } },
   });
   // trimEmpty ends the output with one newline; compare the template's own text.
-  const render = (userTemplate: string) => renderContainerdConfig(config, { userTemplate, validate: false }).trimEnd();
+  const render = (userTemplate: string) =>
+    renderContainerdConfig(config, { userTemplate, validate: false }).trimEnd();
   const execError = (userTemplate: string) => {
     const e = thrown(() => render(userTemplate)) as Error;
     expect(isKitError(e, "CONTAINERD_TEMPLATE_EXEC"), String(e)).toBe(true);
@@ -271,38 +274,52 @@ describe("the template dot has K3s's Go struct types", () => {
     expect(execError("{{ .NodeConfig.Snapshoter }}")).toContain(
       'template: compiled_template:1:14: executing "compiled_template" at <.NodeConfig.Snapshoter>: can\'t evaluate field Snapshoter in type *config.Node',
     );
-    expect(execError("{{ .NodeConfig.AgentConfig.Snapshoter }}")).toContain("can't evaluate field Snapshoter in type config.Agent");
-    expect(execError("{{ .NodeConfig.Containerd.Roots }}")).toContain("can't evaluate field Roots in type config.Containerd");
-    expect(execError("{{ .Programm }}")).toContain("can't evaluate field Programm in type templates.ContainerdConfig");
-    expect(execError('{{ range $k, $v := .ExtraRuntimes }}{{ $v.Binary }}{{ end }}')).toContain(
+    expect(execError("{{ .NodeConfig.AgentConfig.Snapshoter }}")).toContain(
+      "can't evaluate field Snapshoter in type config.Agent",
+    );
+    expect(execError("{{ .NodeConfig.Containerd.Roots }}")).toContain(
+      "can't evaluate field Roots in type config.Containerd",
+    );
+    expect(execError("{{ .Programm }}")).toContain(
+      "can't evaluate field Programm in type templates.ContainerdConfig",
+    );
+    expect(execError("{{ range $k, $v := .ExtraRuntimes }}{{ $v.Binary }}{{ end }}")).toContain(
       "can't evaluate field Binary in type templates.ContainerdRuntimeConfig",
     );
   });
 
   it("nil pointers are typed: Auth is a nil *registries.AuthConfig", () => {
-    expect(execError('{{ range $k, $v := .PrivateRegistryConfig.Configs }}{{ $v.Auth.Username }}{{ end }}')).toContain(
-      "nil pointer evaluating *registries.AuthConfig.Username",
-    );
     expect(
-      render('{{ range $k, $v := .PrivateRegistryConfig.Configs }}{{ $k }} {{ if $v.Auth }}auth{{ else }}noauth{{ end }} {{ $v.TLS.InsecureSkipVerify }} {{ $v.Auth }} {{ eq $v.Auth nil }}{{ end }}'),
+      execError("{{ range $k, $v := .PrivateRegistryConfig.Configs }}{{ $v.Auth.Username }}{{ end }}"),
+    ).toContain("nil pointer evaluating *registries.AuthConfig.Username");
+    expect(
+      render(
+        "{{ range $k, $v := .PrivateRegistryConfig.Configs }}{{ $k }} {{ if $v.Auth }}auth{{ else }}noauth{{ end }} {{ $v.TLS.InsecureSkipVerify }} {{ $v.Auth }} {{ eq $v.Auth nil }}{{ end }}",
+      ),
     ).toBe("r.example.com noauth true <nil> true");
   });
 
   it("maps stay maps (an unknown key is <no value>), %T and %+v print Go's forms", () => {
-    expect(render("{{ .ExtraRuntimes.nope }}|{{ .PrivateRegistryConfig.Mirrors.x }}")).toBe("<no value>|<no value>");
-    // `index` of a missing key is Go's zero struct (nil pointers inside).
-    expect(render('{{ index .ExtraRuntimes "nope" }}|{{ (index .PrivateRegistryConfig.Configs "x").Auth }}|{{ printf "%+v" (index .PrivateRegistryConfig.Mirrors "x") }}')).toBe(
-      "{ }|<nil>|{Endpoints:[] Rewrites:map[]}",
+    expect(render("{{ .ExtraRuntimes.nope }}|{{ .PrivateRegistryConfig.Mirrors.x }}")).toBe(
+      "<no value>|<no value>",
     );
+    // `index` of a missing key is Go's zero struct (nil pointers inside).
+    expect(
+      render(
+        '{{ index .ExtraRuntimes "nope" }}|{{ (index .PrivateRegistryConfig.Configs "x").Auth }}|{{ printf "%+v" (index .PrivateRegistryConfig.Mirrors "x") }}',
+      ),
+    ).toBe("{ }|<nil>|{Endpoints:[] Rewrites:map[]}");
     expect(render('{{ printf "%T %T %T %T" . .NodeConfig .NodeConfig.AgentConfig .ExtraRuntimes }}')).toBe(
       "templates.ContainerdConfig *config.Node config.Agent map[string]templates.ContainerdRuntimeConfig",
     );
     expect(render('{{ printf "%+v" .ExtraRuntimes.crun }}|{{ .ExtraRuntimes.crun }}')).toBe(
       "{RuntimeType:io.containerd.runc.v2 BinaryName:/usr/bin/crun}|{io.containerd.runc.v2 /usr/bin/crun}",
     );
-    expect(render("{{ if .NodeConfig.Containerd }}struct is true{{ end }} {{ eq .PrivateRegistryConfig .NodeConfig.AgentConfig.Registry }}")).toBe(
-      "struct is true true",
-    );
+    expect(
+      render(
+        "{{ if .NodeConfig.Containerd }}struct is true{{ end }} {{ eq .PrivateRegistryConfig .NodeConfig.AgentConfig.Registry }}",
+      ),
+    ).toBe("struct is true true");
   });
 
   it("the caller's config is neither marked nor changed", () => {
