@@ -17,9 +17,7 @@ import {
   loadCases,
   loadExpected,
   renderCase,
-  repoRoot,
 } from "./conformance.js";
-import { render } from "./corpus-adapter.js";
 
 const known = knownDifferences();
 
