@@ -18,6 +18,7 @@ export const entries = {
   node: "src/node/index.ts",
   process: "src/process/index.ts",
   layout: "src/layout/index.ts",
+  "cloud-init": "src/cloud-init/index.ts",
   errors: "src/errors/index.ts",
   pulumi: "src/pulumi/index.ts",
   cdk: "src/cdk/index.ts",

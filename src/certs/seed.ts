@@ -43,7 +43,7 @@ export interface ClusterSeed {
 /**
  * Generates a K3s cluster's CAs (client, server, request-header, etcd server, etcd peer — the names
  * and CNs K3s uses, k3s-behaviours §1.2) and a secure server token bound to the server CA, in
- * memory. Feed the result to `cloudInitForServer` (package root) (or your own secret store): every server
+ * memory. Feed the result to `cloudInitForServer` (`k3s-node-kit/cloud-init`) (or your own secret store): every server
  * seeded with it trusts the same CAs, and agents can join with the token.
  *
  * @example

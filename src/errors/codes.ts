@@ -12,13 +12,15 @@ export const SHARED_CODES = [
   "LAYOUT_OPTION_INVALID",
 ] as const;
 
-/** `k3s-node-kit` root: `planNode`, `createNode`, cloud-init, the process supervisor. */
+/** `k3s-node-kit` root: `planNode`, `createNode`, the process supervisor. */
 export const NODE_FACADE_CODES = [
   "NODE_OPTION_INVALID",
   "NODE_LABEL_INVALID",
   "NODE_TAINT_INVALID",
-  "CLOUD_INIT_INVALID",
 ] as const;
+
+/** `k3s-node-kit/cloud-init`. */
+export const CLOUD_INIT_CODES = ["CLOUD_INIT_INVALID"] as const;
 
 /** `k3s-node-kit/process`: supervised child processes and host probes. */
 export const PROCESS_CODES = [
@@ -241,6 +243,7 @@ export const CDK_CODES = ["CDK_OPTION_INVALID", "CDK_HANDLER_MISSING", "CDK_CUST
 export const ERROR_CODES = {
   KitError: SHARED_CODES,
   NodeError: NODE_FACADE_CODES,
+  CloudInitError: CLOUD_INIT_CODES,
   ProcessError: PROCESS_CODES,
   TemplateError: TEMPLATE_CODES,
   CertError: CERT_CODES,
@@ -260,6 +263,7 @@ export const ERROR_CODES = {
 
 export type SharedErrorCode = (typeof SHARED_CODES)[number];
 export type NodeFacadeErrorCode = (typeof NODE_FACADE_CODES)[number];
+export type CloudInitErrorCode = (typeof CLOUD_INIT_CODES)[number];
 export type ProcessErrorCode = (typeof PROCESS_CODES)[number];
 export type TemplateErrorCode = (typeof TEMPLATE_CODES)[number];
 export type CertErrorCode = (typeof CERT_CODES)[number];

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { SeedFile } from "../certs/index.js";
 import { PulumiError } from "./errors.js";
-import { cloudInitForAgent, cloudInitForServer } from "../facade/index.js";
+import { cloudInitForAgent, cloudInitForServer } from "../cloud-init/index.js";
 import type { K3sConfig } from "../k3s-config/index.js";
 import { checkOptions, is } from "../internal/options.js";
 import { normaliseSeedInputs, type SeedKeyType } from "./seed-provider.js";

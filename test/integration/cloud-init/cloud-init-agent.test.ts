@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { isKitError } from "../../../src/errors/index.js";
-import { cloudInitForAgent } from "../../../src/facade/index.js";
+import { cloudInitForAgent } from "../../../src/cloud-init/index.js";
 import { cloudInitSchema } from "../../helpers/cloud-init.js";
 
 const token = `K10${"ab".repeat(32)}::server:0123456789abcdef0123456789abcdef`;

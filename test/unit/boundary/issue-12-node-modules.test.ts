@@ -5,7 +5,8 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { cloudInitForServer, createNode, planNode } from "../../../src/index.js";
+import { cloudInitForServer } from "../../../src/cloud-init/index.js";
+import { createNode, planNode } from "../../../src/index.js";
 import { checkResolvConf, isViableNameserver, locateResolvConf, parseResolvConf } from "../../../src/dns/index.js";
 import { augmentNoProxy, dashQuote, parseServiceEnvFile, proxyEnvFromShell, renderServiceEnvFile } from "../../../src/proxy/index.js";
 import { parseMountinfo, rootlessDisablesCgroups, rootlessSettingsFromEnv, rootlessUserUnit, rootlesskitArgs } from "../../../src/rootless/index.js";

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import { builtinModules } from "node:module";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt, projectRoot } from "../../helpers/dist.js";
@@ -68,6 +69,28 @@ describe("packaging", () => {
     expect(pulumi.some((p) => p.includes("node_modules/@pulumi/pulumi/"))).toBe(true);
     const cdk = loadedAfterImport("k3s-node-kit/cdk", "require");
     expect(cdk.some((p) => p.includes("node_modules/aws-cdk-lib/"))).toBe(true);
+  });
+
+  it("the root entry loads no third-party package: CJS by what lands in require.cache, ESM by its static import graph", () => {
+    const loaded = loadedAfterImport("k3s-node-kit", "require");
+    expect(loaded.some((p) => p.includes("dist/index.cjs"))).toBe(true);
+    expect(loaded.filter((p) => p.includes("node_modules/"))).toEqual([]);
+    // ESM packages do not show in require.cache: walk the built entry's static imports instead.
+    const bare = new Set<string>();
+    const seen = new Set<string>();
+    const walk = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = readFileSync(join(projectRoot, "dist", file), "utf8");
+      for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;"']*?["']([^"']+)["']/g)) {
+        const spec = m[1]!;
+        if (spec.startsWith("./")) walk(spec.slice(2));
+        else if (!spec.startsWith("node:") && !builtinModules.includes(spec)) bare.add(spec);
+      }
+    };
+    walk("index.js");
+    expect(seen.size).toBeGreaterThan(1);
+    expect([...bare]).toEqual([]);
   });
 
   it("the published types carry no @internal members (stripInternal): no transport, no grpc-js types", () => {

@@ -1,6 +1,6 @@
 import { posix } from "node:path";
 import { stringify } from "yaml";
-import { NodeError } from "./errors.js";
+import { CloudInitError } from "./errors.js";
 import { checkOptions, is } from "../internal/options.js";
 
 import { renderK3sConfig } from "../k3s-config/index.js";
@@ -29,7 +29,7 @@ function checkServerUrl(serverUrl: string): void {
   }
   if (url?.protocol !== "https:" || url.hostname === "" || url.username !== "" || url.password !== "") {
     const shown = serverUrl.length > 200 ? `${serverUrl.slice(0, 200)}…` : serverUrl;
-    throw new NodeError("CLOUD_INIT_INVALID", `serverUrl must be an https:// URL: ${shown}`, { value: shown });
+    throw new CloudInitError("CLOUD_INIT_INVALID", `serverUrl must be an https:// URL: ${shown}`, { value: shown });
   }
 }
 
@@ -39,7 +39,7 @@ function checkServerUrl(serverUrl: string): void {
  * agent config), then your `runcmd`. The agent checks the server's CA against the hash in a
  * `K10…` token before it trusts it.
  *
- * @throws NodeError `CLOUD_INIT_INVALID` for a non-https server URL, an empty token or a relative
+ * @throws CloudInitError `CLOUD_INIT_INVALID` for a non-https server URL, an empty token or a relative
  * data dir; `K3S_CONFIG_*` (NodeConfigError) for a key `k3s agent` does not take or a bad value.
  * @example
  * ```ts
@@ -56,18 +56,18 @@ export function cloudInitForAgent(options: CloudInitForAgentOptions): string {
       dataDir: is.string,
       runcmd: is.arrayOf(is.either(is.string, is.stringArray)),
     },
-    (message, value) => new NodeError("CLOUD_INIT_INVALID", message, { value }),
+    (message, value) => new CloudInitError("CLOUD_INIT_INVALID", message, { value }),
     "cloudInitForAgent",
   );
   const { serverUrl = "", token, config = {}, dataDir = "/var/lib/rancher/k3s", runcmd } = o;
   checkServerUrl(serverUrl);
   if (typeof token !== "string" || token.length === 0 || /\s/.test(token)) {
-    throw new NodeError("CLOUD_INIT_INVALID", "token must be a non-empty string without whitespace", {
+    throw new CloudInitError("CLOUD_INIT_INVALID", "token must be a non-empty string without whitespace", {
       value: "token",
     });
   }
   if (!posix.isAbsolute(dataDir))
-    throw new NodeError("CLOUD_INIT_INVALID", `dataDir must be absolute: ${dataDir}`, { value: dataDir });
+    throw new CloudInitError("CLOUD_INIT_INVALID", `dataDir must be absolute: ${dataDir}`, { value: dataDir });
   const k3sConfig: K3sConfig = { ...config, server: serverUrl, token };
   if (dataDir !== "/var/lib/rancher/k3s") k3sConfig["data-dir"] = dataDir;
   const content = renderK3sConfig(k3sConfig, { role: "agent" });

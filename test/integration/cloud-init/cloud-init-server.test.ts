@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { cloudInitForServer } from "../../../src/facade/cloud-init.js";
+import { cloudInitForServer } from "../../../src/cloud-init/index.js";
 import { isKitError } from "../../../src/errors/index.js";
 import { tempDir } from "../../helpers/tmp.js";
 

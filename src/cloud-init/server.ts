@@ -2,9 +2,9 @@ import { posix } from "node:path";
 import { stringify } from "yaml";
 import { checkOptions, is, isPlainRecord } from "../internal/options.js";
 import { unsafeRelative } from "../internal/paths.js";
-import { NodeError } from "./errors.js";
+import { CloudInitError } from "./errors.js";
 
-const fail = (message: string, value: unknown) => new NodeError("CLOUD_INIT_INVALID", message, { value });
+const fail = (message: string, value: unknown) => new CloudInitError("CLOUD_INIT_INVALID", message, { value });
 const seedFileCheck = (f: unknown) =>
   !isPlainRecord(f)
     ? "must be a { path, content, mode? } file"
@@ -43,7 +43,7 @@ export interface CloudInitForServerOptions {
  * pre-generated PKI and token before K3s first starts. K3s keeps existing CAs and signs its leaves
  * with them, so every server seeded this way trusts the same cluster CA.
  *
- * @throws NodeError `CLOUD_INIT_INVALID` for a path escaping the TLS dir or an empty token;
+ * @throws CloudInitError `CLOUD_INIT_INVALID` for a path escaping the TLS dir or an empty token;
  * `K3S_CONFIG_*` (NodeConfigError) for a config key or value K3s would refuse.
  * @example
  * ```ts
@@ -67,7 +67,7 @@ export function cloudInitForServer(options: CloudInitForServerOptions): string {
   const { pki, token, config = {}, dataDir = "/var/lib/rancher/k3s", runcmd } = o;
   if (pki === undefined) throw fail('cloudInitForServer: option "pki" is required', { option: "pki" });
   if (typeof token !== "string" || token.length === 0 || /\s/.test(token) || token.length > 4096) {
-    throw new NodeError("CLOUD_INIT_INVALID", "token must be a non-empty string without whitespace", { value: "token" });
+    throw new CloudInitError("CLOUD_INIT_INVALID", "token must be a non-empty string without whitespace", { value: "token" });
   }
   const tlsDir = posix.join(dataDir, "server", "tls");
   const files = pki.map((f) => {
@@ -75,7 +75,7 @@ export function cloudInitForServer(options: CloudInitForServerOptions): string {
     const target = posix.normalize(posix.join(tlsDir, f.path));
     if (why !== undefined || !target.startsWith(`${tlsDir}/`)) {
       const shown = f.path.slice(0, 200);
-      throw new NodeError("CLOUD_INIT_INVALID", `PKI path escapes ${tlsDir}: ${shown}`, { value: shown });
+      throw new CloudInitError("CLOUD_INIT_INVALID", `PKI path escapes ${tlsDir}: ${shown}`, { value: shown });
     }
     const mode = f.mode ?? (f.path.endsWith(".key") ? 0o600 : 0o644);
     return { path: target, content: f.content, owner: "root:root", permissions: `0${mode.toString(8)}` };
