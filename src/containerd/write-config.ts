@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { writeFileAtomic } from "../internal/atomic-write.js";
 import { type EventListener, type KitEventBase, emit } from "../internal/events.js";
 import { goJoin } from "../internal/go/filepath.js";
+import { checkOptions, is } from "../internal/options.js";
 import { ContainerdError } from "./errors.js";
 import { renderContainerdConfig } from "./render.js";
 import type { ConfigVersion, ContainerdConfig } from "./types.js";
@@ -78,12 +79,25 @@ const GENERATIONS: readonly { file: string; version: ConfigVersion }[] = [
 export async function writeContainerdConfig(
   options: WriteContainerdConfigOptions,
 ): Promise<WriteContainerdConfigResult> {
-  const { templateDir, configPath, config, signal, onEvent, defaultVersion = 3 } = options;
-  if (defaultVersion !== 2 && defaultVersion !== 3) throw new ContainerdError("CONTAINERD_OPTION_INVALID", "defaultVersion must be 2 or 3", { value: defaultVersion });
-  if (typeof templateDir !== "string" || templateDir === "")
-    throw new ContainerdError("CONTAINERD_OPTION_INVALID", "templateDir must be a path", { value: templateDir });
-  if (typeof configPath !== "string" || configPath === "")
-    throw new ContainerdError("CONTAINERD_OPTION_INVALID", "configPath must be a path", { value: configPath });
+  const checked = checkOptions<WriteContainerdConfigOptions>(
+    options,
+    {
+      templateDir: is.absolutePath,
+      configPath: is.absolutePath,
+      config: is.any,
+      defaultVersion: is.oneOf(2, 3),
+      signal: is.signal,
+      onEvent: is.function,
+    },
+    optionError,
+    "writeContainerdConfig",
+  );
+  // Written paths are absolute: a relative one would land wherever the host process happens to run.
+  const { templateDir, configPath, config, signal, onEvent, defaultVersion = 3 } = checked;
+  if (templateDir === undefined || configPath === undefined || config === undefined)
+    throw optionError("writeContainerdConfig: templateDir, configPath and config are required", {
+      option: templateDir === undefined ? "templateDir" : configPath === undefined ? "configPath" : "config",
+    });
   signal?.throwIfAborted();
   let chosen: { path: string; text: string; version: ConfigVersion } | undefined;
   for (const g of GENERATIONS) {
@@ -133,3 +147,6 @@ export function containerdArgs(config: ContainerdConfig, version: ConfigVersion)
   if (version < 3) args.push("-a", c.Address, "--state", c.State, "--root", c.Root);
   return args;
 }
+
+const optionError = (message: string, value: unknown) =>
+  new ContainerdError("CONTAINERD_OPTION_INVALID", message, { value });

@@ -1,6 +1,8 @@
 import { open, readdir, rm } from "node:fs/promises";
 import { writeFileAtomic } from "../internal/atomic-write.js";
 import { goJoin } from "../internal/go/filepath.js";
+import { checkOptions, is } from "../internal/options.js";
+import { unsafeComponent } from "../internal/paths.js";
 import { ContainerdError } from "./errors.js";
 import { HOSTS_TOML_HEADER, type HostConfigsOptions, registryHostConfigs, renderHostsToml } from "./hosts.js";
 import type { Registry } from "./types.js";
@@ -44,11 +46,43 @@ async function firstLine(path: string): Promise<string | undefined> {
  * @throws CONTAINERD_OPTION_INVALID for a missing registryDir; CONTAINERD_HOSTS_WRITE when old dirs cannot be cleaned; WRITE_FAILED on I/O errors; AbortError.
  */
 export async function writeContainerdHosts(options: WriteContainerdHostsOptions): Promise<string[]> {
-  const { registryDir, registry, signal } = options;
-  if (typeof registryDir !== "string" || registryDir === "")
-    throw new ContainerdError("CONTAINERD_OPTION_INVALID", "registryDir must be a path", { value: registryDir });
-  const hosts = registryHostConfigs(registry, options);
+  const checked = checkOptions<WriteContainerdHostsOptions>(
+    options,
+    {
+      registryDir: is.absolutePath,
+      registry: is.record,
+      noDefaultEndpoint: is.boolean,
+      mirrorAddr: is.string,
+      onSkip: is.function,
+      signal: is.signal,
+    },
+    (message, value) => new ContainerdError("CONTAINERD_OPTION_INVALID", message, { value }),
+    "writeContainerdHosts",
+  );
+  const { registryDir, registry, signal } = checked;
+  if (registryDir === undefined || registry === undefined)
+    throw new ContainerdError(
+      "CONTAINERD_OPTION_INVALID",
+      "writeContainerdHosts: registryDir and registry are required",
+      {
+        value: { option: registryDir === undefined ? "registryDir" : "registry" },
+      },
+    );
+  const hosts = registryHostConfigs(registry, checked);
   const files = Object.entries(hosts).map(([dir, cfg]) => ({ dir, text: renderHostsToml(cfg) }));
+  // Every host becomes one directory name under registryDir, checked before anything is removed:
+  // a registries.yaml key like "../../victim" or ".." must never name a directory outside it.
+  for (const { dir } of files) {
+    const why = unsafeComponent(dir);
+    if (why !== undefined)
+      throw new ContainerdError(
+        "CONTAINERD_REGISTRY_HOST_INVALID",
+        `registry host ${JSON.stringify(dir.slice(0, 200))} cannot be a directory name under ${registryDir}: ${why}`,
+        {
+          value: dir.slice(0, 200),
+        },
+      );
+  }
   signal?.throwIfAborted();
   try {
     for (const { dir } of files) await rm(goJoin(registryDir, dir), { recursive: true, force: true });
@@ -77,6 +111,8 @@ export async function writeContainerdHosts(options: WriteContainerdHostsOptions)
       mode: 0o644,
       dirMode: 0o700,
       signal,
+      // No symlinked host dir may lead the write out of registryDir.
+      root: registryDir,
     });
   }
   return files.map((f) => f.dir);
