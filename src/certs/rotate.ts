@@ -5,6 +5,8 @@
 import { chmod, cp, mkdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "../internal/atomic-write.js";
+import { absolutePath } from "../internal/paths.js";
+import { CertError } from "./errors.js";
 import { resolveServices, serviceFiles } from "./services.js";
 
 export interface RotateCertificatesResult {
@@ -32,10 +34,17 @@ const exists = (p: string): Promise<boolean> =>
  * @throws CertError `CERT_SERVICE_UNKNOWN`; KitError `WRITE_FAILED`
  */
 export async function rotateCertificates(
-  dataDir: string,
+  dataDirArg: string,
   options: { services?: string[]; now?: Date } = {},
 ): Promise<RotateCertificatesResult> {
+  // Backups and removals happen under dataDir: a relative one would act wherever the process runs.
+  const dataDir = absolutePath(dataDirArg, "rotateCertificates: dataDir");
   const isServer = await exists(join(dataDir, "server"));
+  // Nothing to rotate where K3s never ran: do not make `agent/tls-<unix>` in a stranger's directory.
+  if (!isServer && !(await exists(join(dataDir, "agent"))))
+    throw new CertError("CERT_OPTION_INVALID", `rotateCertificates: ${dataDir} is not a K3s data dir (no server/ or agent/)`, {
+      value: dataDir,
+    });
   const services = resolveServices(options.services, isServer);
   const stamp = Math.floor((options.now ?? new Date()).getTime() / 1000);
   const tls = join(dataDir, "server", "tls");

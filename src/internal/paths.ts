@@ -32,10 +32,14 @@ export function unsafeRelative(rel: unknown): string | undefined {
   return undefined;
 }
 
-/** Throws `PATH_UNSAFE` unless `path` is an absolute path without NUL bytes. Returns it normalised. */
+/** Throws `PATH_UNSAFE` unless `path` is an absolute path without NUL bytes or `..` parts. Returns it normalised. */
 export function absolutePath(path: unknown, what: string): string {
   if (typeof path !== "string" || path === "" || path.includes("\0") || !isAbsolute(path)) {
     throw new KitError("PATH_UNSAFE", `${what} must be an absolute path, got ${describe(path)}`, { value: path });
+  }
+  // "/srv/k3s/../etc" names a place other than it seems to: a root given by data is taken as written.
+  if (path.split(/[\\/]/).includes("..")) {
+    throw new KitError("PATH_UNSAFE", `${what} must not have ".." parts, got ${describe(path)}`, { value: path });
   }
   return resolve(path);
 }
