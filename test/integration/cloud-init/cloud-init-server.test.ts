@@ -1,23 +1,9 @@
-import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { cloudInitForServer } from "../../../src/cloud-init/index.js";
 import { isKitError } from "../../../src/errors/index.js";
+import { cloudInitSchema } from "../../helpers/cloud-init.js";
 import { tempDir } from "../../helpers/tmp.js";
-
-/** Runs the real `cloud-init schema` (Debian cloud-init) on user-data; returns [ok, output]. */
-function cloudInitSchema(dir: string, userData: string): [boolean, string] {
-  const file = join(dir, `user-data-${Math.random().toString(36).slice(2)}.yaml`);
-  writeFileSync(file, userData);
-  try {
-    return [true, execFileSync("cloud-init", ["schema", "--config-file", file], { encoding: "utf8", stdio: "pipe" })];
-  } catch (e) {
-    const err = e as { stdout?: string; stderr?: string };
-    return [false, `${err.stdout ?? ""}${err.stderr ?? ""}`];
-  }
-}
 
 const pem = (label: string) => `-----BEGIN ${label}-----\nMIIB\n-----END ${label}-----\n`;
 
@@ -38,7 +24,7 @@ describe("cloudInitForServer", () => {
       config: { "cluster-init": true, "tls-san": ["k3s.example.com"] },
       runcmd: ["curl -sfL https://get.k3s.io | sh -"],
     });
-    const [ok, out] = cloudInitSchema(dir, userData);
+    const [ok, out] = cloudInitSchema(userData);
     expect(out).toContain("Valid cloud-config");
     expect(ok).toBe(true);
     const doc = parse(userData);
@@ -54,7 +40,7 @@ describe("cloudInitForServer", () => {
   });
 
   it("the schema check is real: it rejects user-data with a wrong field type", () => {
-    const [ok, out] = cloudInitSchema(dir, "#cloud-config\nwrite_files:\n- path: 5\n  bogus: 1\n");
+    const [ok, out] = cloudInitSchema("#cloud-config\nwrite_files:\n- path: 5\n  bogus: 1\n");
     expect(ok).toBe(false);
     expect(out).toMatch(/schema errors/i);
   });
