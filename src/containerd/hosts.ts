@@ -1,5 +1,6 @@
 import { type EndpointURL, defaultHost, normalizeEndpointAddress, urlString } from "./endpoint.js";
 // Go strconv.Quote (the engine's `%q`), for the paths K3s prints with `printf "%q"`.
+import { ContainerdError } from "./errors.js";
 import { quote as goQuote } from "../internal/go/quote.js";
 import { trimEmpty } from "./trim-empty.js";
 import type { Registry, RegistryConfig } from "./types.js";
@@ -33,6 +34,7 @@ export interface HostConfigsOptions {
 const emptyConfig = (): RegistryConfig => ({ Auth: null, TLS: null });
 
 function configForHost(configs: Registry["Configs"], host: string): RegistryConfig {
+  if (!configs) return emptyConfig(); // a nil map, as yaml.v2 leaves an absent `configs:`
   const h = defaultHost(host);
   if (h !== host && Object.hasOwn(configs, h)) return configs[h] ?? emptyConfig();
   return Object.hasOwn(configs, host) ? (configs[host] ?? emptyConfig()) : emptyConfig();
@@ -72,9 +74,29 @@ export function registryHostConfigs(
   registry: Registry,
   options: HostConfigsOptions = {},
 ): Record<string, HostConfig> {
+  // The shape is checked before any iteration: Object.keys of a 4 MB string is 4 million keys.
+  const isMap = (v: unknown) => v === null || v === undefined || (typeof v === "object" && !Array.isArray(v));
+  if (
+    typeof registry !== "object" ||
+    registry === null ||
+    !isMap(registry.Mirrors) ||
+    !isMap(registry.Configs)
+  )
+    throw new ContainerdError(
+      "CONTAINERD_OPTION_INVALID",
+      "registry must be a parsed registries.yaml ({ Mirrors, Configs } maps)",
+      {
+        value:
+          typeof registry !== "object" || registry === null
+            ? "registry"
+            : !isMap(registry.Mirrors)
+              ? "registry.Mirrors"
+              : "registry.Configs",
+      },
+    );
   const mirrorAddr = options.mirrorAddr ?? "";
   const hosts = new Map<string, HostConfig>();
-  for (const host of Object.keys(registry.Configs).sort()) {
+  for (const host of Object.keys(registry.Configs ?? {}).sort()) {
     try {
       hosts.set(
         host === "*" ? "_default" : host,
@@ -84,7 +106,7 @@ export function registryHostConfigs(
       options.onSkip?.(host, host, (err as Error).message);
     }
   }
-  for (const host of Object.keys(registry.Mirrors).sort()) {
+  for (const host of Object.keys(registry.Mirrors ?? {}).sort()) {
     const mirror = registry.Mirrors[host];
     if (!mirror) continue;
     // K3s looks the host up before mapping "*" to "_default", so a wildcard mirror always starts fresh.

@@ -120,9 +120,22 @@ export class Template {
    * ```
    */
   funcs(map: FuncMap): this {
+    // Checked before iterating: Object.entries of a 4 MB string would build 4 million pairs first.
+    if (typeof map !== "object" || map === null || Array.isArray(map))
+      throw new KitError(
+        "TEMPLATE_FUNC",
+        `funcs() takes an object of functions, got ${map === null ? "null" : Array.isArray(map) ? "an array" : typeof map}`,
+        {
+          value: typeof map,
+        },
+      );
     for (const [name, fn] of Object.entries(map)) {
       if (!IDENT.test(name)) {
-        throw new KitError("TEMPLATE_FUNC", `function name ${JSON.stringify(name)} is not a valid identifier`, { value: name });
+        throw new KitError(
+          "TEMPLATE_FUNC",
+          `function name ${JSON.stringify(name)} is not a valid identifier`,
+          { value: name },
+        );
       }
       if (typeof fn !== "function" && !(fn instanceof GoFunc)) {
         throw new KitError("TEMPLATE_FUNC", `value for ${name} not a function`, { value: name });

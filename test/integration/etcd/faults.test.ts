@@ -102,8 +102,10 @@ describe("faults", () => {
     expect(seen.size).toBe(20_000);
     expect([...seen.values()].every((n) => n === 1)).toBe(true);
     expect(ordered).toBe(true);
-    // The replay ran through catch-up helpers, and was planned again after the cuts.
-    expect(clientEvents.filter((e) => e.type === "etcd.watch.catchup").length).toBeGreaterThan(1);
+    // The replay ran through catch-up helpers.
+    // (How often it is planned again after a cut depends on how far behind the head the watch is then,
+    // which is timing; that it ran through them at all is not.)
+    expect(clientEvents.filter((e) => e.type === "etcd.watch.catchup").length).toBeGreaterThanOrEqual(1);
   });
 
   it("etcd killed and restarted on the same port during a write loop: every acknowledged put survives; no call hangs", async () => {
