@@ -2,6 +2,7 @@
  * cloud-init user-data that fetches the seed at boot instead of carrying it. Pure: strings in,
  * `#cloud-config` out; ARNs and the region may be CDK tokens (they resolve inside the string).
  */
+import { DEFAULT_DATA_DIR, k3sLayout } from "../layout/index.js";
 import { posix } from "node:path";
 import { stringify } from "yaml";
 import { CdkError } from "./errors.js";
@@ -66,9 +67,14 @@ const CDK_TOKEN = /^\$\{Token\[[A-Za-z0-9_.-]+\]\}$/;
 const shellSafe =
   (shape: RegExp, what: string): Check =>
   (v) =>
-    typeof v === "string" && (CDK_TOKEN.test(v) || shape.test(v)) ? undefined : `must be ${what} or a CDK token`;
+    typeof v === "string" && (CDK_TOKEN.test(v) || shape.test(v))
+      ? undefined
+      : `must be ${what} or a CDK token`;
 const REGION = shellSafe(/^[a-z]{2}(-[a-z]+)+-\d+$/, "an AWS region (eu-west-1)");
-const ARN = shellSafe(/^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/, "a Secrets Manager secret ARN");
+const ARN = shellSafe(
+  /^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/,
+  "a Secrets Manager secret ARN",
+);
 const RUNCMD = is.arrayOf(is.either(is.string, is.stringArray));
 const COMMON = { config: is.record, dataDir: is.absolutePath, runcmd: RUNCMD };
 
@@ -85,7 +91,7 @@ function k3sConfigFile(config: K3sConfig, dataDir: string, role: "server" | "age
     );
   }
   const full: K3sConfig = { ...config, "token-file": TOKEN_FILE };
-  if (dataDir !== "/var/lib/rancher/k3s") full["data-dir"] = dataDir;
+  if (dataDir !== DEFAULT_DATA_DIR) full["data-dir"] = dataDir;
   return {
     path: "/etc/rancher/k3s/config.yaml",
     content: renderK3sConfig(full, { role }),
@@ -123,9 +129,11 @@ export function serverBootUserData(
     "serverBootUserData",
   );
   if (o.region === undefined || o.seedSecretArn === undefined) {
-    throw fail("serverBootUserData: region and seedSecretArn are required", { option: o.region === undefined ? "region" : "seedSecretArn" });
+    throw fail("serverBootUserData: region and seedSecretArn are required", {
+      option: o.region === undefined ? "region" : "seedSecretArn",
+    });
   }
-  const { config = {}, dataDir = "/var/lib/rancher/k3s", runcmd = [] } = o;
+  const { config = {}, dataDir = DEFAULT_DATA_DIR, runcmd = [] } = o;
   const doc = {
     write_files: [
       k3sConfigFile(config, dataDir, "server"),
@@ -134,7 +142,7 @@ export function serverBootUserData(
     runcmd: [
       "set -e",
       ["sh", "-c", fetchSecret(o.region, o.seedSecretArn, SEED_JSON)],
-      ["python3", SEED_WRITER, SEED_JSON, posix.join(dataDir, "server", "tls"), TOKEN_FILE],
+      ["python3", SEED_WRITER, SEED_JSON, k3sLayout(dataDir).server.tlsDir, TOKEN_FILE],
       ["rm", "-f", SEED_JSON],
       ...runcmd,
     ],
@@ -163,17 +171,13 @@ export function agentBootUserData(
   for (const key of ["region", "tokenSecretArn", "serverUrl"] as const) {
     if (o[key] === undefined) throw fail(`agentBootUserData: ${key} is required`, { option: key });
   }
-  const { config = {}, dataDir = "/var/lib/rancher/k3s", runcmd = [] } = o;
+  const { config = {}, dataDir = DEFAULT_DATA_DIR, runcmd = [] } = o;
   if (!/^https:\/\/[^/\s@]+/.test(o.serverUrl) && !o.serverUrl.includes("${Token[")) {
     throw fail(`serverUrl must be an https:// URL: ${o.serverUrl.slice(0, 200)}`, o.serverUrl.slice(0, 200));
   }
   const doc = {
     write_files: [k3sConfigFile({ ...config, server: o.serverUrl }, dataDir, "agent")],
-    runcmd: [
-      "set -e",
-      ["sh", "-c", fetchSecret(o.region, o.tokenSecretArn, TOKEN_FILE)],
-      ...runcmd,
-    ],
+    runcmd: ["set -e", ["sh", "-c", fetchSecret(o.region, o.tokenSecretArn, TOKEN_FILE)], ...runcmd],
   };
   return `#cloud-config\n${stringify(doc, { lineWidth: 0 })}`;
 }

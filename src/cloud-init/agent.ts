@@ -1,3 +1,4 @@
+import { DEFAULT_DATA_DIR } from "../layout/index.js";
 import { posix } from "node:path";
 import { stringify } from "yaml";
 import { CloudInitError } from "./errors.js";
@@ -29,7 +30,9 @@ function checkServerUrl(serverUrl: string): void {
   }
   if (url?.protocol !== "https:" || url.hostname === "" || url.username !== "" || url.password !== "") {
     const shown = serverUrl.length > 200 ? `${serverUrl.slice(0, 200)}…` : serverUrl;
-    throw new CloudInitError("CLOUD_INIT_INVALID", `serverUrl must be an https:// URL: ${shown}`, { value: shown });
+    throw new CloudInitError("CLOUD_INIT_INVALID", `serverUrl must be an https:// URL: ${shown}`, {
+      value: shown,
+    });
   }
 }
 
@@ -59,7 +62,7 @@ export function cloudInitForAgent(options: CloudInitForAgentOptions): string {
     (message, value) => new CloudInitError("CLOUD_INIT_INVALID", message, { value }),
     "cloudInitForAgent",
   );
-  const { serverUrl = "", token, config = {}, dataDir = "/var/lib/rancher/k3s", runcmd } = o;
+  const { serverUrl = "", token, config = {}, dataDir = DEFAULT_DATA_DIR, runcmd } = o;
   checkServerUrl(serverUrl);
   if (typeof token !== "string" || token.length === 0 || /\s/.test(token)) {
     throw new CloudInitError("CLOUD_INIT_INVALID", "token must be a non-empty string without whitespace", {
@@ -67,9 +70,11 @@ export function cloudInitForAgent(options: CloudInitForAgentOptions): string {
     });
   }
   if (!posix.isAbsolute(dataDir))
-    throw new CloudInitError("CLOUD_INIT_INVALID", `dataDir must be absolute: ${dataDir}`, { value: dataDir });
+    throw new CloudInitError("CLOUD_INIT_INVALID", `dataDir must be absolute: ${dataDir}`, {
+      value: dataDir,
+    });
   const k3sConfig: K3sConfig = { ...config, server: serverUrl, token };
-  if (dataDir !== "/var/lib/rancher/k3s") k3sConfig["data-dir"] = dataDir;
+  if (dataDir !== DEFAULT_DATA_DIR) k3sConfig["data-dir"] = dataDir;
   const content = renderK3sConfig(k3sConfig, { role: "agent" });
   const doc: Record<string, unknown> = {
     write_files: [{ path: "/etc/rancher/k3s/config.yaml", content, owner: "root:root", permissions: "0600" }],

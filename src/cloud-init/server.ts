@@ -1,10 +1,12 @@
+import { DEFAULT_DATA_DIR, k3sLayout } from "../layout/index.js";
 import { posix } from "node:path";
 import { stringify } from "yaml";
 import { checkOptions, is, isPlainRecord } from "../internal/options.js";
 import { unsafeRelative } from "../internal/paths.js";
 import { CloudInitError } from "./errors.js";
 
-const fail = (message: string, value: unknown) => new CloudInitError("CLOUD_INIT_INVALID", message, { value });
+const fail = (message: string, value: unknown) =>
+  new CloudInitError("CLOUD_INIT_INVALID", message, { value });
 const seedFileCheck = (f: unknown) =>
   !isPlainRecord(f)
     ? "must be a { path, content, mode? } file"
@@ -12,7 +14,8 @@ const seedFileCheck = (f: unknown) =>
       ? "must have a path string"
       : typeof f.content !== "string" || f.content.length > 16 << 20
         ? "must have a content string"
-        : f.mode !== undefined && !(Number.isInteger(f.mode) && (f.mode as number) >= 0 && (f.mode as number) <= 0o7777)
+        : f.mode !== undefined &&
+            !(Number.isInteger(f.mode) && (f.mode as number) >= 0 && (f.mode as number) <= 0o7777)
           ? "must have a mode from 0 to 0o7777"
           : undefined;
 
@@ -59,29 +62,35 @@ export function cloudInitForServer(options: CloudInitForServerOptions): string {
       token: is.any,
       config: is.any,
       dataDir: is.absolutePath,
-      runcmd: is.arrayOf((v) => (typeof v === "string" && v.length <= 1 << 20 ? undefined : "must be a string")),
+      runcmd: is.arrayOf((v) =>
+        typeof v === "string" && v.length <= 1 << 20 ? undefined : "must be a string",
+      ),
     },
     fail,
     "cloudInitForServer",
   );
-  const { pki, token, config = {}, dataDir = "/var/lib/rancher/k3s", runcmd } = o;
+  const { pki, token, config = {}, dataDir = DEFAULT_DATA_DIR, runcmd } = o;
   if (pki === undefined) throw fail('cloudInitForServer: option "pki" is required', { option: "pki" });
   if (typeof token !== "string" || token.length === 0 || /\s/.test(token) || token.length > 4096) {
-    throw new CloudInitError("CLOUD_INIT_INVALID", "token must be a non-empty string without whitespace", { value: "token" });
+    throw new CloudInitError("CLOUD_INIT_INVALID", "token must be a non-empty string without whitespace", {
+      value: "token",
+    });
   }
-  const tlsDir = posix.join(dataDir, "server", "tls");
+  const tlsDir = k3sLayout(dataDir).server.tlsDir;
   const files = pki.map((f) => {
     const why = unsafeRelative(f.path);
     const target = posix.normalize(posix.join(tlsDir, f.path));
     if (why !== undefined || !target.startsWith(`${tlsDir}/`)) {
       const shown = f.path.slice(0, 200);
-      throw new CloudInitError("CLOUD_INIT_INVALID", `PKI path escapes ${tlsDir}: ${shown}`, { value: shown });
+      throw new CloudInitError("CLOUD_INIT_INVALID", `PKI path escapes ${tlsDir}: ${shown}`, {
+        value: shown,
+      });
     }
     const mode = f.mode ?? (f.path.endsWith(".key") ? 0o600 : 0o644);
     return { path: target, content: f.content, owner: "root:root", permissions: `0${mode.toString(8)}` };
   });
   const k3sConfig: K3sConfig = { ...config, token };
-  if (dataDir !== "/var/lib/rancher/k3s") k3sConfig["data-dir"] = dataDir;
+  if (dataDir !== DEFAULT_DATA_DIR) k3sConfig["data-dir"] = dataDir;
   const content = renderK3sConfig(k3sConfig, { role: "server" });
   files.push({ path: "/etc/rancher/k3s/config.yaml", content, owner: "root:root", permissions: "0600" });
   const doc: Record<string, unknown> = { write_files: files };
