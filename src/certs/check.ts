@@ -1,6 +1,7 @@
 /**
  * `checkCertificates`: `k3s certificate check` (§1.5) as data and as `text | table | json | yaml`.
  */
+import { k3sLayout } from "../layout/index.js";
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { CertError } from "./errors.js";
@@ -71,7 +72,7 @@ export async function checkCertificates(
 ): Promise<CertificateCheckEntry[]> {
   const now = options.now ?? new Date();
   const warn = options.warnWithinDays ?? 90;
-  const isServer = await stat(join(dataDir, "server")).then(
+  const isServer = await stat(k3sLayout(dataDir).server.dir).then(
     (s) => s.isDirectory(),
     () => false,
   );
@@ -79,8 +80,8 @@ export async function checkCertificates(
   for (const service of resolveServices(options.services, isServer)) {
     const files = serviceFiles(service);
     const paths = [
-      ...(isServer ? files.server.map((f) => join(dataDir, "server", "tls", `${f}.crt`)) : []),
-      ...files.agent.map((f) => join(dataDir, "agent", `${f}.crt`)),
+      ...(isServer ? files.server.map((f) => join(k3sLayout(dataDir).server.tlsDir, `${f}.crt`)) : []),
+      ...files.agent.map((f) => join(k3sLayout(dataDir).agent.dir, `${f}.crt`)),
     ];
     for (const file of paths) {
       const text = await readIfExists(file);

@@ -1,6 +1,7 @@
 /**
  * Custom CA bundles for `k3s certificate rotate-ca` and K3s's validation of them (§1.5).
  */
+import { k3sLayout } from "../layout/index.js";
 import { createPrivateKey, createPublicKey, X509Certificate } from "node:crypto";
 import { join } from "node:path";
 import { CertError } from "./errors.js";
@@ -79,7 +80,7 @@ export async function generateCustomCA(
     await writeCert(join(tls, spec.cert), ca.bundlePem);
   }
   const old = options.currentDataDir
-    ? await readIfExists(join(options.currentDataDir, "server", "tls", "service.key"))
+    ? await readIfExists(join(k3sLayout(options.currentDataDir).server.tlsDir, "service.key"))
     : undefined;
   await writeKey(join(tls, "service.key"), old ?? (await generateRsaKeyPem()));
   return { tlsDir: tls, rootPem: root.certPem };
@@ -138,7 +139,7 @@ export async function validateCARotation(
   options: { force?: boolean; now?: Date } = {},
 ): Promise<CARotationResult> {
   const now = options.now ?? new Date();
-  const cur = join(currentDataDir, "server", "tls");
+  const cur = k3sLayout(currentDataDir).server.tlsDir;
   const nxt = join(newPath, "tls");
   const errors: string[] = [];
   if (cur !== nxt) {

@@ -2,6 +2,7 @@
  * `rotateCertificates`: `k3s certificate rotate` (§1.5): back up, then remove the selected leaf files so K3s
  * (or {@link ensureServerCertificates}) re-issues them. CAs are untouched.
  */
+import { k3sLayout } from "../layout/index.js";
 import { chmod, cp, mkdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "../internal/atomic-write.js";
@@ -39,17 +40,19 @@ export async function rotateCertificates(
 ): Promise<RotateCertificatesResult> {
   // Backups and removals happen under dataDir: a relative one would act wherever the process runs.
   const dataDir = absolutePath(dataDirArg, "rotateCertificates: dataDir");
-  const isServer = await exists(join(dataDir, "server"));
+  const layout = k3sLayout(dataDir);
+  const isServer = await exists(layout.server.dir);
   // Nothing to rotate where K3s never ran: do not make `agent/tls-<unix>` in a stranger's directory.
-  if (!isServer && !(await exists(join(dataDir, "agent"))))
+  if (!isServer && !(await exists(layout.agent.dir)))
     throw new CertError("CERT_OPTION_INVALID", `rotateCertificates: ${dataDir} is not a K3s data dir (no server/ or agent/)`, {
       value: dataDir,
     });
   const services = resolveServices(options.services, isServer);
   const stamp = Math.floor((options.now ?? new Date()).getTime() / 1000);
-  const tls = join(dataDir, "server", "tls");
-  const agent = join(dataDir, "agent");
-  const backupDir = isServer ? join(dataDir, "server", `tls-${stamp}`) : join(agent, `tls-${stamp}`);
+  const tls = layout.server.tlsDir;
+  const agent = layout.agent.dir;
+  // The backup sits beside what it backs up, as K3s puts it: server/tls-<unix> or agent/tls-<unix>.
+  const backupDir = isServer ? join(layout.server.dir, `tls-${stamp}`) : join(agent, `tls-${stamp}`);
   if (isServer && (await exists(tls)))
     await cp(tls, backupDir, { recursive: true, preserveTimestamps: true });
   const victims: string[] = [];
