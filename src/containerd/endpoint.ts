@@ -1,4 +1,9 @@
 import ipaddr from "ipaddr.js";
+import { ContainerdError } from "./errors.js";
+
+/** Go's url.Parse errors, typed; `host` (userinfo already dropped) is the value where there is one. */
+const endpointError = (message: string, host?: string) =>
+  new ContainerdError("CONTAINERD_ENDPOINT_INVALID", message, host === undefined ? {} : { value: host });
 
 /**
  * The parts of a Go `net/url.URL` that registry endpoints use. `toString()` follows Go's
@@ -36,11 +41,12 @@ const HOST_OK = /^[A-Za-z0-9\-_.~!$&'()*+,;=:[\]<>"%]*$/;
 
 /**
  * A subset of Go's `url.Parse`, enough for registry endpoints: scheme (lower-cased), authority
- * (userinfo dropped from `host`), path, query, fragment. Throws a plain Error where Go's parser
- * returns an error that K3s logs and skips.
+ * (userinfo dropped from `host`), path, query, fragment. Throws `CONTAINERD_ENDPOINT_INVALID` with
+ * Go's message where Go's parser returns an error that K3s logs and skips (the raw URL, which may
+ * carry userinfo, is never the error's value).
  */
 export function parseEndpointURL(raw: string): EndpointURL {
-  if (/[\x00-\x1f\x7f]/.test(raw)) throw new Error("net/url: invalid control character in URL");
+  if (/[\x00-\x1f\x7f]/.test(raw)) throw endpointError("net/url: invalid control character in URL");
   let rest = raw;
   let fragment = "";
   const hash = rest.indexOf("#");
@@ -54,7 +60,7 @@ export function parseEndpointURL(raw: string): EndpointURL {
     scheme = m[1].toLowerCase();
     rest = rest.slice(m[0].length);
   } else if (rest.startsWith(":")) {
-    throw new Error("missing protocol scheme");
+    throw endpointError("missing protocol scheme");
   }
   let rawQuery = "";
   const q = rest.indexOf("?");
@@ -71,15 +77,16 @@ export function parseEndpointURL(raw: string): EndpointURL {
     const at = authority.lastIndexOf("@");
     if (at >= 0) authority = authority.slice(at + 1);
     host = authority;
-    if (!HOST_OK.test(host)) throw new Error(`invalid character in host name ${JSON.stringify(host)}`);
+    if (!HOST_OK.test(host))
+      throw endpointError(`invalid character in host name ${JSON.stringify(host)}`, host);
     const portPart = host.startsWith("[")
       ? host.slice(host.indexOf("]") + 1)
       : host.includes(":")
         ? host.slice(host.lastIndexOf(":"))
         : "";
-    if (host.startsWith("[") && !host.includes("]")) throw new Error("missing ']' in host");
+    if (host.startsWith("[") && !host.includes("]")) throw endpointError("missing ']' in host", host);
     if (portPart !== "" && !/^:[0-9]*$/.test(portPart))
-      throw new Error(`invalid port ${JSON.stringify(portPart)} after host`);
+      throw endpointError(`invalid port ${JSON.stringify(portPart)} after host`, host);
   }
   return { scheme, host, path: rest, rawQuery, fragment };
 }
@@ -141,9 +148,18 @@ export interface NormalizedEndpoint {
  * ```ts
  * urlString(normalizeEndpointAddress("registry.example.com:443", "").url); // "https://registry.example.com:443/v2"
  * ```
- * @throws Error (plain) when Go's URL parser would reject the endpoint; callers skip it like K3s.
+ * @throws ContainerdError CONTAINERD_ENDPOINT_INVALID when Go's URL parser would reject the endpoint
+ * (callers skip it like K3s); CONTAINERD_OPTION_INVALID when an argument is not a string.
  */
 export function normalizeEndpointAddress(endpoint: string, mirrorAddr: string): NormalizedEndpoint {
+  if (typeof endpoint !== "string" || typeof mirrorAddr !== "string")
+    throw new ContainerdError(
+      "CONTAINERD_OPTION_INVALID",
+      "normalizeEndpointAddress(endpoint, mirrorAddr) takes two strings",
+      {
+        value: typeof endpoint !== "string" ? "endpoint" : "mirrorAddr",
+      },
+    );
   const url = parseEndpointURL(endpoint.includes("://") ? endpoint : `//${endpoint}`);
   const port = urlPort(url.host);
   if (url.scheme === "") {

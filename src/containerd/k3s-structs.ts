@@ -380,7 +380,9 @@ function scalar(type: string, v: unknown, path: string): unknown {
       // The dot never holds an interface (K3s fills it from --flannel-iface at runtime).
       return NIL_INTERFACE;
     default:
-      throw new Error(`k3s-structs: unknown Go type ${type}`);
+      throw new ContainerdError("CONTAINERD_DOT_INVALID", `k3s-structs: unknown Go type ${type}`, {
+        value: path,
+      });
   }
 }
 
@@ -445,7 +447,10 @@ export function buildGoValue(type: string, v: unknown, path: string, memo: Memo)
   if (type.startsWith("[]")) return list(type, v, path);
   if (type.startsWith("*") && type !== "*net.Interface") {
     const target = type.slice(1);
-    if (!Object.hasOwn(GO_STRUCTS, target)) throw new Error(`k3s-structs: unknown Go type ${type}`);
+    if (!Object.hasOwn(GO_STRUCTS, target))
+      throw new ContainerdError("CONTAINERD_DOT_INVALID", `k3s-structs: unknown Go type ${type}`, {
+        value: path,
+      });
     if (v === undefined || v === null) return nilPointer(type);
     if (typeof v === "object") {
       const seen = memo.get(v);

@@ -6,7 +6,13 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { containerdConfigFor, parseRegistriesYaml, writeContainerdConfig, writeContainerdHosts } from "../../../src/containerd/index.js";
+import {
+  containerdConfigFor,
+  normalizeEndpointAddress,
+  parseRegistriesYaml,
+  writeContainerdConfig,
+  writeContainerdHosts,
+} from "../../../src/containerd/index.js";
 import { isKitError } from "../../../src/errors/index.js";
 import { tempDir } from "../../helpers/tmp.js";
 
@@ -102,5 +108,23 @@ describe("issue 12: writeContainerdConfig writes only under absolute paths", () 
     }).catch((e: unknown) => e);
     expect(isKitError(err, "CONTAINERD_OPTION_INVALID"), String(err)).toBe(true);
     expect(tree(root)).toEqual([]);
+  });
+});
+
+describe("issue 12: registry endpoints Go's url.Parse refuses are typed, with no userinfo in the error", () => {
+  it("a bad port is CONTAINERD_ENDPOINT_INVALID with Go's message; the password in the URL is nowhere in the error", () => {
+    let err: unknown;
+    try {
+      normalizeEndpointAddress("https://user:s3cr3t-pw@m.example:12ab/v2", "");
+    } catch (e) {
+      err = e;
+    }
+    expect(isKitError(err, "CONTAINERD_ENDPOINT_INVALID"), String(err)).toBe(true);
+    expect((err as Error).message).toBe('invalid port ":12ab" after host');
+    expect(JSON.stringify({ m: (err as Error).message, v: (err as { value?: unknown }).value, s: String(err) })).not.toContain("s3cr3t-pw");
+  });
+
+  it("a non-string endpoint is CONTAINERD_OPTION_INVALID, not a TypeError", () => {
+    expect(() => normalizeEndpointAddress(undefined as never, "")).toThrow(expect.objectContaining({ code: "CONTAINERD_OPTION_INVALID" }));
   });
 });
