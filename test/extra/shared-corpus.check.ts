@@ -1,18 +1,16 @@
 /**
  * An extra check, outside the test suite: the older shared Go text/template corpus (kept beside
  * the repository, not in it), run through the engine. The suite's own conformance corpus is
- * test/conformance (test/unit/template/corpus.test.ts); this adds cases where the shared file is at
- * hand. Run: `npm run test:shared-corpus` (or `SHARED_CORPUS=/path/corpus.public.json npm run
- * test:shared-corpus`). Known differences: the "Shared corpus" section of
- * test/template/known-differences.md.
+ * test/conformance (test/unit/template/corpus.test.ts); this adds cases where such a file is at
+ * hand. Run: `SHARED_CORPUS=/path/corpus.public.json npm run test:shared-corpus`. Known
+ * differences: the "Shared corpus" section of test/template/known-differences.md.
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isKitError } from "../../src/errors/index.js";
-import { attempt, knownDifferences, repoRoot } from "../unit/template/conformance.js";
+import { attempt, knownDifferences } from "../unit/template/conformance.js";
 import { render } from "../unit/template/corpus-adapter.js";
-
 
 interface SharedCase {
   name: string;
@@ -27,8 +25,9 @@ interface SharedCase {
   error?: boolean;
   errorMessage?: string;
 }
-// The file is named by SHARED_CORPUS (default: the sibling directory); missing, the run fails.
-const sharedPath = resolve(process.env.SHARED_CORPUS ?? resolve(repoRoot, "../shared/gotemplate/corpus.public.json"));
+// The file is named by SHARED_CORPUS, always: this check assumes nothing outside the repository.
+if (!process.env.SHARED_CORPUS) throw new Error("set SHARED_CORPUS to the corpus file (corpus.public.json)");
+const sharedPath = resolve(process.env.SHARED_CORPUS);
 const known = knownDifferences();
 
 describe(`extra: shared Go text/template corpus (${sharedPath})`, () => {

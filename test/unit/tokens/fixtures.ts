@@ -1,4 +1,4 @@
-/** Appendix A fixtures of ../shared/k3s-behaviours.md (generated with Go crypto/x509). */
+/** Token fixtures generated with Go crypto/x509 (Appendix A of the K3s behaviour notes), kept here in the repository. */
 export const SINGLE_CA = `-----BEGIN CERTIFICATE-----
 MIIBeDCCAR2gAwIBAgIBADAKBggqhkjOPQQDAjAjMSEwHwYDVQQDDBhrM3Mtc2Vy
 dmVyLWNhQDE3MzU2ODk2MDAwHhcNMjUwMTAxMDAwMDAwWhcNMzQxMjMwMDAwMDAw
