@@ -586,6 +586,39 @@ interface Directive {
   precPresent: boolean;
   verb: string;
 }
+/** The flag fields both format readers set (the printer itself and a compiled directive). */
+interface Flags {
+  sharp: boolean;
+  zero: boolean;
+  plus: boolean;
+  minus: boolean;
+  space: boolean;
+}
+
+/** Go's flag characters `#0+- `: sets the flag and returns true, or returns false for anything else. */
+function setFlag(f: Flags, c: string): boolean {
+  switch (c) {
+    case "#":
+      f.sharp = true;
+      return true;
+    case "0":
+      f.zero = !f.minus; // Only allow zero padding to the left.
+      return true;
+    case "+":
+      f.plus = true;
+      return true;
+    case "-":
+      f.minus = true;
+      f.zero = false; // Do not pad with zeros to the right.
+      return true;
+    case " ":
+      f.space = true;
+      return true;
+    default:
+      return false;
+  }
+}
+
 interface Plan {
   directives: Directive[];
   /** Literal text after the last directive. */
@@ -626,28 +659,7 @@ function compileFormat(format: string): Plan | null {
     };
     lit = "";
     directives.push(d);
-    flags: for (; i < end; i++) {
-      switch (format[i]) {
-        case "#":
-          d.sharp = true;
-          break;
-        case "0":
-          d.zero = !d.minus;
-          break;
-        case "+":
-          d.plus = true;
-          break;
-        case "-":
-          d.minus = true;
-          d.zero = false;
-          break;
-        case " ":
-          d.space = true;
-          break;
-        default:
-          break flags;
-      }
-    }
+    while (i < end && setFlag(d, format[i] as string)) i++;
     [d.wid, d.widPresent, i] = parsenum(format, i, end);
     if (i + 1 < end && format[i] === ".") {
       i++;
@@ -725,7 +737,8 @@ function extraArgs(p: Printer, a: unknown[], argNum: number): void {
   p.buf += ")";
 }
 
-function sprintfSlow(format: string, a: unknown[]): string {
+/** The full format reader (Go's doPrintf); exported for the plan-equivalence test only. @internal */
+export function sprintfSlow(format: string, a: unknown[]): string {
   const p = new Printer();
   const end = format.length;
   let argNum = 0;
@@ -770,40 +783,23 @@ function sprintfSlow(format: string, a: unknown[]): string {
     if (i >= end) break;
     i++;
     p.clearflags();
-    simple: for (; i < end; i++) {
+    for (; i < end; i++) {
       const c = format[i] as string;
-      switch (c) {
-        case "#":
-          p.sharp = true;
-          break;
-        case "0":
-          p.zero = !p.minus;
-          break;
-        case "+":
-          p.plus = true;
-          break;
-        case "-":
-          p.minus = true;
-          p.zero = false;
-          break;
-        case " ":
-          p.space = true;
-          break;
-        default:
-          if (c >= "a" && c <= "z" && argNum < a.length) {
-            if (c === "v") {
-              p.sharpV = p.sharp;
-              p.sharp = false;
-              p.plusV = p.plus;
-              p.plus = false;
-            }
-            p.printArg(a[argNum], c);
-            argNum++;
-            i++;
-            continue outer;
-          }
-          break simple;
+      if (setFlag(p, c)) continue;
+      // Fast path, as in Go: a verb right after the flags.
+      if (c >= "a" && c <= "z" && argNum < a.length) {
+        if (c === "v") {
+          p.sharpV = p.sharp;
+          p.sharp = false;
+          p.plusV = p.plus;
+          p.plus = false;
+        }
+        p.printArg(a[argNum], c);
+        argNum++;
+        i++;
+        continue outer;
       }
+      break;
     }
     [argNum, i, afterIndex] = argNumber(i);
     if (i < end && format[i] === "*") {
