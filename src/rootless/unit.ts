@@ -41,7 +41,8 @@ export function rootlessUserUnit(options?: RootlessUserUnitOptions): string {
     "rootlessUserUnit",
   );
   const binary = o.binary ?? "/usr/local/bin/k3s";
-  if (typeof binary !== "string" || !binary.startsWith("/") || /[\s"\\]/.test(binary)) {
+  // checkOptions made it an absolute string; ExecStart= also needs it free of spaces and quotes.
+  if (/[\s"\\]/.test(binary)) {
     throw new RootlessError(
       "ROOTLESS_OPTION_INVALID",
       "binary must be an absolute path without spaces or quotes",
@@ -50,7 +51,7 @@ export function rootlessUserUnit(options?: RootlessUserUnitOptions): string {
   }
   const args = o.args ?? ["--snapshotter=fuse-overlayfs"];
   for (const a of args) {
-    if (typeof a !== "string" || /[\n\r]/.test(a))
+    if (/[\n\r]/.test(a))
       throw new RootlessError("ROOTLESS_OPTION_INVALID", "arguments must be single-line strings", {
         value: a,
       });
