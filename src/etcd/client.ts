@@ -49,7 +49,7 @@ import {
 } from "./gen/rpc.js";
 import { KeepAliveImpl, type KeepAliveOptions, type LeaseKeepAlive } from "./keepalive.js";
 import { type Bytes, type KeySelector, selectRange, toBytes } from "./keys.js";
-import { type EtcdClientOptions, normalizeOptions } from "./options.js";
+import { type EtcdClientOptions, markChecked, normalizeOptions } from "./options.js";
 import { type SnapshotOptions, type SnapshotResult, saveSnapshot } from "./snapshot.js";
 import { encode, finishScratch, scratchWriter, Transport, type UnaryOptions } from "./transport.js";
 
@@ -57,6 +57,7 @@ export type { SnapshotOptions, SnapshotResult };
 
 import { type RangeOptions, rangeRequest, TxnBuilder } from "./txn.js";
 import { type Watcher, WatchManager, type WatchOptions } from "./watch.js";
+import * as vd from "./validate.js";
 
 /** Per-call options: a deadline (default: the client's `callDeadline` factory, else `deadlineMs`) and a signal. */
 export interface CallOptions {
@@ -140,7 +141,8 @@ export class EtcdClient {
    * const { kvs } = await client.range({ key: "/registry/", prefix: true, limit: 10 });
    * ```
    */
-  range(options: RangeOptions & CallOptions): Promise<RangeResponse> {
+  async range(options: RangeOptions & CallOptions): Promise<RangeResponse> {
+    options = vd.checkRange(options, "range");
     const req = rangeRequest(options);
     return this.call(
       KV_RANGE,
@@ -181,6 +183,7 @@ export class EtcdClient {
   ): Promise<T> {
     let body: Buffer;
     try {
+      ({ key, options } = vd.checkGet(key, options, "get"));
       body = encodeGet(key, options);
     } catch (err) {
       return Promise.reject(err);
@@ -200,6 +203,7 @@ export class EtcdClient {
   put(key: Bytes, value: Bytes, options?: PutOptions): Promise<{ revision: number; prevKv?: KeyValue }> {
     let body: Buffer;
     try {
+      ({ key, value, options } = vd.checkPut(key, value, options, "put"));
       const k = bytesArg(key, "key");
       const v = bytesArg(value, "value");
       const w = scratchWriter();
@@ -218,10 +222,12 @@ export class EtcdClient {
    * const { deleted } = await client.delete({ key: "jobs/", prefix: true });
    * ```
    */
-  delete(
+  async delete(
     keyOrSelector: Bytes | (KeySelector & { prevKv?: boolean }),
     options: CallOptions = {},
   ): Promise<DeleteRangeResponse> {
+    keyOrSelector = vd.checkKeyOrSelector(keyOrSelector, "delete");
+    options = vd.checkCall(options, "delete");
     const s =
       typeof keyOrSelector === "object" && !(keyOrSelector instanceof Uint8Array)
         ? keyOrSelector
@@ -264,6 +270,8 @@ export class EtcdClient {
     revision: number,
     options: CallOptions & { physical?: boolean } = {},
   ): Promise<{ revision: number }> {
+    revision = vd.checkRevision(revision, "compact");
+    options = vd.checkCall(options, "compact", { physical: vd.FIELDS.physical });
     const res = await this.call(
       `${KV}Compact`,
       encode((w) => writeCompaction(w, { revision, physical: options.physical })),
@@ -287,6 +295,7 @@ export class EtcdClient {
    * ```
    */
   watch(options: WatchOptions): Watcher {
+    options = vd.checkWatch(options, "watch");
     return this.watches.watch(options);
   }
 
@@ -309,10 +318,8 @@ export class EtcdClient {
     ttl: number,
     options: CallOptions & { id?: bigint } = {},
   ): Promise<{ id: bigint; ttl: number }> {
-    if (!Number.isSafeInteger(ttl) || ttl <= 0)
-      throw new EtcdError("ETCD_INVALID_ARGUMENT", `lease TTL must be a positive integer, got ${ttl}`, {
-        value: ttl,
-      });
+    ttl = vd.checkTtl(ttl, "leaseGrant");
+    options = vd.checkCall(options, "leaseGrant", { id: vd.FIELDS.id });
     const res = await this.call(
       `${LEASE}LeaseGrant`,
       encode((w) => writeLeaseGrant(w, { ttl, id: options.id })),
@@ -330,6 +337,8 @@ export class EtcdClient {
 
   /** Revokes a lease (its keys are deleted). @throws ETCD_LEASE_NOT_FOUND */
   async leaseRevoke(id: bigint, options: CallOptions = {}): Promise<void> {
+    id = vd.checkLeaseId(id, "leaseRevoke");
+    options = vd.checkCall(options, "leaseRevoke");
     await this.call(
       `${LEASE}LeaseRevoke`,
       encode((w) => writeLeaseId(w, id)),
@@ -340,10 +349,12 @@ export class EtcdClient {
   }
 
   /** Remaining TTL (−1 when expired/unknown), granted TTL and optionally the attached keys. */
-  leaseTimeToLive(
+  async leaseTimeToLive(
     id: bigint,
     options: CallOptions & { keys?: boolean } = {},
   ): Promise<LeaseTimeToLiveResponse> {
+    id = vd.checkLeaseId(id, "leaseTimeToLive");
+    options = vd.checkCall(options, "leaseTimeToLive", { keys: vd.FIELDS.keys });
     return this.call(
       `${LEASE}LeaseTimeToLive`,
       encode((w) => writeLeaseTimeToLive(w, { id, keys: options.keys })),
@@ -355,6 +366,7 @@ export class EtcdClient {
 
   /** IDs of all live leases. */
   async leases(options: CallOptions = {}): Promise<bigint[]> {
+    options = vd.checkCall(options, "leases");
     return (await this.call(`${LEASE}LeaseLeases`, EMPTY_REQUEST, decodeLeaseLeasesResponse, true, options))
       .leases;
   }
@@ -368,6 +380,7 @@ export class EtcdClient {
    * ```
    */
   keepAlive(lease: { id: bigint; ttl: number }, options: KeepAliveOptions = {}): LeaseKeepAlive {
+    ({ lease, options } = vd.checkKeepAlive<typeof lease, KeepAliveOptions>(lease, options, "keepAlive"));
     const ka = new KeepAliveImpl(this.transport, lease.id, lease.ttl, {
       ...options,
       onLost: (info) => {
@@ -384,16 +397,19 @@ export class EtcdClient {
 
   /** Lists the members. */
   async memberList(options: CallOptions = {}): Promise<Member[]> {
+    options = vd.checkCall(options, "memberList");
     return (
       await this.call(`${CLUSTER}MemberList`, EMPTY_REQUEST, (b) => decodeMembersResponse(b), true, options)
     ).members;
   }
 
   /** Adds a member (optionally as a learner). Not retried once sent. @throws ETCD_PEER_URL_EXISTS, ETCD_UNHEALTHY_CLUSTER */
-  memberAdd(
+  async memberAdd(
     peerURLs: readonly string[],
     options: CallOptions & { isLearner?: boolean } = {},
   ): Promise<MembersResponse> {
+    peerURLs = vd.checkPeerUrls(peerURLs, "memberAdd");
+    options = vd.checkCall(options, "memberAdd", { isLearner: vd.FIELDS.isLearner });
     return this.call(
       `${CLUSTER}MemberAdd`,
       encode((w) => writeMemberAdd(w, { peerURLs, isLearner: options.isLearner })),
@@ -405,6 +421,8 @@ export class EtcdClient {
 
   /** Removes a member. @throws ETCD_MEMBER_NOT_FOUND */
   async memberRemove(id: bigint, options: CallOptions = {}): Promise<Member[]> {
+    id = vd.checkMemberId(id, "memberRemove");
+    options = vd.checkCall(options, "memberRemove");
     return (
       await this.call(
         `${CLUSTER}MemberRemove`,
@@ -418,6 +436,9 @@ export class EtcdClient {
 
   /** Changes a member's peer URLs. @throws ETCD_MEMBER_NOT_FOUND */
   async memberUpdate(id: bigint, peerURLs: readonly string[], options: CallOptions = {}): Promise<Member[]> {
+    id = vd.checkMemberId(id, "memberUpdate");
+    peerURLs = vd.checkPeerUrls(peerURLs, "memberUpdate");
+    options = vd.checkCall(options, "memberUpdate");
     return (
       await this.call(
         `${CLUSTER}MemberUpdate`,
@@ -431,6 +452,8 @@ export class EtcdClient {
 
   /** Promotes a learner to a voting member (etcd ≥ 3.4). @throws ETCD_MEMBER_NOT_LEARNER, ETCD_LEARNER_NOT_READY, ETCD_UNSUPPORTED */
   async memberPromote(id: bigint, options: CallOptions = {}): Promise<Member[]> {
+    id = vd.checkMemberId(id, "memberPromote");
+    options = vd.checkCall(options, "memberPromote");
     return (
       await this.call(
         `${CLUSTER}MemberPromote`,
@@ -445,12 +468,14 @@ export class EtcdClient {
   // ---------- Maintenance ----------
 
   /** Status of one member: the current endpoint, or `endpoint` (one of the client's URLs). */
-  status(options: CallOptions & { endpoint?: string } = {}): Promise<StatusResponse> {
+  async status(options: CallOptions & { endpoint?: string } = {}): Promise<StatusResponse> {
+    options = vd.checkCall(options, "status", { endpoint: vd.FIELDS.endpoint });
     return this.call(`${MAINT}Status`, EMPTY_REQUEST, decodeStatusResponse, true, options);
   }
 
   /** Active alarms. */
   async alarms(options: CallOptions = {}): Promise<{ memberId: bigint; alarm: AlarmType }[]> {
+    options = vd.checkCall(options, "alarms");
     return (
       await this.call(
         `${MAINT}Alarm`,
@@ -464,6 +489,8 @@ export class EtcdClient {
 
   /** Clears an alarm (all members when `memberId` is 0). */
   async alarmDisarm(alarm: AlarmType, options: CallOptions & { memberId?: bigint } = {}): Promise<void> {
+    alarm = vd.checkAlarm(alarm, "alarmDisarm");
+    options = vd.checkCall(options, "alarmDisarm", { memberId: vd.FIELDS.memberId });
     await this.call(
       `${MAINT}Alarm`,
       encode((w) => writeAlarm(w, { action: 2, alarm, memberId: options.memberId })),
@@ -475,13 +502,15 @@ export class EtcdClient {
 
   /** Defragments one member's backend (default deadline 60 s from the default `callDeadline`: it blocks the member). */
   async defragment(options: CallOptions & { endpoint?: string } = {}): Promise<void> {
+    options = vd.checkCall(options, "defragment", { endpoint: vd.FIELDS.endpoint });
     await this.call(`${MAINT}Defragment`, EMPTY_REQUEST, decodeHeaderOnly, true, options);
   }
 
   /** Hash of the MVCC keyspace up to `revision` (0 = latest) on one member. */
-  hashKV(
+  async hashKV(
     options: CallOptions & { revision?: number; endpoint?: string } = {},
   ): Promise<{ hash: number; compactRevision: number; header: { revision: number } }> {
+    options = vd.checkCall(options, "hashKV", { revision: vd.FIELDS.revision, endpoint: vd.FIELDS.endpoint });
     return this.call(
       `${MAINT}HashKV`,
       encode((w) => writeHashKV(w, options.revision ?? 0)),
@@ -503,6 +532,7 @@ export class EtcdClient {
    * ```
    */
   async snapshot(path: string, options: SnapshotOptions = {}): Promise<SnapshotResult> {
+    ({ path, options } = vd.checkSnapshot<SnapshotOptions>(path, options, "snapshot"));
     return saveSnapshot(this.transport, path, options);
   }
 
@@ -510,10 +540,12 @@ export class EtcdClient {
 
   /** Enables authentication (needs user `root` with role `root`). @throws ETCD_ROOT_USER_MISSING */
   async authEnable(options: CallOptions = {}): Promise<void> {
+    options = vd.checkCall(options, "authEnable");
     await this.call(`${AUTH}AuthEnable`, EMPTY_REQUEST, decodeHeaderOnly, true, options);
   }
   /** Disables authentication. */
   async authDisable(options: CallOptions = {}): Promise<void> {
+    options = vd.checkCall(options, "authDisable");
     await this.call(`${AUTH}AuthDisable`, EMPTY_REQUEST, decodeHeaderOnly, true, options);
   }
   /** Adds a user (`noPassword` for certificate-only users). @throws ETCD_USER_EXISTS */
@@ -522,6 +554,9 @@ export class EtcdClient {
     password: string | undefined,
     options: CallOptions & { noPassword?: boolean } = {},
   ): Promise<void> {
+    name = vd.checkName(name, "name", "userAdd");
+    options = vd.checkCall(options, "userAdd", { noPassword: vd.FIELDS.noPassword });
+    password = vd.checkPassword(password, "userAdd", options.noPassword === true || password === undefined);
     await this.call(
       `${AUTH}UserAdd`,
       encode((w) => writeUserAdd(w, { name, password, noPassword: options.noPassword })),
@@ -532,6 +567,8 @@ export class EtcdClient {
   }
   /** Deletes a user. @throws ETCD_USER_NOT_FOUND */
   async userDelete(name: string, options: CallOptions = {}): Promise<void> {
+    name = vd.checkName(name, "name", "userDelete");
+    options = vd.checkCall(options, "userDelete");
     await this.call(
       `${AUTH}UserDelete`,
       encode((w) => writeStrings(w, [name])),
@@ -542,6 +579,8 @@ export class EtcdClient {
   }
   /** The roles of a user. */
   async userGet(name: string, options: CallOptions = {}): Promise<string[]> {
+    name = vd.checkName(name, "name", "userGet");
+    options = vd.checkCall(options, "userGet");
     return (
       await this.call(
         `${AUTH}UserGet`,
@@ -554,10 +593,14 @@ export class EtcdClient {
   }
   /** All user names. */
   async userList(options: CallOptions = {}): Promise<string[]> {
+    options = vd.checkCall(options, "userList");
     return (await this.call(`${AUTH}UserList`, EMPTY_REQUEST, decodeStringsResponse, true, options)).values;
   }
   /** Changes a user's password. */
   async userChangePassword(name: string, password: string, options: CallOptions = {}): Promise<void> {
+    name = vd.checkName(name, "name", "userChangePassword");
+    password = vd.checkPassword(password, "userChangePassword") as string;
+    options = vd.checkCall(options, "userChangePassword");
     await this.call(
       `${AUTH}UserChangePassword`,
       encode((w) => writeStrings(w, [name, password])),
@@ -568,6 +611,9 @@ export class EtcdClient {
   }
   /** Grants a role to a user. */
   async userGrantRole(user: string, role: string, options: CallOptions = {}): Promise<void> {
+    user = vd.checkName(user, "user", "userGrantRole");
+    role = vd.checkName(role, "role", "userGrantRole");
+    options = vd.checkCall(options, "userGrantRole");
     await this.call(
       `${AUTH}UserGrantRole`,
       encode((w) => writeStrings(w, [user, role])),
@@ -578,6 +624,9 @@ export class EtcdClient {
   }
   /** Revokes a role from a user. */
   async userRevokeRole(user: string, role: string, options: CallOptions = {}): Promise<void> {
+    user = vd.checkName(user, "user", "userRevokeRole");
+    role = vd.checkName(role, "role", "userRevokeRole");
+    options = vd.checkCall(options, "userRevokeRole");
     await this.call(
       `${AUTH}UserRevokeRole`,
       encode((w) => writeStrings(w, [user, role])),
@@ -588,6 +637,8 @@ export class EtcdClient {
   }
   /** Adds a role. @throws ETCD_ROLE_EXISTS */
   async roleAdd(name: string, options: CallOptions = {}): Promise<void> {
+    name = vd.checkName(name, "name", "roleAdd");
+    options = vd.checkCall(options, "roleAdd");
     await this.call(
       `${AUTH}RoleAdd`,
       encode((w) => writeStrings(w, [name])),
@@ -598,6 +649,8 @@ export class EtcdClient {
   }
   /** Deletes a role. */
   async roleDelete(name: string, options: CallOptions = {}): Promise<void> {
+    name = vd.checkName(name, "name", "roleDelete");
+    options = vd.checkCall(options, "roleDelete");
     await this.call(
       `${AUTH}RoleDelete`,
       encode((w) => writeStrings(w, [name])),
@@ -608,6 +661,8 @@ export class EtcdClient {
   }
   /** The permissions of a role. */
   async roleGet(name: string, options: CallOptions = {}): Promise<Permission[]> {
+    name = vd.checkName(name, "name", "roleGet");
+    options = vd.checkCall(options, "roleGet");
     return (
       await this.call(
         `${AUTH}RoleGet`,
@@ -620,6 +675,7 @@ export class EtcdClient {
   }
   /** All role names. */
   async roleList(options: CallOptions = {}): Promise<string[]> {
+    options = vd.checkCall(options, "roleList");
     return (await this.call(`${AUTH}RoleList`, EMPTY_REQUEST, decodeStringsResponse, true, options)).values;
   }
   /** Grants `permType` on a key, prefix or range to a role. */
@@ -629,6 +685,10 @@ export class EtcdClient {
     selector: KeySelector,
     options: CallOptions = {},
   ): Promise<void> {
+    role = vd.checkName(role, "role", "roleGrantPermission");
+    permType = vd.checkPermType(permType, "roleGrantPermission");
+    selector = vd.checkSelector(selector, "roleGrantPermission");
+    options = vd.checkCall(options, "roleGrantPermission");
     const { key, rangeEnd } = selectRange(selector);
     await this.call(
       `${AUTH}RoleGrantPermission`,
@@ -640,6 +700,9 @@ export class EtcdClient {
   }
   /** Revokes a role's permission on a key, prefix or range. */
   async roleRevokePermission(role: string, selector: KeySelector, options: CallOptions = {}): Promise<void> {
+    role = vd.checkName(role, "role", "roleRevokePermission");
+    selector = vd.checkSelector(selector, "roleRevokePermission");
+    options = vd.checkCall(options, "roleRevokePermission");
     const { key, rangeEnd } = selectRange(selector);
     await this.call(
       `${AUTH}RoleRevokePermission`,
@@ -676,4 +739,9 @@ export class EtcdClient {
  */
 export function createEtcdClient(options: EtcdClientOptions): EtcdClient {
   return new EtcdClient(options);
+}
+
+/** A client from options `checkClientOptions` already checked (an outer edge, e.g. etcdClientForK3s). @internal */
+export function clientFromChecked(options: vd.CheckedClientOptions): EtcdClient {
+  return new EtcdClient(markChecked(options));
 }

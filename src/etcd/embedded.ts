@@ -9,6 +9,7 @@ import { EtcdError } from "./errors.js";
 import { type EtcdClient, createEtcdClient } from "./client.js";
 import { readCertFile } from "./cert-file.js";
 import { type EventListener, type KitEventBase, emit } from "../internal/events.js";
+import { checkEmbedded, checkStop, checkVia } from "./validate.js";
 
 /** Certificate files for an embedded etcd (paths; from `/certs` or any PKI). */
 export interface EmbeddedEtcdTls {
@@ -128,31 +129,6 @@ export function etcdArgs(
   ];
 }
 
-function validate(o: EmbeddedEtcdOptions): void {
-  for (const [k, v] of [
-    ["clientPort", o.clientPort],
-    ["peerPort", o.peerPort],
-  ] as const) {
-    if (!Number.isInteger(v) || v < 1 || v > 65535)
-      throw new EtcdError("ETCD_OPTION_INVALID", `option ${k} must be a TCP port, got ${String(v)}`, {
-        value: v,
-      });
-  }
-  if (typeof o.name !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(o.name)) {
-    throw new EtcdError(
-      "ETCD_OPTION_INVALID",
-      `option name must be letters, digits, '.', '_' or '-', got ${JSON.stringify(o.name)}`,
-      { value: o.name },
-    );
-  }
-  if (typeof o.dataDir !== "string" || o.dataDir === "")
-    throw new EtcdError("ETCD_OPTION_INVALID", "option dataDir is required", { value: o.dataDir });
-  if (!o.tls)
-    throw new EtcdError("ETCD_OPTION_INVALID", "option tls (cert file paths) is required", {
-      value: undefined,
-    });
-}
-
 /**
  * Starts an etcd member (the `etcd` binary, Debian package `etcd-server`) on 127.0.0.1 with mTLS
  * for clients and peers, waits until it serves requests and returns a client for it.
@@ -164,8 +140,8 @@ function validate(o: EmbeddedEtcdOptions): void {
  * await etcd.stop();
  * ```
  */
-export async function startEmbeddedEtcd(o: EmbeddedEtcdOptions): Promise<EmbeddedEtcd> {
-  validate(o);
+export async function startEmbeddedEtcd(options: EmbeddedEtcdOptions): Promise<EmbeddedEtcd> {
+  const o = checkEmbedded<EmbeddedEtcdOptions>(options);
   o.signal?.throwIfAborted();
   const bin = o.etcdBinary ?? (await findOnPath("etcd"));
   if (!bin) {
@@ -179,9 +155,9 @@ export async function startEmbeddedEtcd(o: EmbeddedEtcdOptions): Promise<Embedde
   }
 
   const [ca, cert, key] = await Promise.all([
-    readCertFile(o.tls.caFile),
-    readCertFile(o.tls.clientCertFile),
-    readCertFile(o.tls.clientKeyFile),
+    readCertFile(o.tls.caFile, o.signal),
+    readCertFile(o.tls.clientCertFile, o.signal),
+    readCertFile(o.tls.clientKeyFile, o.signal),
   ]);
   const clientUrl = `https://127.0.0.1:${o.clientPort}`;
   const peerUrl = `https://127.0.0.1:${o.peerPort}`;
@@ -200,7 +176,8 @@ export async function startEmbeddedEtcd(o: EmbeddedEtcdOptions): Promise<Embedde
     state = "existing";
   }
 
-  const client = createEtcdClient({ endpoints: [clientUrl], tls: { ca, cert, key }, deadlineMs: 5000 });
+  // The client's default deadlines (5 s; the long Snapshot/Defragment defaults) apply.
+  const client = createEtcdClient({ endpoints: [clientUrl], tls: { ca, cert, key } });
   const args = etcdArgs(o, initialCluster, state);
   let proc: SupervisedProcess;
   try {
@@ -232,7 +209,8 @@ export async function startEmbeddedEtcd(o: EmbeddedEtcdOptions): Promise<Embedde
     }
     throw err;
   }
-  const stop = async (so: { signal?: "SIGTERM" | "SIGKILL"; graceMs?: number } = {}) => {
+  const stop = async (stopOptions?: { signal?: "SIGTERM" | "SIGKILL"; graceMs?: number }) => {
+    const so = checkStop<{ signal?: "SIGTERM" | "SIGKILL"; graceMs?: number }>(stopOptions);
     client.close();
     await proc.stop({ force: so.signal === "SIGKILL", ...(so.graceMs !== undefined ? { graceMs: so.graceMs } : {}) });
     memberEvent(o, { type: "etcd.stopped", name: o.name, pid: proc.pid() });
@@ -251,7 +229,7 @@ export async function startEmbeddedEtcd(o: EmbeddedEtcdOptions): Promise<Embedde
     output: () => proc.output(),
     stop,
     async remove(via?: EtcdClient) {
-      const c = via ?? client;
+      const c = checkVia<EtcdClient>(via) ?? client;
       const members = await c.memberList();
       const me = members.find((m) => m.peerURLs.includes(peerUrl));
       if (me) {

@@ -2,6 +2,7 @@
  * Typed client events for `onEvent`. Events never carry secrets: the auth token and password
  * appear only as `[Redacted]`.
  */
+import { type EventListener, emit } from "../internal/events.js";
 
 /** Fields every client event has. */
 interface Base {
@@ -49,13 +50,8 @@ export type Emit = (event: EventInput) => void;
  */
 export function makeEmitter(listener: ((event: EtcdClientEvent) => void) | undefined): Emit | undefined {
   if (!listener) return undefined;
-  return (event) => {
-    try {
-      listener({ ...event, time: Date.now() } as EtcdClientEvent);
-    } catch {
-      // A listener bug must not break the client (see above).
-    }
-  };
+  // The SDK's one rule (src/internal/events.ts): a throwing or rejecting listener is dropped.
+  return (event) => emit(listener as EventListener<EtcdClientEvent>, event as Omit<EtcdClientEvent, "time">);
 }
 
 /** What stands in an event where the auth token would be. @internal */

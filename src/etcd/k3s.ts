@@ -2,9 +2,11 @@ import { k3sLayout } from "../layout/index.js";
 import { join } from "node:path";
 import { readCertFile } from "./cert-file.js";
 import { EtcdError } from "./errors.js";
-import { type EtcdClient, createEtcdClient } from "./client.js";
+import { type EtcdClient, clientFromChecked } from "./client.js";
 import type { EtcdClientOptions } from "./options.js";
 import type { EmbeddedEtcdTls } from "./embedded.js";
+import { checkClientOptions, checkDataDir } from "./validate.js";
+import { type Check, checkOptions, is, isAbortSignal } from "../internal/options.js";
 
 /**
  * Paths of the K3s-managed etcd client credentials under a server data dir
@@ -15,6 +17,10 @@ import type { EmbeddedEtcdTls } from "./embedded.js";
  * ```
  */
 export function k3sEtcdCertPaths(dataDir: string): { ca: string; cert: string; key: string } {
+  return certPaths(checkDataDir(dataDir, "k3sEtcdCertPaths"));
+}
+
+function certPaths(dataDir: string): { ca: string; cert: string; key: string } {
   const dir = k3sLayout(dataDir).server.etcdTlsDir;
   return { ca: join(dir, "server-ca.crt"), cert: join(dir, "client.crt"), key: join(dir, "client.key") };
 }
@@ -31,32 +37,55 @@ export interface K3sEtcdClientOptions extends Omit<EtcdClientOptions, "endpoints
 }
 
 const DEFAULT_K3S_ENDPOINTS = ["https://127.0.0.1:2379"] as const;
+const WHAT = "etcdClientForK3s";
 
 function badOption(message: string, value: unknown): never {
-  throw new EtcdError("ETCD_OPTION_INVALID", `etcdClientForK3s: ${message}`, { value });
+  throw new EtcdError("ETCD_OPTION_INVALID", `${WHAT}: ${message}`, { value });
 }
 
-/** The options object from either call form, shape-checked. @internal */
-export function k3sClientOptions(
-  second: readonly string[] | K3sEtcdClientOptions | undefined,
-  third: Omit<EtcdClientOptions, "endpoints" | "tls"> | undefined,
-): K3sEtcdClientOptions {
-  let o: K3sEtcdClientOptions;
+/** Every option name either call form takes (values are checked later, with createEtcdClient's rules). */
+const K3S_OPTION_NAMES: Record<keyof K3sEtcdClientOptions | "tls", Check> = {
+  endpoints: is.any,
+  tls: is.any,
+  signal: is.any,
+  auth: is.any,
+  deadlineMs: is.any,
+  connectTimeoutMs: is.any,
+  keepAliveIntervalMs: is.any,
+  keepAliveTimeoutMs: is.any,
+  healthCheckIntervalMs: is.any,
+  endpointCooldownMs: is.any,
+  retryBaseMs: is.any,
+  retryMaxMs: is.any,
+  retry: is.any,
+  callDeadline: is.any,
+  onEvent: is.any,
+};
+
+const optionFail = (message: string, value: unknown) => new EtcdError("ETCD_OPTION_INVALID", message, { value });
+
+/**
+ * The options object from either call form, shape-checked: a null-prototype copy (unknown names
+ * refused with a did-you-mean, a throwing getter is an option error), `tls` refused, endpoints a
+ * non-empty list of strings, signal an AbortSignal. @internal
+ */
+export function k3sClientOptions(second: unknown, third: unknown): K3sEtcdClientOptions {
+  let o: K3sEtcdClientOptions & { tls?: unknown };
   if (Array.isArray(second)) {
     // The earlier positional form: (dataDir, endpoints, options).
     if (third !== undefined && (typeof third !== "object" || third === null || Array.isArray(third)))
       badOption("the third argument must be an options object", typeof third);
-    o = { ...(third ?? {}), endpoints: second as readonly string[] };
+    o = checkOptions<K3sEtcdClientOptions>(third, K3S_OPTION_NAMES, optionFail, WHAT);
+    if (o.endpoints !== undefined) badOption("endpoints are the second argument; not also an option", "endpoints");
+    o.endpoints = [...second] as string[];
   } else if (second === undefined || second === null) {
     if (third !== undefined) badOption("options go in the second argument", "third argument");
-    o = {};
+    o = Object.create(null) as K3sEtcdClientOptions;
   } else if (typeof second === "object") {
-    if (third !== undefined)
-      badOption("with an options object, there is no third argument", "third argument");
-    o = second as K3sEtcdClientOptions;
-  } else
-    return badOption("the second argument must be an options object or a list of endpoints", typeof second);
-  if ("tls" in o && (o as { tls?: unknown }).tls !== undefined)
+    if (third !== undefined) badOption("with an options object, there is no third argument", "third argument");
+    o = checkOptions<K3sEtcdClientOptions>(second, K3S_OPTION_NAMES, optionFail, WHAT);
+  } else return badOption("the second argument must be an options object or a list of endpoints", typeof second);
+  if (o.tls !== undefined)
     badOption("tls comes from the data dir's server/tls/etcd; use createEtcdClient for other certs", "tls");
   const eps: unknown = o.endpoints;
   if (
@@ -64,8 +93,7 @@ export function k3sClientOptions(
     (!Array.isArray(eps) || eps.length === 0 || !eps.every((e) => typeof e === "string" && e !== ""))
   )
     badOption("endpoints must be a non-empty list of URL strings", "endpoints");
-  if (o.signal !== undefined && !(o.signal instanceof AbortSignal))
-    badOption("signal must be an AbortSignal", "signal");
+  if (o.signal !== undefined && !isAbortSignal(o.signal)) badOption("signal must be an AbortSignal", "signal");
   return o;
 }
 
@@ -92,17 +120,20 @@ export async function etcdClientForK3s(
   options?: K3sEtcdClientOptions | readonly string[],
   legacyOptions?: Omit<EtcdClientOptions, "endpoints" | "tls">,
 ): Promise<EtcdClient> {
-  if (typeof dataDir !== "string" || dataDir === "") badOption("dataDir must be a path", typeof dataDir);
+  const dd = checkDataDir(dataDir, WHAT);
   const { endpoints, signal, ...rest } = k3sClientOptions(options, legacyOptions);
+  // Every client option is checked (createEtcdClient's rules) before a file is read.
+  const checked = checkClientOptions({ ...rest, endpoints: endpoints ?? DEFAULT_K3S_ENDPOINTS }, WHAT);
   signal?.throwIfAborted();
-  const paths = k3sEtcdCertPaths(dataDir);
+  const paths = certPaths(dd);
   const [ca, cert, key] = await Promise.all([
     readCertFile(paths.ca, signal),
     readCertFile(paths.cert, signal),
     readCertFile(paths.key, signal),
   ]);
   signal?.throwIfAborted();
-  return createEtcdClient({ ...rest, endpoints: endpoints ?? DEFAULT_K3S_ENDPOINTS, tls: { ca, cert, key } });
+  checked.tls = { ca, cert, key };
+  return clientFromChecked(checked);
 }
 
 /**
@@ -115,6 +146,7 @@ export async function etcdClientForK3s(
  * ```
  */
 export function k3sEmbeddedEtcdTls(dataDir: string): EmbeddedEtcdTls {
+  dataDir = checkDataDir(dataDir, "k3sEmbeddedEtcdTls");
   const dir = k3sLayout(dataDir).server.etcdTlsDir;
   return {
     caFile: join(dir, "server-ca.crt"),

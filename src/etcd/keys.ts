@@ -1,4 +1,5 @@
 import { EtcdError } from "./errors.js";
+import { checkPrefix } from "./validate.js";
 
 /** A key or value: UTF-8 text or raw bytes. */
 export type Bytes = string | Uint8Array;
@@ -24,6 +25,7 @@ const ZERO = /*@__PURE__*/ Buffer.from([0]);
  * ```
  */
 export function prefixEnd(prefix: Uint8Array): Uint8Array {
+  prefix = checkPrefix(prefix);
   for (let i = prefix.length - 1; i >= 0; i--) {
     const b = prefix[i] as number;
     if (b < 0xff) {

@@ -3,9 +3,11 @@ import type { EtcdClientEvent } from "./events.js";
 import {
   type DeadlineFactory,
   type RetryPolicy,
+  clientDeadlineOnly,
   defaultCallDeadline,
   exponentialBackoff,
 } from "./strategies.js";
+import { type CheckedClientOptions, checkClientOptions } from "./validate.js";
 
 /** TLS material for mTLS to etcd (PEM contents, not paths). */
 export interface EtcdTlsOptions {
@@ -78,72 +80,34 @@ export interface NormalizedOptions {
   onEvent: ((event: EtcdClientEvent) => void) | undefined;
 }
 
-function fn<T>(name: string, v: unknown): T | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== "function")
-    throw new EtcdError("ETCD_OPTION_INVALID", `option ${name} must be a function, got ${typeof v}`, {
-      value: typeof v,
-    });
-  return v as T;
+function bytes(v: string | Uint8Array | undefined): Buffer | undefined {
+  return v === undefined ? undefined : typeof v === "string" ? Buffer.from(v) : Buffer.isBuffer(v) ? v : Buffer.from(v);
 }
 
-function positive(name: string, v: unknown, def: number, min = 1): number {
-  if (v === undefined) return def;
-  if (typeof v !== "number" || !Number.isFinite(v) || v < min) {
-    throw new EtcdError(
-      "ETCD_OPTION_INVALID",
-      `option ${name} must be a number >= ${min}, got ${String(v)}`,
-      { value: v },
-    );
-  }
-  return v;
+/** Client options already checked by {@link checkClientOptions} (by identity: the caller cannot forge one). */
+const checkedOptions = new WeakSet<object>();
+
+/** Marks options that went through `checkClientOptions` so the client does not check them again. @internal */
+export function markChecked(o: CheckedClientOptions): EtcdClientOptions {
+  checkedOptions.add(o);
+  return o as unknown as EtcdClientOptions;
 }
 
-function pem(name: string, v: unknown): Buffer | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v === "string") return Buffer.from(v);
-  if (Buffer.isBuffer(v)) return v;
-  if (v instanceof Uint8Array) return Buffer.from(v);
-  throw new EtcdError("ETCD_OPTION_INVALID", `option tls.${name} must be PEM text or a Buffer`, {
-    value: typeof v,
-  });
-}
-
-/** Validates and fills defaults once, at the edge. Pure. @internal */
-export function normalizeOptions(o: EtcdClientOptions): NormalizedOptions {
-  if (!o || typeof o !== "object")
-    throw new EtcdError("ETCD_OPTION_INVALID", "options must be an object", { value: o });
-  if (
-    !Array.isArray(o.endpoints) ||
-    o.endpoints.length === 0 ||
-    !o.endpoints.every((e) => typeof e === "string" && e.length > 0)
-  ) {
-    throw new EtcdError("ETCD_OPTION_INVALID", "option endpoints must be a non-empty list of URLs", {
-      value: o.endpoints,
-    });
-  }
+/** Validates (unless already checked at an outer edge) and fills defaults once. Pure. @internal */
+export function normalizeOptions(options: EtcdClientOptions): NormalizedOptions {
+  const o = checkedOptions.has(options) ? (options as unknown as CheckedClientOptions) : checkClientOptions(options);
   let tls: NormalizedOptions["tls"];
   if (o.tls !== undefined) {
-    const ca = pem("ca", o.tls.ca);
-    if (!ca) throw new EtcdError("ETCD_OPTION_INVALID", "option tls.ca is required", { value: undefined });
-    const cert = pem("cert", o.tls.cert);
-    const key = pem("key", o.tls.key);
+    const cert = bytes(o.tls.cert);
+    const key = bytes(o.tls.key);
     if ((cert === undefined) !== (key === undefined)) {
       throw new EtcdError("ETCD_OPTION_INVALID", "options tls.cert and tls.key go together", {
         value: cert ? "cert" : "key",
       });
     }
-    tls = { ca, cert, key };
+    tls = { ca: bytes(o.tls.ca) as Buffer, cert, key };
   }
-  if (
-    o.auth !== undefined &&
-    (typeof o.auth.username !== "string" || !o.auth.username || typeof o.auth.password !== "string")
-  ) {
-    throw new EtcdError("ETCD_OPTION_INVALID", "option auth needs a username and a password", {
-      value: o.auth?.username,
-    });
-  }
-  const retry = fn<RetryPolicy>("retry", o.retry);
+  const retry = o.retry as RetryPolicy | undefined;
   if (retry && (o.retryBaseMs !== undefined || o.retryMaxMs !== undefined)) {
     throw new EtcdError(
       "ETCD_OPTION_INVALID",
@@ -151,26 +115,23 @@ export function normalizeOptions(o: EtcdClientOptions): NormalizedOptions {
       { value: o.retryBaseMs ?? o.retryMaxMs },
     );
   }
-  const callDeadline = fn<DeadlineFactory>("callDeadline", o.callDeadline) ?? defaultCallDeadline;
-  const onEvent = fn<(event: EtcdClientEvent) => void>("onEvent", o.onEvent);
-  const keepAliveIntervalMs = positive("keepAliveIntervalMs", o.keepAliveIntervalMs, 10_000, 5_000);
+  // The caller's deadline wins: with an explicit deadlineMs (and no factory), the long built-in
+  // maintenance defaults (Snapshot, Defragment) do not apply; a per-call deadlineMs wins over both.
+  const callDeadline =
+    (o.callDeadline as DeadlineFactory | undefined) ??
+    (o.deadlineMs !== undefined ? clientDeadlineOnly : defaultCallDeadline);
   return {
-    endpoints: [...o.endpoints],
+    endpoints: o.endpoints,
     tls,
-    auth: o.auth ? { username: o.auth.username, password: o.auth.password } : undefined,
-    deadlineMs: positive("deadlineMs", o.deadlineMs, 5_000),
-    connectTimeoutMs: positive("connectTimeoutMs", o.connectTimeoutMs, 1_000),
-    keepAliveIntervalMs,
-    keepAliveTimeoutMs: positive("keepAliveTimeoutMs", o.keepAliveTimeoutMs, 5_000),
-    healthCheckIntervalMs: positive("healthCheckIntervalMs", o.healthCheckIntervalMs, 2_000),
-    endpointCooldownMs: positive("endpointCooldownMs", o.endpointCooldownMs, 1_000),
-    retry:
-      retry ??
-      exponentialBackoff({
-        baseMs: positive("retryBaseMs", o.retryBaseMs, 50),
-        maxMs: positive("retryMaxMs", o.retryMaxMs, 1_000),
-      }),
+    auth: o.auth,
+    deadlineMs: o.deadlineMs ?? 5_000,
+    connectTimeoutMs: o.connectTimeoutMs ?? 1_000,
+    keepAliveIntervalMs: o.keepAliveIntervalMs ?? 10_000,
+    keepAliveTimeoutMs: o.keepAliveTimeoutMs ?? 5_000,
+    healthCheckIntervalMs: o.healthCheckIntervalMs ?? 2_000,
+    endpointCooldownMs: o.endpointCooldownMs ?? 1_000,
+    retry: retry ?? exponentialBackoff({ baseMs: o.retryBaseMs ?? 50, maxMs: o.retryMaxMs ?? 1_000 }),
     callDeadline,
-    onEvent,
+    onEvent: o.onEvent as NormalizedOptions["onEvent"],
   };
 }

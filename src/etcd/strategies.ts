@@ -1,3 +1,5 @@
+import { checkBackoff, checkDeadlineContext } from "./validate.js";
+
 /**
  * Injectable strategies of the client: the retry/backoff policy and the per-call deadline
  * factory. Pure values with defaults, so tests and callers can swap them without global toggles.
@@ -60,6 +62,7 @@ export interface ExponentialBackoffOptions {
  * @throws never
  */
 export function exponentialBackoff(options: ExponentialBackoffOptions = {}): RetryPolicy {
+  options = checkBackoff(options);
   const baseMs = options.baseMs ?? 50;
   const maxMs = options.maxMs ?? 1000;
   const maxRetries = options.maxRetries ?? Number.POSITIVE_INFINITY;
@@ -86,7 +89,21 @@ export const DEFRAGMENT_DEADLINE_MS = 60_000;
  * @throws never
  */
 export function defaultCallDeadline(context: DeadlineContext): number | undefined {
+  context = checkDeadlineContext(context);
   if (context.method === "/etcdserverpb.Maintenance/Snapshot") return SNAPSHOT_DEADLINE_MS;
   if (context.method === "/etcdserverpb.Maintenance/Defragment") return DEFRAGMENT_DEADLINE_MS;
   return undefined;
+}
+
+/**
+ * The factory used when the caller set the client's `deadlineMs` and no `callDeadline`: every call
+ * gets `deadlineMs` (the caller's deadline wins over the long maintenance defaults). @internal
+ */
+export function clientDeadlineOnly(_context: DeadlineContext): number | undefined {
+  return undefined;
+}
+
+/** True for the built-in factories, whose answer depends on the method alone (cacheable). @internal */
+export function isPureDeadline(f: DeadlineFactory): boolean {
+  return f === defaultCallDeadline || f === clientDeadlineOnly;
 }

@@ -13,7 +13,7 @@ import { type Emit, makeEmitter, REDACTED_TOKEN } from "./events.js";
 import { decodeStringsResponse, writeStrings } from "./gen/rpc.js";
 import { Writer } from "./gen/wire.js";
 import type { NormalizedOptions } from "./options.js";
-import { defaultCallDeadline } from "./strategies.js";
+import { isPureDeadline } from "./strategies.js";
 
 const identity = (b: Buffer): Buffer => b;
 /**
@@ -200,7 +200,7 @@ export class Transport {
 
   /** Default deadline of a call: the deadline factory, else `deadlineMs`. */
   defaultDeadline(method: string, stream: boolean): number {
-    const pure = this.opts.callDeadline === defaultCallDeadline;
+    const pure = isPureDeadline(this.opts.callDeadline);
     if (pure) {
       const hit = this.deadlineCache.get(method);
       if (hit !== undefined) return hit;

@@ -9,6 +9,7 @@ import type {
   TxnResponse,
 } from "./gen/rpc.js";
 import { type Bytes, type KeySelector, selectRange, toBytes } from "./keys.js";
+import * as v from "./validate.js";
 
 /** Comparison operators accepted by {@link TxnBuilder.compare}. */
 export type CompareOp = "==" | "!=" | ">" | "<";
@@ -62,6 +63,7 @@ function int(name: string, v: unknown): number {
 export const op = {
   /** A read inside a transaction. */
   get(keyOrOptions: Bytes | RangeOptions): RequestOp {
+    if (typeof keyOrOptions !== "string" && !(keyOrOptions instanceof Uint8Array)) keyOrOptions = v.checkRange<RangeOptions>(keyOrOptions, "op.get", false);
     const o =
       typeof keyOrOptions === "object" && !(keyOrOptions instanceof Uint8Array)
         ? keyOrOptions
@@ -70,6 +72,7 @@ export const op = {
   },
   /** A write inside a transaction. */
   put(key: Bytes, value: Bytes, options: { lease?: bigint; prevKv?: boolean } = {}): RequestOp {
+    ({ key, value, options } = v.checkOpPut(key, value, options, "op.put"));
     const put: RequestOp = { put: { key: toBytes(key), value: toBytes(value, "value") } };
     if (options.lease) put.put.lease = options.lease;
     if (options.prevKv) put.put.prevKv = true;
@@ -77,6 +80,7 @@ export const op = {
   },
   /** A delete inside a transaction. */
   delete(keyOrSelector: Bytes | (KeySelector & { prevKv?: boolean })): RequestOp {
+    keyOrSelector = v.checkKeyOrSelector(keyOrSelector, "op.delete");
     const s =
       typeof keyOrSelector === "object" && !(keyOrSelector instanceof Uint8Array)
         ? keyOrSelector
@@ -89,7 +93,7 @@ export const op = {
   },
   /** A nested transaction (etcd ≥ 3.3). */
   txn(request: TxnRequest): RequestOp {
-    return { txn: request };
+    return { txn: v.checkTxnRequest(request, "op.txn") };
   },
 };
 
@@ -118,7 +122,9 @@ export class TxnBuilder {
       req: TxnRequest,
       options: { signal?: AbortSignal; deadlineMs?: number },
     ) => Promise<TxnResponse>,
-  ) {}
+  ) {
+    v.checkTxnRun(run);
+  }
 
   /**
    * Adds a comparison. `target` "value" takes bytes/text; "version", "create", "mod" take a
@@ -126,6 +132,7 @@ export class TxnBuilder {
    */
   compare(key: Bytes, target: CompareTarget, operator: CompareOp, operand: number | bigint | Bytes): this {
     this.guard();
+    v.checkCompare(key, target, operator, operand, "txn().compare");
     const result = OPS[operator];
     if (!result)
       throw new EtcdError("ETCD_INVALID_ARGUMENT", `unknown compare operator ${String(operator)}`, {
@@ -164,6 +171,7 @@ export class TxnBuilder {
   /** Operations applied when every comparison holds. */
   onSuccess(...ops: RequestOp[]): this {
     this.guard();
+    v.checkOps(ops, "txn().onSuccess");
     this.success.push(...ops);
     return this;
   }
@@ -171,6 +179,7 @@ export class TxnBuilder {
   /** Operations applied when a comparison fails. */
   onFailure(...ops: RequestOp[]): this {
     this.guard();
+    v.checkOps(ops, "txn().onFailure");
     this.failure.push(...ops);
     return this;
   }
@@ -186,6 +195,7 @@ export class TxnBuilder {
    */
   exec(options: { signal?: AbortSignal; deadlineMs?: number } = {}): Promise<TxnResponse> {
     this.guard();
+    options = v.checkCall(options, "txn().exec");
     this.done = true;
     return this.run(this.build(), options);
   }

@@ -73,11 +73,11 @@ export interface Watcher {
   cancel(): Promise<void>;
 }
 
-function rethrowLater(err: unknown): void {
-  queueMicrotask(() => {
-    throw err;
-  });
-}
+/**
+ * A throwing watch callback (onEvents, onProgress, onError) follows the SDK's listener rule
+ * (src/internal/events.ts): its error is dropped, the process lives on and the watch goes on.
+ */
+function dropCallbackError(_err: unknown): void {}
 
 class WatcherImpl implements Watcher {
   state: WatcherState = "pending";
@@ -369,7 +369,7 @@ export class WatchManager {
     try {
       w.o.onEvents(events, header);
     } catch (e) {
-      rethrowLater(e);
+      dropCallbackError(e);
     }
   }
 
@@ -458,7 +458,7 @@ export class WatchManager {
       try {
         w.o.onError(err);
       } catch (e) {
-        rethrowLater(e);
+        dropCallbackError(e);
       }
     }
   }
@@ -468,7 +468,7 @@ export class WatchManager {
     try {
       w.o.onProgress(revision);
     } catch (e) {
-      rethrowLater(e);
+      dropCallbackError(e);
     }
   }
 

@@ -7,7 +7,16 @@
  * @internal
  */
 
+import { EtcdError } from "../errors.js";
+
 const TWO32 = 4294967296;
+
+/** Refuses a number the varint encoder cannot write (it would loop on Infinity): a typed error. */
+function notEncodable(v: number): EtcdError {
+  return new EtcdError("ETCD_INVALID_ARGUMENT", `cannot encode ${String(v)} as a protobuf integer (a safe integer is needed)`, {
+    value: v,
+  });
+}
 
 /** Thrown (internally) on malformed bytes; mapped to an EtcdError at the call boundary. @internal */
 export class WireError extends Error {}
@@ -37,6 +46,7 @@ export class Writer {
 
   /** Unsigned varint of a non-negative safe integer. */
   uvarint(v: number): void {
+    if (v > 0xfffffff && !(v <= Number.MAX_SAFE_INTEGER)) throw notEncodable(v);
     this.grow(10);
     const b = this.buf;
     let p = this.pos;
@@ -50,6 +60,7 @@ export class Writer {
 
   /** int64 varint from a JS number (negative values take 10 bytes, two's complement). */
   int64(v: number): void {
+    if (!Number.isSafeInteger(v)) throw notEncodable(v);
     if (v >= 0) return this.uvarint(v);
     // Two's complement across 64 bits.
     const lo = v % TWO32 === 0 ? 0 : TWO32 + (v % TWO32);
