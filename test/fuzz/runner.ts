@@ -55,6 +55,11 @@ function fixtures(mod: Record<string, unknown>): Record<string, () => unknown> {
         retry: () => undefined,
       });
   }
+  if (typeof mod.TxnBuilder === "function") {
+    // The builder client.txn() returns, with a run function that answers without a server.
+    const answer = { header: { clusterId: 0n, memberId: 0n, revision: 1, raftTerm: 0 }, succeeded: true, responses: [] };
+    out.TxnBuilder = () => new (mod.TxnBuilder as new (run: unknown) => unknown)(async () => answer);
+  }
   return out;
 }
 
