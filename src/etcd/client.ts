@@ -113,7 +113,7 @@ export class EtcdClient {
     this.watches = new WatchManager(this.transport);
   }
 
-  private call<T>(
+  #call<T>(
     path: string,
     body: Buffer,
     decode: (b: Buffer) => T,
@@ -144,7 +144,7 @@ export class EtcdClient {
   async range(options: RangeOptions & CallOptions): Promise<RangeResponse> {
     options = vd.checkRange(options, "range");
     const req = rangeRequest(options);
-    return this.call(
+    return this.#call(
       KV_RANGE,
       encode((w) => writeRange(w, req)),
       decodeRangeResponse,
@@ -164,7 +164,7 @@ export class EtcdClient {
     key: Bytes,
     options: CallOptions & { revision?: number; serializable?: boolean } = {},
   ): Promise<string | undefined> {
-    return this.getOne(key, options, decodeFirstValue);
+    return this.#getOne(key, options, decodeFirstValue);
   }
 
   /** The full key-value of one key (value as bytes, revisions, lease), or undefined. */
@@ -172,11 +172,11 @@ export class EtcdClient {
     key: Bytes,
     options: CallOptions & { revision?: number; serializable?: boolean } = {},
   ): Promise<KeyValue | undefined> {
-    return this.getOne(key, options, decodeFirstKv);
+    return this.#getOne(key, options, decodeFirstKv);
   }
 
   /** One-key Range; a bad key rejects (ETCD_INVALID_ARGUMENT) instead of throwing synchronously. */
-  private getOne<T>(
+  #getOne<T>(
     key: Bytes,
     options: CallOptions & { revision?: number; serializable?: boolean },
     decode: (b: Buffer) => T,
@@ -188,7 +188,7 @@ export class EtcdClient {
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.call(KV_RANGE, body, decode, true, options);
+    return this.#call(KV_RANGE, body, decode, true, options);
   }
 
   /**
@@ -212,7 +212,7 @@ export class EtcdClient {
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.call(KV_PUT, body, decodePutResult, false, options);
+    return this.#call(KV_PUT, body, decodePutResult, false, options);
   }
 
   /**
@@ -234,7 +234,7 @@ export class EtcdClient {
         : { key: keyOrSelector };
     const { key, rangeEnd } = selectRange(s);
     const prevKv = "prevKv" in s ? s.prevKv : undefined;
-    return this.call(
+    return this.#call(
       `${KV}DeleteRange`,
       encode((w) => writeDeleteRange(w, { key, rangeEnd, prevKv })),
       decodeDeleteRangeResponse,
@@ -252,7 +252,7 @@ export class EtcdClient {
    */
   txn(): TxnBuilder {
     return new TxnBuilder((req: TxnRequest, o) =>
-      this.call(
+      this.#call(
         `${KV}Txn`,
         encode((w) => writeTxn(w, req)),
         decodeTxnResponse,
@@ -272,7 +272,7 @@ export class EtcdClient {
   ): Promise<{ revision: number }> {
     revision = vd.checkRevision(revision, "compact");
     options = vd.checkCall(options, "compact", { physical: vd.FIELDS.physical });
-    const res = await this.call(
+    const res = await this.#call(
       `${KV}Compact`,
       encode((w) => writeCompaction(w, { revision, physical: options.physical })),
       decodeHeaderOnly,
@@ -320,7 +320,7 @@ export class EtcdClient {
   ): Promise<{ id: bigint; ttl: number }> {
     ttl = vd.checkTtl(ttl, "leaseGrant");
     options = vd.checkCall(options, "leaseGrant", { id: vd.FIELDS.id });
-    const res = await this.call(
+    const res = await this.#call(
       `${LEASE}LeaseGrant`,
       encode((w) => writeLeaseGrant(w, { ttl, id: options.id })),
       decodeLeaseGrantResponse,
@@ -339,7 +339,7 @@ export class EtcdClient {
   async leaseRevoke(id: bigint, options: CallOptions = {}): Promise<void> {
     id = vd.checkLeaseId(id, "leaseRevoke");
     options = vd.checkCall(options, "leaseRevoke");
-    await this.call(
+    await this.#call(
       `${LEASE}LeaseRevoke`,
       encode((w) => writeLeaseId(w, id)),
       decodeHeaderOnly,
@@ -355,7 +355,7 @@ export class EtcdClient {
   ): Promise<LeaseTimeToLiveResponse> {
     id = vd.checkLeaseId(id, "leaseTimeToLive");
     options = vd.checkCall(options, "leaseTimeToLive", { keys: vd.FIELDS.keys });
-    return this.call(
+    return this.#call(
       `${LEASE}LeaseTimeToLive`,
       encode((w) => writeLeaseTimeToLive(w, { id, keys: options.keys })),
       decodeLeaseTimeToLiveResponse,
@@ -367,7 +367,7 @@ export class EtcdClient {
   /** IDs of all live leases. */
   async leases(options: CallOptions = {}): Promise<bigint[]> {
     options = vd.checkCall(options, "leases");
-    return (await this.call(`${LEASE}LeaseLeases`, EMPTY_REQUEST, decodeLeaseLeasesResponse, true, options))
+    return (await this.#call(`${LEASE}LeaseLeases`, EMPTY_REQUEST, decodeLeaseLeasesResponse, true, options))
       .leases;
   }
 
@@ -399,7 +399,7 @@ export class EtcdClient {
   async memberList(options: CallOptions = {}): Promise<Member[]> {
     options = vd.checkCall(options, "memberList");
     return (
-      await this.call(`${CLUSTER}MemberList`, EMPTY_REQUEST, (b) => decodeMembersResponse(b), true, options)
+      await this.#call(`${CLUSTER}MemberList`, EMPTY_REQUEST, (b) => decodeMembersResponse(b), true, options)
     ).members;
   }
 
@@ -410,7 +410,7 @@ export class EtcdClient {
   ): Promise<MembersResponse> {
     peerURLs = vd.checkPeerUrls(peerURLs, "memberAdd");
     options = vd.checkCall(options, "memberAdd", { isLearner: vd.FIELDS.isLearner });
-    return this.call(
+    return this.#call(
       `${CLUSTER}MemberAdd`,
       encode((w) => writeMemberAdd(w, { peerURLs, isLearner: options.isLearner })),
       (b) => decodeMembersResponse(b, true),
@@ -424,7 +424,7 @@ export class EtcdClient {
     id = vd.checkMemberId(id, "memberRemove");
     options = vd.checkCall(options, "memberRemove");
     return (
-      await this.call(
+      await this.#call(
         `${CLUSTER}MemberRemove`,
         encode((w) => writeMemberId(w, id)),
         (b) => decodeMembersResponse(b),
@@ -440,7 +440,7 @@ export class EtcdClient {
     peerURLs = vd.checkPeerUrls(peerURLs, "memberUpdate");
     options = vd.checkCall(options, "memberUpdate");
     return (
-      await this.call(
+      await this.#call(
         `${CLUSTER}MemberUpdate`,
         encode((w) => writeMemberUpdate(w, { id, peerURLs })),
         (b) => decodeMembersResponse(b),
@@ -455,7 +455,7 @@ export class EtcdClient {
     id = vd.checkMemberId(id, "memberPromote");
     options = vd.checkCall(options, "memberPromote");
     return (
-      await this.call(
+      await this.#call(
         `${CLUSTER}MemberPromote`,
         encode((w) => writeMemberId(w, id)),
         (b) => decodeMembersResponse(b),
@@ -470,14 +470,14 @@ export class EtcdClient {
   /** Status of one member: the current endpoint, or `endpoint` (one of the client's URLs). */
   async status(options: CallOptions & { endpoint?: string } = {}): Promise<StatusResponse> {
     options = vd.checkCall(options, "status", { endpoint: vd.FIELDS.endpoint });
-    return this.call(`${MAINT}Status`, EMPTY_REQUEST, decodeStatusResponse, true, options);
+    return this.#call(`${MAINT}Status`, EMPTY_REQUEST, decodeStatusResponse, true, options);
   }
 
   /** Active alarms. */
   async alarms(options: CallOptions = {}): Promise<{ memberId: bigint; alarm: AlarmType }[]> {
     options = vd.checkCall(options, "alarms");
     return (
-      await this.call(
+      await this.#call(
         `${MAINT}Alarm`,
         encode((w) => writeAlarm(w, { action: 0 })),
         decodeAlarmResponse,
@@ -491,7 +491,7 @@ export class EtcdClient {
   async alarmDisarm(alarm: AlarmType, options: CallOptions & { memberId?: bigint } = {}): Promise<void> {
     alarm = vd.checkAlarm(alarm, "alarmDisarm");
     options = vd.checkCall(options, "alarmDisarm", { memberId: vd.FIELDS.memberId });
-    await this.call(
+    await this.#call(
       `${MAINT}Alarm`,
       encode((w) => writeAlarm(w, { action: 2, alarm, memberId: options.memberId })),
       decodeAlarmResponse,
@@ -503,7 +503,7 @@ export class EtcdClient {
   /** Defragments one member's backend (default deadline 60 s from the default `callDeadline`: it blocks the member). */
   async defragment(options: CallOptions & { endpoint?: string } = {}): Promise<void> {
     options = vd.checkCall(options, "defragment", { endpoint: vd.FIELDS.endpoint });
-    await this.call(`${MAINT}Defragment`, EMPTY_REQUEST, decodeHeaderOnly, true, options);
+    await this.#call(`${MAINT}Defragment`, EMPTY_REQUEST, decodeHeaderOnly, true, options);
   }
 
   /** Hash of the MVCC keyspace up to `revision` (0 = latest) on one member. */
@@ -511,7 +511,7 @@ export class EtcdClient {
     options: CallOptions & { revision?: number; endpoint?: string } = {},
   ): Promise<{ hash: number; compactRevision: number; header: { revision: number } }> {
     options = vd.checkCall(options, "hashKV", { revision: vd.FIELDS.revision, endpoint: vd.FIELDS.endpoint });
-    return this.call(
+    return this.#call(
       `${MAINT}HashKV`,
       encode((w) => writeHashKV(w, options.revision ?? 0)),
       decodeHashKVResponse,
@@ -541,12 +541,12 @@ export class EtcdClient {
   /** Enables authentication (needs user `root` with role `root`). @throws ETCD_ROOT_USER_MISSING */
   async authEnable(options: CallOptions = {}): Promise<void> {
     options = vd.checkCall(options, "authEnable");
-    await this.call(`${AUTH}AuthEnable`, EMPTY_REQUEST, decodeHeaderOnly, true, options);
+    await this.#call(`${AUTH}AuthEnable`, EMPTY_REQUEST, decodeHeaderOnly, true, options);
   }
   /** Disables authentication. */
   async authDisable(options: CallOptions = {}): Promise<void> {
     options = vd.checkCall(options, "authDisable");
-    await this.call(`${AUTH}AuthDisable`, EMPTY_REQUEST, decodeHeaderOnly, true, options);
+    await this.#call(`${AUTH}AuthDisable`, EMPTY_REQUEST, decodeHeaderOnly, true, options);
   }
   /** Adds a user (`noPassword` for certificate-only users). @throws ETCD_USER_EXISTS */
   async userAdd(
@@ -557,7 +557,7 @@ export class EtcdClient {
     name = vd.checkName(name, "name", "userAdd");
     options = vd.checkCall(options, "userAdd", { noPassword: vd.FIELDS.noPassword });
     password = vd.checkPassword(password, "userAdd", options.noPassword === true || password === undefined);
-    await this.call(
+    await this.#call(
       `${AUTH}UserAdd`,
       encode((w) => writeUserAdd(w, { name, password, noPassword: options.noPassword })),
       decodeHeaderOnly,
@@ -569,7 +569,7 @@ export class EtcdClient {
   async userDelete(name: string, options: CallOptions = {}): Promise<void> {
     name = vd.checkName(name, "name", "userDelete");
     options = vd.checkCall(options, "userDelete");
-    await this.call(
+    await this.#call(
       `${AUTH}UserDelete`,
       encode((w) => writeStrings(w, [name])),
       decodeHeaderOnly,
@@ -582,7 +582,7 @@ export class EtcdClient {
     name = vd.checkName(name, "name", "userGet");
     options = vd.checkCall(options, "userGet");
     return (
-      await this.call(
+      await this.#call(
         `${AUTH}UserGet`,
         encode((w) => writeStrings(w, [name])),
         decodeStringsResponse,
@@ -594,14 +594,14 @@ export class EtcdClient {
   /** All user names. */
   async userList(options: CallOptions = {}): Promise<string[]> {
     options = vd.checkCall(options, "userList");
-    return (await this.call(`${AUTH}UserList`, EMPTY_REQUEST, decodeStringsResponse, true, options)).values;
+    return (await this.#call(`${AUTH}UserList`, EMPTY_REQUEST, decodeStringsResponse, true, options)).values;
   }
   /** Changes a user's password. */
   async userChangePassword(name: string, password: string, options: CallOptions = {}): Promise<void> {
     name = vd.checkName(name, "name", "userChangePassword");
     password = vd.checkPassword(password, "userChangePassword") as string;
     options = vd.checkCall(options, "userChangePassword");
-    await this.call(
+    await this.#call(
       `${AUTH}UserChangePassword`,
       encode((w) => writeStrings(w, [name, password])),
       decodeHeaderOnly,
@@ -614,7 +614,7 @@ export class EtcdClient {
     user = vd.checkName(user, "user", "userGrantRole");
     role = vd.checkName(role, "role", "userGrantRole");
     options = vd.checkCall(options, "userGrantRole");
-    await this.call(
+    await this.#call(
       `${AUTH}UserGrantRole`,
       encode((w) => writeStrings(w, [user, role])),
       decodeHeaderOnly,
@@ -627,7 +627,7 @@ export class EtcdClient {
     user = vd.checkName(user, "user", "userRevokeRole");
     role = vd.checkName(role, "role", "userRevokeRole");
     options = vd.checkCall(options, "userRevokeRole");
-    await this.call(
+    await this.#call(
       `${AUTH}UserRevokeRole`,
       encode((w) => writeStrings(w, [user, role])),
       decodeHeaderOnly,
@@ -639,7 +639,7 @@ export class EtcdClient {
   async roleAdd(name: string, options: CallOptions = {}): Promise<void> {
     name = vd.checkName(name, "name", "roleAdd");
     options = vd.checkCall(options, "roleAdd");
-    await this.call(
+    await this.#call(
       `${AUTH}RoleAdd`,
       encode((w) => writeStrings(w, [name])),
       decodeHeaderOnly,
@@ -651,7 +651,7 @@ export class EtcdClient {
   async roleDelete(name: string, options: CallOptions = {}): Promise<void> {
     name = vd.checkName(name, "name", "roleDelete");
     options = vd.checkCall(options, "roleDelete");
-    await this.call(
+    await this.#call(
       `${AUTH}RoleDelete`,
       encode((w) => writeStrings(w, [name])),
       decodeHeaderOnly,
@@ -664,7 +664,7 @@ export class EtcdClient {
     name = vd.checkName(name, "name", "roleGet");
     options = vd.checkCall(options, "roleGet");
     return (
-      await this.call(
+      await this.#call(
         `${AUTH}RoleGet`,
         encode((w) => writeStrings(w, [name])),
         decodeRoleGetResponse,
@@ -676,7 +676,7 @@ export class EtcdClient {
   /** All role names. */
   async roleList(options: CallOptions = {}): Promise<string[]> {
     options = vd.checkCall(options, "roleList");
-    return (await this.call(`${AUTH}RoleList`, EMPTY_REQUEST, decodeStringsResponse, true, options)).values;
+    return (await this.#call(`${AUTH}RoleList`, EMPTY_REQUEST, decodeStringsResponse, true, options)).values;
   }
   /** Grants `permType` on a key, prefix or range to a role. */
   async roleGrantPermission(
@@ -690,7 +690,7 @@ export class EtcdClient {
     selector = vd.checkSelector(selector, "roleGrantPermission");
     options = vd.checkCall(options, "roleGrantPermission");
     const { key, rangeEnd } = selectRange(selector);
-    await this.call(
+    await this.#call(
       `${AUTH}RoleGrantPermission`,
       encode((w) => writeRoleGrant(w, { role, permType, key, rangeEnd })),
       decodeHeaderOnly,
@@ -704,7 +704,7 @@ export class EtcdClient {
     selector = vd.checkSelector(selector, "roleRevokePermission");
     options = vd.checkCall(options, "roleRevokePermission");
     const { key, rangeEnd } = selectRange(selector);
-    await this.call(
+    await this.#call(
       `${AUTH}RoleRevokePermission`,
       encode((w) => writeRoleRevoke(w, { role, key, rangeEnd })),
       decodeHeaderOnly,

@@ -9,7 +9,7 @@ import { EtcdError } from "./errors.js";
 import { type EtcdClient, createEtcdClient } from "./client.js";
 import { readCertFile } from "./cert-file.js";
 import { type EventListener, type KitEventBase, emit } from "../internal/events.js";
-import { checkEmbedded, checkStop, checkVia } from "./validate.js";
+import { checkCall, checkEmbedded, checkStop, checkVia } from "./validate.js";
 
 /** Certificate files for an embedded etcd (paths; from `/certs` or any PKI). */
 export interface EmbeddedEtcdTls {
@@ -83,8 +83,13 @@ export interface EmbeddedEtcd {
   readonly args: readonly string[];
   /** Stops the member: SIGTERM, then SIGKILL after `graceMs` (default 10000). `SIGKILL` kills at once. */
   stop(options?: { signal?: "SIGTERM" | "SIGKILL"; graceMs?: number }): Promise<void>;
-  /** Removes this member from the cluster (through `via`, default its own client), then stops it. */
-  remove(via?: EtcdClient): Promise<void>;
+  /**
+   * Removes this member from the cluster (through `via`, default its own client), then stops it.
+   * `deadlineMs` bounds each of the two etcd calls (MemberList, then MemberRemove, which etcd
+   * refuses while the member is not yet counted active and is retried meanwhile); default: the
+   * client's deadline for MemberList, 20000 for MemberRemove. `signal` aborts both.
+   */
+  remove(via?: EtcdClient, options?: { signal?: AbortSignal; deadlineMs?: number }): Promise<void>;
 }
 
 function memberEvent(o: EmbeddedEtcdOptions, e: Omit<EmbeddedEtcdMemberEvent, "time">): void {
@@ -228,13 +233,14 @@ export async function startEmbeddedEtcd(options: EmbeddedEtcdOptions): Promise<E
     },
     output: () => proc.output(),
     stop,
-    async remove(via?: EtcdClient) {
+    async remove(via?: EtcdClient, removeOptions?: { signal?: AbortSignal; deadlineMs?: number }) {
       const c = checkVia<EtcdClient>(via) ?? client;
-      const members = await c.memberList();
+      const ro = checkCall(removeOptions, "EmbeddedEtcd.remove");
+      const members = await c.memberList(ro);
       const me = members.find((m) => m.peerURLs.includes(peerUrl));
       if (me) {
         // etcd refuses (before applying) while the member is not yet counted active: retried within this deadline.
-        await c.memberRemove(me.id, { deadlineMs: 20_000 });
+        await c.memberRemove(me.id, { deadlineMs: ro.deadlineMs ?? 20_000, ...(ro.signal ? { signal: ro.signal } : {}) });
         memberEvent(o, { type: "etcd.member-removed", name: o.name, memberId: me.id.toString(16) });
       }
       await stop();

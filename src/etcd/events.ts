@@ -54,5 +54,23 @@ export function makeEmitter(listener: ((event: EtcdClientEvent) => void) | undef
   return (event) => emit(listener as EventListener<EtcdClientEvent>, event as Omit<EtcdClientEvent, "time">);
 }
 
+/**
+ * Calls a user callback (watch `onEvents`/`onProgress`/`onError`, keep-alive `onLost`/`onRenewed`,
+ * snapshot `onProgress`) under the SDK's listener rule: a throw or a rejected promise is dropped,
+ * the process lives on and the work goes on. @internal
+ */
+export function callListener<A extends unknown[]>(fn: ((...args: A) => unknown) | undefined, ...args: A): void {
+  if (typeof fn !== "function") return;
+  try {
+    const r = fn(...args);
+    if (r !== null && typeof r === "object" && typeof (r as Promise<unknown>).then === "function")
+      (r as Promise<unknown>).then(undefined, dropped);
+  } catch {
+    // Dropped on purpose (see above).
+  }
+}
+
+function dropped(): void {}
+
 /** What stands in an event where the auth token would be. @internal */
 export const REDACTED_TOKEN = "[Redacted]" as const;

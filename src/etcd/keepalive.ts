@@ -6,6 +6,7 @@
  */
 import type * as grpc from "@grpc/grpc-js";
 import { EtcdError } from "./errors.js";
+import { callListener } from "./events.js";
 import { decodeLeaseKeepAliveResponse, writeLeaseId } from "./gen/rpc.js";
 import { type Endpoint, type Transport, encode } from "./transport.js";
 
@@ -109,15 +110,7 @@ export class KeepAliveImpl implements LeaseKeepAlive {
       }
       this.ttl = ttl;
       this.expiresAt = this.sentAt + ttl * 1000;
-      if (this.o.onRenewed) {
-        try {
-          this.o.onRenewed({ id: this.id, ttl });
-        } catch (e) {
-          queueMicrotask(() => {
-            throw e;
-          });
-        }
-      }
+      callListener(this.o.onRenewed, { id: this.id, ttl });
       this.schedule(Math.max((ttl * 1000) / 3, 250));
     });
     const onFail = (err?: unknown) => {
@@ -168,15 +161,7 @@ export class KeepAliveImpl implements LeaseKeepAlive {
     if (this.state !== "running") return;
     this.state = "lost";
     this.cleanup();
-    if (this.o.onLost) {
-      try {
-        this.o.onLost({ id: this.id, reason });
-      } catch (e) {
-        queueMicrotask(() => {
-          throw e;
-        });
-      }
-    }
+    callListener(this.o.onLost, { id: this.id, reason });
   }
 
   private cleanup(): void {

@@ -2,12 +2,14 @@
  * Snapshot of an etcd member's backend streamed to a file (Maintenance/Snapshot), with etcd's
  * sha256 trailer verified and an atomic rename: the file I/O behind `EtcdClient.snapshot`.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { open, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { EtcdError, GrpcStatus, toEtcdError } from "./errors.js";
 import { EMPTY_REQUEST, decodeSnapshotResponse } from "./gen/rpc.js";
+import { callListener } from "./events.js";
 import type { Transport } from "./transport.js";
+import { TEMP_PREFIX, removeStaleTemps } from "../internal/atomic-write.js";
 
 const MAINT = "/etcdserverpb.Maintenance/";
 
@@ -81,8 +83,17 @@ async function snapshotInto(
   onProgress: ((bytes: number) => void) | undefined,
 ): Promise<SnapshotResult> {
   const options = { signal, onProgress };
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.part`);
-  const fh = await open(tmp, "wx", 0o600);
+  // What a killed earlier run left in the target directory goes first (never a live process's file).
+  await removeStaleTemps(dirname(path));
+  // The SDK's temp-file pattern (src/internal/atomic-write.ts), so a killed run's leftover is
+  // recognised and removed by removeStaleTemps; created 0600 (a snapshot holds every secret in etcd).
+  const tmp = join(dirname(path), `${TEMP_PREFIX}${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  let fh: Awaited<ReturnType<typeof open>>;
+  try {
+    fh = await open(tmp, "wx", 0o600);
+  } catch (err) {
+    throw ioError(path, err);
+  }
   const hash = createHash("sha256");
   let tail = Buffer.alloc(0);
   let size = 0;
@@ -103,8 +114,13 @@ async function snapshotInto(
         const chunk = Buffer.from(blob);
         stream.pause();
         writing = writing.then(async () => {
-          await fh.write(chunk);
-          options.onProgress?.(size);
+          try {
+            await fh.write(chunk);
+          } catch (err) {
+            throw ioError(path, err);
+          }
+          // A throwing or rejecting onProgress is dropped (the SDK's listener rule): the snapshot goes on.
+          callListener(options.onProgress, size);
           stream.resume();
         });
         writing.catch((e) => {
@@ -125,9 +141,13 @@ async function snapshotInto(
         value: tail.toString("hex"),
       });
     }
-    await fh.sync();
-    await fh.close();
-    await rename(tmp, path);
+    try {
+      await fh.sync();
+      await fh.close();
+      await rename(tmp, path);
+    } catch (err) {
+      throw ioError(path, err);
+    }
     ok = true;
     return { size, sha256: digest.toString("hex") };
   } catch (err) {
@@ -136,7 +156,15 @@ async function snapshotInto(
   } finally {
     if (!ok) {
       await fh.close().catch(() => {});
-      await rm(tmp, { force: true });
+      await rm(tmp, { force: true }).catch(() => {});
     }
   }
+}
+
+/** A file error while writing the snapshot: ETCD_SNAPSHOT_FAILED naming the target path, Node's error as cause. */
+function ioError(path: string, err: unknown): EtcdError {
+  return new EtcdError("ETCD_SNAPSHOT_FAILED", `cannot write snapshot ${path}: ${(err as Error)?.message ?? String(err)}`, {
+    value: path,
+    cause: err,
+  });
 }

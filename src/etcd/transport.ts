@@ -88,6 +88,26 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** `p`, or the signal's reason as soon as `signal` aborts (`p` itself goes on). */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
 function parseEndpoint(url: string, opts: NormalizedOptions): Endpoint {
   const m =
     /^(https?):\/\/(\[[^\]]+\]|[^/:]+):(\d+)\/?$/.exec(url) ?? /^()(\[[^\]]+\]|[^/:]+):(\d+)$/.exec(url);
@@ -337,15 +357,18 @@ export class Transport {
     this.token = undefined;
   }
 
-  /** Authenticates once (shared by concurrent callers) and stores the token. */
+  /**
+   * Authenticates once (shared by concurrent callers) and stores the token. The shared call is
+   * bounded by the client's deadline, not by one caller's signal (so one caller's abort does not
+   * fail the others); each caller stops waiting when its own signal aborts.
+   */
   ensureAuth(signal?: AbortSignal, force = false): Promise<void> {
     const auth = this.opts.auth;
     if (!auth || (this.token && !force)) return Promise.resolve();
-    if (this.authPromise) return this.authPromise;
+    if (this.authPromise) return untilAborted(this.authPromise, signal);
     const body = encode((w) => writeStrings(w, [auth.username, auth.password]));
     const p = this.unary("/etcdserverpb.Auth/Authenticate", body, decodeStringsResponse, {
       idempotent: true,
-      signal,
       noAuth: true,
     })
       .then((res) => {
@@ -356,7 +379,9 @@ export class Transport {
         this.authPromise = undefined;
       });
     this.authPromise = p;
-    return p;
+    // A caller that stopped waiting (its signal) must not leave the shared rejection unhandled.
+    p.catch(() => {});
+    return untilAborted(p, signal);
   }
 
   /**

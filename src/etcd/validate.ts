@@ -317,7 +317,10 @@ function requestOp(v: unknown, where: string, depth: number): void {
   if (keys.length !== 1 || (kind !== "range" && kind !== "put" && kind !== "deleteRange" && kind !== "txn"))
     throw argFail(`${where} must have exactly one of range, put, deleteRange or txn (use op.*)`, keys.slice(0, 5));
   const body = (v as Record<string, unknown>)[kind];
-  if (kind === "txn") return txnRequest(body, `${where}.txn`, depth + 1);
+  if (kind === "txn") {
+    txnRequest(body, `${where}.txn`, depth + 1);
+    return;
+  }
   const spec = kind === "range" ? RANGE_REQUEST : kind === "put" ? PUT_REQUEST : DELETE_REQUEST;
   if (body === undefined) throw argFail(`${where}.${kind} is required`, undefined);
   const o = checkOptions<{ key?: unknown; value?: unknown }>(body, spec as never, argFail, `${where}.${kind}`);

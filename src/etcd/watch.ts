@@ -11,6 +11,7 @@
 import type * as grpc from "@grpc/grpc-js";
 import { type CatchUpHelper, makeHelpers, planCatchUp, splitAt, takeHelperEvents } from "./catch-up.js";
 import { EtcdError, GrpcStatus, toEtcdError, WatchCompactedError } from "./errors.js";
+import { callListener } from "./events.js";
 import {
   decodeWatchResponse,
   type ResponseHeader,
@@ -73,11 +74,6 @@ export interface Watcher {
   cancel(): Promise<void>;
 }
 
-/**
- * A throwing watch callback (onEvents, onProgress, onError) follows the SDK's listener rule
- * (src/internal/events.ts): its error is dropped, the process lives on and the watch goes on.
- */
-function dropCallbackError(_err: unknown): void {}
 
 class WatcherImpl implements Watcher {
   state: WatcherState = "pending";
@@ -366,11 +362,7 @@ export class WatchManager {
       if (events.length === 0) return;
     }
     w.nextRevision = (events[events.length - 1] as WatchEvent).kv.modRevision + 1;
-    try {
-      w.o.onEvents(events, header);
-    } catch (e) {
-      dropCallbackError(e);
-    }
+    callListener(w.o.onEvents, events, header);
   }
 
   /** Asks etcd for a progress notification on every watcher of the stream. */
@@ -454,22 +446,11 @@ export class WatchManager {
     w.move("cancelled");
     this.watchers.delete(w);
     w.rejectReady(err);
-    if (w.o.onError) {
-      try {
-        w.o.onError(err);
-      } catch (e) {
-        dropCallbackError(e);
-      }
-    }
+    callListener(w.o.onError, err);
   }
 
   private progress(w: WatcherImpl, revision: number): void {
-    if (!w.o.onProgress) return;
-    try {
-      w.o.onProgress(revision);
-    } catch (e) {
-      dropCallbackError(e);
-    }
+    callListener(w.o.onProgress, revision);
   }
 
   private broken(err: unknown, stream?: grpc.ClientDuplexStream<Buffer, Buffer>): void {
