@@ -47,6 +47,7 @@ import {
   writeTxn,
   writeUserAdd,
 } from "./gen/rpc.js";
+import { callListener } from "./events.js";
 import { KeepAliveImpl, type KeepAliveOptions, type LeaseKeepAlive } from "./keepalive.js";
 import { type Bytes, type KeySelector, selectRange, toBytes } from "./keys.js";
 import { type EtcdClientOptions, markChecked, normalizeOptions } from "./options.js";
@@ -386,7 +387,7 @@ export class EtcdClient {
       onLost: (info) => {
         this.keepAlives.delete(ka);
         this.transport.emit?.({ type: "etcd.lease.lost", leaseId: info.id.toString(), reason: info.reason });
-        options.onLost?.(info);
+        callListener(options.onLost, info);
       },
     });
     this.keepAlives.add(ka);

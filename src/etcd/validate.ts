@@ -139,7 +139,10 @@ export function checkPut(key: unknown, value: unknown, options: unknown, what: s
 /** A range read's options (`range`, `op.get`), with or without per-call options. */
 export function checkRange<T extends object>(options: unknown, what: string, withCall = true): T {
   if (options === undefined) throw argFail(`${what}: options with a key are required`, undefined);
-  const o = opts<T & { key?: unknown }>(options, withCall ? { ...CALL, ...RANGE_FIELDS } : RANGE_FIELDS, what);
+  // Inside a transaction (op.get) every field is part of the request: argument errors only.
+  const o = withCall
+    ? opts<T & { key?: unknown }>(options, { ...CALL, ...RANGE_FIELDS }, what)
+    : checkOptions<T & { key?: unknown }>(options, RANGE_FIELDS as never, argFail, what);
   if (o.key === undefined) throw argFail(`${what}: option "key" is required`, { option: "key" });
   return o;
 }
