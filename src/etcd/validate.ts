@@ -107,7 +107,7 @@ const RANGE_FIELDS = {
   limit: revision,
   revision,
   sort: ((v) => {
-    if (!is.record(v)) return "must be an object";
+    if (is.record(v) !== undefined) return "must be an object";
     const s = v as Record<string, unknown>;
     for (const k of Object.keys(s)) if (k !== "target" && k !== "order") return `has an unknown field "${k}"`;
     if (s.target !== undefined && is.oneOf("key", "version", "create", "mod", "value")(s.target)) return "target must be key, version, create, mod or value";

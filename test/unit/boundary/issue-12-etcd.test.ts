@@ -121,6 +121,8 @@ describe("issue 12 (etcd): every wait ends at its deadline", () => {
       ["defragment", () => client.defragment()],
       ["userList", () => client.userList()],
       ["get", () => client.get("k")],
+      // A valid range with every field passes the edge and fails only at the connection.
+      ["range", () => client.range({ key: "k", prefix: true, limit: 2, sort: { target: "mod", order: "descend" }, keysOnly: true })],
       ["compact", () => client.compact(1)],
       ["snapshot", () => client.snapshot(join(root, "s.db"))],
     ];
