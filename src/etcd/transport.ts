@@ -14,6 +14,7 @@ import { decodeStringsResponse, writeStrings } from "./gen/rpc.js";
 import { Writer } from "./gen/wire.js";
 import type { NormalizedOptions } from "./options.js";
 import { isPureDeadline } from "./strategies.js";
+import { MAX_TIMER_MS } from "./validate.js";
 
 const identity = (b: Buffer): Buffer => b;
 /**
@@ -231,13 +232,22 @@ export class Transport {
   }
 
   private computeDeadline(method: string, stream: boolean): number {
-    const ms = this.opts.callDeadline({ method, stream });
+    let ms: unknown;
+    try {
+      ms = this.opts.callDeadline({ method, stream });
+    } catch (err) {
+      throw new EtcdError("ETCD_OPTION_INVALID", `option callDeadline threw for ${method}`, {
+        value: { option: "callDeadline", value: method },
+        cause: err,
+      });
+    }
     if (ms === undefined) return this.opts.deadlineMs;
-    if (typeof ms !== "number" || !(ms > 0)) {
+    // A deadline a timer can hold: Infinity (or 1e308) would be a wait forever.
+    if (typeof ms !== "number" || !(ms > 0) || ms > MAX_TIMER_MS) {
       throw new EtcdError(
         "ETCD_OPTION_INVALID",
-        `option callDeadline returned ${String(ms)} for ${method}; expected a positive number of ms or undefined`,
-        { value: ms },
+        `option callDeadline returned ${typeof ms === "number" ? String(ms) : typeof ms} for ${method}; expected a positive number of ms up to ${MAX_TIMER_MS} or undefined`,
+        { value: { option: "callDeadline", value: typeof ms === "number" ? ms : typeof ms } },
       );
     }
     return ms;
@@ -531,8 +541,16 @@ export class Transport {
     wait: boolean,
   ): Promise<void> {
     const remainingMs = Math.max(0, deadline - Date.now());
-    const delay = this.opts.retry({ method, attempt, code: err.code, remainingMs });
-    if (delay === undefined || !(delay >= 0)) throw err;
+    let delay: unknown;
+    try {
+      delay = this.opts.retry({ method, attempt, code: err.code, remainingMs });
+    } catch (e) {
+      throw new EtcdError("ETCD_OPTION_INVALID", `option retry threw for ${method} after ${err.code}`, {
+        value: { option: "retry", value: method },
+        cause: e,
+      });
+    }
+    if (typeof delay !== "number" || !(delay >= 0)) throw err;
     const ms = wait ? Math.min(delay, remainingMs) : 0;
     this.emit?.({ type: "etcd.retry.scheduled", method, attempt, delayMs: ms, code: err.code });
     if (ms > 0) await sleep(ms, signal);

@@ -256,3 +256,21 @@ describe("issue 12 (etcd): typos, relative paths and secrets", () => {
     expect(everything(e)).not.toContain("PLANTEDKEY");
   });
 });
+
+describe("issue 12 (etcd): the caller's strategies cannot break the contract", () => {
+  it("a callDeadline that throws or answers Infinity, a retry policy that throws: ETCD_OPTION_INVALID, no wait forever", async () => {
+    const boom = new Error("factory boom");
+    const throwing = createEtcdClient({ endpoints: [UNREACHABLE], callDeadline: () => { throw boom; } });
+    const forever = createEtcdClient({ endpoints: [UNREACHABLE], callDeadline: () => Number.POSITIVE_INFINITY });
+    const badRetry = createEtcdClient({ endpoints: [UNREACHABLE], deadlineMs: 300, connectTimeoutMs: 100, retry: () => { throw boom; } });
+    try {
+      expect(expectCode(await outcome(() => throwing.get("k")), "ETCD_OPTION_INVALID").cause).toBe(boom);
+      expectCode(await outcome(() => forever.status(), 10_000), "ETCD_OPTION_INVALID");
+      expect(expectCode(await outcome(() => badRetry.memberList(), 10_000), "ETCD_OPTION_INVALID").cause).toBe(boom);
+    } finally {
+      throwing.close();
+      forever.close();
+      badRetry.close();
+    }
+  });
+});
