@@ -4,17 +4,20 @@
  * your own `signer` that POSTs to `/v1-k3s/<name>.crt`). K3s re-requests these on every agent start, so every
  * call re-issues them.
  */
-import { chmod, copyFile, readFile, rename } from "node:fs/promises";
 import { isIP } from "node:net";
-import { join } from "node:path";
-import { ensureDir } from "../internal/atomic-write.js";
+import { ensureDir, removeStaleTemps } from "../internal/atomic-write.js";
 import { emit, type EventListener } from "../internal/events.js";
+import { is } from "../internal/options.js";
+import { assertInside, confineName } from "../internal/paths.js";
+import { k3sLayout } from "../layout/index.js";
 import { CertError } from "./errors.js";
-import { type CertificateAuthority, createCSR, type LeafOptions, loadCA, signCSR } from "./generate.js";
-import { writeCert, writeKey } from "./io.js";
+import { type CertificateAuthority, type LeafOptions, makeCSR, readCA, signCSRWith } from "./generate.js";
+import { readIfExists, removeFile, writeCert, writeKey, writeSecretFile } from "./io.js";
+import { arg, optionalArg, options as opts, required, san } from "./options.js";
+import { parseDer } from "./parse.js";
+import { derCerts } from "./pem.js";
 import { renderKubeconfig } from "./kubeconfig.js";
 import type { CertEvent } from "./server.js";
-import { writeFileAtomic } from "../internal/atomic-write.js";
 
 /** What the supervisor signs for each agent cert (§1.4 "Subjects"). */
 export interface AgentCertRequest {
@@ -53,7 +56,15 @@ export interface EnsureAgentCertificatesOptions {
  * @throws CertError `CERT_OPTION_INVALID` for an empty node name
  */
 export function agentCertRequests(nodeName: string, nodeIPs: readonly string[] = []): AgentCertRequest[] {
-  if (!nodeName) throw new CertError("CERT_OPTION_INVALID", "nodeName is required", { value: nodeName });
+  const what = "agentCertRequests";
+  return requestsFor(arg<string>(nodeName, san, "nodeName", what), optionalArg<string[]>(nodeIPs, ipList, "nodeIPs", what) ?? []);
+}
+
+/** A list of IP addresses: K3s fails the request on an unparsable `k3s-Node-IP` entry. */
+const ipList = is.arrayOf((v) => (typeof v === "string" && isIP(v) !== 0 ? undefined : "must be an IP address"));
+
+/** {@link agentCertRequests} on checked arguments. @internal */
+function requestsFor(nodeName: string, nodeIPs: readonly string[]): AgentCertRequest[] {
   return [
     {
       name: "client-kubelet",
@@ -99,26 +110,65 @@ const KUBECONFIGS: Record<string, string> = {
 export async function ensureAgentCertificates(
   options: EnsureAgentCertificatesOptions,
 ): Promise<{ agentDir: string; issued: string[] }> {
+  const what = "ensureAgentCertificates";
+  const o = opts<EnsureAgentCertificatesOptions>(
+    options,
+    {
+      dataDir: is.absolutePath,
+      nodeName: san,
+      nodeIPs: ipList,
+      serverDataDir: is.absolutePath,
+      signer: is.function,
+      server: is.text,
+      now: is.date,
+      onEvent: is.function,
+      signal: is.signal,
+    },
+    what,
+  );
+  required(o, ["dataDir", "nodeName"], what);
+  return ensureAgent(o);
+}
+
+/** What K3s's agent left while copying the CA certs before the temp-file naming rule (public certs). */
+const LEGACY_AGENT_TEMPS = [".client-ca.crt.tmp", ".server-ca.crt.tmp"];
+
+async function ensureAgent(options: EnsureAgentCertificatesOptions): Promise<{ agentDir: string; issued: string[] }> {
   const { dataDir, signal, onEvent } = options;
-  for (const ip of options.nodeIPs ?? []) {
-    // K3s fails the request on an unparsable k3s-Node-IP entry.
-    if (!isIP(ip)) throw new CertError("CERT_OPTION_INVALID", `invalid node IP ${ip}`, { value: ip });
-  }
-  const requests = agentCertRequests(options.nodeName, options.nodeIPs);
-  const agent = join(dataDir, "agent");
-  await ensureDir(agent, 0o700);
-  const tls = join(options.serverDataDir ?? dataDir, "server", "tls");
+  signal?.throwIfAborted();
+  const requests = requestsFor(options.nodeName, options.nodeIPs ?? []);
+  const layout = k3sLayout(dataDir);
+  const root = layout.dataDir;
+  const agent = layout.agent.tlsDir;
+  const at = (name: string): string => confineName(agent, name);
+  const server = options.server ?? "https://127.0.0.1:6443";
+  // Kubeconfigs are rendered before anything is written, so a bad server URL changes nothing.
+  const kubeconfigText = (req: AgentCertRequest): string =>
+    renderKubeconfig({
+      server,
+      caFile: at("server-ca.crt"),
+      certFile: at(`${req.name}.crt`),
+      keyFile: at(`${req.name}.key`),
+    });
+  for (const req of requests) if (KUBECONFIGS[req.name]) kubeconfigText(req);
+  const targets = [
+    agent,
+    at("client-ca.crt"),
+    at("server-ca.crt"),
+    ...requests.flatMap((r) => [at(`${r.name}.key`), at(`${r.name}.crt`), ...(KUBECONFIGS[r.name] ? [at(KUBECONFIGS[r.name] as string)] : [])]),
+    ...LEGACY_AGENT_TEMPS.map(at),
+  ];
+  await Promise.all(targets.map((t) => assertInside(root, t)));
+  const tls = k3sLayout(options.serverDataDir ?? dataDir).server.tlsDir;
   let signer = options.signer;
-  const caFile = (n: "client" | "server"): string => join(tls, `${n}-ca.crt`);
+  const caFile = (n: "client" | "server"): string => confineName(tls, `${n}-ca.crt`);
+  const caCopies = new Map<string, string>();
   if (!signer) {
     const cas = new Map<string, CertificateAuthority>();
     for (const n of ["client", "server"] as const) {
       const crtPath = caFile(n);
-      const keyPath = join(tls, `${n}-ca.key`);
-      const [crt, key] = await Promise.all([
-        readFile(crtPath, "utf8").catch(() => undefined),
-        readFile(keyPath, "utf8").catch(() => undefined),
-      ]);
+      const keyPath = confineName(tls, `${n}-ca.key`);
+      const [crt, key] = await Promise.all([readIfExists(crtPath), readIfExists(keyPath)]);
       if (crt === undefined)
         throw new CertError(
           "CERT_CA_INVALID",
@@ -129,44 +179,53 @@ export async function ensureAgentCertificates(
         throw new CertError("CERT_CA_KEY_MISSING", `${keyPath} is missing for ${crtPath}`, {
           value: keyPath,
         });
-      cas.set(n, loadCA(crt, key, { certFile: crtPath, keyFile: keyPath }));
+      cas.set(n, readCA(crt, key, { certFile: crtPath, keyFile: keyPath }));
+      caCopies.set(n, crt);
     }
     const now = options.now;
     signer = (csr, req) =>
-      signCSR(cas.get(req.ca) as CertificateAuthority, csr, { ...req.leaf, ...(now ? { now } : {}) }).certPem;
+      signCSRWith(cas.get(req.ca) as CertificateAuthority, csr, { ...req.leaf, ...(now ? { now } : {}) }).certPem;
   }
-  if (!options.signer) {
-    for (const n of ["client", "server"] as const) {
-      // Copy to a temp name first so the final name only ever holds a complete file.
-      const tmp = join(agent, `.${n}-ca.crt.tmp`);
-      await copyFile(caFile(n), tmp);
-      await chmod(tmp, 0o600);
-      await rename(tmp, join(agent, `${n}-ca.crt`));
-    }
+  // Leftovers of killed runs first (they may hold keys), then the writes.
+  await removeStaleTemps(agent);
+  for (const t of LEGACY_AGENT_TEMPS) await removeFile(at(t));
+  await ensureDir(agent, 0o700, root);
+  for (const [n, crt] of caCopies) {
+    // 0600, as K3s writes the CA certs it downloads.
+    await writeSecretFile(at(`${n}-ca.crt`), crt, root, signal);
   }
   const issued: string[] = [];
   for (const req of requests) {
     signal?.throwIfAborted();
-    const { csrPem, keyPem } = createCSR();
-    const certPem = await signer(csrPem, req);
-    await writeKey(join(agent, `${req.name}.key`), keyPem, signal);
-    await writeCert(join(agent, `${req.name}.crt`), certPem, signal);
+    const { csrPem, keyPem } = makeCSR();
+    const certPem = await callSigner(signer, csrPem, req);
+    await writeKey(at(`${req.name}.key`), keyPem, root, signal);
+    await writeCert(at(`${req.name}.crt`), certPem, root, signal);
     issued.push(`${req.name}.crt`);
     emit(onEvent, { type: "certs.created", file: `${req.name}.crt`, reasons: ["missing"] });
     const kc = KUBECONFIGS[req.name];
-    if (kc) {
-      const text = renderKubeconfig({
-        server: options.server ?? "https://127.0.0.1:6443",
-        caFile: join(agent, "server-ca.crt"),
-        certFile: join(agent, `${req.name}.crt`),
-        keyFile: join(agent, `${req.name}.key`),
-      });
-      await writeFileAtomic(join(agent, kc), text, {
-        mode: 0o600,
-        dirMode: 0o700,
-        ...(signal ? { signal } : {}),
-      });
-    }
+    if (kc) await writeSecretFile(at(kc), kubeconfigText(req), root, signal);
   }
   return { agentDir: agent, issued };
+}
+
+/** Runs the caller's signer; what it throws or returns that is not a certificate becomes `CERT_SIGNER_FAILED`. */
+async function callSigner(signer: CsrSigner, csrPem: string, req: AgentCertRequest): Promise<string> {
+  let out: unknown;
+  try {
+    out = await signer(csrPem, req);
+  } catch (cause) {
+    throw new CertError("CERT_SIGNER_FAILED", `the signer failed for ${req.name}: ${(cause as Error)?.message ?? String(cause)}`, {
+      value: req.name,
+      cause,
+    });
+  }
+  if (typeof out !== "string")
+    throw new CertError("CERT_SIGNER_FAILED", `the signer returned ${out === null ? "null" : typeof out} for ${req.name}, not a PEM string`, { value: req.name });
+  try {
+    parseDer(derCerts(out, req.name)[0] as Buffer, req.name);
+  } catch (cause) {
+    throw new CertError("CERT_SIGNER_FAILED", `the signer returned no readable certificate for ${req.name}`, { value: req.name, cause });
+  }
+  return out;
 }

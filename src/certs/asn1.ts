@@ -5,6 +5,8 @@
  */
 import forge from "node-forge";
 import { derChildren } from "../internal/der.js";
+import { checkArg, is } from "../internal/options.js";
+import { fail } from "./options.js";
 
 const { asn1 } = forge;
 export type Asn1 = forge.asn1.Asn1;
@@ -87,6 +89,11 @@ export function time(d: Date): Asn1 {
  * ```
  */
 export function isGoPrintable(s: string): boolean {
+  return goPrintable(checkArg<string>(s, is.text, "s", fail, "isGoPrintable"));
+}
+
+/** {@link isGoPrintable} on a checked string. @internal */
+export function goPrintable(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     const ok =
@@ -111,7 +118,7 @@ export function isGoPrintable(s: string): boolean {
 }
 
 function dirString(s: string): Asn1 {
-  if (isGoPrintable(s)) return asn1.create(U, T.PRINTABLESTRING, false, s);
+  if (goPrintable(s)) return asn1.create(U, T.PRINTABLESTRING, false, s);
   return asn1.create(U, T.UTF8, false, forge.util.encodeUtf8(s));
 }
 

@@ -1,14 +1,16 @@
 /**
  * `checkCertificates`: `k3s certificate check` (§1.5) as data and as `text | table | json | yaml`.
  */
-import { k3sLayout } from "../layout/index.js";
 import { stat } from "node:fs/promises";
-import { join } from "node:path";
+import { is } from "../internal/options.js";
+import { confineName, confineRelative } from "../internal/paths.js";
+import { k3sLayout } from "../layout/index.js";
 import { CertError } from "./errors.js";
+import { arg, options as opts, shape } from "./options.js";
 import { readIfExists } from "./io.js";
-import { parseCertificate } from "./parse.js";
-import { certificateDers } from "./pem.js";
-import { type CertService, resolveServices, serviceFiles } from "./services.js";
+import { parseDer } from "./parse.js";
+import { derCerts } from "./pem.js";
+import { type CertService, serviceFiles, servicesFor } from "./services.js";
 
 const DAY = 86_400_000;
 
@@ -37,6 +39,16 @@ export interface CertificateCheckEntry {
  * ```
  */
 export function certStatus(notBefore: Date, notAfter: Date, now: Date, warnWithinDays: number): CertStatus {
+  const what = "certStatus";
+  return statusOf(
+    arg<Date>(notBefore, is.date, "notBefore", what),
+    arg<Date>(notAfter, is.date, "notAfter", what),
+    arg<Date>(now, is.date, "now", what),
+    arg<number>(warnWithinDays, is.finite, "warnWithinDays", what),
+  );
+}
+
+function statusOf(notBefore: Date, notAfter: Date, now: Date, warnWithinDays: number): CertStatus {
   if (now < notBefore) return "NOT YET VALID";
   if (now > notAfter) return "EXPIRED";
   if (notAfter.getTime() < now.getTime() + warnWithinDays * DAY) return "WARNING";
@@ -70,24 +82,32 @@ export async function checkCertificates(
   dataDir: string,
   options: CheckCertificatesOptions = {},
 ): Promise<CertificateCheckEntry[]> {
+  const what = "checkCertificates";
+  const dd = arg<string>(dataDir, is.absolutePath, "dataDir", what);
+  const o = opts<CheckCertificatesOptions>(options, { services: is.stringArray, now: is.date, warnWithinDays: is.finite }, what);
+  return check(dd, o);
+}
+
+async function check(dataDir: string, options: CheckCertificatesOptions): Promise<CertificateCheckEntry[]> {
+  const layout = k3sLayout(dataDir);
   const now = options.now ?? new Date();
   const warn = options.warnWithinDays ?? 90;
-  const isServer = await stat(k3sLayout(dataDir).server.dir).then(
+  const isServer = await stat(layout.server.dir).then(
     (s) => s.isDirectory(),
     () => false,
   );
   const out: CertificateCheckEntry[] = [];
-  for (const service of resolveServices(options.services, isServer)) {
+  for (const service of servicesFor(options.services, isServer)) {
     const files = serviceFiles(service);
     const paths = [
-      ...(isServer ? files.server.map((f) => join(k3sLayout(dataDir).server.tlsDir, `${f}.crt`)) : []),
-      ...files.agent.map((f) => join(k3sLayout(dataDir).agent.dir, `${f}.crt`)),
+      ...(isServer ? files.server.map((f) => confineRelative(layout.server.tlsDir, `${f}.crt`)) : []),
+      ...files.agent.map((f) => confineName(layout.agent.tlsDir, `${f}.crt`)),
     ];
     for (const file of paths) {
       const text = await readIfExists(file);
       if (text === undefined) continue;
-      certificateDers(text, file).forEach((der, index) => {
-        const c = parseCertificate(der, file);
+      derCerts(text, file).forEach((der, index) => {
+        const c = parseDer(der, file);
         out.push({
           service,
           file,
@@ -98,7 +118,7 @@ export async function checkCertificates(
           notBefore: c.notBefore,
           notAfter: c.notAfter,
           residualDays: Math.floor((c.notAfter.getTime() - now.getTime()) / DAY),
-          status: certStatus(c.notBefore, c.notAfter, now, warn),
+          status: statusOf(c.notBefore, c.notAfter, now, warn),
         });
       });
     }
@@ -151,6 +171,33 @@ export async function formatCertificateCheck(
   format: CheckFormat = "text",
   options: { now?: Date; warnWithinDays?: number } = {},
 ): Promise<string> {
+  const what = "formatCertificateCheck";
+  const list = arg<CertificateCheckEntry[]>(entries, is.arrayOf(entry), "entries", what);
+  if (format !== undefined && typeof format !== "string")
+    throw new CertError("CERT_FORMAT_UNKNOWN", `invalid output format (a ${typeof format})`, { value: typeof format });
+  const o = opts<{ now?: Date; warnWithinDays?: number }>(options, { now: is.date, warnWithinDays: is.finite }, what);
+  return formatCheck(list, format ?? "text", o);
+}
+
+/** One entry as {@link checkCertificates} returns it. */
+const entry = shape({
+  service: is.string,
+  file: is.string,
+  index: is.integer(0),
+  subject: is.string,
+  issuer: is.string,
+  usages: is.stringArray,
+  notBefore: is.date,
+  notAfter: is.date,
+  residualDays: is.finite,
+  status: is.oneOf("OK", "WARNING", "EXPIRED", "NOT YET VALID"),
+});
+
+async function formatCheck(
+  entries: readonly CertificateCheckEntry[],
+  format: CheckFormat,
+  options: { now?: Date; warnWithinDays?: number },
+): Promise<string> {
   const now = options.now ?? new Date();
   const warn = options.warnWithinDays ?? 90;
   const k3s = entries.map((e) => ({
@@ -198,8 +245,8 @@ export async function formatCertificateCheck(
       return `\n${all.map((r) => `${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd((widths[i] ?? 0) + 3))).join("")}\n`).join("")}`;
     }
     default:
-      throw new CertError("CERT_FORMAT_UNKNOWN", `invalid output format ${String(format)}`, {
-        value: format,
+      throw new CertError("CERT_FORMAT_UNKNOWN", `invalid output format ${String(format).slice(0, 80)}`, {
+        value: String(format).slice(0, 80),
       });
   }
 }

@@ -1,15 +1,18 @@
 /**
  * Custom CA bundles for `k3s certificate rotate-ca` and K3s's validation of them (§1.5).
  */
-import { k3sLayout } from "../layout/index.js";
 import { createPrivateKey, createPublicKey, X509Certificate } from "node:crypto";
-import { join } from "node:path";
+import { removeStaleTemps } from "../internal/atomic-write.js";
+import { is } from "../internal/options.js";
+import { assertInside, confineName, confineRelative } from "../internal/paths.js";
+import { k3sLayout } from "../layout/index.js";
 import { CertError } from "./errors.js";
-import { type CertificateAuthority, createCA, loadCA } from "./generate.js";
+import { type CertificateAuthority, makeCA, readCA } from "./generate.js";
 import { readIfExists, writeCert, writeKey } from "./io.js";
 import { generateRsaKeyPem } from "./keys.js";
-import { parseCertificate } from "./parse.js";
-import { certificateDers, pemBlocks, toPem } from "./pem.js";
+import { arg, days, options as opts, required } from "./options.js";
+import { parseDer } from "./parse.js";
+import { derCerts, splitPem, toPem } from "./pem.js";
 
 /** The rotatable CA files (fields tagged `rotate:"true"`), relative to `tls/`. */
 export const ROTATABLE_CAS = [
@@ -47,47 +50,84 @@ export interface GenerateCustomCAOptions {
 export async function generateCustomCA(
   options: GenerateCustomCAOptions,
 ): Promise<{ tlsDir: string; rootPem: string }> {
+  const what = "generateCustomCA";
+  const o = opts<GenerateCustomCAOptions>(
+    options,
+    {
+      outDir: is.absolutePath,
+      reuseRootFrom: is.absolutePath,
+      currentDataDir: is.absolutePath,
+      now: is.date,
+      rootDays: days,
+      intermediateDays: days,
+      caDays: days,
+    },
+    what,
+  );
+  required(o, ["outDir"], what);
+  return customCA(o);
+}
+
+async function customCA(options: GenerateCustomCAOptions): Promise<{ tlsDir: string; rootPem: string }> {
   const now = options.now ?? new Date();
   const ts = Math.floor(now.getTime() / 1000);
-  const tls = join(options.outDir, "tls");
-  let root: CertificateAuthority;
+  const root = options.outDir;
+  const tls = confineName(root, "tls");
+  let rootCA: CertificateAuthority;
   if (options.reuseRootFrom) {
-    const c = join(options.reuseRootFrom, "tls", "root-ca.pem");
-    const k = join(options.reuseRootFrom, "tls", "root-ca.key");
+    const from = confineName(options.reuseRootFrom, "tls");
+    const c = confineName(from, "root-ca.pem");
+    const k = confineName(from, "root-ca.key");
     const [crt, key] = await Promise.all([readIfExists(c), readIfExists(k)]);
     if (crt === undefined) throw new CertError("CERT_PEM_INVALID", `${c} does not exist`, { value: c });
     if (key === undefined) throw new CertError("CERT_CA_KEY_MISSING", `${k} does not exist`, { value: k });
-    root = loadCA(crt, key, { certFile: c, keyFile: k });
-  } else root = createCA({ commonName: `k3s-root-ca@${ts}`, now, days: options.rootDays ?? 7300 });
-  const inter = createCA({
+    rootCA = readCA(crt, key, { certFile: c, keyFile: k });
+  } else rootCA = makeCA({ commonName: `k3s-root-ca@${ts}`, now, days: options.rootDays ?? 7300 });
+  const inter = makeCA({
     commonName: `k3s-intermediate-ca@${ts}`,
     now,
     days: options.intermediateDays ?? 3700,
-    issuer: root,
+    issuer: rootCA,
   });
-  await writeKey(join(tls, "root-ca.key"), root.keyPem);
-  await writeCert(join(tls, "root-ca.pem"), root.certPem);
-  await writeKey(join(tls, "intermediate-ca.key"), inter.keyPem);
-  await writeCert(join(tls, "intermediate-ca.pem"), inter.bundlePem);
+  // Everything is made in memory first, so a bad input or clock writes nothing.
+  const out: { path: string; data: string; key: boolean }[] = [
+    { path: "root-ca.key", data: rootCA.keyPem, key: true },
+    { path: "root-ca.pem", data: rootCA.certPem, key: false },
+    { path: "intermediate-ca.key", data: inter.keyPem, key: true },
+    { path: "intermediate-ca.pem", data: inter.bundlePem, key: false },
+  ];
   for (const spec of ROTATABLE_CAS) {
-    const ca = createCA({
+    const ca = makeCA({
       commonName: `k3s-${spec.type}-ca@${ts}`,
       now,
       days: options.caDays ?? 3700,
       issuer: inter,
     });
-    await writeKey(join(tls, spec.key), ca.keyPem);
-    await writeCert(join(tls, spec.cert), ca.bundlePem);
+    out.push({ path: spec.key, data: ca.keyPem, key: true }, { path: spec.cert, data: ca.bundlePem, key: false });
   }
   const old = options.currentDataDir
-    ? await readIfExists(join(k3sLayout(options.currentDataDir).server.tlsDir, "service.key"))
+    ? await readIfExists(confineName(k3sLayout(options.currentDataDir).server.tlsDir, "service.key"))
     : undefined;
-  await writeKey(join(tls, "service.key"), old ?? (await generateRsaKeyPem()));
-  return { tlsDir: tls, rootPem: root.certPem };
+  out.push({ path: "service.key", data: old ?? (await generateRsaKeyPem()), key: true });
+  const targets = out.map((f) => ({ ...f, path: confineRelative(tls, f.path) }));
+  const dirs = [tls, confineName(tls, "etcd")];
+  await Promise.all([...dirs, ...targets.map((t) => t.path)].map((p) => assertInside(root, p)));
+  await Promise.all(dirs.map((d) => removeStaleTemps(d)));
+  for (const t of targets) await (t.key ? writeKey : writeCert)(t.path, t.data, root);
+  return { tlsDir: tls, rootPem: rootCA.certPem };
+}
+
+/** A DER certificate as node:crypto reads it, or `CERT_PEM_INVALID` naming the file. */
+function x509(der: Buffer, file: string): X509Certificate {
+  try {
+    return new X509Certificate(der);
+  } catch (cause) {
+    throw new CertError("CERT_PEM_INVALID", `${file}: certificate does not parse`, { value: file, cause });
+  }
 }
 
 function isRoot(der: Buffer): boolean {
-  const info = parseCertificate(der);
+  const info = parseDer(der);
   return (
     !info.authorityKeyId || (info.subjectKeyId !== undefined && info.authorityKeyId.equals(info.subjectKeyId))
   );
@@ -138,62 +178,74 @@ export async function validateCARotation(
   newPath: string,
   options: { force?: boolean; now?: Date } = {},
 ): Promise<CARotationResult> {
+  const what = "validateCARotation";
+  const cur = arg<string>(currentDataDir, is.absolutePath, "currentDataDir", what);
+  const next = arg<string>(newPath, is.absolutePath, "newPath", what);
+  const o = opts<{ force?: boolean; now?: Date }>(options, { force: is.boolean, now: is.date }, what);
+  return validateRotation(cur, next, o);
+}
+
+async function validateRotation(
+  currentDataDir: string,
+  newPath: string,
+  options: { force?: boolean; now?: Date },
+): Promise<CARotationResult> {
   const now = options.now ?? new Date();
   const cur = k3sLayout(currentDataDir).server.tlsDir;
-  const nxt = join(newPath, "tls");
+  const nxt = confineName(newPath, "tls");
   const errors: string[] = [];
   if (cur !== nxt) {
     for (const spec of ROTATABLE_CAS) {
-      const newCrt = await readIfExists(join(nxt, spec.cert));
+      const newCrt = await readIfExists(confineRelative(nxt, spec.cert));
       if (!newCrt?.trim()) continue;
-      const file = join(nxt, spec.cert);
-      const oldCrt = await readIfExists(join(cur, spec.cert));
-      const newDers = certificateDers(newCrt, file);
+      const file = confineRelative(nxt, spec.cert);
+      const oldCrt = await readIfExists(confineRelative(cur, spec.cert));
+      const newDers = derCerts(newCrt, file);
       if (newDers.length === 1) {
         errors.push(
           `${file}: new CA bundle contains only a single certificate but should include root or intermediate CA certificates`,
         );
       } else if (oldCrt !== undefined) {
-        const oldDers = certificateDers(oldCrt, join(cur, spec.cert));
-        const oldCerts = oldDers.map((d) => new X509Certificate(d));
+        const oldDers = derCerts(oldCrt, confineRelative(cur, spec.cert));
+        const oldCerts = oldDers.map((d) => x509(d, confineRelative(cur, spec.cert)));
         const roots = oldCerts.filter((_c, i) => isRoot(oldDers[i] as Buffer));
         const inters = [
           ...oldCerts.filter((c) => !roots.includes(c)),
-          ...newDers.slice(1).map((d) => new X509Certificate(d)),
+          ...newDers.slice(1).map((d) => x509(d, file)),
         ];
-        if (!chains(new X509Certificate(newDers[0] as Buffer), roots, inters, now)) {
+        if (!chains(x509(newDers[0] as Buffer, file), roots, inters, now)) {
           errors.push(
-            `${file}: new CA certificate does not chain to a root of the current CA ${join(cur, spec.cert)}`,
+            `${file}: new CA certificate does not chain to a root of the current CA ${confineRelative(cur, spec.cert)}`,
           );
         }
       }
-      const keyFile = (await readIfExists(join(nxt, spec.key)))?.trim()
-        ? join(nxt, spec.key)
-        : join(cur, spec.key);
+      const keyFile = (await readIfExists(confineRelative(nxt, spec.key)))?.trim()
+        ? confineRelative(nxt, spec.key)
+        : confineRelative(cur, spec.key);
       const keyPem = await readIfExists(keyFile);
       try {
         if (keyPem === undefined)
           throw new CertError("CERT_CA_KEY_MISSING", `${keyFile} does not exist`, { value: keyFile });
-        loadCA(newCrt, keyPem, { certFile: file, keyFile });
+        readCA(newCrt, keyPem, { certFile: file, keyFile });
       } catch (e) {
         errors.push(`${file}: ${(e as Error).message}`);
       }
     }
-    const newSvc = (await readIfExists(join(nxt, "service.key")))?.trim();
-    const oldSvc = await readIfExists(join(cur, "service.key"));
+    const newSvc = (await readIfExists(confineName(nxt, "service.key")))?.trim();
+    const oldSvc = await readIfExists(confineName(cur, "service.key"));
     if (newSvc && oldSvc) {
       const pub = (pem: string): string =>
         createPublicKey(createPrivateKey(pem)).export({ type: "spki", format: "der" }).toString("hex");
       const keys = (text: string): string[] =>
-        pemBlocks(text)
+        splitPem(text)
           .filter((b) => b.type.endsWith("PRIVATE KEY"))
           .map((b) => toPem(b.type, b.der));
       const [first] = keys(oldSvc);
       try {
         if (first && !keys(newSvc).map(pub).includes(pub(first)))
-          errors.push(`${join(nxt, "service.key")}: does not contain the current service account key`);
+          errors.push(`${confineName(nxt, "service.key")}: does not contain the current service account key`);
       } catch (e) {
-        errors.push(`${join(nxt, "service.key")}: ${(e as Error).message}`);
+        errors.push(`${confineName(nxt, "service.key")}: ${(e as Error).message}`);
       }
     }
   }

@@ -40,8 +40,10 @@ import {
   p256Spki,
   fromPrivateKey,
 } from "./keys.js";
-import { parseCertificate, type CertificateInfo } from "./parse.js";
-import { certificateDers, toPem } from "./pem.js";
+import { parseDer, type CertificateInfo } from "./parse.js";
+import { derCerts, toPem } from "./pem.js";
+import { arg, authority, days as daysCheck, name as nameCheck, names, optionalArg, options as opts, pem as pemCheck, required, sans } from "./options.js";
+import { is, type Check } from "../internal/options.js";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -112,14 +114,13 @@ export interface LeafOptions {
   keyPem?: string;
 }
 
-function checkDays(days: number, what: string): void {
-  if (!Number.isInteger(days) || days < 0)
-    throw new CertError("CERT_OPTION_INVALID", `${what} must be a non-negative integer`, { value: days });
-}
-
-function checkNow(now: Date): void {
-  if (!(now instanceof Date) || Number.isNaN(now.getTime()))
-    throw new CertError("CERT_OPTION_INVALID", "now must be a valid Date", { value: String(now) });
+/** X.509 times run from year 0 to 9999 (Go refuses others): a computed validity must fit. */
+function checkValidity(notBefore: Date, notAfter: Date): void {
+  const ok = (d: Date): boolean => Number.isFinite(d.getTime()) && d.getUTCFullYear() >= 0 && d.getUTCFullYear() <= 9999;
+  if (!ok(notBefore) || !ok(notAfter))
+    throw new CertError("CERT_OPTION_INVALID", "the validity period must lie within the years 0 to 9999 (now and days)", {
+      value: { notBefore: String(notBefore), notAfter: String(notAfter) },
+    });
 }
 
 /** X.509 time has seconds precision: truncate so the stored and computed values agree. */
@@ -133,6 +134,7 @@ const toSecond = (ms: number): Date => new Date(Math.floor(ms / 1000) * 1000);
  * ```
  */
 export function randomSerial(): bigint {
+  // No arguments to check: extra ones are ignored, as for any JS function.
   for (;;) {
     const b = randomBytes(8);
     b[0] = (b[0] ?? 0) & 0x7f;
@@ -204,6 +206,13 @@ function sanExtension(altNames: readonly string[]): Asn1 | undefined {
  * @throws CertError `CERT_OPTION_INVALID` (empty CN, bad days/clock), `CERT_KEY_INVALID` (unreadable `keyPem`)
  */
 export function createCA(options: CreateCAOptions): CertificateAuthority {
+  const o = opts<CreateCAOptions>(options, CA_SPEC, "createCA");
+  required(o, ["commonName"], "createCA");
+  return makeCA(o);
+}
+
+/** {@link createCA} on checked options. @internal */
+export function makeCA(options: CreateCAOptions): CertificateAuthority {
   const {
     commonName,
     organization = [],
@@ -212,14 +221,11 @@ export function createCA(options: CreateCAOptions): CertificateAuthority {
     issuer,
     maxPathLen,
   } = options;
-  if (typeof commonName !== "string" || commonName === "")
-    throw new CertError("CERT_OPTION_INVALID", "a CA needs a common name", { value: commonName });
-  checkDays(days, "days");
-  checkNow(now);
   const key: EcKey = options.keyPem !== undefined ? parseEcKey(options.keyPem) : generateEcKey();
   let notBefore = toSecond(now.getTime() - HOUR);
   if (issuer && notBefore < issuer.info.notBefore) notBefore = issuer.info.notBefore;
   const notAfter = new Date(notBefore.getTime() + days * DAY);
+  checkValidity(notBefore, notAfter);
   const subject = name(commonName, organization);
   const skid = keyId(key.point);
   const bc: Asn1[] = [bool(true)];
@@ -247,7 +253,7 @@ export function createCA(options: CreateCAOptions): CertificateAuthority {
     bundlePem: issuer ? certPem + issuer.bundlePem : certPem,
     keyPem: key.keyPem,
     privateKey: key.privateKey,
-    info: parseCertificate(der),
+    info: parseDer(der),
   };
 }
 
@@ -264,20 +270,10 @@ function issue(
     now = new Date(),
     days = LEAF_VALIDITY_DAYS,
   } = opts;
-  if (typeof commonName !== "string" || commonName === "")
-    throw new CertError("CERT_OPTION_INVALID", "a certificate needs a common name", { value: commonName });
-  if (usage !== "client" && usage !== "server" && usage !== "both") {
-    throw new CertError(
-      "CERT_OPTION_INVALID",
-      "usage must be client, server or both (K3s requires at least one EKU)",
-      { value: usage },
-    );
-  }
-  checkDays(days, "days");
-  checkNow(now);
   let notBefore = toSecond(now.getTime() - HOUR);
   if (notBefore < ca.info.notBefore) notBefore = ca.info.notBefore;
   const notAfter = new Date(notBefore.getTime() + days * DAY);
+  checkValidity(notBefore, notAfter);
   const eku =
     usage === "client"
       ? [OID.clientAuth]
@@ -301,7 +297,7 @@ function issue(
     extensions: exts,
     signer: ca.privateKey,
   });
-  return { der, info: parseCertificate(der) };
+  return { der, info: parseDer(der) };
 }
 
 /**
@@ -316,6 +312,15 @@ function issue(
  * @throws CertError `CERT_OPTION_INVALID`, `CERT_KEY_INVALID`
  */
 export function signLeaf(ca: CertificateAuthority, options: LeafOptions): IssuedCertificate {
+  const what = "signLeaf";
+  const checkedCA = arg<CertificateAuthority>(ca, authority, "ca", what);
+  const o = opts<LeafOptions>(options, LEAF_SPEC, what);
+  required(o, ["commonName", "usage"], what);
+  return makeLeaf(checkedCA, o);
+}
+
+/** {@link signLeaf} on checked arguments. @internal */
+export function makeLeaf(ca: CertificateAuthority, options: LeafOptions): IssuedCertificate {
   const key = options.keyPem !== undefined ? parseEcKey(options.keyPem) : generateEcKey();
   const { der, info } = issue(ca, options, key.spki);
   const leafPem = toPem("CERTIFICATE", der);
@@ -332,6 +337,11 @@ export function signLeaf(ca: CertificateAuthority, options: LeafOptions): Issued
  * @throws CertError `CERT_KEY_INVALID`
  */
 export function createCSR(keyPem?: string): { csrPem: string; keyPem: string } {
+  return makeCSR(optionalArg<string>(keyPem, pemCheck, "keyPem", "createCSR"));
+}
+
+/** {@link createCSR} on a checked key. @internal */
+export function makeCSR(keyPem?: string): { csrPem: string; keyPem: string } {
   const key = keyPem !== undefined ? parseEcKey(keyPem) : generateEcKey();
   const attrs = toDer(forge.asn1.create(forge.asn1.Class.CONTEXT_SPECIFIC, 0 as forge.asn1.Type, true, []));
   const infoDer = derSeq([toDer(smallInt(0)), toDer(seq([])), key.spki, attrs]);
@@ -352,6 +362,20 @@ export function createCSR(keyPem?: string): { csrPem: string; keyPem: string } {
  * @throws CertError `CERT_CSR_INVALID` (not a CSR, bad signature, not P-256), `CERT_OPTION_INVALID`
  */
 export function signCSR(
+  ca: CertificateAuthority,
+  csrPem: string,
+  options: Omit<LeafOptions, "keyPem">,
+): IssuedCertificate {
+  const what = "signCSR";
+  const checkedCA = arg<CertificateAuthority>(ca, authority, "ca", what);
+  const csr = arg<string>(csrPem, pemCheck, "csrPem", what);
+  const o = opts<Omit<LeafOptions, "keyPem">>(options, CSR_LEAF_SPEC, what);
+  required(o, ["commonName", "usage"], what);
+  return signCSRWith(checkedCA, csr, o);
+}
+
+/** {@link signCSR} on checked arguments. @internal */
+export function signCSRWith(
   ca: CertificateAuthority,
   csrPem: string,
   options: Omit<LeafOptions, "keyPem">,
@@ -403,10 +427,23 @@ export function loadCA(
   keyPem: string,
   files: { certFile?: string; keyFile?: string } = {},
 ): CertificateAuthority {
+  const what = "loadCA";
+  const bundle = arg<string>(bundlePem, pemCheck, "bundlePem", what);
+  const key = arg<string>(keyPem, pemCheck, "keyPem", what);
+  const f = opts<{ certFile?: string; keyFile?: string }>(files, { certFile: nameCheck, keyFile: nameCheck }, what);
+  return readCA(bundle, key, f);
+}
+
+/** {@link loadCA} on checked arguments. @internal */
+export function readCA(
+  bundlePem: string,
+  keyPem: string,
+  files: { certFile?: string; keyFile?: string } = {},
+): CertificateAuthority {
   const certFile = files.certFile ?? "<ca cert>";
   const keyFile = files.keyFile ?? "<ca key>";
-  const ders = certificateDers(bundlePem, certFile);
-  const info = parseCertificate(ders[0] as Buffer, certFile);
+  const ders = derCerts(bundlePem, certFile);
+  const info = parseDer(ders[0] as Buffer, certFile);
   const key = parseEcKey(keyPem, keyFile);
   if (!p256Spki(key.point).equals(info.spki)) {
     throw new CertError("CERT_KEY_MISMATCH", `${keyFile} does not match the certificate in ${certFile}`, {
@@ -423,3 +460,27 @@ export function loadCA(
 }
 
 export { fromPrivateKey };
+
+const serial: Check = (v) => (typeof v === "bigint" && v >= 0n && v < 1n << 159n ? undefined : "must be a bigint from 0 to 2^159 − 1");
+
+const CA_SPEC: { readonly [K in keyof CreateCAOptions]-?: Check } = {
+  commonName: nameCheck,
+  organization: names,
+  now: is.date,
+  days: daysCheck,
+  keyPem: pemCheck,
+  issuer: authority,
+  serial,
+  maxPathLen: is.integer(0, 0x7fffffff),
+};
+
+const CSR_LEAF_SPEC: { readonly [K in keyof Omit<LeafOptions, "keyPem">]-?: Check } = {
+  commonName: nameCheck,
+  organization: names,
+  usage: (v) => (v === "client" || v === "server" || v === "both" ? undefined : "must be client, server or both (K3s requires at least one EKU)"),
+  altNames: sans,
+  now: is.date,
+  days: daysCheck,
+};
+
+const LEAF_SPEC: { readonly [K in keyof LeafOptions]-?: Check } = { ...CSR_LEAF_SPEC, keyPem: pemCheck };

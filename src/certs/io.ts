@@ -1,21 +1,34 @@
 /** Small file helpers for the certs I/O layer. @internal */
-import { readFile } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
+import { KitError } from "../errors/index.js";
 import { writeFileAtomic } from "../internal/atomic-write.js";
 
-/** File contents, or undefined when the file does not exist. */
+/** File contents, or undefined when the file does not exist. Other failures are `READ_FAILED`. */
 export async function readIfExists(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, "utf8");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
+    throw new KitError("READ_FAILED", `cannot read ${path}: ${(err as Error).message}`, { value: path, cause: err });
   }
 }
 
-/** Private keys: 0600 in 0700 directories. */
-export const writeKey = (path: string, data: string, signal?: AbortSignal): Promise<void> =>
-  writeFileAtomic(path, data, { mode: 0o600, dirMode: 0o700, ...(signal ? { signal } : {}) });
+/** Removes a file (missing is fine); failures are `WRITE_FAILED`. The caller checked containment. */
+export async function removeFile(path: string): Promise<void> {
+  try {
+    await rm(path, { force: true });
+  } catch (err) {
+    throw new KitError("WRITE_FAILED", `cannot remove ${path}: ${(err as Error).message}`, { value: path, cause: err });
+  }
+}
+
+/** Private keys: 0600 (the temp file too) in 0700 directories, never through a link out of `root`. */
+export const writeKey = (path: string, data: string, root: string, signal?: AbortSignal): Promise<void> =>
+  writeFileAtomic(path, data, { mode: 0o600, dirMode: 0o700, root, ...(signal ? { signal } : {}) });
 
 /** Certificates: 0644 (public), directories still 0700 since keys sit beside them. */
-export const writeCert = (path: string, data: string, signal?: AbortSignal): Promise<void> =>
-  writeFileAtomic(path, data, { mode: 0o644, dirMode: 0o700, ...(signal ? { signal } : {}) });
+export const writeCert = (path: string, data: string, root: string, signal?: AbortSignal): Promise<void> =>
+  writeFileAtomic(path, data, { mode: 0o644, dirMode: 0o700, root, ...(signal ? { signal } : {}) });
+
+/** Kubeconfigs and other 0600 files that are not keys. */
+export const writeSecretFile = writeKey;

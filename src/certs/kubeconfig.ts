@@ -1,8 +1,11 @@
 /**
  * Kubeconfig files as K3s writes them for its client certificates (`cred/*.kubeconfig`, §1.2).
  */
-import { writeFileAtomic } from "../internal/atomic-write.js";
+import { dirname } from "node:path";
+import { removeStaleTemps, writeFileAtomic } from "../internal/atomic-write.js";
+import { type Check, is } from "../internal/options.js";
 import { CertError } from "./errors.js";
+import { arg, options as opts } from "./options.js";
 
 export interface KubeconfigOptions {
   /** API server URL. Default `https://127.0.0.1:6443`. */
@@ -30,9 +33,24 @@ const b64 = (s: string): string => Buffer.from(s, "utf8").toString("base64");
  * @throws CertError `CERT_OPTION_INVALID` when the CA or the client credentials are missing
  */
 export function renderKubeconfig(options: KubeconfigOptions): string {
+  return render(opts<KubeconfigOptions>(options, KUBECONFIG_SPEC, "renderKubeconfig"));
+}
+
+const KUBECONFIG_SPEC: { readonly [K in keyof KubeconfigOptions]-?: Check } = {
+  server: is.nonEmptyString,
+  caFile: is.nonEmptyString,
+  caPem: is.text,
+  certFile: is.nonEmptyString,
+  keyFile: is.nonEmptyString,
+  certPem: is.text,
+  keyPem: is.text,
+};
+
+/** {@link renderKubeconfig} on checked options. @internal */
+export function render(options: KubeconfigOptions): string {
   const server = options.server ?? "https://127.0.0.1:6443";
-  if (!/^https:\/\//.test(server))
-    throw new CertError("CERT_OPTION_INVALID", "server must be an https:// URL", { value: server });
+  if (!/^https:\/\/[^\s"]+$/.test(server) || server.length > 2048)
+    throw new CertError("CERT_OPTION_INVALID", "server must be an https:// URL", { value: server.length > 200 ? `${server.slice(0, 200)}…` : server });
   const ca =
     options.caFile !== undefined
       ? `certificate-authority: ${q(options.caFile)}`
@@ -94,9 +112,10 @@ export async function writeKubeconfig(
   path: string,
   options: KubeconfigOptions & { signal?: AbortSignal },
 ): Promise<void> {
-  await writeFileAtomic(path, renderKubeconfig(options), {
-    mode: 0o600,
-    dirMode: 0o700,
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  const what = "writeKubeconfig";
+  const file = arg<string>(path, is.absolutePath, "path", what);
+  const { signal, ...o } = opts<KubeconfigOptions & { signal?: AbortSignal }>(options, { ...KUBECONFIG_SPEC, signal: is.signal }, what);
+  const text = render(o);
+  await removeStaleTemps(dirname(file));
+  await writeFileAtomic(file, text, { mode: 0o600, dirMode: 0o700, ...(signal ? { signal } : {}) });
 }

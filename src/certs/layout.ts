@@ -4,6 +4,8 @@
 import { CertError } from "./errors.js";
 import { ipBytes, ipText } from "./ip.js";
 import type { LeafUsage } from "./generate.js";
+import { is, type Check } from "../internal/options.js";
+import { arg, name, options, required, san, sans as sanList, textList } from "./options.js";
 
 /** The five K3s server CAs. */
 export type ServerCAName = "client" | "server" | "request-header" | "etcd-server" | "etcd-peer";
@@ -82,6 +84,14 @@ export interface LayoutInput {
  * ```
  */
 export function serverLeafSpecs(input: LayoutInput): LeafSpec[] {
+  const what = "serverLeafSpecs";
+  const o = options<LayoutInput>(input, { sans: sanList, clusterDomain: name, disableEtcd: is.boolean }, what);
+  required(o, ["sans", "clusterDomain"], what);
+  return leafSpecs(o);
+}
+
+/** {@link serverLeafSpecs} on checked input. @internal */
+export function leafSpecs(input: LayoutInput): LeafSpec[] {
   const { sans, clusterDomain } = input;
   const local = ["localhost", "127.0.0.1", "::1"];
   const client = (cert: string, cn: string, o: string[], kubeconfig?: string): LeafSpec => ({
@@ -190,6 +200,12 @@ export function serverLeafSpecs(input: LayoutInput): LeafSpec[] {
  * @throws CertError `CERT_OPTION_INVALID`
  */
 export function firstServiceIP(cidr: string): string {
+  return serviceIP(arg<string>(cidr, is.text, "cidr", "firstServiceIP"));
+}
+
+/** {@link firstServiceIP} on a checked string. @internal */
+export function serviceIP(cidr: string): string {
+  if (cidr.length > 64) throw new CertError("CERT_OPTION_INVALID", `invalid service CIDR ${cidr.slice(0, 64)}…`, { value: `${cidr.slice(0, 64)}…` });
   const [addr, bitsText] = cidr.split("/");
   const bytes = addr ? ipBytes(addr) : undefined;
   const prefix = Number(bitsText);
@@ -232,8 +248,25 @@ export interface ServerSANsInput {
  * @throws CertError `CERT_OPTION_INVALID` for an invalid service CIDR or empty node name
  */
 export function serverSANs(input: ServerSANsInput): string[] {
-  if (!input.nodeName)
-    throw new CertError("CERT_OPTION_INVALID", "nodeName is required", { value: input.nodeName });
+  const what = "serverSANs";
+  const o = options<ServerSANsInput>(input, SANS_SPEC, what);
+  required(o, ["nodeName"], what);
+  return sanListOf(o);
+}
+
+/** The checks of {@link ServerSANsInput}, shared with ensureServerCertificates. @internal */
+export const SANS_SPEC: { readonly [K in keyof ServerSANsInput]-?: Check } = {
+  tlsSans: textList,
+  nodeName: san,
+  nodeExternalIPs: sanList,
+  hostname: san,
+  nodeIPs: sanList,
+  serviceCIDR: is.text,
+  advertiseIP: san,
+};
+
+/** {@link serverSANs} on checked input. @internal */
+export function sanListOf(input: ServerSANsInput): string[] {
   const out: string[] = [];
   for (const s of input.tlsSans ?? [])
     out.push(
@@ -249,7 +282,7 @@ export function serverSANs(input: ServerSANsInput): string[] {
     if (short && short !== input.nodeName) out.push(short);
   }
   out.push(...(input.nodeIPs ?? []));
-  out.push(firstServiceIP((input.serviceCIDR ?? "10.43.0.0/16").split(",")[0]?.trim() ?? ""));
+  out.push(serviceIP((input.serviceCIDR ?? "10.43.0.0/16").split(",")[0]?.trim() ?? ""));
   if (input.advertiseIP) out.push(input.advertiseIP);
   return out;
 }

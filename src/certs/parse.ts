@@ -6,6 +6,7 @@ import forge from "node-forge";
 import { buf, fromDer, OID } from "./asn1.js";
 import { CertError } from "./errors.js";
 import { ipText } from "./ip.js";
+import { arg, bytes as bytesCheck, name, optionalArg } from "./options.js";
 
 type Asn1 = forge.asn1.Asn1;
 const { asn1 } = forge;
@@ -67,6 +68,13 @@ function parseTime(a: Asn1 | undefined): Date {
  * @throws CertError `CERT_PEM_INVALID` naming `file`
  */
 export function parseCertificate(der: Buffer, file = "<input>"): CertificateInfo {
+  const what = "parseCertificate";
+  const d = arg<Uint8Array>(der, bytesCheck, "der", what);
+  return parseDer(Buffer.isBuffer(d) ? d : Buffer.from(d.buffer, d.byteOffset, d.byteLength), optionalArg<string>(file, name, "file", what));
+}
+
+/** {@link parseCertificate} on checked arguments. @internal */
+export function parseDer(der: Buffer, file = "<input>"): CertificateInfo {
   try {
     const cert = fromDer(der);
     const tbs = kids(cert)[0];

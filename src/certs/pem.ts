@@ -3,6 +3,7 @@
  * @internal
  */
 import { CertError } from "./errors.js";
+import { arg, name, optionalArg, pem } from "./options.js";
 
 export interface PemBlock {
   type: string;
@@ -19,6 +20,11 @@ const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)-----END \1-----/g;
  * ```
  */
 export function pemBlocks(text: string): PemBlock[] {
+  return splitPem(arg<string>(text, pem, "text", "pemBlocks"));
+}
+
+/** {@link pemBlocks} on a checked string. @internal */
+export function splitPem(text: string): PemBlock[] {
   const out: PemBlock[] = [];
   for (const m of text.matchAll(BLOCK)) {
     const body = (m[2] ?? "").replace(/\s+/g, "");
@@ -37,7 +43,13 @@ export function pemBlocks(text: string): PemBlock[] {
  * @throws CertError `CERT_PEM_INVALID` naming `file` when there is none
  */
 export function certificateDers(text: string, file = "<input>"): Buffer[] {
-  const ders = pemBlocks(text)
+  const what = "certificateDers";
+  return derCerts(arg<string>(text, pem, "text", what), optionalArg<string>(file, name, "file", what));
+}
+
+/** {@link certificateDers} on checked arguments. @internal */
+export function derCerts(text: string, file = "<input>"): Buffer[] {
+  const ders = splitPem(text)
     .filter((b) => b.type === "CERTIFICATE")
     .map((b) => b.der);
   if (ders.length === 0)
@@ -45,6 +57,7 @@ export function certificateDers(text: string, file = "<input>"): Buffer[] {
   return ders;
 }
 
+/** PEM text of one DER block. @internal */
 export function toPem(type: string, der: Uint8Array): string {
   const b64 = Buffer.from(der).toString("base64");
   let body = "";

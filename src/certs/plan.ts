@@ -3,6 +3,8 @@
  */
 import { ipBytes, ipText } from "./ip.js";
 import type { CertificateInfo } from "./parse.js";
+import { is } from "../internal/options.js";
+import { arg, caFields, certFields, expiryFields, options, required, wanted } from "./options.js";
 
 const DAY = 86_400_000;
 
@@ -17,6 +19,16 @@ export type RenewReason = "missing" | "ca-regenerated" | "expiring" | "fields-ch
  * ```
  */
 export function isExpiring(cert: Pick<CertificateInfo, "notAfter">, now: Date, days: number): boolean {
+  const what = "isExpiring";
+  return expiring(
+    arg<Pick<CertificateInfo, "notAfter">>(cert, expiryFields, "cert", what),
+    arg<Date>(now, is.date, "now", what),
+    arg<number>(days, is.finite, "days", what),
+  );
+}
+
+/** {@link isExpiring} on checked arguments. @internal */
+export function expiring(cert: Pick<CertificateInfo, "notAfter">, now: Date, days: number): boolean {
   return (cert.notAfter.getTime() - now.getTime()) / DAY <= days;
 }
 
@@ -35,6 +47,16 @@ export interface WantedFields {
  * ```
  */
 export function fieldsChanged(cert: CertificateInfo, want: WantedFields, ca: CertificateInfo): string[] {
+  const what = "fieldsChanged";
+  return changedFields(
+    arg<CertificateInfo>(cert, certFields, "cert", what),
+    arg<WantedFields>(want, wanted, "want", what),
+    arg<CertificateInfo>(ca, caFields, "ca", what),
+  );
+}
+
+/** {@link fieldsChanged} on checked arguments. @internal */
+export function changedFields(cert: CertificateInfo, want: WantedFields, ca: CertificateInfo): string[] {
   const why: string[] = [];
   if (cert.commonName !== want.commonName) why.push("common name");
   const have = new Set(cert.organization);
@@ -72,18 +94,41 @@ export interface LeafDecisionInput {
  * decideLeaf({ existing, keyMatches: true, want, ca, caRegenerated: false, now, renewWithinDays: 90 }).action; // "keep"
  * ```
  */
-export function decideLeaf(input: LeafDecisionInput): {
+export function decideLeaf(input: LeafDecisionInput): LeafDecision {
+  const what = "decideLeaf";
+  const o = options<LeafDecisionInput>(
+    input,
+    {
+      existing: certFields,
+      keyMatches: is.boolean,
+      want: wanted,
+      ca: caFields,
+      caRegenerated: is.boolean,
+      now: is.date,
+      renewWithinDays: is.nonNegative,
+    },
+    what,
+  );
+  required(o, ["keyMatches", "want", "ca", "caRegenerated", "now", "renewWithinDays"], what);
+  return decide(o);
+}
+
+/** What {@link decideLeaf} decided. */
+export interface LeafDecision {
   action: "create" | "renew" | "keep";
   reasons: RenewReason[];
   details: string[];
-} {
+}
+
+/** {@link decideLeaf} on checked input. @internal */
+export function decide(input: LeafDecisionInput): LeafDecision {
   const { existing } = input;
   if (!existing) return { action: "create", reasons: ["missing"], details: [] };
   const reasons: RenewReason[] = [];
   let details: string[] = [];
   if (input.caRegenerated) reasons.push("ca-regenerated");
-  if (isExpiring(existing, input.now, input.renewWithinDays)) reasons.push("expiring");
-  details = fieldsChanged(existing, input.want, input.ca);
+  if (expiring(existing, input.now, input.renewWithinDays)) reasons.push("expiring");
+  details = changedFields(existing, input.want, input.ca);
   if (details.length) reasons.push("fields-changed");
   if (!input.keyMatches) reasons.push("key-mismatch");
   return { action: reasons.length ? "renew" : "keep", reasons, details };

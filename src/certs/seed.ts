@@ -1,12 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { writeFileAtomic } from "../internal/atomic-write.js";
+import { type Check, is } from "../internal/options.js";
 import { k3sLayout } from "../layout/index.js";
 import { caHash, formatToken, generateServerToken, readServerToken } from "../tokens/index.js";
 import { CertError } from "./errors.js";
-import { type CertificateAuthority, createCA } from "./generate.js";
+import { type CertificateAuthority, makeCA } from "./generate.js";
 import { readIfExists } from "./io.js";
 import { SERVER_CAS } from "./layout.js";
+import { arg, authority, days, options as opts } from "./options.js";
 
 /** One file of a pre-generated PKI, relative to `<dataDir>/server/tls` (e.g. `etcd/server-ca.crt`). */
 export interface SeedFile {
@@ -53,12 +55,21 @@ export interface ClusterSeed {
  * ```
  */
 export function generateClusterSeed(options: ClusterSeedOptions = {}): ClusterSeed {
+  const o = opts<ClusterSeedOptions>(options, { now: is.date, password: seedPassword, days, issuer: authority }, "generateClusterSeed");
+  return makeSeed(o);
+}
+
+/** A token password: non-empty, no NUL or newline, bounded (it is written into token files). */
+const seedPassword: Check = (v) =>
+  typeof v !== "string" || v === "" ? "must be a non-empty string" : /[\0\r\n]/.test(v) ? "must not contain NUL or a line break" : v.length > 4096 ? "is too long" : undefined;
+
+function makeSeed(options: ClusterSeedOptions): ClusterSeed {
   const now = options.now ?? new Date();
   const stamp = Math.floor(now.getTime() / 1000);
   const files: SeedFile[] = [];
   let serverCaPem = "";
   for (const spec of SERVER_CAS) {
-    const ca = createCA({
+    const ca = makeCA({
       commonName: `${spec.prefix}-ca@${stamp}`,
       now,
       ...(options.days !== undefined ? { days: options.days } : {}),
@@ -161,24 +172,10 @@ export async function writeClusterSeed(
   seed: ClusterSeed,
   options: WriteClusterSeedOptions = {},
 ): Promise<WriteClusterSeedResult> {
-  if (typeof dataDir !== "string" || dataDir === "")
-    throw new CertError("CERT_OPTION_INVALID", "writeClusterSeed: dataDir must be a path", {
-      value: typeof dataDir,
-    });
-  if (typeof options !== "object" || options === null)
-    throw new CertError("CERT_OPTION_INVALID", "writeClusterSeed: options must be an object", {
-      value: typeof options,
-    });
-  for (const k of ["force", "token"] as const)
-    if (options[k] !== undefined && typeof options[k] !== "boolean")
-      throw new CertError("CERT_OPTION_INVALID", `writeClusterSeed: option ${k} must be a boolean`, {
-        value: k,
-      });
-  if (options.signal !== undefined && !(options.signal instanceof AbortSignal))
-    throw new CertError("CERT_OPTION_INVALID", "writeClusterSeed: option signal must be an AbortSignal", {
-      value: "signal",
-    });
-  const { force = false, token = true, signal } = options;
+  const what = "writeClusterSeed";
+  arg<string>(dataDir, is.absolutePath, "dataDir", what);
+  const o = opts<WriteClusterSeedOptions>(options, { force: is.boolean, token: is.boolean, signal: is.signal }, what);
+  const { force = false, token = true, signal } = o;
   signal?.throwIfAborted();
   const files = checkSeed(seed);
   const layout = k3sLayout(dataDir);

@@ -4,28 +4,30 @@
  */
 import { createPrivateKey } from "node:crypto";
 import { existsSync } from "node:fs";
-import { rm } from "node:fs/promises";
-import { join } from "node:path";
-import { ensureDir } from "../internal/atomic-write.js";
+import { ensureDir, removeStaleTemps } from "../internal/atomic-write.js";
 import { emit, type EventListener, type KitEventBase } from "../internal/events.js";
+import { type Check, is } from "../internal/options.js";
+import { assertInside, confineRelative } from "../internal/paths.js";
+import { k3sLayout } from "../layout/index.js";
 import { CertError } from "./errors.js";
-import { type CertificateAuthority, createCA, loadCA, signLeaf } from "./generate.js";
-import { readIfExists, writeCert, writeKey } from "./io.js";
+import { type CertificateAuthority, makeCA, makeLeaf, readCA } from "./generate.js";
+import { readIfExists, removeFile, writeCert, writeKey, writeSecretFile } from "./io.js";
 import { generateEcKey, generateRsaKeyPem, parseEcKey, p256Spki } from "./keys.js";
 import { renderKubeconfig } from "./kubeconfig.js";
 import {
   LEGACY_REMOVED_CERTS,
   LEGACY_SHARED_KEYS,
   type LeafSpec,
+  leafSpecs,
+  SANS_SPEC,
+  sanListOf,
   SERVER_CAS,
   type ServerCAName,
-  serverLeafSpecs,
-  serverSANs,
 } from "./layout.js";
-import { parseCertificate } from "./parse.js";
-import { certificateDers, toPem } from "./pem.js";
-import { decideLeaf, type RenewReason } from "./plan.js";
-import { writeFileAtomic } from "../internal/atomic-write.js";
+import { days, options as opts, required, san } from "./options.js";
+import { parseDer } from "./parse.js";
+import { derCerts, toPem } from "./pem.js";
+import { decide, type RenewReason } from "./plan.js";
 
 /** Renewal window of the documentation page. K3s source uses 120 since 2025 (`CertificateRenewDays`). */
 export const DEFAULT_RENEW_WITHIN_DAYS = 90;
@@ -107,18 +109,42 @@ export interface CertReport {
 export async function ensureServerCertificates(
   options: EnsureServerCertificatesOptions,
 ): Promise<CertReport> {
+  const what = "ensureServerCertificates";
+  const o = opts<EnsureServerCertificatesOptions>(options, SERVER_SPEC, what);
+  required(o, ["dataDir", "nodeName"], what);
+  return ensure(o);
+}
+
+const CA_NAMES = SERVER_CAS.map((c) => c.name);
+const SERVER_SPEC: { readonly [K in keyof EnsureServerCertificatesOptions]-?: Check } = {
+  dataDir: is.absolutePath,
+  nodeName: SANS_SPEC.nodeName,
+  sans: SANS_SPEC.tlsSans,
+  nodeIPs: SANS_SPEC.nodeIPs,
+  nodeExternalIPs: SANS_SPEC.nodeExternalIPs,
+  hostname: SANS_SPEC.hostname,
+  advertiseIP: SANS_SPEC.advertiseIP,
+  clusterDomain: san,
+  serviceCIDR: SANS_SPEC.serviceCIDR,
+  disableEtcd: is.boolean,
+  now: is.date,
+  renewWithinDays: is.nonNegative,
+  leafDays: days,
+  regenerateCAs: is.either(is.boolean, is.arrayOf(is.oneOf(...CA_NAMES))),
+  apiServerPort: is.port,
+  onEvent: is.function,
+  signal: is.signal,
+};
+
+/** The directories under `<dataDir>/server/tls` K3s keeps its PKI in. */
+const TLS_SUBDIRS = ["etcd", "kube-scheduler", "kube-controller-manager", "temporary-certs"] as const;
+
+async function ensure(options: EnsureServerCertificatesOptions): Promise<CertReport> {
   const { dataDir, signal, onEvent } = options;
-  if (typeof dataDir !== "string" || dataDir === "")
-    throw new CertError("CERT_OPTION_INVALID", "dataDir is required", { value: dataDir });
   const now = options.now ?? new Date();
   const renewWithinDays = options.renewWithinDays ?? DEFAULT_RENEW_WITHIN_DAYS;
-  if (!Number.isFinite(renewWithinDays) || renewWithinDays < 0) {
-    throw new CertError("CERT_OPTION_INVALID", "renewWithinDays must be a non-negative number", {
-      value: renewWithinDays,
-    });
-  }
   const port = options.apiServerPort ?? 6443;
-  const sans = serverSANs({
+  const sans = sanListOf({
     nodeName: options.nodeName,
     ...(options.sans ? { tlsSans: options.sans } : {}),
     ...(options.nodeIPs ? { nodeIPs: options.nodeIPs } : {}),
@@ -127,14 +153,33 @@ export async function ensureServerCertificates(
     ...(options.serviceCIDR ? { serviceCIDR: options.serviceCIDR } : {}),
     ...(options.advertiseIP ? { advertiseIP: options.advertiseIP } : {}),
   });
-  const leaves = serverLeafSpecs({
+  const leaves = leafSpecs({
     sans,
     clusterDomain: options.clusterDomain ?? "cluster.local",
     disableEtcd: options.disableEtcd ?? false,
   });
-  const tls = join(dataDir, "server", "tls");
-  const p = (rel: string): string => join(tls, rel);
+  const layout = k3sLayout(dataDir);
+  const root = layout.dataDir;
+  const tls = layout.server.tlsDir;
+  const p = (rel: string): string => confineRelative(tls, rel);
+  const serverPath = (rel: string): string => confineRelative(layout.server.dir, rel);
   signal?.throwIfAborted();
+
+  // --- Phase 0: containment and leftovers. No directory or file this run writes may sit behind a link
+  // leading out of the data dir (PATH_UNSAFE before the first write); then the temp files a killed run left
+  // in those directories (they may hold complete keys) are removed.
+  const dirs = [layout.server.dir, tls, ...TLS_SUBDIRS.map(p), layout.server.credDir];
+  const files = [
+    ...SERVER_CAS.flatMap((c) => [c.cert, c.key, ...(c.nochain ? [c.nochain] : [])]),
+    ...leaves.flatMap((l) => [l.cert, l.key]),
+    ...LEGACY_SHARED_KEYS,
+    ...LEGACY_REMOVED_CERTS,
+    "service.key",
+    "service.current.key",
+  ].map(p);
+  const kubeconfigs = leaves.flatMap((l) => (l.kubeconfig ? [serverPath(l.kubeconfig)] : []));
+  await Promise.all([...dirs, ...files, ...kubeconfigs].map((f) => assertInside(root, f)));
+  await Promise.all(dirs.map((d) => removeStaleTemps(d)));
 
   // The slow RSA key goes to the thread pool first so it overlaps the ECDSA work: a synchronous
   // existence check (one stat) starts it before the first asynchronous read returns.
@@ -173,7 +218,7 @@ export async function ensureServerCertificates(
       if (forced) {
         // replaced below; its current files are not validated
       } else if (crt !== undefined && key !== undefined) {
-        loaded = loadCA(crt, key, { certFile: p(spec.cert), keyFile: p(spec.key) });
+        loaded = readCA(crt, key, { certFile: p(spec.cert), keyFile: p(spec.key) });
       } else if (crt !== undefined) {
         throw new CertError(
           "CERT_CA_KEY_MISSING",
@@ -194,7 +239,7 @@ export async function ensureServerCertificates(
       const existing =
         crt === undefined
           ? undefined
-          : parseCertificate(certificateDers(crt, p(spec.cert))[0] as Buffer, p(spec.cert));
+          : parseDer(derCerts(crt, p(spec.cert))[0] as Buffer, p(spec.cert));
       const keyPoint = key === undefined ? undefined : parseEcKey(key, p(spec.key)).point;
       return { spec, key, existing, keyPoint };
     }),
@@ -202,16 +247,11 @@ export async function ensureServerCertificates(
   signal?.throwIfAborted();
 
   // --- Phase 2: directories, legacy cleanup, CAs (§1.3: created only when missing; never renewed automatically) ---
-  await ensureDir(join(dataDir, "server"), 0o700);
-  await Promise.all(
-    ["", "etcd", "kube-scheduler", "kube-controller-manager", "temporary-certs"].map((d) =>
-      ensureDir(p(d), 0o700),
-    ),
-  );
-  await ensureDir(join(dataDir, "server", "cred"), 0o700);
-  for (const legacy of LEGACY_REMOVED_CERTS) {
-    await rm(p(legacy), { force: true });
-  }
+  await ensureDir(layout.server.dir, 0o700, root);
+  await ensureDir(tls, 0o700, root);
+  await Promise.all(TLS_SUBDIRS.map((d) => ensureDir(p(d), 0o700, root)));
+  await ensureDir(layout.server.credDir, 0o700, root);
+  for (const legacy of LEGACY_REMOVED_CERTS) await removeFile(p(legacy));
   const cas = new Map<ServerCAName, { ca: CertificateAuthority; regenerated: boolean }>();
   const stamp = Math.floor(now.getTime() / 1000);
   await Promise.all(
@@ -221,25 +261,25 @@ export async function ensureServerCertificates(
         ca = loaded;
         record(spec.cert, "ca", "kept");
       } else if (forced) {
-        ca = createCA({ commonName: `${spec.prefix}-ca@${stamp}`, now });
+        ca = makeCA({ commonName: `${spec.prefix}-ca@${stamp}`, now });
         // Key first: a crash in between leaves a key without a cert, which the next run completes.
-        await writeKey(p(spec.key), ca.keyPem, signal);
-        await writeCert(p(spec.cert), ca.certPem, signal);
+        await writeKey(p(spec.key), ca.keyPem, root, signal);
+        await writeCert(p(spec.cert), ca.certPem, root, signal);
         record(spec.cert, "ca", "renewed");
       } else {
         // Like LoadOrGenerateKeyFile: an existing key is reused, so a run interrupted after the key write resumes.
-        ca = createCA({
+        ca = makeCA({
           commonName: `${spec.prefix}-ca@${stamp}`,
           now,
           ...(key !== undefined ? { keyPem: key } : {}),
         });
-        if (key === undefined) await writeKey(p(spec.key), ca.keyPem, signal);
-        await writeCert(p(spec.cert), ca.certPem, signal);
+        if (key === undefined) await writeKey(p(spec.key), ca.keyPem, root, signal);
+        await writeCert(p(spec.cert), ca.certPem, root, signal);
         record(spec.cert, "ca", "created", ["missing"]);
       }
       if (spec.nochain) {
-        const first = toPem("CERTIFICATE", certificateDers(ca.bundlePem, p(spec.cert))[0] as Buffer);
-        if ((await readIfExists(p(spec.nochain))) !== first) await writeCert(p(spec.nochain), first, signal);
+        const first = toPem("CERTIFICATE", derCerts(ca.bundlePem, p(spec.cert))[0] as Buffer);
+        if ((await readIfExists(p(spec.nochain))) !== first) await writeCert(p(spec.nochain), first, root, signal);
       }
       cas.set(spec.name, { ca, regenerated: !loaded });
     }),
@@ -252,7 +292,7 @@ export async function ensureServerCertificates(
       const entry = cas.get(spec.ca);
       if (!entry) throw new CertError("CERT_CA_INVALID", `no CA ${spec.ca}`, { value: spec.ca });
       const keyMatches = keyPoint !== undefined && (!existing || p256Spki(keyPoint).equals(existing.spki));
-      const decision = decideLeaf({
+      const decision = decide({
         ...(existing ? { existing } : {}),
         keyMatches,
         want: spec,
@@ -263,13 +303,13 @@ export async function ensureServerCertificates(
       });
       if (decision.action === "keep") {
         record(spec.cert, "leaf", "kept");
-        if (spec.kubeconfig && (await readIfExists(join(dataDir, "server", spec.kubeconfig))) === undefined)
+        if (spec.kubeconfig && (await readIfExists(serverPath(spec.kubeconfig))) === undefined)
           await writeKc(spec);
         return;
       }
       // A missing cert with an intact key reuses the key (K3s loads it unless regen); renewals rotate it.
       const reuseKey = decision.action === "create" && key !== undefined && !entry.regenerated;
-      const leaf = signLeaf(entry.ca, {
+      const leaf = makeLeaf(entry.ca, {
         commonName: spec.commonName,
         organization: spec.organization,
         usage: spec.usage,
@@ -278,8 +318,8 @@ export async function ensureServerCertificates(
         ...(options.leafDays !== undefined ? { days: options.leafDays } : {}),
         ...(reuseKey ? { keyPem: key } : {}),
       });
-      if (!reuseKey) await writeKey(p(spec.key), leaf.keyPem, signal);
-      await writeCert(p(spec.cert), leaf.certPem, signal);
+      if (!reuseKey) await writeKey(p(spec.key), leaf.keyPem, root, signal);
+      await writeCert(p(spec.cert), leaf.certPem, root, signal);
       record(spec.cert, "leaf", decision.action === "create" ? "created" : "renewed", decision.reasons);
       if (spec.kubeconfig) await writeKc(spec);
     }),
@@ -294,18 +334,14 @@ export async function ensureServerCertificates(
       certFile: p(spec.cert),
       keyFile: p(spec.key),
     });
-    await writeFileAtomic(join(dataDir, "server", spec.kubeconfig), text, {
-      mode: 0o600,
-      dirMode: 0o700,
-      ...(signal ? { signal } : {}),
-    });
+    await writeSecretFile(serverPath(spec.kubeconfig), text, root, signal);
   }
 
   // --- legacy shared keys (kept for agents that send no CSR) ---
   await Promise.all(
     LEGACY_SHARED_KEYS.map(async (rel) => {
       if ((await readIfExists(p(rel))) !== undefined) return;
-      await writeKey(p(rel), generateEcKey().keyPem, signal);
+      await writeKey(p(rel), generateEcKey().keyPem, root, signal);
       record(rel, "key", "created", ["missing"]);
     }),
   );
@@ -317,8 +353,8 @@ export async function ensureServerCertificates(
   const current = existingCurrent ?? firstKeyPem(serviceKey ?? "", serviceKeyPath);
   const writeCurrent = (await currentKeyRead) !== current;
   await Promise.all([
-    rsaPending ? writeKey(serviceKeyPath, serviceKey as string, signal) : undefined,
-    writeCurrent ? writeKey(p("service.current.key"), current, signal) : undefined,
+    rsaPending ? writeKey(serviceKeyPath, serviceKey as string, root, signal) : undefined,
+    writeCurrent ? writeKey(p("service.current.key"), current, root, signal) : undefined,
   ]);
   if (rsaPending) record("service.key", "key", "created", ["missing"]);
   else record("service.key", "key", "kept");

@@ -1,7 +1,9 @@
 /**
  * `k3s certificate` service names and the files behind them (§1.5, `pkg/util/services`).
  */
+import { is } from "../internal/options.js";
 import { CertError } from "./errors.js";
+import { arg, optionalArg } from "./options.js";
 
 export const SERVER_SERVICES = [
   "admin",
@@ -46,12 +48,18 @@ const FILES: Record<CertService, { server: string[]; agent: string[] }> = {
  * @throws CertError `CERT_SERVICE_UNKNOWN` (`service <x> is not recognized`)
  */
 export function resolveServices(services: readonly string[] | undefined, isServer: boolean): CertService[] {
+  const what = "resolveServices";
+  return servicesFor(optionalArg<string[]>(services, is.stringArray, "services", what), arg<boolean>(isServer, is.boolean, "isServer", what));
+}
+
+/** {@link resolveServices} on checked arguments. @internal */
+export function servicesFor(services: readonly string[] | undefined, isServer: boolean): CertService[] {
   const all: string[] = [...SERVER_SERVICES, ...AGENT_SERVICES];
   if (!services || services.length === 0)
     return [...new Set(isServer ? all : [...AGENT_SERVICES])] as CertService[];
   for (const s of services) {
     if (!all.includes(s))
-      throw new CertError("CERT_SERVICE_UNKNOWN", `service ${s} is not recognized`, { value: s });
+      throw new CertError("CERT_SERVICE_UNKNOWN", `service ${s.length > 80 ? `${s.slice(0, 80)}…` : s} is not recognized`, { value: s.length > 200 ? `${s.slice(0, 200)}…` : s });
   }
   return [...new Set(services)] as CertService[];
 }

@@ -46,6 +46,7 @@ export const CERT_CODES = [
   "CERT_ROTATION_INVALID",
   "CERT_SEED_CONFLICT",
   "CERT_SEED_INVALID",
+  "CERT_SIGNER_FAILED",
 ] as const;
 
 export const TOKEN_CODES = [

@@ -1,4 +1,4 @@
-import { chmod, lstat, mkdir, open, readdir, rename, rm } from "node:fs/promises";
+import { chmod, lstat, mkdir, open, readdir, rename, rm, symlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { KitError } from "../errors/index.js";
@@ -85,7 +85,9 @@ export async function removeStaleTemps(dir: string): Promise<string[]> {
     if (pid === process.pid) continue; // one of our own writes in flight
     const full = join(dir, name);
     try {
-      if ((await lstat(full)).isFile()) {
+      // A stale temp symlink (from writeSymlinkAtomic) is removed too; rm never follows it.
+      const st = await lstat(full);
+      if (st.isFile() || st.isSymbolicLink()) {
         await rm(full, { force: true });
         removed.push(full);
       }
@@ -128,5 +130,30 @@ async function syncDir(dir: string): Promise<void> {
     // Some filesystems refuse fsync on a directory; the rename is still atomic.
   } finally {
     await fh?.close();
+  }
+}
+
+/** True for a name {@link writeFileAtomic} (or a pre-0.2 release) gives its temp files. @internal */
+export function isTempName(name: string): boolean {
+  return TEMP.test(name) || LEGACY_TEMP.test(name);
+}
+
+/**
+ * Points the symlink `link` at `target` atomically: a temp link with the recognisable temp name,
+ * renamed over `link` (so {@link removeStaleTemps} clears one a killed run left). Containment of
+ * `link` is checked against `root` first; `target` is stored as given (use a basename to keep it
+ * inside the directory).
+ * @internal
+ */
+export async function writeSymlinkAtomic(target: string, link: string, options: { root?: string } = {}): Promise<void> {
+  const dir = dirname(link);
+  await assertInside(options.root ?? dir, link);
+  const tmp = join(dir, `${TEMP_PREFIX}${basename(link)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  try {
+    await symlink(target, tmp);
+    await rename(tmp, link);
+  } catch (err) {
+    await rm(tmp, { force: true }).catch(() => {});
+    throw new KitError("WRITE_FAILED", `cannot link ${link}: ${(err as Error).message}`, { value: link, cause: err });
   }
 }

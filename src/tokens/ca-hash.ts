@@ -4,6 +4,8 @@
 import { createHash, X509Certificate } from "node:crypto";
 import { TokenError } from "./errors.js";
 import { derChildren } from "../internal/der.js";
+import { is } from "../internal/options.js";
+import { arg, options as opts, pemInput } from "./options.js";
 
 const SKID_OID = Buffer.from([0x06, 0x03, 0x55, 0x1d, 0x0e]);
 const AKID_OID = Buffer.from([0x06, 0x03, 0x55, 0x1d, 0x23]);
@@ -119,6 +121,13 @@ export function verifyToRoot(
  * @throws TokenError `TOKEN_CA_INVALID` when the input holds no parsable certificate
  */
 export function caHash(caBundle: string | Uint8Array, options: { now?: Date; what?: string } = {}): string {
+  const bundle = arg<string | Uint8Array>(caBundle, pemInput, "caBundle", "caHash");
+  const o = opts<{ now?: Date; what?: string }>(options, { now: is.date, what: is.string }, "caHash");
+  return hashOf(bundle, o);
+}
+
+/** {@link caHash} on checked arguments (for callers inside the module). @internal */
+export function hashOf(caBundle: string | Uint8Array, options: { now?: Date; what?: string }): string {
   const bytes = typeof caBundle === "string" ? Buffer.from(caBundle, "utf8") : Buffer.from(caBundle);
   const certs = parseBundle(bytes, options.what);
   const sha = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");

@@ -1,7 +1,9 @@
 /**
  * K3s token strings (§2.1): `K10<caHash>::<username>:<password>` or `K10<caHash>::<id>.<secret>`.
  */
+import { is } from "../internal/options.js";
 import { TokenError } from "./errors.js";
+import { requiredOptions, tokenText } from "./options.js";
 
 /** Prefix of every full token. */
 export const TOKEN_PREFIX = "K10";
@@ -82,10 +84,20 @@ export function formatToken(parts: {
   password?: string;
   bootstrapToken?: string;
 }): string {
+  const o = requiredOptions<{ caHash: string; username?: string; password?: string; bootstrapToken?: string }>(
+    parts,
+    { caHash: is.string, username: is.string, password: tokenText, bootstrapToken: tokenText },
+    ["caHash"],
+    "formatToken",
+  );
+  return format(o);
+}
+
+function format(parts: { caHash: string; username?: string; password?: string; bootstrapToken?: string }): string {
   const { caHash } = parts;
-  if (typeof caHash !== "string" || (caHash !== "" && !/^[0-9a-f]{64}$/.test(caHash))) {
+  if (caHash !== "" && !/^[0-9a-f]{64}$/.test(caHash)) {
     throw new TokenError("TOKEN_CA_HASH_LENGTH", "CA hash must be empty or 64 lowercase hex characters", {
-      value: typeof caHash === "string" ? caHash.length : caHash,
+      value: caHash.length,
     });
   }
   if (parts.bootstrapToken !== undefined) {

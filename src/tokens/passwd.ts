@@ -1,7 +1,9 @@
 /**
  * `<dataDir>/server/cred/passwd`: CSV rows `password,name,name,role` (§2.1). Pure parse/render.
  */
+import { type Check, is } from "../internal/options.js";
 import { TokenError } from "./errors.js";
+import { arg } from "./options.js";
 
 export interface PasswdEntry {
   password: string;
@@ -47,6 +49,12 @@ function splitCsvLine(line: string, file: string, lineNo: number): string[] {
  * @throws TokenError `TOKEN_FILE_INVALID` naming the file and line
  */
 export function parsePasswd(text: string, file = "passwd"): PasswdEntry[] {
+  const t = arg<string>(text, is.text, "text", "parsePasswd");
+  const f = file === undefined ? "passwd" : arg<string>(file, is.string, "file", "parsePasswd");
+  return parse(t, f);
+}
+
+function parse(text: string, file: string): PasswdEntry[] {
   const out: PasswdEntry[] = [];
   text.split("\n").forEach((raw, i) => {
     const line = raw.replace(/\r$/, "");
@@ -79,6 +87,24 @@ const csvField = (s: string): string =>
  * ```
  */
 export function renderPasswd(entries: readonly PasswdEntry[]): string {
+  return render(arg<readonly PasswdEntry[]>(entries, passwdEntries, "entries", "renderPasswd"));
+}
+
+/** Rows of {@link renderPasswd}; a bad password is named by its row, never shown. */
+const passwdEntries: Check = (v) => {
+  if (!Array.isArray(v) || v.length > 100_000) return "must be a list of passwd entries";
+  for (let i = 0; i < v.length; i++) {
+    const e = v[i] as Partial<PasswdEntry> | null;
+    if (typeof e !== "object" || e === null || Array.isArray(e)) return `item ${i} must be an object`;
+    for (const k of ["password", "name", "uid"] as const) {
+      if (typeof e[k] !== "string") return `item ${i} field "${k}" must be a string`;
+    }
+    if (is.stringArray(e.groups) !== undefined) return `item ${i} field "groups" must be a list of strings`;
+  }
+  return undefined;
+};
+
+function render(entries: readonly PasswdEntry[]): string {
   return [...entries]
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((e) => [e.password, e.name, e.uid, e.groups.join(",")].map(csvField).join(","))

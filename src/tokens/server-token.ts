@@ -3,14 +3,18 @@
  * passwd.ts and ca-hash.ts.
  */
 import { randomBytes } from "node:crypto";
-import { lstat, readFile, rename, rm, symlink } from "node:fs/promises";
-import { join } from "node:path";
-import { writeFileAtomic } from "../internal/atomic-write.js";
+import { lstat, readFile, rm } from "node:fs/promises";
+import { KitError } from "../errors/index.js";
+import { removeStaleTemps, writeFileAtomic, writeSymlinkAtomic } from "../internal/atomic-write.js";
+import { is } from "../internal/options.js";
+import { assertInside } from "../internal/paths.js";
+import { k3sLayout } from "../layout/index.js";
 import { caHash } from "./ca-hash.js";
 import { TokenError } from "./errors.js";
 import { formatToken, normalizeServerToken, parseToken } from "./format.js";
 import { type PasswdEntry, parsePasswd, renderPasswd, setUser, stripUserPrefix } from "./passwd.js";
 import { BOOTSTRAP_TOKEN_PATTERN } from "./format.js";
+import { arg, dataDir as dataDirCheck, requiredOptions, token as tokenCheck, tokenText } from "./options.js";
 
 /**
  * K3s `util.Random(16)`: 32 lowercase hex chars.
@@ -22,7 +26,10 @@ import { BOOTSTRAP_TOKEN_PATTERN } from "./format.js";
 export const randomPassword = (): string => randomBytes(16).toString("hex");
 
 interface Paths {
+  /** The data dir: every write stays under it (no link out of it is followed). */
+  root: string;
   server: string;
+  cred: string;
   token: string;
   nodeToken: string;
   agentToken: string;
@@ -31,16 +38,28 @@ interface Paths {
 }
 
 const pathsOf = (dataDir: string): Paths => {
-  const server = join(dataDir, "server");
+  const l = k3sLayout(dataDir);
   return {
-    server,
-    token: join(server, "token"),
-    nodeToken: join(server, "node-token"),
-    agentToken: join(server, "agent-token"),
-    passwd: join(server, "cred", "passwd"),
-    serverCA: join(server, "tls", "server-ca.crt"),
+    root: l.dataDir,
+    server: l.server.dir,
+    cred: l.server.credDir,
+    token: l.server.tokenFile,
+    nodeToken: l.server.nodeTokenFile,
+    agentToken: l.server.agentTokenFile,
+    passwd: l.server.passwdFile,
+    serverCA: `${l.server.tlsDir}/server-ca.crt`,
   };
 };
+
+/**
+ * Before a write run: every file it writes or removes must not sit behind a link leading out of the
+ * data dir (`PATH_UNSAFE` before the first write), and temp files a killed run left in its
+ * directories (they may hold a token) are removed.
+ */
+async function prepareWrites(p: Paths): Promise<void> {
+  await Promise.all([p.token, p.nodeToken, p.agentToken, p.passwd].map((f) => assertInside(p.root, f)));
+  await Promise.all([removeStaleTemps(p.server), removeStaleTemps(p.cred)]);
+}
 
 async function readText(path: string): Promise<string | undefined> {
   try {
@@ -68,14 +87,18 @@ async function readPasswd(p: Paths): Promise<PasswdEntry[]> {
   return text === undefined ? [] : parsePasswd(text, p.passwd);
 }
 
-const writeSecret = (path: string, data: string): Promise<void> =>
-  writeFileAtomic(path, data, { mode: 0o600, dirMode: 0o700 });
+const writeSecret = (p: Paths, path: string, data: string): Promise<void> =>
+  writeFileAtomic(path, data, { mode: 0o600, dirMode: 0o700, root: p.root });
 
-/** Points `link` at `target` (a basename) atomically: a temp symlink renamed over it. */
-async function atomicSymlink(target: string, link: string): Promise<void> {
-  const tmp = `${link}.${randomBytes(4).toString("hex")}.tmp`;
-  await symlink(target, tmp);
-  await rename(tmp, link);
+/** Points `link` at `target` (a basename) atomically: a temp symlink (recognisable temp name) renamed over it. */
+const atomicSymlink = (p: Paths, target: string, link: string): Promise<void> => writeSymlinkAtomic(target, link, { root: p.root });
+
+async function removeFile(path: string): Promise<void> {
+  try {
+    await rm(path, { force: true });
+  } catch (err) {
+    throw new KitError("WRITE_FAILED", `cannot remove ${path}: ${(err as Error).message}`, { value: path, cause: err });
+  }
 }
 
 async function isRegularFile(path: string): Promise<boolean> {
@@ -117,6 +140,16 @@ export interface GenerateServerTokenOptions {
  * `TOKEN_CA_INVALID`, `TOKEN_FILE_INVALID`, `TOKEN_EMPTY`; KitError `WRITE_FAILED`
  */
 export async function generateServerToken(options: GenerateServerTokenOptions): Promise<ServerTokenResult> {
+  const o = requiredOptions<GenerateServerTokenOptions>(
+    options,
+    { dataDir: dataDirCheck, token: tokenCheck, agentToken: tokenCheck },
+    ["dataDir"],
+    "generateServerToken",
+  );
+  return generateServer(o);
+}
+
+async function generateServer(options: GenerateServerTokenOptions): Promise<ServerTokenResult> {
   const p = pathsOf(options.dataDir);
   const hash = await serverCAHash(p);
   let entries = await readPasswd(p);
@@ -144,18 +177,19 @@ export async function generateServerToken(options: GenerateServerTokenOptions): 
   }
   entries = setUser(entries, "server", "k3s:server", serverPass);
   entries = setUser(entries, "node", "k3s:agent", nodePass);
-  await writeSecret(p.passwd, renderPasswd(entries));
+  await prepareWrites(p);
+  await writeSecret(p, p.passwd, renderPasswd(entries));
 
   const token = formatToken({ caHash: hash, username: "server", password: serverPass });
-  await writeSecret(p.token, `${token}\n`);
-  await atomicSymlink("token", p.nodeToken);
+  await writeSecret(p, p.token, `${token}\n`);
+  await atomicSymlink(p, "token", p.nodeToken);
   let agentToken = token;
   if (options.agentToken !== undefined) {
     agentToken = formatToken({ caHash: hash, username: "node", password: nodePass });
-    await rm(p.agentToken, { force: true });
-    await writeSecret(p.agentToken, `${agentToken}\n`);
+    await removeFile(p.agentToken);
+    await writeSecret(p, p.agentToken, `${agentToken}\n`);
   } else if (!(await isRegularFile(p.agentToken))) {
-    await atomicSymlink("token", p.agentToken);
+    await atomicSymlink(p, "token", p.agentToken);
   } else {
     agentToken = (await readText(p.agentToken))?.trim() ?? token;
   }
@@ -176,16 +210,27 @@ export async function generateAgentToken(options: {
   dataDir: string;
   agentToken?: string;
 }): Promise<{ agentToken: string; caHash: string }> {
+  const o = requiredOptions<{ dataDir: string; agentToken?: string }>(
+    options,
+    { dataDir: dataDirCheck, agentToken: tokenCheck },
+    ["dataDir"],
+    "generateAgentToken",
+  );
+  return generateAgent(o);
+}
+
+async function generateAgent(options: { dataDir: string; agentToken?: string }): Promise<{ agentToken: string; caHash: string }> {
   const p = pathsOf(options.dataDir);
   const hash = await serverCAHash(p);
   const pass =
     options.agentToken !== undefined ? stripUserPrefix(options.agentToken, "node") : randomPassword();
   if (pass === "") throw new TokenError("TOKEN_EMPTY", "agent token must not be empty", { value: "" });
   const entries = setUser(await readPasswd(p), "node", "k3s:agent", pass);
-  await writeSecret(p.passwd, renderPasswd(entries));
+  await prepareWrites(p);
+  await writeSecret(p, p.passwd, renderPasswd(entries));
   const agentToken = formatToken({ caHash: hash, username: "node", password: pass });
-  await rm(p.agentToken, { force: true });
-  await writeSecret(p.agentToken, `${agentToken}\n`);
+  await removeFile(p.agentToken);
+  await writeSecret(p, p.agentToken, `${agentToken}\n`);
   return { agentToken, caHash: hash };
 }
 
@@ -206,6 +251,16 @@ export async function rotateServerToken(options: {
   dataDir: string;
   newToken?: string;
 }): Promise<ServerTokenResult & { nodePasswordChanged: boolean }> {
+  const o = requiredOptions<{ dataDir: string; newToken?: string }>(
+    options,
+    { dataDir: dataDirCheck, newToken: tokenCheck },
+    ["dataDir"],
+    "rotateServerToken",
+  );
+  return rotate(o);
+}
+
+async function rotate(options: { dataDir: string; newToken?: string }): Promise<ServerTokenResult & { nodePasswordChanged: boolean }> {
   const p = pathsOf(options.dataDir);
   const newPass = options.newToken === undefined ? randomPassword() : normalizeServerToken(options.newToken);
   const entries = await readPasswd(p);
@@ -222,9 +277,10 @@ export async function rotateServerToken(options: {
   const nodePasswordChanged = !hasAgentToken && node !== undefined && node.password === server.password;
   let next = setUser(entries, "server", "k3s:server", newPass);
   if (nodePasswordChanged) next = setUser(next, "node", "k3s:agent", newPass);
-  await writeSecret(p.passwd, renderPasswd(next));
+  await prepareWrites(p);
+  await writeSecret(p, p.passwd, renderPasswd(next));
   const token = formatToken({ caHash: hash, username: "server", password: newPass });
-  await writeSecret(p.token, `${token}\n`);
+  await writeSecret(p, p.token, `${token}\n`);
   const agentToken = hasAgentToken ? ((await readText(p.agentToken))?.trim() ?? token) : token;
   return { token, agentToken, caHash: hash, nodePasswordChanged };
 }
@@ -246,6 +302,16 @@ export async function verifyServerToken(options: {
   token: string;
   role?: "server" | "agent";
 }): Promise<boolean> {
+  const o = requiredOptions<{ dataDir: string; token: string; role?: "server" | "agent" }>(
+    options,
+    { dataDir: dataDirCheck, token: tokenText, role: is.oneOf("server", "agent") },
+    ["dataDir", "token"],
+    "verifyServerToken",
+  );
+  return verify(o);
+}
+
+async function verify(options: { dataDir: string; token: string; role?: "server" | "agent" }): Promise<boolean> {
   const p = pathsOf(options.dataDir);
   const parsed = parseToken(options.token);
   if (parsed.bootstrap) return false;
@@ -264,6 +330,6 @@ export async function verifyServerToken(options: {
  * @throws TokenError `TOKEN_FILE_INVALID` when it cannot be read
  */
 export async function readServerToken(dataDir: string): Promise<string | undefined> {
-  const p = pathsOf(dataDir);
+  const p = pathsOf(arg<string>(dataDir, dataDirCheck, "dataDir", "readServerToken"));
   return (await readText(p.token))?.trim();
 }

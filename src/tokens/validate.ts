@@ -1,9 +1,11 @@
 /**
  * How a joining node checks a server's CA bundle against its token (§2.3 `validateCAHash`), offline.
  */
-import { caHash } from "./ca-hash.js";
+import { is } from "../internal/options.js";
+import { hashOf } from "./ca-hash.js";
 import { TokenError } from "./errors.js";
 import { parseToken } from "./format.js";
+import { arg, options as opts, pemInput, secretArg, tokenText } from "./options.js";
 
 export interface ServerCAValidation {
   /** Hash of the bundle as K3s computes it (§2.2). */
@@ -31,10 +33,14 @@ export function validateServerCA(
   caBundlePem: string | Uint8Array,
   options: { now?: Date } = {},
 ): ServerCAValidation {
-  const { caHash: tokenHash } = parseToken(token);
+  const what = "validateServerCA";
+  const t = secretArg(token, tokenText, "token", what);
+  const bundle = arg<string | Uint8Array>(caBundlePem, pemInput, "caBundlePem", what);
+  const o = opts<{ now?: Date }>(options, { now: is.date }, what);
+  const { caHash: tokenHash } = parseToken(t);
   let serverHash: string;
   try {
-    serverHash = caHash(caBundlePem, options);
+    serverHash = hashOf(bundle, o);
   } catch (cause) {
     // K3s turns an unparsable bundle into the hash "", which never matches.
     if (tokenHash !== "") {
