@@ -12,11 +12,11 @@ import { join } from "node:path";
 import { KitError } from "../errors/index.js";
 import { ensureDir, isTempName, removeStaleTemps, writeFileAtomic } from "../internal/atomic-write.js";
 import { is } from "../internal/options.js";
-import { assertInside, confineName, confineRelative, isUnder } from "../internal/paths.js";
+import { absolutePath, assertInside, confineName, confineRelative, isUnder } from "../internal/paths.js";
 import { k3sLayout } from "../layout/index.js";
 import { CertError } from "./errors.js";
 import { removeFile } from "./io.js";
-import { arg, options as opts } from "./options.js";
+import { options as opts } from "./options.js";
 import { servicesFor, serviceFiles } from "./services.js";
 
 export interface RotateCertificatesResult {
@@ -48,15 +48,17 @@ const exists = (p: string): Promise<boolean> =>
  * await rotateCertificates("/var/lib/rancher/k3s", { services: ["api-server"] });
  * await ensureServerCertificates({ dataDir: "/var/lib/rancher/k3s", nodeName: "server-1" }); // re-issues
  * ```
- * @throws CertError `CERT_SERVICE_UNKNOWN`, `CERT_OPTION_INVALID` (relative or missing `dataDir`, bad options);
- * KitError `PATH_UNSAFE` (a link out of the data dir), `READ_FAILED`, `WRITE_FAILED`
+ * @throws CertError `CERT_SERVICE_UNKNOWN`, `CERT_OPTION_INVALID` (bad options, a dir where K3s never ran);
+ * KitError `PATH_UNSAFE` (a relative `dataDir` or one with `..` parts, a link out of the data dir), `READ_FAILED`, `WRITE_FAILED`
  */
 export async function rotateCertificates(
-  dataDirArg: string,
+  dataDir: string,
   options: { services?: string[]; now?: Date } = {},
 ): Promise<RotateCertificatesResult> {
   const what = "rotateCertificates";
-  const dd = arg<string>(dataDir, is.absolutePath, "dataDir", what);
+  // Backups and removals happen under dataDir: a relative one, or one with ".." parts, would act
+  // somewhere other than it seems to (PATH_UNSAFE).
+  const dd = absolutePath(dataDir, `${what}: dataDir`);
   const o = opts<{ services?: string[]; now?: Date }>(options, { services: is.stringArray, now: is.date }, what);
   return rotate(dd, o);
 }
@@ -69,9 +71,10 @@ interface CopyPlan {
 async function rotate(dataDir: string, options: { services?: string[]; now?: Date }): Promise<RotateCertificatesResult> {
   const layout = k3sLayout(dataDir);
   const root = layout.dataDir;
-  if (!(await isDir(root)))
-    throw new CertError("CERT_OPTION_INVALID", `rotateCertificates: dataDir ${root} is not a directory; nothing to rotate`, { value: root });
   const isServer = await isDir(layout.server.dir);
+  // Nothing to rotate where K3s never ran: do not make `agent/tls-<unix>` in a stranger's directory.
+  if (!isServer && !(await isDir(layout.agent.dir)))
+    throw new CertError("CERT_OPTION_INVALID", `rotateCertificates: ${root} is not a K3s data dir (no server/ or agent/)`, { value: root });
   const services = servicesFor(options.services, isServer);
   const stamp = Math.floor((options.now ?? new Date()).getTime() / 1000);
   const tls = layout.server.tlsDir;
