@@ -2,7 +2,9 @@
  * Bootstrap ("kubeadm-style") join tokens and their Secret (§2.4). kubernetes-models and yaml are loaded lazily.
  */
 import { randomInt } from "node:crypto";
+import { is } from "../internal/options.js";
 import { TokenError } from "./errors.js";
+import { arg, fail } from "./options.js";
 import { BOOTSTRAP_TOKEN_PATTERN } from "./format.js";
 
 const ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
@@ -142,6 +144,13 @@ export function isBootstrapTokenExpired(
   secret: { data?: Record<string, string>; stringData?: Record<string, string> },
   now: Date = new Date(),
 ): boolean {
+  // The manifest is read, never echoed: it holds the token secret.
+  arg(secret, (v) => (typeof v === "object" && v !== null && !Array.isArray(v) ? undefined : "must be a Secret object"), "secret", "isBootstrapTokenExpired");
+  arg(now, is.date, "now", "isBootstrapTokenExpired");
+  for (const k of ["data", "stringData"] as const) {
+    const m = secret[k];
+    if (m !== undefined && is.stringRecord(m) !== undefined) throw fail(`isBootstrapTokenExpired: secret.${k} must be a map of strings`, { field: k });
+  }
   const raw =
     secret.stringData?.expiration ??
     (secret.data?.expiration !== undefined
