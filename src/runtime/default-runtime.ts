@@ -1,4 +1,5 @@
 import { RuntimeError } from "./errors.js";
+import { detectedMap } from "./options.js";
 import type { DetectedRuntimes } from "./table.js";
 
 /**
@@ -13,8 +14,9 @@ import type { DetectedRuntimes } from "./table.js";
  * @throws RUNTIME_DEFAULT_NOT_FOUND `default runtime <name> was not found` (K3s's message).
  */
 export function resolveDefaultRuntime(name: string | undefined, detected: DetectedRuntimes): string {
+  const map = detectedMap(detected, "resolveDefaultRuntime");
   if (name === undefined || name === "") return "";
-  if (typeof name !== "string" || !Object.hasOwn(detected, name)) {
+  if (typeof name !== "string" || !Object.hasOwn(map, name)) {
     throw new RuntimeError("RUNTIME_DEFAULT_NOT_FOUND", `default runtime ${String(name)} was not found`, {
       value: name,
     });

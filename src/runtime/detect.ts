@@ -1,5 +1,6 @@
 import { lookPath } from "../internal/go/exec.js";
 import { RuntimeError } from "./errors.js";
+import { searchOptions } from "./options.js";
 import { type DetectedRuntimes, KNOWN_RUNTIMES, RUNTIME_EXTRA_DIRS } from "./table.js";
 
 /** Options of {@link detectRuntimes}. */
@@ -19,6 +20,10 @@ export interface DetectRuntimesOptions {
  * @throws never.
  */
 export function runtimeSearchDirs(options: DetectRuntimesOptions = {}): string[] {
+  return searchDirs(searchOptions(options, "runtimeSearchDirs"));
+}
+
+function searchDirs(options: DetectRuntimesOptions): string[] {
   const extra = options.extraDirs ?? RUNTIME_EXTRA_DIRS;
   const path = options.path ?? process.env.PATH ?? "";
   // K3s prepends "<extra>:" to PATH, so an empty PATH still yields one empty (= ".") entry.
@@ -39,18 +44,8 @@ export function runtimeSearchDirs(options: DetectRuntimesOptions = {}): string[]
  * @throws RUNTIME_OPTION_INVALID when `path` or `extraDirs` is not a string / string list.
  */
 export async function detectRuntimes(options: DetectRuntimesOptions = {}): Promise<DetectedRuntimes> {
-  if (options.path !== undefined && typeof options.path !== "string") {
-    throw new RuntimeError("RUNTIME_OPTION_INVALID", "path must be a string", { value: options.path });
-  }
-  if (
-    options.extraDirs !== undefined &&
-    (!Array.isArray(options.extraDirs) || options.extraDirs.some((d) => typeof d !== "string"))
-  ) {
-    throw new RuntimeError("RUNTIME_OPTION_INVALID", "extraDirs must be a list of strings", {
-      value: options.extraDirs,
-    });
-  }
-  const dirs = runtimeSearchDirs(options);
+  const o = searchOptions(options, "detectRuntimes");
+  const dirs = searchDirs(o);
   const found: DetectedRuntimes = {};
   for (const rt of KNOWN_RUNTIMES) {
     const path = await lookPath(rt.binary, dirs);

@@ -1,4 +1,5 @@
 import { RuntimeError } from "./errors.js";
+import { classOptions } from "./options.js";
 import type { DetectedRuntimes } from "./table.js";
 
 /**
@@ -45,7 +46,7 @@ export async function runtimeClassManifests(
   detected: DetectedRuntimes | "all",
   options: RuntimeClassOptions = {},
 ): Promise<string> {
-  const includeCdi = options.nvidiaCdi ?? true;
+  const includeCdi = classOptions(options, "runtimeClassManifests").nvidiaCdi ?? true;
   let names: string[];
   if (detected === "all") {
     names = MANIFEST_ORDER.filter((n) => includeCdi || n !== "nvidia-cdi");
