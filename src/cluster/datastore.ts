@@ -4,7 +4,7 @@
  * key's `modRevision`, and the migration / rotation that re-encrypts under another token, new key first.
  */
 import type { CallOptions, EtcdClient, KeyValue, RequestOp } from "../etcd/index.js";
-import { normalizeServerToken } from "../tokens/index.js";
+import { type ServerTokenDatastore, normalizeServerToken } from "../tokens/index.js";
 import {
   type BootstrapData,
   type BootstrapFormat,
@@ -282,10 +282,7 @@ export async function rotateBootstrapToken(
 export function bootstrapDatastore(
   client: BootstrapEtcdClient,
   options: BootstrapCallOptions = {},
-): {
-  addToken(oldToken: string, newToken: string): Promise<void>;
-  removeToken(oldToken: string, newToken: string): Promise<void>;
-} {
+): ServerTokenDatastore {
   return {
     async addToken(oldToken, newToken) {
       await addBootstrapToken(client, oldToken, newToken, options);
