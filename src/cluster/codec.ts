@@ -64,7 +64,13 @@ export function bootstrapKey(token: string): string {
 }
 
 function deriveKey(passphrase: string, salt: string): Buffer {
-  return pbkdf2Sync(Buffer.from(passphrase, "utf8"), Buffer.from(salt, "utf8"), PBKDF2_ROUNDS, KEY_BYTES, "sha1");
+  return pbkdf2Sync(
+    Buffer.from(passphrase, "utf8"),
+    Buffer.from(salt, "utf8"),
+    PBKDF2_ROUNDS,
+    KEY_BYTES,
+    "sha1",
+  );
 }
 
 /**
@@ -86,7 +92,9 @@ export function encryptBootstrapValue(
     throw new ClusterError("CLUSTER_OPTION_INVALID", "salt must not contain ':'", { value: salt });
   const nonce = options.nonce ?? randomBytes(NONCE_BYTES);
   if (nonce.length !== NONCE_BYTES)
-    throw new ClusterError("CLUSTER_OPTION_INVALID", `nonce must be ${NONCE_BYTES} bytes`, { value: nonce.length });
+    throw new ClusterError("CLUSTER_OPTION_INVALID", `nonce must be ${NONCE_BYTES} bytes`, {
+      value: nonce.length,
+    });
   const cipher = createCipheriv("aes-256-gcm", deriveKey(passphrase, salt), nonce);
   const sealed = Buffer.concat([nonce, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
   return `${salt}:${sealed.toString("base64")}`;
@@ -116,11 +124,20 @@ export function decryptBootstrapValue(passphrase: string, value: string | Uint8A
     });
   const data = Buffer.from(b64, "base64");
   if (data.length < NONCE_BYTES + TAG_BYTES)
-    throw new ClusterError("CLUSTER_BOOTSTRAP_FORMAT", "bootstrap cipher text is too short", { value: data.length });
-  const decipher = createDecipheriv("aes-256-gcm", deriveKey(passphrase, salt), data.subarray(0, NONCE_BYTES));
+    throw new ClusterError("CLUSTER_BOOTSTRAP_FORMAT", "bootstrap cipher text is too short", {
+      value: data.length,
+    });
+  const decipher = createDecipheriv(
+    "aes-256-gcm",
+    deriveKey(passphrase, salt),
+    data.subarray(0, NONCE_BYTES),
+  );
   decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
   try {
-    return Buffer.concat([decipher.update(data.subarray(NONCE_BYTES, data.length - TAG_BYTES)), decipher.final()]);
+    return Buffer.concat([
+      decipher.update(data.subarray(NONCE_BYTES, data.length - TAG_BYTES)),
+      decipher.final(),
+    ]);
   } catch (cause) {
     throw new ClusterError(
       "CLUSTER_BOOTSTRAP_DECRYPT",
@@ -195,7 +212,8 @@ function decodeFiles(obj: Record<string, unknown>): BootstrapData {
 
 function decodeLegacy(obj: Record<string, unknown>): BootstrapData {
   const out: BootstrapData = {};
-  for (const [name, v] of Object.entries(obj)) out[name] = { timestamp: GO_ZERO_TIME, content: base64Field(v, name) };
+  for (const [name, v] of Object.entries(obj))
+    out[name] = { timestamp: GO_ZERO_TIME, content: base64Field(v, name) };
   return out;
 }
 
@@ -216,7 +234,8 @@ export function decodeBootstrapData(plaintext: Uint8Array): { data: BootstrapDat
     throw jsonError("bootstrap data is not JSON", plaintext.length, cause);
   }
   if (parsed === null) return { data: {}, format: "files" };
-  if (typeof parsed !== "object" || Array.isArray(parsed)) throw jsonError("bootstrap data is not a JSON object", typeof parsed);
+  if (typeof parsed !== "object" || Array.isArray(parsed))
+    throw jsonError("bootstrap data is not a JSON object", typeof parsed);
   const obj = parsed as Record<string, unknown>;
   try {
     return { data: decodeFiles(obj), format: "files" };

@@ -90,8 +90,19 @@ async function migrate(
   options: BootstrapCallOptions,
 ): Promise<{ created: boolean; deletedOld: boolean }> {
   const plaintext = decryptBootstrapValue(oldPass, kv.value);
-  const created = await createKey(client, bootstrapKeyForPassphrase(newPass), encryptBootstrapValue(newPass, plaintext), options);
-  const deletedOld = await guarded(client, kv.key.toString(), kv.modRevision, deleteOp(kv.key.toString()), options);
+  const created = await createKey(
+    client,
+    bootstrapKeyForPassphrase(newPass),
+    encryptBootstrapValue(newPass, plaintext),
+    options,
+  );
+  const deletedOld = await guarded(
+    client,
+    kv.key.toString(),
+    kv.modRevision,
+    deleteOp(kv.key.toString()),
+    options,
+  );
   return { created, deletedOld };
 }
 
@@ -244,9 +255,13 @@ export async function removeBootstrapToken(
   const kvs = await listBootstrapKeys(client, options);
   const next = kvs.find((x) => x.key.toString() === newKey);
   if (!next || next.value.length === 0)
-    throw new ClusterError("CLUSTER_BOOTSTRAP_MISSING", "no bootstrap data under the new token; not deleting the old key", {
-      value: newKey,
-    });
+    throw new ClusterError(
+      "CLUSTER_BOOTSTRAP_MISSING",
+      "no bootstrap data under the new token; not deleting the old key",
+      {
+        value: newKey,
+      },
+    );
   decryptBootstrapValue(newPass, next.value);
   const old = kvs.find((x) => x.key.toString() === oldKey);
   if (!old) return { deleted: false };

@@ -27,7 +27,8 @@ const serverDir = (dataDir: string) => join(dataDir, "server");
 /** Absolute path of each field K3s carries for these options. Pure. */
 export function bootstrapPaths(options: BootstrapDiskOptions): Partial<Record<BootstrapField, string>> {
   const out: Partial<Record<BootstrapField, string>> = {};
-  for (const f of bootstrapFields(options)) out[f] = join(serverDir(options.dataDir), BOOTSTRAP_FIELD_PATHS[f]);
+  for (const f of bootstrapFields(options))
+    out[f] = join(serverDir(options.dataDir), BOOTSTRAP_FIELD_PATHS[f]);
   return out;
 }
 
@@ -76,7 +77,10 @@ function readError(path: string, cause: unknown): ClusterError {
  * ```
  * @throws KitError `WRITE_FAILED`
  */
-export async function writeBootstrapToDisk(options: BootstrapDiskOptions, data: BootstrapData): Promise<string[]> {
+export async function writeBootstrapToDisk(
+  options: BootstrapDiskOptions,
+  data: BootstrapData,
+): Promise<string[]> {
   const paths = bootstrapPaths(options) as Record<string, string | undefined>;
   const written: string[] = [];
   for (const [field, file] of Object.entries(data)) {
@@ -124,7 +128,12 @@ export function planReconcile(input: {
   paths: Record<string, string | undefined>;
 }): ReconcilePlan {
   if (!input.certDirsPresent)
-    return { writeDisk: true, reason: "cert-dirs-missing", updated: Object.keys(input.datastore), newerOnDisk: [] };
+    return {
+      writeDisk: true,
+      reason: "cert-dirs-missing",
+      updated: Object.keys(input.datastore),
+      newerOnDisk: [],
+    };
   const updated: string[] = [];
   const newerOnDisk: string[] = [];
   for (const [field, file] of Object.entries(input.datastore)) {
@@ -169,7 +178,8 @@ export async function reconcileBootstrapWithDisk(
 ): Promise<ReconcilePlan & { written: string[] }> {
   const paths = bootstrapPaths(options) as Record<string, string | undefined>;
   let certDirsPresent = true;
-  for (const d of CERT_DIRS) if (!(await dirNonEmpty(join(serverDir(options.dataDir), d)))) certDirsPresent = false;
+  for (const d of CERT_DIRS)
+    if (!(await dirNonEmpty(join(serverDir(options.dataDir), d)))) certDirsPresent = false;
   const disk: Record<string, DiskFile> = {};
   if (certDirsPresent) {
     for (const field of Object.keys(datastore)) {

@@ -45,7 +45,9 @@ export const BOOTSTRAP_FIELD_PATHS: Readonly<Record<BootstrapField, string>> = {
 };
 
 /** Every field, in `ControlRuntimeBootstrap` order. */
-export const BOOTSTRAP_FIELDS: readonly BootstrapField[] = Object.keys(BOOTSTRAP_FIELD_PATHS) as BootstrapField[];
+export const BOOTSTRAP_FIELDS: readonly BootstrapField[] = Object.keys(
+  BOOTSTRAP_FIELD_PATHS,
+) as BootstrapField[];
 
 const SECRETS_ENCRYPTION_FIELDS: ReadonlySet<string> = new Set(["EncryptionConfig", "EncryptionHash"]);
 
@@ -59,7 +61,9 @@ const SECRETS_ENCRYPTION_FIELDS: ReadonlySet<string> = new Set(["EncryptionConfi
  * ```
  */
 export function bootstrapFields(options: { secretsEncryption?: boolean } = {}): BootstrapField[] {
-  return BOOTSTRAP_FIELDS.filter((f) => options.secretsEncryption === true || !SECRETS_ENCRYPTION_FIELDS.has(f));
+  return BOOTSTRAP_FIELDS.filter(
+    (f) => options.secretsEncryption === true || !SECRETS_ENCRYPTION_FIELDS.has(f),
+  );
 }
 
 /** The directories K3s's `certDirsExist` checks (relative to `<dataDir>/server`). */

@@ -45,3 +45,5 @@ export {
   saveBootstrapToDatastore,
 } from "./datastore.js";
 export type { BootstrapCallOptions, BootstrapEtcdClient, DatastoreBootstrap } from "./datastore.js";
+export { SERVER_BOOTSTRAP_PATH, fetchServerBootstrap, joinServerFiles, serveJoinEndpoints } from "./join.js";
+export type { FetchedBootstrap, JoinServer, JoinServerOptions } from "./join.js";

@@ -373,7 +373,8 @@ export class Transport {
    */
   waitAnyReady(eps: readonly Endpoint[], ms: number, signal?: AbortSignal): Promise<Endpoint | undefined> {
     for (const ep of eps) if (this.isReady(ep)) return Promise.resolve(ep);
-    if (eps.length === 1) return this.waitReady(eps[0] as Endpoint, ms, signal).then((ok) => (ok ? eps[0] : undefined));
+    if (eps.length === 1)
+      return this.waitReady(eps[0] as Endpoint, ms, signal).then((ok) => (ok ? eps[0] : undefined));
     return new Promise((resolve) => {
       let done = false;
       let pending = eps.length;

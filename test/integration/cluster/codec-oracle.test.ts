@@ -39,7 +39,10 @@ interface GoLoad {
 
 const asGo = (data: BootstrapData) =>
   Object.fromEntries(
-    Object.entries(data).map(([k, f]) => [k, { Timestamp: f.timestamp, Content: f.content.toString("base64") }]),
+    Object.entries(data).map(([k, f]) => [
+      k,
+      { Timestamp: f.timestamp, Content: f.content.toString("base64") },
+    ]),
   );
 
 beforeAll(async () => {
@@ -49,7 +52,9 @@ beforeAll(async () => {
   token = (await generateServerToken({ dataDir: dataDir(), token: password })).token;
   const cred = join(dataDir(), "server", "cred");
   await writeFile(join(cred, "ipsec.psk"), `${"ab".repeat(48)}\n`, { mode: 0o600 });
-  await writeFile(join(cred, "encryption-config.json"), '{"kind":"EncryptionConfiguration"}', { mode: 0o600 });
+  await writeFile(join(cred, "encryption-config.json"), '{"kind":"EncryptionConfiguration"}', {
+    mode: 0o600,
+  });
   await writeFile(join(cred, "encryption-state.json"), '{"stage":"start"}', { mode: 0o600 });
   // An mtime with a whole-second value (Go then prints no fraction) next to nanosecond ones.
   await utimes(join(cred, "ipsec.psk"), 1_700_000_000, 1_700_000_000);
@@ -91,7 +96,9 @@ describe("SDK → Go", () => {
 
   it("Go reads the old map[string][]byte format the SDK encrypted, as K3s migrates it", async () => {
     const data = await readBootstrapFromDisk({ dataDir: dataDir() });
-    const legacy = JSON.stringify(Object.fromEntries(Object.entries(data).map(([k, f]) => [k, f.content.toString("base64")])));
+    const legacy = JSON.stringify(
+      Object.fromEntries(Object.entries(data).map(([k, f]) => [k, f.content.toString("base64")])),
+    );
     const value = encryptBootstrapValue(password, Buffer.from(legacy));
     const out = JSON.parse(oracle(bin, ["load", password], value)) as GoLoad;
     expect(out.format).toBe("legacy");
@@ -114,7 +121,9 @@ describe("SDK → Go", () => {
   });
 
   it("Go refuses an SDK value under another passphrase", () => {
-    const { value } = encodeBootstrap(token, { ServerCA: { timestamp: GO_ZERO_TIME, content: Buffer.from("x") } });
+    const { value } = encodeBootstrap(token, {
+      ServerCA: { timestamp: GO_ZERO_TIME, content: Buffer.from("x") },
+    });
     const r = spawnSync(bin, ["load", "wrong"], { input: value });
     expect(r.status).toBe(1);
     expect(r.stderr.toString()).toMatch(/message authentication failed/);
@@ -147,8 +156,9 @@ describe("Go → SDK", () => {
   });
 
   it("reads Go values written with a non-UTC zone offset", async () => {
-    const value = spawnSync(bin, ["save", password, dataDir()], { env: { ...process.env, TZ: "Asia/Tokyo" } })
-      .stdout.toString();
+    const value = spawnSync(bin, ["save", password, dataDir()], {
+      env: { ...process.env, TZ: "Asia/Tokyo" },
+    }).stdout.toString();
     const { data } = decodeBootstrap(token, value);
     expect(data.ServerCA?.timestamp).toMatch(/\+09:00$/);
     const target = join(dir, "sdk-written");

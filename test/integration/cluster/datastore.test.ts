@@ -113,7 +113,10 @@ describe("save and read", () => {
     const disk = await readBootstrapFromDisk({ dataDir: dataDir() });
     for (const pass of ["", token]) {
       await wipe();
-      await client().put(bootstrapKeyForPassphrase(pass), encryptBootstrapValue(pass, encodeBootstrapData(disk)));
+      await client().put(
+        bootstrapKeyForPassphrase(pass),
+        encryptBootstrapValue(pass, encodeBootstrapData(disk)),
+      );
       const read = await readBootstrapFromDatastore(client(), token);
       expect(read?.data).toEqual(disk);
       expect(await keys()).toEqual([bootstrapKey(token)]);
@@ -136,7 +139,8 @@ describe("reconcile with a data dir", () => {
       const rel = BOOTSTRAP_FIELD_PATHS[k as keyof typeof BOOTSTRAP_FIELD_PATHS];
       expect((await stat(join(other.dataDir, "server", rel))).mode & 0o777).toBe(0o600);
     }
-    for (const d of ["tls", "tls/etcd", "cred"]) expect((await stat(join(other.dataDir, "server", d))).mode & 0o777).toBe(0o700);
+    for (const d of ["tls", "tls/etcd", "cred"])
+      expect((await stat(join(other.dataDir, "server", d))).mode & 0o777).toBe(0o700);
     expect((await reconcileBootstrapWithDisk(other, ds.data)).reason).toBe("in-sync");
 
     // An older, different file is replaced from the datastore.
@@ -152,7 +156,7 @@ describe("reconcile with a data dir", () => {
     const future = Date.now() / 1000 + 3600;
     await utimes(ca, future, future);
     await rejects(reconcileBootstrapWithDisk(other, ds.data), "CLUSTER_BOOTSTRAP_NEWER_ON_DISK");
-    expect((await readFile(ca, "utf8"))).toBe("local edit");
+    expect(await readFile(ca, "utf8")).toBe("local edit");
   });
 });
 
@@ -160,11 +164,17 @@ describe("token rotation reaches the datastore", () => {
   it("rotateServerToken with bootstrapDatastore leaves exactly one key, readable with the new token only", async () => {
     await wipe();
     await saveBootstrapToDatastore(client(), token, await readBootstrapFromDisk({ dataDir: dataDir() }));
-    const rotated = await rotateServerToken({ dataDir: dataDir(), newToken: "second-secret", datastore: bootstrapDatastore(client()) });
+    const rotated = await rotateServerToken({
+      dataDir: dataDir(),
+      newToken: "second-secret",
+      datastore: bootstrapDatastore(client()),
+    });
     expect(await readServerToken(dataDir())).toBe(rotated.token);
     expect(await keys()).toEqual([bootstrapKey("second-secret")]);
     const read = await readBootstrapFromDatastore(client(), rotated.token);
-    expect(read?.data.ServerCA?.content.equals(await readFile(join(dataDir(), "server", "tls", "server-ca.crt")))).toBe(true);
+    expect(
+      read?.data.ServerCA?.content.equals(await readFile(join(dataDir(), "server", "tls", "server-ca.crt"))),
+    ).toBe(true);
     await rejects(readBootstrapFromDatastore(client(), token), "CLUSTER_BOOTSTRAP_TOKEN_MISMATCH");
     // K3s's decrypt opens the rotated value with the new password.
     const kv = await client().getKv(bootstrapKey("second-secret"));
@@ -182,7 +192,9 @@ describe("token rotation reaches the datastore", () => {
       },
       removeToken: ds.removeToken,
     };
-    await expect(rotateServerToken({ dataDir: dataDir(), newToken: "third-secret", datastore: crashing })).rejects.toThrow("crash");
+    await expect(
+      rotateServerToken({ dataDir: dataDir(), newToken: "third-secret", datastore: crashing }),
+    ).rejects.toThrow("crash");
     expect(await readServerToken(dataDir())).toBe(before);
     expect(await keys()).toEqual([bootstrapKey("second-secret"), bootstrapKey("third-secret")].sort());
     expect(await readBootstrapFromDatastore(client(), token, { migrate: false })).toBeDefined();
@@ -191,11 +203,18 @@ describe("token rotation reaches the datastore", () => {
 
   it("a crash before the old key was deleted leaves the new files and both keys; a rerun finishes it", async () => {
     const ds = bootstrapDatastore(client());
-    const crashing = { addToken: ds.addToken, removeToken: async () => Promise.reject(new Error("crash before removeToken")) };
-    await expect(rotateServerToken({ dataDir: dataDir(), newToken: "third-secret", datastore: crashing })).rejects.toThrow("crash");
+    const crashing = {
+      addToken: ds.addToken,
+      removeToken: async () => Promise.reject(new Error("crash before removeToken")),
+    };
+    await expect(
+      rotateServerToken({ dataDir: dataDir(), newToken: "third-secret", datastore: crashing }),
+    ).rejects.toThrow("crash");
     const now = await readServerToken(dataDir());
     expect(now).toMatch(/::server:third-secret$/);
-    expect((await readBootstrapFromDatastore(client(), now as string, { migrate: false }))?.key).toBe(bootstrapKey("third-secret"));
+    expect((await readBootstrapFromDatastore(client(), now as string, { migrate: false }))?.key).toBe(
+      bootstrapKey("third-secret"),
+    );
     await removeBootstrapToken(client(), "second-secret", "third-secret");
     expect(await keys()).toEqual([bootstrapKey("third-secret")]);
     // Idempotent steps.
@@ -205,7 +224,10 @@ describe("token rotation reaches the datastore", () => {
   });
 
   it("never deletes the old key while the new one is missing", async () => {
-    await rejects(removeBootstrapToken(client(), "third-secret", "never-written"), "CLUSTER_BOOTSTRAP_MISSING");
+    await rejects(
+      removeBootstrapToken(client(), "third-secret", "never-written"),
+      "CLUSTER_BOOTSTRAP_MISSING",
+    );
     await rejects(addBootstrapToken(client(), "no-such-old", "x-secret"), "CLUSTER_BOOTSTRAP_MISSING");
     expect(await keys()).toEqual([bootstrapKey("third-secret")]);
   });

@@ -9,7 +9,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../../helpers/process.js";
 import { FAST, startOne, type TestEnv, testEnv, tlsOf } from "./cluster.js";
-import { createEtcdClient, type EmbeddedEtcd, type EtcdClient, type EtcdClientEvent, startEmbeddedEtcd } from "./imports.js";
+import {
+  createEtcdClient,
+  type EmbeddedEtcd,
+  type EtcdClient,
+  type EtcdClientEvent,
+  startEmbeddedEtcd,
+} from "./imports.js";
 
 let env: TestEnv;
 const cleanups: (() => Promise<void>)[] = [];
@@ -22,7 +28,10 @@ afterAll(async () => {
   await env?.cleanup();
 });
 
-function clientFor(endpoints: string[], extra: { deadlineMs?: number; onEvent?: (e: EtcdClientEvent) => void } = {}): EtcdClient {
+function clientFor(
+  endpoints: string[],
+  extra: { deadlineMs?: number; onEvent?: (e: EtcdClientEvent) => void } = {},
+): EtcdClient {
   const c = createEtcdClient({
     endpoints,
     tls: { ca: env.certs.ca, cert: env.certs.clientCert, key: env.certs.clientKey },
@@ -110,8 +119,11 @@ describe("failover", () => {
     // Every cycle resumed within the issue's bound.
     expect(resumeMs.length).toBe(25);
     expect(Math.max(...resumeMs)).toBeLessThan(5000);
-    console.log(`kill/restart x25: resume after healthy ms: max ${Math.max(...resumeMs)}, median ${[...resumeMs].sort((a, b) => a - b)[12]}; rebuilds ${events.filter((e) => e.type === "etcd.endpoint.rebuilt").length}; failures ${JSON.stringify(Object.fromEntries(failures))}`);
-    for (const code of failures.keys()) expect(["ETCD_DEADLINE_EXCEEDED", "ETCD_UNAVAILABLE"]).toContain(code);
+    console.log(
+      `kill/restart x25: resume after healthy ms: max ${Math.max(...resumeMs)}, median ${[...resumeMs].sort((a, b) => a - b)[12]}; rebuilds ${events.filter((e) => e.type === "etcd.endpoint.rebuilt").length}; failures ${JSON.stringify(Object.fromEntries(failures))}`,
+    );
+    for (const code of failures.keys())
+      expect(["ETCD_DEADLINE_EXCEEDED", "ETCD_UNAVAILABLE"]).toContain(code);
   }, 300_000);
 
   it("black hole first in the endpoint list: >= 95% of 32 concurrent 500 ms calls succeed, from the first call on", async () => {

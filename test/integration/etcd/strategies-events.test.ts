@@ -64,7 +64,9 @@ describe("retry policy", () => {
     await noRetryLive.put("rp/a", "1");
     expect(await noRetryLive.get("rp/a")).toBe("1");
     expect(events.filter((e) => e.type === "etcd.retry.scheduled")).toEqual([]);
-    expect(events).toContainEqual(expect.objectContaining({ type: "etcd.endpoint.connected", endpoint: etcd.clientUrl }));
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: "etcd.endpoint.connected", endpoint: etcd.clientUrl }),
+    );
 
     // Every endpoint dead: the first attempt's UNAVAILABLE reaches the policy, which stops.
     const dead2 = `https://127.0.0.1:${await freePort()}`;
@@ -83,7 +85,9 @@ describe("retry policy", () => {
     expect(asked.map((c) => [c.method, c.attempt, c.code])).toEqual([
       ["/etcdserverpb.KV/Range", 1, "ETCD_UNAVAILABLE"],
     ]);
-    expect(events).toContainEqual(expect.objectContaining({ type: "etcd.endpoint.unhealthy", endpoint: dead }));
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: "etcd.endpoint.unhealthy", endpoint: dead }),
+    );
 
     // The default policy fails over once the first endpoint is marked: the live one serves.
     const withDefault = client([dead, etcd.clientUrl], { connectTimeoutMs: 300 });

@@ -48,7 +48,13 @@ describe("RFC 3339 (Go time.Time JSON)", () => {
   });
 
   it("refuses what Go refuses", () => {
-    for (const bad of ["2023-02-29T00:00:00Z", "2024-01-01 00:00:00Z", "2024-01-01T24:00:00Z", "2024-01-01T00:00:00", "2024-01-01T00:00:00.Z"]) {
+    for (const bad of [
+      "2023-02-29T00:00:00Z",
+      "2024-01-01 00:00:00Z",
+      "2024-01-01T24:00:00Z",
+      "2024-01-01T00:00:00",
+      "2024-01-01T00:00:00.Z",
+    ]) {
       expect(code(() => parseRfc3339(bad))).toBe("CLUSTER_BOOTSTRAP_JSON");
     }
   });
@@ -87,7 +93,10 @@ describe("codec", () => {
         X: { timestamp: GO_ZERO_TIME, content: Buffer.alloc(0) },
       },
     });
-    expect(decodeBootstrapData(Buffer.from('{"ServerCA":{"timestamp":"2024-01-01T00:00:00Z","content":"Y2EK"}}')).data.ServerCA).toEqual({
+    expect(
+      decodeBootstrapData(Buffer.from('{"ServerCA":{"timestamp":"2024-01-01T00:00:00Z","content":"Y2EK"}}'))
+        .data.ServerCA,
+    ).toEqual({
       timestamp: "2024-01-01T00:00:00Z",
       content: Buffer.from("ca\n"),
     });
@@ -102,7 +111,9 @@ describe("codec", () => {
     expect(code(() => decodeBootstrapData(Buffer.from("[1]")))).toBe("CLUSTER_BOOTSTRAP_JSON");
     expect(code(() => decodeBootstrapData(Buffer.from('{"a":1}')))).toBe("CLUSTER_BOOTSTRAP_JSON");
     expect(code(() => encodeBootstrap("abcdef.0123456789abcdef", data))).toBe("TOKEN_NORMALIZE");
-    expect(code(() => encryptBootstrapValue("pw", Buffer.from(""), { nonce: Buffer.alloc(3) }))).toBe("CLUSTER_OPTION_INVALID");
+    expect(code(() => encryptBootstrapValue("pw", Buffer.from(""), { nonce: Buffer.alloc(3) }))).toBe(
+      "CLUSTER_OPTION_INVALID",
+    );
   });
 
   it("carries 13 fields, 15 with secrets encryption", () => {
@@ -115,21 +126,40 @@ describe("planReconcile (K3s ReconcileBootstrapData)", () => {
   const ts = "2024-01-01T00:00:10Z";
   const sec = (s: number) => BigInt(s) * 1_000_000_000n;
   const t10 = Number(parseRfc3339(ts) / 1_000_000_000n);
-  const datastore = { ServerCA: { timestamp: ts, content: Buffer.from("new") }, Unknown: { timestamp: ts, content: Buffer.from("?") } };
+  const datastore = {
+    ServerCA: { timestamp: ts, content: Buffer.from("new") },
+    Unknown: { timestamp: ts, content: Buffer.from("?") },
+  };
   const paths = { ServerCA: "/d/server/tls/server-ca.crt" };
 
   it("writes everything when a cert dir is missing", () => {
-    expect(planReconcile({ certDirsPresent: false, datastore, disk: {}, paths })).toMatchObject({ writeDisk: true, reason: "cert-dirs-missing" });
+    expect(planReconcile({ certDirsPresent: false, datastore, disk: {}, paths })).toMatchObject({
+      writeDisk: true,
+      reason: "cert-dirs-missing",
+    });
   });
   it("updates a missing file, keeps equal ones, skips unknown fields", () => {
-    expect(planReconcile({ certDirsPresent: true, datastore, disk: {}, paths })).toMatchObject({ writeDisk: true, updated: ["ServerCA"] });
+    expect(planReconcile({ certDirsPresent: true, datastore, disk: {}, paths })).toMatchObject({
+      writeDisk: true,
+      updated: ["ServerCA"],
+    });
     expect(
-      planReconcile({ certDirsPresent: true, datastore, disk: { ServerCA: { content: Buffer.from("new"), mtimeNs: sec(t10 + 100) } }, paths }),
+      planReconcile({
+        certDirsPresent: true,
+        datastore,
+        disk: { ServerCA: { content: Buffer.from("new"), mtimeNs: sec(t10 + 100) } },
+        paths,
+      }),
     ).toMatchObject({ writeDisk: false, reason: "in-sync" });
   });
   it("differs: datastore wins unless the file is ≥ 3 s newer", () => {
     const at = (s: number) =>
-      planReconcile({ certDirsPresent: true, datastore, disk: { ServerCA: { content: Buffer.from("old"), mtimeNs: sec(t10 + s) + 999n } }, paths });
+      planReconcile({
+        certDirsPresent: true,
+        datastore,
+        disk: { ServerCA: { content: Buffer.from("old"), mtimeNs: sec(t10 + s) + 999n } },
+        paths,
+      });
     expect(at(2)).toMatchObject({ updated: ["ServerCA"], newerOnDisk: [] });
     expect(at(-50)).toMatchObject({ updated: ["ServerCA"], newerOnDisk: [] });
     expect(at(3)).toMatchObject({ updated: [], newerOnDisk: ["/d/server/tls/server-ca.crt"] });
