@@ -12,21 +12,13 @@
  */
 import { createCipheriv, createDecipheriv, createHash, pbkdf2Sync, randomBytes } from "node:crypto";
 import { normalizeServerToken } from "../tokens/index.js";
+import type { BootstrapData, BootstrapFile, BootstrapFormat } from "./data.js";
 import { ClusterError } from "./errors.js";
-import { GO_ZERO_TIME, parseRfc3339 } from "./time.js";
+import { arg, bootstrapData, bytes, copyData, options as checkedOptions, secret, secretArg, textOrBytes } from "./options.js";
+import { GO_ZERO_TIME, parseTimestamp } from "./time.js";
 
-/** One file of the bootstrap data: its modification time as stored (RFC 3339) and its bytes. */
-export interface BootstrapFile {
-  /** RFC 3339 text as K3s wrote it (its `os.Stat` ModTime); {@link GO_ZERO_TIME} for migrated old data. */
-  timestamp: string;
-  content: Buffer;
-}
+export type { BootstrapData, BootstrapFile, BootstrapFormat } from "./data.js";
 
-/** Bootstrap data: field name (`ServerCA`, `ETCDPeerCAKey`, …) → file. Unknown fields are kept as K3s keeps them. */
-export type BootstrapData = Record<string, BootstrapFile>;
-
-/** Which plaintext layout a value held: `files` (map of {Timestamp, Content}) or `legacy` (map of bytes). */
-export type BootstrapFormat = "files" | "legacy";
 
 const PBKDF2_ROUNDS = 4096;
 const KEY_BYTES = 32;
@@ -48,6 +40,11 @@ export const BOOTSTRAP_PREFIX = "/bootstrap/";
  * ```
  */
 export function bootstrapKeyForPassphrase(passphrase: string): string {
+  return keyForPassphrase(secretArg(passphrase, secret, "passphrase", "bootstrapKeyForPassphrase"));
+}
+
+/** {@link bootstrapKeyForPassphrase} on a checked passphrase. @internal */
+export function keyForPassphrase(passphrase: string): string {
   return BOOTSTRAP_PREFIX + createHash("sha256").update(passphrase, "utf8").digest("hex").slice(0, 12);
 }
 
@@ -60,7 +57,7 @@ export function bootstrapKeyForPassphrase(passphrase: string): string {
  * @throws TokenError `TOKEN_NORMALIZE` (a bootstrap-format or unparsable token)
  */
 export function bootstrapKey(token: string): string {
-  return bootstrapKeyForPassphrase(normalizeServerToken(token));
+  return keyForPassphrase(normalizeServerToken(secretArg(token, secret, "token", "bootstrapKey")));
 }
 
 function deriveKey(passphrase: string, salt: string): Buffer {
@@ -83,6 +80,32 @@ function deriveKey(passphrase: string, salt: string): Buffer {
  * @throws ClusterError `CLUSTER_OPTION_INVALID` (a salt with ":" or a nonce not 12 bytes)
  */
 export function encryptBootstrapValue(
+  passphrase: string,
+  plaintext: Uint8Array,
+  options: { salt?: string; nonce?: Uint8Array } = {},
+): string {
+  const what = "encryptBootstrapValue";
+  return encryptValue(
+    secretArg(passphrase, secret, "passphrase", what),
+    arg<Uint8Array>(plaintext, bytes, "plaintext", what),
+    sealOptions(options, what),
+  );
+}
+
+/** The test hooks of the encrypting functions: a fixed salt (text without ':') and nonce (12 bytes). */
+function sealOptions(options: unknown, what: string): { salt?: string; nonce?: Uint8Array } {
+  return checkedOptions<{ salt?: string; nonce?: Uint8Array }>(
+    options,
+    {
+      salt: (v) => (typeof v !== "string" || v.length > 1024 ? "must be a string of at most 1024 characters" : undefined),
+      nonce: bytes,
+    },
+    what,
+  );
+}
+
+/** {@link encryptBootstrapValue} on checked values. @internal */
+export function encryptValue(
   passphrase: string,
   plaintext: Uint8Array,
   options: { salt?: string; nonce?: Uint8Array } = {},
@@ -110,6 +133,12 @@ export function encryptBootstrapValue(
  * (wrong passphrase or altered data)
  */
 export function decryptBootstrapValue(passphrase: string, value: string | Uint8Array): Buffer {
+  const what = "decryptBootstrapValue";
+  return decryptValue(secretArg(passphrase, secret, "passphrase", what), arg<string | Uint8Array>(value, textOrBytes, "value", what));
+}
+
+/** {@link decryptBootstrapValue} on checked values. @internal */
+export function decryptValue(passphrase: string, value: string | Uint8Array): Buffer {
   const text = typeof value === "string" ? value : Buffer.from(value).toString("utf8");
   const colon = text.indexOf(":");
   if (colon < 0)
@@ -157,10 +186,15 @@ export function decryptBootstrapValue(passphrase: string, value: string | Uint8A
  * @throws ClusterError `CLUSTER_BOOTSTRAP_JSON` (a timestamp that is not RFC 3339)
  */
 export function encodeBootstrapData(data: BootstrapData): Buffer {
+  return encodeData(arg<BootstrapData>(data, bootstrapData, "data", "encodeBootstrapData"));
+}
+
+/** {@link encodeBootstrapData} on checked data. @internal */
+export function encodeData(data: BootstrapData): Buffer {
   const parts: string[] = [];
   for (const name of Object.keys(data).sort()) {
     const file = data[name] as BootstrapFile;
-    parseRfc3339(file.timestamp);
+    parseTimestamp(file.timestamp);
     parts.push(
       `${JSON.stringify(name)}:{"Timestamp":${JSON.stringify(file.timestamp)},"Content":${JSON.stringify(Buffer.from(file.content).toString("base64"))}}`,
     );
@@ -180,14 +214,15 @@ function base64Field(v: unknown, what: string): Buffer {
 
 /** Go's case-insensitive struct field lookup (an exact match first). */
 function goField(o: Record<string, unknown>, name: string): unknown {
-  if (name in o) return o[name];
+  if (Object.hasOwn(o, name)) return o[name];
   const lower = name.toLowerCase();
   for (const k of Object.keys(o)) if (k.toLowerCase() === lower) return o[k];
   return undefined;
 }
 
 function decodeFiles(obj: Record<string, unknown>): BootstrapData {
-  const out: BootstrapData = {};
+  // Null prototype: a field named `__proto__` (own key from JSON.parse) stays data.
+  const out = Object.create(null) as BootstrapData;
   for (const [name, v] of Object.entries(obj)) {
     if (v === null) {
       out[name] = { timestamp: GO_ZERO_TIME, content: Buffer.alloc(0) };
@@ -199,7 +234,7 @@ function decodeFiles(obj: Record<string, unknown>): BootstrapData {
     let timestamp = GO_ZERO_TIME;
     if (ts !== undefined && ts !== null) {
       if (typeof ts !== "string") throw jsonError(`${name}.Timestamp is not a string`, name);
-      parseRfc3339(ts);
+      parseTimestamp(ts);
       timestamp = ts;
     }
     out[name] = {
@@ -211,7 +246,7 @@ function decodeFiles(obj: Record<string, unknown>): BootstrapData {
 }
 
 function decodeLegacy(obj: Record<string, unknown>): BootstrapData {
-  const out: BootstrapData = {};
+  const out = Object.create(null) as BootstrapData;
   for (const [name, v] of Object.entries(obj))
     out[name] = { timestamp: GO_ZERO_TIME, content: base64Field(v, name) };
   return out;
@@ -227,13 +262,18 @@ function decodeLegacy(obj: Record<string, unknown>): BootstrapData {
  * @throws ClusterError `CLUSTER_BOOTSTRAP_JSON`
  */
 export function decodeBootstrapData(plaintext: Uint8Array): { data: BootstrapData; format: BootstrapFormat } {
+  return decodeData(arg<Uint8Array>(plaintext, bytes, "plaintext", "decodeBootstrapData"));
+}
+
+/** {@link decodeBootstrapData} on checked bytes. @internal */
+export function decodeData(plaintext: Uint8Array): { data: BootstrapData; format: BootstrapFormat } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(plaintext).toString("utf8"));
   } catch (cause) {
     throw jsonError("bootstrap data is not JSON", plaintext.length, cause);
   }
-  if (parsed === null) return { data: {}, format: "files" };
+  if (parsed === null) return { data: Object.create(null) as BootstrapData, format: "files" };
   if (typeof parsed !== "object" || Array.isArray(parsed))
     throw jsonError("bootstrap data is not a JSON object", typeof parsed);
   const obj = parsed as Record<string, unknown>;
@@ -261,11 +301,11 @@ export function encodeBootstrap(
   data: BootstrapData,
   options: { salt?: string; nonce?: Uint8Array } = {},
 ): { key: string; value: string } {
-  const passphrase = normalizeServerToken(token);
-  return {
-    key: bootstrapKeyForPassphrase(passphrase),
-    value: encryptBootstrapValue(passphrase, encodeBootstrapData(data), options),
-  };
+  const what = "encodeBootstrap";
+  const passphrase = normalizeServerToken(secretArg(token, secret, "token", what));
+  const checked = copyData(arg<BootstrapData>(data, bootstrapData, "data", what));
+  const seal = sealOptions(options, what);
+  return { key: keyForPassphrase(passphrase), value: encryptValue(passphrase, encodeData(checked), seal) };
 }
 
 /**
@@ -282,5 +322,7 @@ export function decodeBootstrap(
   token: string,
   value: string | Uint8Array,
 ): { data: BootstrapData; format: BootstrapFormat } {
-  return decodeBootstrapData(decryptBootstrapValue(normalizeServerToken(token), value));
+  const what = "decodeBootstrap";
+  const passphrase = normalizeServerToken(secretArg(token, secret, "token", what));
+  return decodeData(decryptValue(passphrase, arg<string | Uint8Array>(value, textOrBytes, "value", what)));
 }

@@ -5,16 +5,22 @@
  */
 import type { CallOptions, EtcdClient, KeyValue, RequestOp } from "../etcd/index.js";
 import { type ServerTokenDatastore, normalizeServerToken } from "../tokens/index.js";
-import {
-  type BootstrapData,
-  type BootstrapFormat,
-  bootstrapKeyForPassphrase,
-  decodeBootstrapData,
-  decryptBootstrapValue,
-  encodeBootstrapData,
-  encryptBootstrapValue,
-} from "./codec.js";
+import { is } from "../internal/options.js";
+import { decodeData, decryptValue, encodeData, encryptValue, keyForPassphrase } from "./codec.js";
+import type { BootstrapData, BootstrapFormat } from "./data.js";
 import { ClusterError } from "./errors.js";
+import {
+  arg,
+  bootstrapData,
+  callSpec,
+  copyData,
+  etcdClient,
+  key as keyCheck,
+  options as checkedOptions,
+  fail,
+  secret,
+  secretArg,
+} from "./options.js";
 
 /** The part of {@link EtcdClient} these functions use (any object with these methods works). */
 export type BootstrapEtcdClient = Pick<EtcdClient, "range" | "txn">;
@@ -30,18 +36,34 @@ const putOp = (key: string, value: string): RequestOp => ({
 });
 const deleteOp = (key: string): RequestOp => ({ deleteRange: { key: Buffer.from(key) } });
 
+const clientArg = (client: unknown, what: string): BootstrapEtcdClient => arg<BootstrapEtcdClient>(client, etcdClient, "client", what);
+const callOptions = <T extends object = BootstrapCallOptions>(value: unknown, what: string, extra: Record<string, (v: unknown) => string | undefined> = {}): T =>
+  checkedOptions<T>(value, { ...callSpec, ...extra } as never, what);
+const tokenArg = (token: unknown, name: string, what: string): string =>
+  normalizeServerToken(secretArg(token, secret, name, what));
+
 /**
  * Every key under `/bootstrap` (K3s `storageClient.List(ctx, "/bootstrap", 0)`).
  * @example
  * ```ts
  * (await listBootstrapKeys(client)).map((kv) => kv.key.toString());
  * ```
+ * @throws ClusterError `CLUSTER_OPTION_INVALID` (also: a client whose range answer has no kvs list); EtcdError
  */
 export async function listBootstrapKeys(
   client: BootstrapEtcdClient,
   options: BootstrapCallOptions = {},
 ): Promise<KeyValue[]> {
-  return (await client.range({ key: LIST_PREFIX, prefix: true, ...options })).kvs;
+  const what = "listBootstrapKeys";
+  return list(clientArg(client, what), callOptions(options, what));
+}
+
+async function list(client: BootstrapEtcdClient, options: BootstrapCallOptions): Promise<KeyValue[]> {
+  const res = await client.range({ key: LIST_PREFIX, prefix: true, ...options });
+  const kvs = (res as { kvs?: unknown } | undefined)?.kvs;
+  if (!Array.isArray(kvs) || !kvs.every((kv) => kv !== null && typeof kv === "object" && kv.key instanceof Uint8Array && kv.value instanceof Uint8Array))
+    throw fail("client.range answered without a list of key-values", { option: "client" });
+  return kvs as KeyValue[];
 }
 
 /**
@@ -50,6 +72,7 @@ export async function listBootstrapKeys(
  * ```ts
  * await createKey(client, "/bootstrap/abc", value); // true | false
  * ```
+ * @throws ClusterError `CLUSTER_OPTION_INVALID`; EtcdError
  */
 export async function createKey(
   client: BootstrapEtcdClient,
@@ -57,6 +80,16 @@ export async function createKey(
   value: string,
   options: BootstrapCallOptions = {},
 ): Promise<boolean> {
+  const what = "createKey";
+  return create(
+    clientArg(client, what),
+    arg<string>(key, keyCheck, "key", what),
+    arg<string>(value, is.text, "value", what),
+    callOptions(options, what),
+  );
+}
+
+async function create(client: BootstrapEtcdClient, key: string, value: string, options: BootstrapCallOptions): Promise<boolean> {
   const res = await client.txn().compare(key, "create", "==", 0).onSuccess(putOp(key, value)).exec(options);
   return res.succeeded;
 }
@@ -89,13 +122,8 @@ async function migrate(
   newPass: string,
   options: BootstrapCallOptions,
 ): Promise<{ created: boolean; deletedOld: boolean }> {
-  const plaintext = decryptBootstrapValue(oldPass, kv.value);
-  const created = await createKey(
-    client,
-    bootstrapKeyForPassphrase(newPass),
-    encryptBootstrapValue(newPass, plaintext),
-    options,
-  );
+  const plaintext = decryptValue(oldPass, kv.value);
+  const created = await create(client, keyForPassphrase(newPass), encryptValue(newPass, plaintext), options);
   const deletedOld = await guarded(
     client,
     kv.key.toString(),
@@ -125,25 +153,39 @@ export async function readBootstrapFromDatastore(
   token: string,
   options: BootstrapCallOptions & { migrate?: boolean } = {},
 ): Promise<DatastoreBootstrap | undefined> {
-  const pass = normalizeServerToken(token);
-  const tokenKey = bootstrapKeyForPassphrase(pass);
-  let kvs = await listBootstrapKeys(client, options);
+  const what = "readBootstrapFromDatastore";
+  const c = clientArg(client, what);
+  const raw = secretArg(token, secret, "token", what);
+  const pass = normalizeServerToken(raw);
+  const o = callOptions<BootstrapCallOptions & { migrate?: boolean }>(options, what, { migrate: is.boolean });
+  return read(c, raw, pass, o);
+}
+
+async function read(
+  client: BootstrapEtcdClient,
+  token: string,
+  pass: string,
+  options: BootstrapCallOptions & { migrate?: boolean },
+): Promise<DatastoreBootstrap | undefined> {
+  const call: BootstrapCallOptions = { ...(options.signal ? { signal: options.signal } : {}), ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}) };
+  const tokenKey = keyForPassphrase(pass);
+  let kvs = await list(client, call);
   if (kvs.length === 0) return undefined;
   if (options.migrate !== false) {
-    const emptyKey = bootstrapKeyForPassphrase("");
-    const rawKey = bootstrapKeyForPassphrase(token);
+    const emptyKey = keyForPassphrase("");
+    const rawKey = keyForPassphrase(token);
     let migrated = false;
     for (const kv of kvs) {
       const k = kv.key.toString();
       if (k === emptyKey && k !== tokenKey) {
-        await migrate(client, kv, "", pass, options);
+        await migrate(client, kv, "", pass, call);
         migrated = true;
       } else if (k === rawKey && rawKey !== tokenKey) {
-        await migrate(client, kv, token, pass, options);
+        await migrate(client, kv, token, pass, call);
         migrated = true;
       }
     }
-    if (migrated) kvs = await listBootstrapKeys(client, options);
+    if (migrated) kvs = await list(client, call);
   }
   const kv = kvs.find((x) => x.key.toString() === tokenKey);
   if (!kv)
@@ -158,7 +200,7 @@ export async function readBootstrapFromDatastore(
       "the bootstrap key is locked (empty): another server is populating it",
       { value: tokenKey },
     );
-  const { data, format } = decodeBootstrapData(decryptBootstrapValue(pass, kv.value));
+  const { data, format } = decodeData(decryptValue(pass, kv.value));
   return { key: tokenKey, data, format, modRevision: kv.modRevision };
 }
 
@@ -179,10 +221,14 @@ export async function saveBootstrapToDatastore(
   data: BootstrapData,
   options: BootstrapCallOptions & { override?: boolean } = {},
 ): Promise<{ key: string; created: boolean; updated: boolean }> {
-  const pass = normalizeServerToken(token);
-  const key = bootstrapKeyForPassphrase(pass);
-  const value = encryptBootstrapValue(pass, encodeBootstrapData(data));
-  const kvs = await listBootstrapKeys(client, options);
+  const what = "saveBootstrapToDatastore";
+  const c = clientArg(client, what);
+  const pass = tokenArg(token, "token", what);
+  const checked = copyData(arg<BootstrapData>(data, bootstrapData, "data", what));
+  const { override, ...call } = callOptions<BootstrapCallOptions & { override?: boolean }>(options, what, { override: is.boolean });
+  const key = keyForPassphrase(pass);
+  const value = encryptValue(pass, encodeData(checked));
+  const kvs = await list(c, call);
   const current = kvs.find((x) => x.key.toString() === key);
   if (kvs.length > 0 && !current)
     throw new ClusterError(
@@ -190,10 +236,10 @@ export async function saveBootstrapToDatastore(
       "bootstrap data already found and encrypted with different token",
       { value: kvs.map((x) => x.key.toString()) },
     );
-  if (await createKey(client, key, value, options)) return { key, created: true, updated: false };
-  const now = (await listBootstrapKeys(client, options)).find((x) => x.key.toString() === key);
-  if (now && (options.override === true || now.value.length === 0)) {
-    const updated = await guarded(client, key, now.modRevision, putOp(key, value), options);
+  if (await create(c, key, value, call)) return { key, created: true, updated: false };
+  const now = (await list(c, call)).find((x) => x.key.toString() === key);
+  if (now && (override === true || now.value.length === 0)) {
+    const updated = await guarded(c, key, now.modRevision, putOp(key, value), call);
     return { key, created: false, updated };
   }
   return { key, created: false, updated: false };
@@ -215,11 +261,24 @@ export async function addBootstrapToken(
   newToken: string,
   options: BootstrapCallOptions = {},
 ): Promise<{ created: boolean }> {
-  const oldPass = normalizeServerToken(oldToken);
-  const newPass = normalizeServerToken(newToken);
-  const oldKey = bootstrapKeyForPassphrase(oldPass);
-  const newKey = bootstrapKeyForPassphrase(newPass);
-  const kvs = await listBootstrapKeys(client, options);
+  const what = "addBootstrapToken";
+  return addToken(
+    clientArg(client, what),
+    tokenArg(oldToken, "oldToken", what),
+    tokenArg(newToken, "newToken", what),
+    callOptions(options, what),
+  );
+}
+
+async function addToken(
+  client: BootstrapEtcdClient,
+  oldPass: string,
+  newPass: string,
+  options: BootstrapCallOptions,
+): Promise<{ created: boolean }> {
+  const oldKey = keyForPassphrase(oldPass);
+  const newKey = keyForPassphrase(newPass);
+  const kvs = await list(client, options);
   const old = kvs.find((x) => x.key.toString() === oldKey);
   if (!old || old.value.length === 0) {
     if (kvs.some((x) => x.key.toString() === newKey)) return { created: false };
@@ -228,8 +287,8 @@ export async function addBootstrapToken(
     });
   }
   if (oldKey === newKey) return { created: false };
-  const plaintext = decryptBootstrapValue(oldPass, old.value);
-  return { created: await createKey(client, newKey, encryptBootstrapValue(newPass, plaintext), options) };
+  const plaintext = decryptValue(oldPass, old.value);
+  return { created: await create(client, newKey, encryptValue(newPass, plaintext), options) };
 }
 
 /**
@@ -247,12 +306,25 @@ export async function removeBootstrapToken(
   newToken: string,
   options: BootstrapCallOptions = {},
 ): Promise<{ deleted: boolean }> {
-  const oldPass = normalizeServerToken(oldToken);
-  const newPass = normalizeServerToken(newToken);
-  const oldKey = bootstrapKeyForPassphrase(oldPass);
-  const newKey = bootstrapKeyForPassphrase(newPass);
+  const what = "removeBootstrapToken";
+  return removeToken(
+    clientArg(client, what),
+    tokenArg(oldToken, "oldToken", what),
+    tokenArg(newToken, "newToken", what),
+    callOptions(options, what),
+  );
+}
+
+async function removeToken(
+  client: BootstrapEtcdClient,
+  oldPass: string,
+  newPass: string,
+  options: BootstrapCallOptions,
+): Promise<{ deleted: boolean }> {
+  const oldKey = keyForPassphrase(oldPass);
+  const newKey = keyForPassphrase(newPass);
   if (oldKey === newKey) return { deleted: false };
-  const kvs = await listBootstrapKeys(client, options);
+  const kvs = await list(client, options);
   const next = kvs.find((x) => x.key.toString() === newKey);
   if (!next || next.value.length === 0)
     throw new ClusterError(
@@ -262,7 +334,7 @@ export async function removeBootstrapToken(
         value: newKey,
       },
     );
-  decryptBootstrapValue(newPass, next.value);
+  decryptValue(newPass, next.value);
   const old = kvs.find((x) => x.key.toString() === oldKey);
   if (!old) return { deleted: false };
   return { deleted: await guarded(client, oldKey, old.modRevision, deleteOp(oldKey), options) };
@@ -281,8 +353,13 @@ export async function rotateBootstrapToken(
   newToken: string,
   options: BootstrapCallOptions = {},
 ): Promise<{ created: boolean; deleted: boolean }> {
-  const { created } = await addBootstrapToken(client, oldToken, newToken, options);
-  const { deleted } = await removeBootstrapToken(client, oldToken, newToken, options);
+  const what = "rotateBootstrapToken";
+  const c = clientArg(client, what);
+  const oldPass = tokenArg(oldToken, "oldToken", what);
+  const newPass = tokenArg(newToken, "newToken", what);
+  const o = callOptions(options, what);
+  const { created } = await addToken(c, oldPass, newPass, o);
+  const { deleted } = await removeToken(c, oldPass, newPass, o);
   return { created, deleted };
 }
 
@@ -298,12 +375,16 @@ export function bootstrapDatastore(
   client: BootstrapEtcdClient,
   options: BootstrapCallOptions = {},
 ): ServerTokenDatastore {
+  const what = "bootstrapDatastore";
+  const c = clientArg(client, what);
+  const o = callOptions(options, what);
+  // The hook's callers pass tokens in (rotateServerToken: normalised passwords); they are checked like any token.
   return {
     async addToken(oldToken, newToken) {
-      await addBootstrapToken(client, oldToken, newToken, options);
+      await addToken(c, tokenArg(oldToken, "oldToken", "addToken"), tokenArg(newToken, "newToken", "addToken"), o);
     },
     async removeToken(oldToken, newToken) {
-      await removeBootstrapToken(client, oldToken, newToken, options);
+      await removeToken(c, tokenArg(oldToken, "oldToken", "removeToken"), tokenArg(newToken, "newToken", "removeToken"), o);
     },
   };
 }

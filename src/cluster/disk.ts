@@ -4,12 +4,16 @@
  * with datastore data by K3s's `ReconcileBootstrapData` rules. Thin I/O over the pure {@link planReconcile}.
  */
 import { readdir, readFile, stat, utimes } from "node:fs/promises";
-import { join } from "node:path";
-import { writeFileAtomic } from "../internal/atomic-write.js";
-import type { BootstrapData } from "./codec.js";
+import { dirname, join } from "node:path";
+import { removeStaleTemps, writeFileAtomic } from "../internal/atomic-write.js";
+import { is } from "../internal/options.js";
+import { assertInside } from "../internal/paths.js";
+import { k3sLayout } from "../layout/index.js";
+import type { BootstrapData } from "./data.js";
 import { ClusterError } from "./errors.js";
-import { BOOTSTRAP_FIELD_PATHS, type BootstrapField, CERT_DIRS, bootstrapFields } from "./fields.js";
-import { formatRfc3339, parseRfc3339, unixSeconds } from "./time.js";
+import { BOOTSTRAP_FIELD_PATHS, type BootstrapField, CERT_DIRS, fieldsFor } from "./fields.js";
+import { arg, bootstrapData, bytes, copyData, diskSpec, options } from "./options.js";
+import { formatTimestamp, parseTimestamp, unixSeconds } from "./time.js";
 
 /** Options shared by the disk functions. */
 export interface BootstrapDiskOptions {
@@ -17,20 +21,41 @@ export interface BootstrapDiskOptions {
   dataDir: string;
   /** `--secrets-encryption`: carry `EncryptionConfig` / `EncryptionHash` too. Default false, as K3s. */
   secretsEncryption?: boolean;
+  /** Aborts between files (nothing half-written: each file is replaced atomically). */
+  signal?: AbortSignal;
+}
+
+/** Checks the disk options of `what` (dataDir required and absolute). @internal */
+export function diskOptions(value: unknown, what: string): BootstrapDiskOptions {
+  return options<BootstrapDiskOptions>(value, { ...diskSpec, signal: is.signal }, what, ["dataDir"]);
 }
 
 /** K3s's allowed clock skew between a file's mtime and its datastore timestamp (seconds). */
 export const SYSTEM_TIME_SKEW_SECONDS = 3;
 
-const serverDir = (dataDir: string) => join(dataDir, "server");
-
-/** Absolute path of each field K3s carries for these options. Pure. */
+/**
+ * Absolute path of each field K3s carries for these options. Pure.
+ * @example
+ * ```ts
+ * bootstrapPaths({ dataDir: "/var/lib/rancher/k3s" }).ServerCA; // "/var/lib/rancher/k3s/server/tls/server-ca.crt"
+ * ```
+ * @throws ClusterError `CLUSTER_OPTION_INVALID`
+ */
 export function bootstrapPaths(options: BootstrapDiskOptions): Partial<Record<BootstrapField, string>> {
-  const out: Partial<Record<BootstrapField, string>> = {};
-  for (const f of bootstrapFields(options))
-    out[f] = join(serverDir(options.dataDir), BOOTSTRAP_FIELD_PATHS[f]);
+  return pathsFor(diskOptions(options, "bootstrapPaths"));
+}
+
+/** {@link bootstrapPaths} on checked options; a null-prototype map, so only real field names find a path. */
+function pathsFor(options: BootstrapDiskOptions): Partial<Record<BootstrapField, string>> {
+  const out = Object.create(null) as Partial<Record<BootstrapField, string>>;
+  const server = k3sLayout(options.dataDir).server.dir;
+  for (const f of fieldsFor(options.secretsEncryption === true)) out[f] = join(server, BOOTSTRAP_FIELD_PATHS[f]);
   return out;
 }
+
+/** The path of `field`, only when it is one of `paths`' own keys (never `constructor` or `__proto__`). */
+const pathOf = (paths: Record<string, string | undefined>, field: string): string | undefined =>
+  Object.hasOwn(paths, field) ? paths[field] : undefined;
 
 /**
  * Reads the bootstrap files of a data dir; a file that does not exist is left out (K3s warns and goes on).
@@ -42,8 +67,14 @@ export function bootstrapPaths(options: BootstrapDiskOptions): Partial<Record<Bo
  * @throws ClusterError `CLUSTER_BOOTSTRAP_READ`
  */
 export async function readBootstrapFromDisk(options: BootstrapDiskOptions): Promise<BootstrapData> {
-  const out: BootstrapData = {};
-  for (const [field, path] of Object.entries(bootstrapPaths(options))) {
+  return readFromDisk(diskOptions(options, "readBootstrapFromDisk"));
+}
+
+/** {@link readBootstrapFromDisk} on checked options. @internal */
+export async function readFromDisk(options: BootstrapDiskOptions): Promise<BootstrapData> {
+  const out = Object.create(null) as BootstrapData;
+  for (const [field, path] of Object.entries(pathsFor(options))) {
+    options.signal?.throwIfAborted();
     let mtimeNs: bigint;
     try {
       mtimeNs = (await stat(path, { bigint: true })).mtimeNs;
@@ -52,7 +83,7 @@ export async function readBootstrapFromDisk(options: BootstrapDiskOptions): Prom
       throw readError(path, e);
     }
     try {
-      out[field] = { timestamp: formatRfc3339(mtimeNs), content: await readFile(path) };
+      out[field] = { timestamp: formatTimestamp(mtimeNs), content: await readFile(path) };
     } catch (e) {
       throw readError(path, e);
     }
@@ -75,20 +106,36 @@ function readError(path: string, cause: unknown): ClusterError {
  * ```ts
  * await writeBootstrapToDisk({ dataDir }, data);
  * ```
- * @throws KitError `WRITE_FAILED`
+ * @throws ClusterError `CLUSTER_OPTION_INVALID`, `CLUSTER_BOOTSTRAP_JSON` (a timestamp that is not RFC 3339;
+ * checked before anything is written); KitError `WRITE_FAILED`, `PATH_UNSAFE` (a link out of the data dir)
  */
 export async function writeBootstrapToDisk(
   options: BootstrapDiskOptions,
   data: BootstrapData,
 ): Promise<string[]> {
-  const paths = bootstrapPaths(options) as Record<string, string | undefined>;
-  const written: string[] = [];
+  const what = "writeBootstrapToDisk";
+  const o = diskOptions(options, what);
+  return writeToDisk(o, copyData(arg<BootstrapData>(data, bootstrapData, "data", what)));
+}
+
+/** {@link writeBootstrapToDisk} on checked values. @internal */
+export async function writeToDisk(options: BootstrapDiskOptions, data: BootstrapData): Promise<string[]> {
+  const paths = pathsFor(options) as Record<string, string | undefined>;
+  const plan: { path: string; content: Uint8Array; seconds: number }[] = [];
   for (const [field, file] of Object.entries(data)) {
-    const path = paths[field];
+    const path = pathOf(paths, field);
     if (path === undefined) continue;
-    await writeFileAtomic(path, file.content, { mode: 0o600, dirMode: 0o700 });
     // Seconds as a double: microsecond-exact for present-day times (K3s compares whole seconds).
-    const t = Number(parseRfc3339(file.timestamp) / 1000n) / 1e6;
+    plan.push({ path, content: file.content, seconds: Number(parseTimestamp(file.timestamp) / 1000n) / 1e6 });
+  }
+  const root = options.dataDir;
+  for (const dir of new Set(plan.map((f) => dirname(f.path)))) {
+    await assertInside(root, dir);
+    await removeStaleTemps(dir);
+  }
+  const written: string[] = [];
+  for (const { path, content, seconds: t } of plan) {
+    await writeFileAtomic(path, content, { mode: 0o600, dirMode: 0o700, root, ...(options.signal ? { signal: options.signal } : {}) });
     await utimes(path, t, t);
     written.push(path);
   }
@@ -120,6 +167,7 @@ export interface ReconcilePlan {
  * ```ts
  * planReconcile({ certDirsPresent: true, datastore, disk, paths }).writeDisk;
  * ```
+ * @throws ClusterError `CLUSTER_OPTION_INVALID`, `CLUSTER_BOOTSTRAP_JSON` (a stored timestamp that is not RFC 3339)
  */
 export function planReconcile(input: {
   certDirsPresent: boolean;
@@ -127,6 +175,36 @@ export function planReconcile(input: {
   disk: Record<string, DiskFile>;
   paths: Record<string, string | undefined>;
 }): ReconcilePlan {
+  const o = options<PlanInput>(
+    input,
+    { certDirsPresent: is.boolean, datastore: bootstrapData, disk: diskFiles, paths: pathMap },
+    "planReconcile",
+    ["certDirsPresent", "datastore", "disk", "paths"],
+  );
+  return plan(o);
+}
+
+type PlanInput = Parameters<typeof planReconcile>[0];
+
+const diskFiles = (v: unknown): string | undefined => {
+  if (is.record(v) !== undefined) return "must be an object of field name → { content, mtimeNs } or undefined";
+  for (const [name, f] of Object.entries(v as Record<string, unknown>)) {
+    if (f === undefined) continue;
+    if (is.record(f) !== undefined || bytes((f as DiskFile & object).content) !== undefined || typeof (f as { mtimeNs?: unknown }).mtimeNs !== "bigint")
+      return `has a bad entry for ${JSON.stringify(name.slice(0, 60))} (must be { content: bytes, mtimeNs: bigint })`;
+  }
+  return undefined;
+};
+
+const pathMap = (v: unknown): string | undefined => {
+  if (is.record(v) !== undefined) return "must be an object of field name → path";
+  for (const p of Object.values(v as Record<string, unknown>))
+    if (p !== undefined && (typeof p !== "string" || p.length > 4096)) return "must map field names to path strings";
+  return undefined;
+};
+
+/** {@link planReconcile} on checked input. @internal */
+export function plan(input: PlanInput): ReconcilePlan {
   if (!input.certDirsPresent)
     return {
       writeDisk: true,
@@ -137,15 +215,15 @@ export function planReconcile(input: {
   const updated: string[] = [];
   const newerOnDisk: string[] = [];
   for (const [field, file] of Object.entries(input.datastore)) {
-    const path = input.paths[field];
+    const path = pathOf(input.paths, field);
     if (path === undefined) continue;
-    const disk = input.disk[field];
+    const disk = Object.hasOwn(input.disk, field) ? input.disk[field] : undefined;
     if (disk === undefined) {
       updated.push(field);
       continue;
     }
     if (Buffer.from(disk.content).equals(file.content)) continue;
-    if (unixSeconds(disk.mtimeNs) - unixSeconds(parseRfc3339(file.timestamp)) >= SYSTEM_TIME_SKEW_SECONDS)
+    if (unixSeconds(disk.mtimeNs) - unixSeconds(parseTimestamp(file.timestamp)) >= SYSTEM_TIME_SKEW_SECONDS)
       newerOnDisk.push(path);
     else updated.push(field);
   }
@@ -169,21 +247,31 @@ async function dirNonEmpty(path: string): Promise<boolean> {
  * const { data } = await readBootstrapFromDatastore(client, token);
  * await reconcileBootstrapWithDisk({ dataDir }, data);
  * ```
- * @throws ClusterError `CLUSTER_BOOTSTRAP_NEWER_ON_DISK` (value: the paths), `CLUSTER_BOOTSTRAP_READ`;
- * KitError `WRITE_FAILED`
+ * @throws ClusterError `CLUSTER_OPTION_INVALID`, `CLUSTER_BOOTSTRAP_NEWER_ON_DISK` (value: the paths),
+ * `CLUSTER_BOOTSTRAP_READ`, `CLUSTER_BOOTSTRAP_JSON`; KitError `WRITE_FAILED`, `PATH_UNSAFE`
  */
 export async function reconcileBootstrapWithDisk(
   options: BootstrapDiskOptions,
   datastore: BootstrapData,
 ): Promise<ReconcilePlan & { written: string[] }> {
-  const paths = bootstrapPaths(options) as Record<string, string | undefined>;
+  const what = "reconcileBootstrapWithDisk";
+  const o = diskOptions(options, what);
+  return reconcileWithDisk(o, copyData(arg<BootstrapData>(datastore, bootstrapData, "datastore", what)));
+}
+
+/** {@link reconcileBootstrapWithDisk} on checked values. @internal */
+export async function reconcileWithDisk(
+  options: BootstrapDiskOptions,
+  datastore: BootstrapData,
+): Promise<ReconcilePlan & { written: string[] }> {
+  const paths = pathsFor(options) as Record<string, string | undefined>;
+  const server = k3sLayout(options.dataDir).server.dir;
   let certDirsPresent = true;
-  for (const d of CERT_DIRS)
-    if (!(await dirNonEmpty(join(serverDir(options.dataDir), d)))) certDirsPresent = false;
-  const disk: Record<string, DiskFile> = {};
+  for (const d of CERT_DIRS) if (!(await dirNonEmpty(join(server, d)))) certDirsPresent = false;
+  const disk = Object.create(null) as Record<string, DiskFile>;
   if (certDirsPresent) {
     for (const field of Object.keys(datastore)) {
-      const path = paths[field];
+      const path = pathOf(paths, field);
       if (path === undefined) continue;
       try {
         const st = await stat(path, { bigint: true });
@@ -193,13 +281,13 @@ export async function reconcileBootstrapWithDisk(
       }
     }
   }
-  const plan = planReconcile({ certDirsPresent, datastore, disk, paths });
-  if (plan.newerOnDisk.length > 0)
+  const decided = plan({ certDirsPresent, datastore, disk, paths });
+  if (decided.newerOnDisk.length > 0)
     throw new ClusterError(
       "CLUSTER_BOOTSTRAP_NEWER_ON_DISK",
-      `${plan.newerOnDisk.join(", ")} newer than datastore and could cause a cluster outage. Remove the file(s) from disk and restart to be recreated from datastore.`,
-      { value: plan.newerOnDisk },
+      `${decided.newerOnDisk.join(", ")} newer than datastore and could cause a cluster outage. Remove the file(s) from disk and restart to be recreated from datastore.`,
+      { value: decided.newerOnDisk },
     );
-  const written = plan.writeDisk ? await writeBootstrapToDisk(options, datastore) : [];
-  return { ...plan, written };
+  const written = decided.writeDisk ? await writeToDisk(options, datastore) : [];
+  return { ...decided, written };
 }

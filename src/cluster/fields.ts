@@ -1,3 +1,6 @@
+import { is } from "../internal/options.js";
+import { options as checkedOptions } from "./options.js";
+
 /**
  * The fields of K3s's `ControlRuntimeBootstrap` (pkg/daemons/config/types.go) and the file each one names
  * under `<dataDir>/server` (pkg/daemons/control/deps/deps.go). Pure data.
@@ -59,11 +62,16 @@ const SECRETS_ENCRYPTION_FIELDS: ReadonlySet<string> = new Set(["EncryptionConfi
  * ```ts
  * bootstrapFields({ secretsEncryption: false }).length; // 13
  * ```
+ * @throws ClusterError `CLUSTER_OPTION_INVALID`
  */
 export function bootstrapFields(options: { secretsEncryption?: boolean } = {}): BootstrapField[] {
-  return BOOTSTRAP_FIELDS.filter(
-    (f) => options.secretsEncryption === true || !SECRETS_ENCRYPTION_FIELDS.has(f),
-  );
+  const o = checkedOptions<{ secretsEncryption?: boolean }>(options, { secretsEncryption: is.boolean }, "bootstrapFields");
+  return fieldsFor(o.secretsEncryption === true);
+}
+
+/** {@link bootstrapFields} for a checked flag. @internal */
+export function fieldsFor(secretsEncryption: boolean): BootstrapField[] {
+  return BOOTSTRAP_FIELDS.filter((f) => secretsEncryption || !SECRETS_ENCRYPTION_FIELDS.has(f));
 }
 
 /** The directories K3s's `certDirsExist` checks (relative to `<dataDir>/server`). */

@@ -3,6 +3,7 @@
  * trailing zeros dropped, no dot when it is zero). Pure; nanosecond-exact (bigint), any year 0000–9999.
  */
 import { ClusterError } from "./errors.js";
+import { arg } from "./options.js";
 
 /** Go's zero `time.Time`, which old-format (map of bytes) bootstrap files carry once migrated. */
 export const GO_ZERO_TIME = "0001-01-01T00:00:00Z";
@@ -44,6 +45,11 @@ function civilFromDays(z: number): [number, number, number] {
  * @throws ClusterError `CLUSTER_BOOTSTRAP_JSON`
  */
 export function parseRfc3339(text: string): bigint {
+  return parseTimestamp(arg<string>(text, timestampText, "text", "parseRfc3339"));
+}
+
+/** {@link parseRfc3339} on a checked string. @internal */
+export function parseTimestamp(text: string): bigint {
   const m = RFC3339.exec(text);
   const bad = () =>
     new ClusterError("CLUSTER_BOOTSTRAP_JSON", `timestamp ${JSON.stringify(text)} is not RFC 3339`, {
@@ -88,6 +94,18 @@ export function parseRfc3339(text: string): bigint {
  * ```
  */
 export function formatRfc3339(ns: bigint): string {
+  return formatTimestamp(arg<bigint>(ns, epochNs, "ns", "formatRfc3339"));
+}
+
+/** Nanoseconds of 0001-01-01 and of 9999-12-31T23:59:59.999999999Z: the years RFC 3339 can write. */
+const MIN_NS = -62135596800n * NS;
+const MAX_NS = 253402300800n * NS - 1n;
+const epochNs = (v: unknown): string | undefined =>
+  typeof v === "bigint" && v >= MIN_NS && v <= MAX_NS ? undefined : "must be a bigint of nanoseconds within years 0001–9999";
+const timestampText = (v: unknown): string | undefined => (typeof v === "string" ? undefined : "must be a string");
+
+/** {@link formatRfc3339} on checked nanoseconds. @internal */
+export function formatTimestamp(ns: bigint): string {
   let secs = ns / NS;
   let frac = ns % NS;
   if (frac < 0n) {
