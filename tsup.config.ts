@@ -19,6 +19,7 @@ export const entries = {
   process: "src/process/index.ts",
   layout: "src/layout/index.ts",
   "cloud-init": "src/cloud-init/index.ts",
+  cluster: "src/cluster/index.ts",
   errors: "src/errors/index.ts",
   pulumi: "src/pulumi/index.ts",
   cdk: "src/cdk/index.ts",

@@ -242,6 +242,24 @@ export const PULUMI_CODES = ["PULUMI_OPTION_INVALID", "PULUMI_SEED_STATE_INVALID
 export const CDK_CODES = ["CDK_OPTION_INVALID", "CDK_HANDLER_MISSING", "CDK_CUSTOM_CA_INVALID", "CDK_RESPONSE_FAILED"] as const;
 
 /** Every list, by the error class that throws its codes. */
+/** `ClusterError` (k3s-node-kit/cluster). */
+export const CLUSTER_CODES = [
+  "CLUSTER_BOOTSTRAP_FORMAT",
+  "CLUSTER_BOOTSTRAP_DECRYPT",
+  "CLUSTER_BOOTSTRAP_JSON",
+  "CLUSTER_BOOTSTRAP_TOKEN_MISMATCH",
+  "CLUSTER_BOOTSTRAP_LOCKED",
+  "CLUSTER_BOOTSTRAP_MISSING",
+  "CLUSTER_BOOTSTRAP_NEWER_ON_DISK",
+  "CLUSTER_BOOTSTRAP_READ",
+  "CLUSTER_OPTION_INVALID",
+  "CLUSTER_JOIN_UNREACHABLE",
+  "CLUSTER_JOIN_CA_VALIDATION",
+  "CLUSTER_JOIN_FORBIDDEN",
+  "CLUSTER_JOIN_FAILED",
+  "CLUSTER_JOIN_LISTEN_FAILED",
+] as const;
+
 export const ERROR_CODES = {
   KitError: SHARED_CODES,
   NodeError: NODE_FACADE_CODES,
@@ -261,6 +279,7 @@ export const ERROR_CODES = {
   EtcdError: ETCD_CODES,
   PulumiError: PULUMI_CODES,
   CdkError: CDK_CODES,
+  ClusterError: CLUSTER_CODES,
 } as const;
 
 export type SharedErrorCode = (typeof SHARED_CODES)[number];
@@ -281,6 +300,7 @@ export type HostErrorCode = (typeof HOST_CODES)[number];
 export type EtcdErrorCode = (typeof ETCD_CODES)[number];
 export type PulumiErrorCode = (typeof PULUMI_CODES)[number];
 export type CdkErrorCode = (typeof CDK_CODES)[number];
+export type ClusterErrorCode = (typeof CLUSTER_CODES)[number];
 
 /** Every code any k3s-node-kit function throws. */
 export type KitErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES][number];

@@ -47,6 +47,11 @@ export interface EmbeddedEtcdOptions {
   name: string;
   clientPort: number;
   peerPort: number;
+  /**
+   * Address the member listens on and advertises (client and peer URLs), e.g. `127.0.0.12` for one of several
+   * servers on one machine. Its certs need it as an IP SAN. Default `127.0.0.1`.
+   */
+  host?: string;
   tls: EmbeddedEtcdTls;
   /**
    * Members of a new multi-member cluster, name → peer URL (this member included). Start every
@@ -101,14 +106,23 @@ export async function findOnPath(name: string, path = process.env.PATH ?? ""): P
   return lookPath(name, splitPath(path).filter((d) => d !== ""));
 }
 
+/** Client and peer URLs of a member (IPv6 hosts bracketed). Pure. @internal */
+export function urlsOf(o: Pick<EmbeddedEtcdOptions, "host" | "clientPort" | "peerPort">): {
+  clientUrl: string;
+  peerUrl: string;
+} {
+  const h = o.host ?? "127.0.0.1";
+  const host = h.includes(":") ? `[${h}]` : h;
+  return { clientUrl: `https://${host}:${o.clientPort}`, peerUrl: `https://${host}:${o.peerPort}` };
+}
+
 /** Builds etcd's command line. Pure. @internal */
 export function etcdArgs(
   o: EmbeddedEtcdOptions,
   initialCluster: Record<string, string>,
   state: "new" | "existing",
 ): string[] {
-  const clientUrl = `https://127.0.0.1:${o.clientPort}`;
-  const peerUrl = `https://127.0.0.1:${o.peerPort}`;
+  const { clientUrl, peerUrl } = urlsOf(o);
   const t = o.tls;
   return [
     `--name=${o.name}`,
@@ -135,7 +149,7 @@ export function etcdArgs(
 }
 
 /**
- * Starts an etcd member (the `etcd` binary, Debian package `etcd-server`) on 127.0.0.1 with mTLS
+ * Starts an etcd member (the `etcd` binary, Debian package `etcd-server`) on 127.0.0.1 (or `host`) with mTLS
  * for clients and peers, waits until it serves requests and returns a client for it.
  * @throws ETCD_BINARY_MISSING, ETCD_OPTION_INVALID, ETCD_CERTS_MISSING, ETCD_START_FAILED, ETCD_START_TIMEOUT
  * @example
@@ -164,8 +178,7 @@ export async function startEmbeddedEtcd(options: EmbeddedEtcdOptions): Promise<E
     readCertFile(o.tls.clientCertFile, o.signal),
     readCertFile(o.tls.clientKeyFile, o.signal),
   ]);
-  const clientUrl = `https://127.0.0.1:${o.clientPort}`;
-  const peerUrl = `https://127.0.0.1:${o.peerPort}`;
+  const { clientUrl, peerUrl } = urlsOf(o);
 
   let initialCluster: Record<string, string> = o.initialCluster ?? { [o.name]: peerUrl };
   let state: "new" | "existing" = "new";

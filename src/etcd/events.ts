@@ -15,6 +15,7 @@ export type EtcdClientEvent =
   | (Base & { type: "etcd.endpoint.connected"; endpoint: string })
   | (Base & { type: "etcd.endpoint.disconnected"; endpoint: string; state: string })
   | (Base & { type: "etcd.endpoint.unhealthy"; endpoint: string; failures: number; avoidUntil: number })
+  | (Base & { type: "etcd.endpoint.rebuilt"; endpoint: string; reason: string })
   | (Base & { type: "etcd.auth.authenticated"; username: string; token: "[Redacted]" })
   | (Base & {
       type: "etcd.retry.scheduled";

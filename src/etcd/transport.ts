@@ -49,7 +49,14 @@ export function finishScratch(w: Writer): Buffer {
 export interface Endpoint {
   readonly url: string;
   readonly address: string;
-  readonly client: grpc.Client;
+  /** The current channel; replaced by {@link Transport.rebuild} when its connection is found dead. */
+  client: grpc.Client;
+  /** Makes a fresh grpc-js client (own channel and connection) for this endpoint. */
+  readonly make: () => grpc.Client;
+  /** Bumped on each rebuild, so one wave of timed-out calls rebuilds once. */
+  generation: number;
+  /** Epoch ms of the last call that succeeded here. */
+  lastOkAt: number;
   /** Epoch ms until which this endpoint is avoided; 0 = healthy. */
   failedUntil: number;
   failures: number;
@@ -139,7 +146,7 @@ function parseEndpoint(url: string, opts: NormalizedOptions): Endpoint {
           ipHost ? { checkServerIdentity: (_name, cert) => checkServerIdentity(host, cert) } : {},
         )
       : grpc.credentials.createInsecure();
-  const client = new grpc.Client(address, creds, {
+  const channelOptions: grpc.ChannelOptions = {
     ...(ipHost && scheme === "https"
       ? { "grpc.ssl_target_name_override": "etcd", "grpc.default_authority": address }
       : {}),
@@ -158,8 +165,9 @@ function parseEndpoint(url: string, opts: NormalizedOptions): Endpoint {
     "grpc.service_config_disable_resolution": 1,
     // Channelz bookkeeping (timestamps and counters on every call) is not used by this client.
     "grpc.enable_channelz": 0,
-  });
-  return { url, address, client, failedUntil: 0, failures: 0 };
+  };
+  const make = () => new grpc.Client(address, creds, channelOptions);
+  return { url, address, client: make(), make, generation: 0, lastOkAt: 0, failedUntil: 0, failures: 0 };
 }
 
 /** @internal */
@@ -257,12 +265,27 @@ export class Transport {
     return ep.client.getChannel().getConnectivityState(false) === grpc.connectivityState.READY;
   }
 
-  /** Picks the endpoint to use: the current one while healthy, else the next healthy one, else the least recently failed. */
+  /**
+   * Picks the endpoint to use: the current one while healthy and connected; else a healthy connected one
+   * (a call never waits on an endpoint that has not connected while another one is connected); else the
+   * current one while healthy, the next healthy one, or the least recently failed.
+   */
   pick(): Endpoint {
     const now = Date.now();
     const n = this.endpoints.length;
     const cur = this.endpoints[this.current] as Endpoint;
-    if (cur.failedUntil <= now) return cur;
+    if (cur.failedUntil <= now && (n === 1 || this.isReady(cur))) return cur;
+    if (cur.failedUntil <= now) {
+      for (let i = 1; i < n; i++) {
+        const idx = (this.current + i) % n;
+        const ep = this.endpoints[idx] as Endpoint;
+        if (ep.failedUntil <= now && this.isReady(ep)) {
+          this.current = idx;
+          return ep;
+        }
+      }
+      return cur;
+    }
     // Prefer healthy and connected, then healthy, then whichever recovers first.
     let best: Endpoint | undefined;
     for (let i = 1; i <= n; i++) {
@@ -323,6 +346,56 @@ export class Transport {
         );
       });
     }
+  }
+
+  /**
+   * Replaces an endpoint's channel with a fresh one (new HTTP/2 connection) and closes the old one. Used when
+   * a call timed out on a channel that still reports READY and nothing succeeded on it meanwhile: grpc-js can
+   * keep a dead session "ready" until keepalive notices (many seconds), and every call would fail until then.
+   */
+  rebuild(ep: Endpoint, reason: string): void {
+    if (this.closed) return;
+    const old = ep.client;
+    ep.client = ep.make();
+    ep.generation++;
+    ep.client.getChannel().getConnectivityState(true);
+    if (this.emit) {
+      this.watchConnectivity(ep, this.emit);
+      this.emit({ type: "etcd.endpoint.rebuilt", endpoint: ep.url, reason });
+    }
+    old.close();
+  }
+
+  /**
+   * Waits until one of `eps` is connected (each is asked to connect), or `ms` passes; resolves with the first
+   * connected one, or undefined. Connecting endpoints are raced so a never-answering one first in the list
+   * costs nothing when another connects.
+   */
+  waitAnyReady(eps: readonly Endpoint[], ms: number, signal?: AbortSignal): Promise<Endpoint | undefined> {
+    for (const ep of eps) if (this.isReady(ep)) return Promise.resolve(ep);
+    if (eps.length === 1)
+      return this.waitReady(eps[0] as Endpoint, ms, signal).then((ok) => (ok ? eps[0] : undefined));
+    return new Promise((resolve) => {
+      let done = false;
+      let pending = eps.length;
+      const finish = (ep: Endpoint | undefined) => {
+        if (done) return;
+        done = true;
+        signal?.removeEventListener("abort", onAbort);
+        this.readyWaiters.delete(onAbort);
+        resolve(ep);
+      };
+      const onAbort = () => finish(undefined);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.readyWaiters.add(onAbort);
+      const until = Date.now() + Math.max(ms, 1);
+      for (const ep of eps) {
+        ep.client.waitForReady(until, (err) => {
+          if (!err) finish(ep);
+          else if (--pending === 0) finish(undefined);
+        });
+      }
+    });
   }
 
   /** Waits until the endpoint's channel is connected, or `ms` passes. */
@@ -432,7 +505,7 @@ export class Transport {
     body: Buffer,
     decode: (b: Buffer) => T,
     o: UnaryOptions,
-    first: { raw: unknown; ep: Endpoint; deadline: number } | undefined,
+    first: Failed | undefined,
     knownDeadline?: number,
   ): Promise<T> {
     if (first === undefined && this.closed)
@@ -450,7 +523,7 @@ export class Transport {
     let failed = first;
     for (;;) {
       if (failed !== undefined) {
-        const { raw, ep } = failed;
+        const { raw, ep, startedAt, generation } = failed;
         failed = undefined;
         signal?.throwIfAborted();
         const err = toEtcdError(raw, path, ep.url);
@@ -460,7 +533,11 @@ export class Transport {
           continue;
         }
         if (err.grpcCode === GrpcStatus.DEADLINE_EXCEEDED) {
-          // The deadline is for the whole operation; a stalled endpoint is avoided next time.
+          // The deadline is for the whole operation; a stalled endpoint is avoided next time. A channel that
+          // still says READY although nothing succeeded on it since this call started is suspected dead:
+          // its connection is rebuilt now rather than when keepalive notices.
+          if (generation === ep.generation && ep.lastOkAt < startedAt && this.isReady(ep))
+            this.rebuild(ep, "deadline exceeded on a ready connection");
           this.markFailed(ep);
           throw err;
         }
@@ -477,14 +554,18 @@ export class Transport {
         throw new EtcdError("ETCD_CLIENT_CLOSED", "the etcd client is closed", { value: path });
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw this.deadlineError(path, lastErr);
-      const ep = fixed ?? this.pick();
+      let ep = fixed ?? this.pick();
       if (!this.isReady(ep)) {
-        // With other endpoints to try, spend only part of the deadline connecting to this one.
-        const budget =
-          this.endpoints.length > 1 && !fixed ? Math.min(remaining, this.opts.connectTimeoutMs) : remaining;
-        const ok = await this.waitReady(ep, budget, signal);
+        // Never longer than the call's deadline; with other endpoints, also not longer than connectTimeoutMs,
+        // and every endpoint is raced: the first to connect takes the call.
+        const multi = this.endpoints.length > 1 && !fixed;
+        const budget = multi ? Math.min(remaining, this.opts.connectTimeoutMs) : remaining;
+        const ready = await this.waitAnyReady(multi ? this.endpoints : [ep], budget, signal);
         signal?.throwIfAborted();
-        if (!ok) {
+        if (ready) {
+          ep = ready;
+          if (multi) this.current = this.endpoints.indexOf(ready);
+        } else {
           // Never connected: the request was not sent, so trying elsewhere is safe for any call.
           this.markFailed(ep);
           lastErr = new EtcdError("ETCD_UNAVAILABLE", `${path}: cannot connect to ${ep.url}`, {
@@ -510,10 +591,9 @@ export class Transport {
         const res = await new Promise<T>((resolve, reject) => {
           this.start(new UnaryCall(this, ep, path, body, decode, o, deadline, resolve, reject, true));
         });
-        if (ep.failures) this.markHealthy(ep);
         return res;
       } catch (raw) {
-        failed = { raw, ep, deadline };
+        failed = raw as Failed;
       }
     }
   }
@@ -625,6 +705,15 @@ export class Transport {
   }
 }
 
+/** A failed attempt handed to the attempt loop. @internal */
+interface Failed {
+  raw: unknown;
+  ep: Endpoint;
+  deadline: number;
+  startedAt: number;
+  generation: number;
+}
+
 /** The message context grpc-js' sendMessageWithContext takes (we pass no flags). */
 const NO_CONTEXT = {};
 
@@ -640,6 +729,9 @@ class UnaryCall<T> implements Pending {
   expired = false;
   done = false;
   private message: Buffer | null = null;
+  /** When the attempt started and on which connection: a timeout on a READY channel with no success since rebuilds it. */
+  private readonly startedAt = Date.now();
+  private readonly generation: number;
 
   constructor(
     private readonly t: Transport,
@@ -652,7 +744,9 @@ class UnaryCall<T> implements Pending {
     private readonly resolve: (v: T) => void,
     private readonly reject: (e: unknown) => void,
     private readonly inLoop = false,
-  ) {}
+  ) {
+    this.generation = ep.generation;
+  }
 
   onReceiveMetadata(): void {}
 
@@ -685,7 +779,8 @@ class UnaryCall<T> implements Pending {
         );
         return;
       }
-      if (!this.inLoop && this.ep.failures) this.t.markHealthy(this.ep);
+      this.ep.lastOkAt = Date.now();
+      if (this.ep.failures) this.t.markHealthy(this.ep);
       this.resolve(res);
       return;
     }
@@ -704,12 +799,17 @@ class UnaryCall<T> implements Pending {
   }
 
   private fail(raw: Error): void {
+    const failed: Failed = {
+      raw,
+      ep: this.ep,
+      deadline: this.deadline,
+      startedAt: this.startedAt,
+      generation: this.generation,
+    };
     if (this.inLoop) {
-      this.reject(raw);
+      this.reject(failed);
       return;
     }
-    this.t
-      .unaryLoop(this.path, this.body, this.decode, this.o, { raw, ep: this.ep, deadline: this.deadline })
-      .then(this.resolve, this.reject);
+    this.t.unaryLoop(this.path, this.body, this.decode, this.o, failed).then(this.resolve, this.reject);
   }
 }

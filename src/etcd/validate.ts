@@ -491,6 +491,8 @@ export function checkEmbedded<T>(options: unknown, what = "startEmbeddedEtcd"): 
       name: memberName,
       clientPort: is.port,
       peerPort: is.port,
+      host: ((v) =>
+        typeof v === "string" && v.length <= 253 && /^[0-9A-Za-z.:-]+$/.test(v) ? undefined : "must be an IP address or host name") as Check,
       tls: is.record,
       initialCluster: ((v) => {
         if (is.record(v) !== undefined) return "must be an object of member name → peer URL";

@@ -165,6 +165,12 @@ const APPLY: { [K in PlanStep["id"]]: Apply<K> } = {
     s.node.commands.etcd = { command: "etcd", args: [...member.args] };
     return { pid: member.pid };
   },
+  async "save-bootstrap"(step, s) {
+    const cluster = await import("../cluster/index.js");
+    const data = await cluster.readBootstrapFromDisk({ dataDir: step.input.dataDir, ...withSignal(s) });
+    const r = await cluster.saveBootstrapToDatastore(s.node.etcd as EtcdClient, s.node.token as string, data, withSignal(s));
+    return { key: r.key, created: r.created, fields: Object.keys(data).length };
+  },
   async "start-containerd"(step, s) {
     const [containerd, proc] = await Promise.all([import("../containerd/index.js"), import("../process/index.js")]);
     const cfg = s.containerdConfig as Parameters<typeof containerd.containerdArgs>[0];

@@ -72,6 +72,7 @@ export type PlanStep =
   | Step<"probe-containerd", { command: string }>
   | Step<"containerd-config", { dataDir: string; stateDir: string; snapshotter: string; defaultRuntime?: string; rootless: boolean; nodeName: string; templateDir: string; configPath: string }>
   | Step<"start-etcd", { dataDir: string; tlsDataDir: string; name: string; clientPort: number; peerPort: number; logFile: string }>
+  | Step<"save-bootstrap", { dataDir: string }>
   | Step<"start-containerd", { socket: string; logFile: string }>;
 
 interface Step<Id extends string, Input> {
@@ -244,6 +245,8 @@ export function planNode(options: NodeOptions = {}): NodePlan {
       description: `embedded etcd on 127.0.0.1:${etcd.clientPort}`,
       input: { dataDir: paths.etcdDataDir, tlsDataDir: dataDir, name: nodeName, clientPort: etcd.clientPort, peerPort: etcd.peerPort, logFile: goJoin(paths.logsDir, "etcd.log") },
     });
+    // K3s saves the cluster's CA material into the datastore on a server's first start (create-only).
+    steps.push({ id: "save-bootstrap", description: "bootstrap data into etcd, encrypted under the server token", input: { dataDir } });
   }
   if (start) steps.push({ id: "start-containerd", description: `containerd on ${paths.containerdSocket}`, input: { socket: paths.containerdSocket, logFile: goJoin(paths.logsDir, "containerd.log") } });
   return {

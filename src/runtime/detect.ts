@@ -1,5 +1,4 @@
 import { lookPath } from "../internal/go/exec.js";
-import { RuntimeError } from "./errors.js";
 import { searchOptions } from "./options.js";
 import { type DetectedRuntimes, KNOWN_RUNTIMES, RUNTIME_EXTRA_DIRS } from "./table.js";
 

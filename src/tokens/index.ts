@@ -25,7 +25,7 @@ export {
   readServerToken,
   randomPassword,
 } from "./server-token.js";
-export type { ServerTokenResult, GenerateServerTokenOptions } from "./server-token.js";
+export type { ServerTokenResult, GenerateServerTokenOptions, ServerTokenDatastore } from "./server-token.js";
 export {
   generateBootstrapToken,
   parseBootstrapToken,

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { lstat, readFile, rm } from "node:fs/promises";
 import { KitError } from "../errors/index.js";
 import { removeStaleTemps, writeFileAtomic, writeSymlinkAtomic } from "../internal/atomic-write.js";
-import { is } from "../internal/options.js";
+import { type Check, is } from "../internal/options.js";
 import { assertInside } from "../internal/paths.js";
 import { k3sLayout } from "../layout/index.js";
 import { caHash } from "./ca-hash.js";
@@ -107,6 +107,19 @@ async function isRegularFile(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * Where a cluster keeps K3s bootstrap data encrypted under the server token: the hook `rotateServerToken`
+ * calls so the datastore follows the rotation. Structural, so this module needs no etcd client:
+ * `bootstrapDatastore(client)` from `k3s-node-kit/cluster` makes one. Both calls get normalised passwords and
+ * must be idempotent.
+ */
+export interface ServerTokenDatastore {
+  /** Re-encrypts the data under `newToken` and writes its key; the old key stays. */
+  addToken(oldToken: string, newToken: string): Promise<void>;
+  /** Deletes the old token's key (only once the new one is readable). */
+  removeToken(oldToken: string, newToken: string): Promise<void>;
 }
 
 export interface ServerTokenResult {
@@ -240,27 +253,43 @@ async function generateAgent(options: { dataDir: string; agentToken?: string }):
  * separate agent token exists, then the token file. Each file is replaced atomically (passwd first, so a crash
  * in between leaves the passwd authoritative and the old token file simply stale).
  *
+ * With `datastore` (a cluster whose datastore holds K3s bootstrap data, e.g. `bootstrapDatastore(client)` from
+ * `k3s-node-kit/cluster`), the data is re-encrypted as `k3s token rotate` does, in an order that survives a
+ * crash at any point: `addToken` (new key written, old kept) before the files are rewritten, `removeToken`
+ * (old key deleted) after. Either token's files then always find their key.
+ *
  * @example
  * ```ts
  * const { token } = await rotateServerToken({ dataDir, newToken: "my-new-secret" });
+ * await rotateServerToken({ dataDir, newToken: "next", datastore: bootstrapDatastore(etcdClient) });
  * ```
  * @throws TokenError `TOKEN_NORMALIZE` (bootstrap-format or unparsable new token), `TOKEN_FILE_INVALID`
- * (no token/passwd yet), `TOKEN_CA_INVALID`; KitError `WRITE_FAILED`
+ * (no token/passwd yet), `TOKEN_CA_INVALID`; KitError `WRITE_FAILED`; whatever `datastore` throws (files
+ * untouched when `addToken` fails)
  */
 export async function rotateServerToken(options: {
   dataDir: string;
   newToken?: string;
+  datastore?: ServerTokenDatastore;
 }): Promise<ServerTokenResult & { nodePasswordChanged: boolean }> {
-  const o = requiredOptions<{ dataDir: string; newToken?: string }>(
+  const o = requiredOptions<{ dataDir: string; newToken?: string; datastore?: ServerTokenDatastore }>(
     options,
-    { dataDir: dataDirCheck, newToken: tokenCheck },
+    { dataDir: dataDirCheck, newToken: tokenCheck, datastore: datastoreCheck },
     ["dataDir"],
     "rotateServerToken",
   );
   return rotate(o);
 }
 
-async function rotate(options: { dataDir: string; newToken?: string }): Promise<ServerTokenResult & { nodePasswordChanged: boolean }> {
+const datastoreCheck: Check = (v) =>
+  typeof v === "object" &&
+  v !== null &&
+  typeof (v as ServerTokenDatastore).addToken === "function" &&
+  typeof (v as ServerTokenDatastore).removeToken === "function"
+    ? undefined
+    : "must be an object with addToken and removeToken functions";
+
+async function rotate(options: { dataDir: string; newToken?: string; datastore?: ServerTokenDatastore }): Promise<ServerTokenResult & { nodePasswordChanged: boolean }> {
   const p = pathsOf(options.dataDir);
   const newPass = options.newToken === undefined ? randomPassword() : normalizeServerToken(options.newToken);
   const entries = await readPasswd(p);
@@ -278,9 +307,12 @@ async function rotate(options: { dataDir: string; newToken?: string }): Promise<
   let next = setUser(entries, "server", "k3s:server", newPass);
   if (nodePasswordChanged) next = setUser(next, "node", "k3s:agent", newPass);
   await prepareWrites(p);
+  await options.datastore?.addToken(server.password, newPass);
   await writeSecret(p, p.passwd, renderPasswd(next));
   const token = formatToken({ caHash: hash, username: "server", password: newPass });
-  await writeSecret(p, p.token, `${token}\n`);
+  await writeSecret(p, p.token, `${token}
+`);
+  await options.datastore?.removeToken(server.password, newPass);
   const agentToken = hasAgentToken ? ((await readText(p.agentToken))?.trim() ?? token) : token;
   return { token, agentToken, caHash: hash, nodePasswordChanged };
 }

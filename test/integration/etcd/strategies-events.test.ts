@@ -52,25 +52,28 @@ async function stalledProxy(): Promise<TcpProxy> {
 }
 
 describe("retry policy", () => {
-  it("zero retries: the first UNAVAILABLE surfaces; the default policy fails over to the live endpoint", async () => {
+  it("zero retries: the first UNAVAILABLE surfaces; a dead first endpoint does not hold a call while another connects", async () => {
     const dead = `https://127.0.0.1:${await freePort()}`;
     const events: EtcdClientEvent[] = [];
-    const withDefault = client([dead, etcd.clientUrl], {
+    // Connecting endpoints are raced: the live one takes the call, no retry is needed (issue 16).
+    const noRetryLive = client([dead, etcd.clientUrl], {
       connectTimeoutMs: 300,
+      retry: () => undefined,
       onEvent: (e) => events.push(e),
     });
-    await withDefault.put("rp/a", "1");
-    expect(await withDefault.get("rp/a")).toBe("1");
+    await noRetryLive.put("rp/a", "1");
+    expect(await noRetryLive.get("rp/a")).toBe("1");
+    expect(events.filter((e) => e.type === "etcd.retry.scheduled")).toEqual([]);
     expect(events).toContainEqual(
-      expect.objectContaining({ type: "etcd.retry.scheduled", attempt: 1, code: "ETCD_UNAVAILABLE" }),
-    );
-    expect(events).toContainEqual(
-      expect.objectContaining({ type: "etcd.endpoint.unhealthy", endpoint: dead }),
+      expect.objectContaining({ type: "etcd.endpoint.connected", endpoint: etcd.clientUrl }),
     );
 
+    // Every endpoint dead: the first attempt's UNAVAILABLE reaches the policy, which stops.
+    const dead2 = `https://127.0.0.1:${await freePort()}`;
     const asked: RetryContext[] = [];
-    const noRetry = client([dead, etcd.clientUrl], {
+    const noRetry = client([dead, dead2], {
       connectTimeoutMs: 300,
+      onEvent: (e) => events.push(e),
       retry: (c) => {
         asked.push(c);
         return undefined;
@@ -82,6 +85,14 @@ describe("retry policy", () => {
     expect(asked.map((c) => [c.method, c.attempt, c.code])).toEqual([
       ["/etcdserverpb.KV/Range", 1, "ETCD_UNAVAILABLE"],
     ]);
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: "etcd.endpoint.unhealthy", endpoint: dead }),
+    );
+
+    // The default policy fails over once the first endpoint is marked: the live one serves.
+    const withDefault = client([dead, etcd.clientUrl], { connectTimeoutMs: 300 });
+    await withDefault.put("rp/b", "2");
+    expect(await withDefault.get("rp/b")).toBe("2");
   });
 
   it("a bounded policy is asked once per failed attempt and its limit ends the call", async () => {

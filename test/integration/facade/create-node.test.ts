@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { createNode, type NodeEvent, type NodeStepEvent } from "../../../src/facade/create-node.js";
 import type { SupervisorEvent } from "../../../src/process/index.js";
+import { bootstrapKey, listBootstrapKeys, readBootstrapFromDatastore } from "../../../src/cluster/index.js";
 import { isKitError } from "../../../src/errors/index.js";
 import { freePort } from "../../helpers/ports.js";
 import { tempDir } from "../../helpers/tmp.js";
@@ -48,6 +49,12 @@ describe("createNode (real etcd and containerd)", () => {
         { env: { ...process.env, ETCDCTL_API: "3" }, encoding: "utf8" },
       );
       expect(out.trim()).toBe("v1");
+      // K3s's first start: the CA material is in etcd under the token's key, and opens with the token.
+      const keys = (await listBootstrapKeys(node.etcd!)).map((kv) => kv.key.toString());
+      expect(keys).toEqual([bootstrapKey(node.token!)]);
+      const stored = await readBootstrapFromDatastore(node.etcd!, node.token!);
+      expect(stored?.data.ServerCA?.content.equals(await readFile(join(dir, "server", "tls", "server-ca.crt")))).toBe(true);
+      expect(Object.keys(stored!.data)).toContain("ETCDPeerCAKey");
       // containerd answers `ctr version` on the socket the SDK configured.
       const ver = execFileSync("ctr", ["--address", node.containerdSocket, "version"], { encoding: "utf8" });
       expect(ver).toMatch(/Server:\s+Version:/);

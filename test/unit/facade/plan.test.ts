@@ -19,7 +19,7 @@ describe("planNode", () => {
   it("uses K3s's own containerd state dir for the default data dir, and orders start steps last", () => {
     const plan = planNode({ dataDir: "/var/lib/rancher/k3s", nodeName: "n", start: true });
     expect(plan.paths.containerdSocket).toBe("/run/k3s/containerd/containerd.sock");
-    expect(plan.steps.slice(-2).map((s) => s.id)).toEqual(["start-etcd", "start-containerd"]);
+    expect(plan.steps.slice(-3).map((s) => s.id)).toEqual(["start-etcd", "save-bootstrap", "start-containerd"]);
   });
 
   it("derives service addresses from the network address of an IPv6 service CIDR", () => {
@@ -32,6 +32,7 @@ describe("planNode", () => {
     const plan = planNode({ dataDir: "/d", nodeName: "n", role: "agent", start: true });
     expect(plan.steps.map((s) => s.id)).not.toContain("certs");
     expect(plan.steps.map((s) => s.id)).not.toContain("start-etcd");
+    expect(plan.steps.map((s) => s.id)).not.toContain("save-bootstrap");
   });
 
   it.each([
