@@ -45,5 +45,6 @@ export {
   saveBootstrapToDatastore,
 } from "./datastore.js";
 export type { BootstrapCallOptions, BootstrapEtcdClient, DatastoreBootstrap } from "./datastore.js";
-export { SERVER_BOOTSTRAP_PATH, fetchServerBootstrap, joinServerFiles, serveJoinEndpoints } from "./join.js";
-export type { FetchedBootstrap, JoinServer, JoinServerOptions } from "./join.js";
+export { DB_INFO_PATH, SERVER_BOOTSTRAP_PATH, fetchEtcdMembers, fetchServerBootstrap, joinServerFiles, serveJoinEndpoints } from "./join.js";
+export type { FetchServerBootstrapOptions, FetchedBootstrap, JoinServer, JoinServerOptions } from "./join.js";
+export type { EtcdMemberInfo, EtcdMemberLister } from "./db-info.js";

@@ -13,10 +13,11 @@ import { is } from "../internal/options.js";
 import { k3sLayout } from "../layout/index.js";
 import { normalizeServerToken, parsePasswd, validateServerCA } from "../tokens/index.js";
 import { decodeData, encodeData } from "./codec.js";
+import { type EtcdMemberInfo, type EtcdMemberLister, encodeMembers, parseMembers } from "./db-info.js";
 import type { BootstrapData } from "./data.js";
 import { type BootstrapDiskOptions, type ReconcilePlan, readFromDisk, reconcileWithDisk } from "./disk.js";
 import { ClusterError } from "./errors.js";
-import { diskSpec, host as hostCheck, listenPort, ms, options as checkedOptions, redactUrl, secret, serverUrl } from "./options.js";
+import { diskSpec, host as hostCheck, listenPort, memberLister, ms, options as checkedOptions, redactUrl, secret, serverUrl } from "./options.js";
 
 /** K3s's supervisor path of the bootstrap data (`"/v1-" + version.Program + "/server-bootstrap"`). */
 export const SERVER_BOOTSTRAP_PATH = "/v1-k3s/server-bootstrap";
@@ -30,7 +31,15 @@ export interface JoinServerOptions extends Omit<BootstrapDiskOptions, "signal"> 
   /** Serving cert and key. Default `<dataDir>/server/tls/serving-kube-apiserver.{crt,key}` (signed by the server CA). */
   certFile?: string;
   keyFile?: string;
+  /**
+   * The node's etcd client. When given, `GET /db/info` (role `k3s:server`) answers the member list as K3s does,
+   * so joining servers find the cluster's client URLs with the token alone ({@link fetchEtcdMembers}).
+   */
+  etcd?: EtcdMemberLister;
 }
+
+/** K3s's route for the etcd member list joining servers read (`handlers.DBInfo`, role `k3s:server`). */
+export const DB_INFO_PATH = "/db/info";
 
 /** A running join endpoint server. */
 export interface JoinServer {
@@ -91,7 +100,7 @@ async function authorizedAsServer(req: IncomingMessage, passwdFile: string): Pro
 export async function serveJoinEndpoints(options: JoinServerOptions): Promise<JoinServer> {
   const o = checkedOptions<JoinServerOptions>(
     options,
-    { ...diskSpec, host: hostCheck, port: listenPort, certFile: is.absolutePath, keyFile: is.absolutePath },
+    { ...diskSpec, host: hostCheck, port: listenPort, certFile: is.absolutePath, keyFile: is.absolutePath, etcd: memberLister },
     "serveJoinEndpoints",
     ["dataDir", "host", "port"],
   );
@@ -113,6 +122,7 @@ export async function serveJoinEndpoints(options: JoinServerOptions): Promise<Jo
       cause,
     });
   const disk: BootstrapDiskOptions = { dataDir: o.dataDir, ...(o.secretsEncryption ? { secretsEncryption: true } : {}) };
+  const etcd = o.etcd;
   let srv: ReturnType<typeof createServer>;
   try {
     srv = createServer({ cert, key }, (req, res) => {
@@ -124,6 +134,13 @@ export async function serveJoinEndpoints(options: JoinServerOptions): Promise<Jo
         if (path === SERVER_BOOTSTRAP_PATH) {
           if (!(await authorizedAsServer(req, layout.passwdFile))) return send(res, 403, "text/plain", "forbidden");
           return send(res, 200, "application/json", encodeData(await readFromDisk(disk)));
+        }
+        if (path === DB_INFO_PATH && etcd) {
+          if (!(await authorizedAsServer(req, layout.passwdFile))) return send(res, 403, "text/plain", "forbidden");
+          // K3s gives the member list 2 s; when etcd cannot answer, the joiner is told so rather than kept waiting.
+          const members = await etcd.memberList({ deadlineMs: 2000 }).catch(() => undefined);
+          if (!members) return send(res, 503, "text/plain", "etcd member list unavailable");
+          return send(res, 200, "application/json", encodeMembers(members));
         }
         return send(res, 404, "text/plain", "404 page not found");
       })().catch(() => {
@@ -255,7 +272,33 @@ export async function fetchServerBootstrap(options: FetchServerBootstrapOptions)
   return fetchChecked(checkedOptions<FetchServerBootstrapOptions>(options, fetchSpec, what, ["server", "token"]), what);
 }
 
-function fetchChecked(options: FetchServerBootstrapOptions, what: string): Promise<FetchedBootstrap> {
+/** A server whose CA has been checked against the token: what the authenticated GETs need. */
+interface TrustedServer {
+  base: URL;
+  password: string;
+  caBundle: Buffer;
+  caVerified: boolean;
+  warning?: string;
+  /** The CA to trust; undefined when the system trust store verified the server. */
+  trust?: Buffer;
+  options: FetchServerBootstrapOptions;
+}
+
+const unreachable = (base: URL, cause: unknown) =>
+  new ClusterError("CLUSTER_JOIN_UNREACHABLE", `cannot reach ${base.origin}: ${(cause as Error).message}`, { value: base.origin, cause });
+const tooLarge = (base: URL, cause: unknown) =>
+  new ClusterError("CLUSTER_JOIN_FAILED", `${base.origin}: ${(cause as Error).message}`, { value: base.origin, cause });
+const failed = (base: URL, cause: unknown, signal?: AbortSignal) => {
+  if (signal?.aborted) return signal.reason;
+  return cause instanceof TooLarge ? tooLarge(base, cause) : unreachable(base, cause);
+};
+const at = (base: URL, path: string) => new URL(base.pathname.replace(/\/+$/, "") + path, base.origin);
+
+/**
+ * K3s's `ParseAndValidateTokenForUser`: `/cacerts` with the system trust store; when that TLS fails, without
+ * verification, the bundle checked against the token's CA hash, then `/cacerts` again trusting only that bundle.
+ */
+async function trustServer(options: FetchServerBootstrapOptions, what: string): Promise<TrustedServer> {
   const shown = redactUrl(options.server);
   let base: URL;
   try {
@@ -271,82 +314,90 @@ function fetchChecked(options: FetchServerBootstrapOptions, what: string): Promi
       value: { option: "server", value: shown },
     });
   const password = normalizeServerToken(options.token);
-  return fetchFrom(base, password, options);
-}
-
-async function fetchFrom(base: URL, password: string, options: FetchServerBootstrapOptions): Promise<FetchedBootstrap> {
   const { signal } = options;
   const caTimeout = options.timeoutMs ?? 10_000;
-  const dataTimeout = options.timeoutMs ?? 15_000;
-  const at = (path: string) => new URL(base.pathname.replace(/\/+$/, "") + path, base.origin);
-  const unreachable = (cause: unknown) =>
-    new ClusterError("CLUSTER_JOIN_UNREACHABLE", `cannot reach ${base.origin}: ${(cause as Error).message}`, {
+  try {
+    const sys = await get(at(base, "/cacerts"), {}, {}, caTimeout, signal);
+    return {
+      base,
+      password,
+      caBundle: sys.body,
+      caVerified: false,
+      warning: "the server is trusted by the system CA bundle; the token's CA hash is not checked",
+      options,
+    };
+  } catch (sysErr) {
+    if (signal?.aborted) throw signal.reason;
+    if (sysErr instanceof TooLarge) throw tooLarge(base, sysErr);
+  }
+  let insecure: Fetched;
+  try {
+    insecure = await get(at(base, "/cacerts"), { insecure: true }, {}, caTimeout, signal);
+  } catch (cause) {
+    throw failed(base, cause, signal);
+  }
+  const caBundle = insecure.body;
+  const v = validateServerCA(options.token, caBundle);
+  try {
+    await get(at(base, "/cacerts"), { ca: caBundle }, {}, caTimeout, signal);
+  } catch (cause) {
+    if (signal?.aborted) throw signal.reason;
+    throw new ClusterError("CLUSTER_JOIN_CA_VALIDATION", `CA cert validation failed: ${(cause as Error).message}`, {
       value: base.origin,
       cause,
     });
-  const tooLarge = (cause: unknown) =>
-    new ClusterError("CLUSTER_JOIN_FAILED", `${base.origin}: ${(cause as Error).message}`, { value: base.origin, cause });
-  const failed = (cause: unknown) => {
-    if (signal?.aborted) return signal.reason;
-    return cause instanceof TooLarge ? tooLarge(cause) : unreachable(cause);
-  };
-
-  let caBundle: Buffer;
-  let caVerified = false;
-  let warning: string | undefined;
-  let trust: Buffer | undefined;
-  try {
-    const sys = await get(at("/cacerts"), {}, {}, caTimeout, signal);
-    caBundle = sys.body;
-    warning = "the server is trusted by the system CA bundle; the token's CA hash is not checked";
-  } catch (sysErr) {
-    if (signal?.aborted) throw signal.reason;
-    if (sysErr instanceof TooLarge) throw tooLarge(sysErr);
-    let insecure: Fetched;
-    try {
-      insecure = await get(at("/cacerts"), { insecure: true }, {}, caTimeout, signal);
-    } catch (cause) {
-      throw failed(cause);
-    }
-    caBundle = insecure.body;
-    const v = validateServerCA(options.token, caBundle);
-    caVerified = v.verified;
-    warning = v.warning;
-    trust = caBundle;
-    try {
-      await get(at("/cacerts"), { ca: trust }, {}, caTimeout, signal);
-    } catch (cause) {
-      if (signal?.aborted) throw signal.reason;
-      throw new ClusterError("CLUSTER_JOIN_CA_VALIDATION", `CA cert validation failed: ${(cause as Error).message}`, {
-        value: base.origin,
-        cause,
-      });
-    }
   }
+  return { base, password, caBundle, caVerified: v.verified, ...(v.warning ? { warning: v.warning } : {}), trust: caBundle, options };
+}
+
+/** A GET of a server-role endpoint with Basic `server:<password>`: 401/403 are FORBIDDEN, other non-200s FAILED. */
+async function serverGet(t: TrustedServer, path: string): Promise<Buffer> {
   let res: Fetched;
   try {
     res = await get(
-      at(SERVER_BOOTSTRAP_PATH),
-      trust ? { ca: trust } : {},
-      { authorization: `Basic ${Buffer.from(`server:${password}`).toString("base64")}` },
-      dataTimeout,
-      signal,
+      at(t.base, path),
+      t.trust ? { ca: t.trust } : {},
+      { authorization: `Basic ${Buffer.from(`server:${t.password}`).toString("base64")}` },
+      t.options.timeoutMs ?? 15_000,
+      t.options.signal,
     );
   } catch (cause) {
-    throw failed(cause);
+    throw failed(t.base, cause, t.options.signal);
   }
   if (res.status === 401 || res.status === 403)
     throw new ClusterError(
       "CLUSTER_JOIN_FORBIDDEN",
-      `${base.origin} refused the token for ${SERVER_BOOTSTRAP_PATH} (${res.status}): wrong token, or not a server token`,
+      `${t.base.origin} refused the token for ${path} (${res.status}): wrong token, or not a server token`,
       { value: res.status },
     );
   if (res.status !== 200)
-    throw new ClusterError("CLUSTER_JOIN_FAILED", `${base.origin}${SERVER_BOOTSTRAP_PATH} answered ${res.status}`, {
-      value: res.status,
-    });
-  const { data } = decodeData(res.body);
-  return { data, caBundle, caVerified, ...(warning ? { warning } : {}) };
+    throw new ClusterError("CLUSTER_JOIN_FAILED", `${t.base.origin}${path} answered ${res.status}`, { value: res.status });
+  return res.body;
+}
+
+async function fetchChecked(options: FetchServerBootstrapOptions, what: string): Promise<FetchedBootstrap> {
+  const t = await trustServer(options, what);
+  const { data } = decodeData(await serverGet(t, SERVER_BOOTSTRAP_PATH));
+  return { data, caBundle: t.caBundle, caVerified: t.caVerified, ...(t.warning ? { warning: t.warning } : {}) };
+}
+
+/**
+ * Reads a running server's etcd member list with only its URL and the server token, as a joining K3s server
+ * does before it member-adds itself (`etcd.ClientURLs` → `GET /db/info`): the same CA check against the token
+ * as {@link fetchServerBootstrap}, then Basic `server:<password>`. Writes nothing.
+ * @example
+ * ```ts
+ * const members = await fetchEtcdMembers({ server: "https://10.0.0.11:6443", token });
+ * const endpoints = members.flatMap((m) => m.clientURLs);
+ * ```
+ * @throws the errors of {@link fetchServerBootstrap}; ClusterError `CLUSTER_JOIN_FAILED` when the answer is not a
+ * member list (or the server has no etcd: 404)
+ */
+export async function fetchEtcdMembers(options: FetchServerBootstrapOptions): Promise<EtcdMemberInfo[]> {
+  const what = "fetchEtcdMembers";
+  const o = checkedOptions<FetchServerBootstrapOptions>(options, fetchSpec, what, ["server", "token"]);
+  const t = await trustServer(o, what);
+  return parseMembers(await serverGet(t, DB_INFO_PATH), t.base.origin);
 }
 
 /**

@@ -81,6 +81,12 @@ export const etcdClient: Check = (v) =>
     ? undefined
     : "must be an etcd client (an object with range and txn methods)";
 
+/** An object with a `memberList` method (an etcd client), for `/db/info`. */
+export const memberLister: Check = (v) =>
+  typeof v === "object" && v !== null && typeof (v as { memberList?: unknown }).memberList === "function"
+    ? undefined
+    : "must be an etcd client (an object with a memberList method)";
+
 /** A listening host: an IP address or a DNS name. */
 export const host: Check = (v) =>
   typeof v === "string" && v.length > 0 && v.length <= 253 && /^[0-9A-Za-z.:-]+$/.test(v) ? undefined : "must be an IP address or host name";

@@ -2,11 +2,14 @@
  * Runs the `etcd` binary as a child process on loopback with mTLS for clients and peers:
  * single-member init, multi-member init, join via MemberAdd, and remove.
  */
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
 import { lookPath, splitPath } from "../internal/go/exec.js";
 import { isKitError } from "../errors/index.js";
 import { type SupervisedProcess, type SupervisorEvent, superviseProcess } from "../process/index.js";
 import { EtcdError } from "./errors.js";
 import { type EtcdClient, createEtcdClient } from "./client.js";
+import type { Member } from "./gen/rpc.js";
 import { readCertFile } from "./cert-file.js";
 import { type EventListener, type KitEventBase, emit } from "../internal/events.js";
 import { checkCall, checkEmbedded, checkStop, checkVia } from "./validate.js";
@@ -116,6 +119,38 @@ export function urlsOf(o: Pick<EmbeddedEtcdOptions, "host" | "clientPort" | "pee
   return { clientUrl: `https://${host}:${o.clientPort}`, peerUrl: `https://${host}:${o.peerPort}` };
 }
 
+/** True when etcd has initialised `dataDir` (its WAL directory exists), K3s's `IsInitialized`. @internal */
+export async function isInitialized(dataDir: string): Promise<boolean> {
+  try {
+    return (await stat(join(dataDir, "member", "wal"))).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether a joining member must be added, and the `--initial-cluster` it starts with, from the cluster's member
+ * list (K3s's `join`): a member with this peer URL is this one (an added-but-unstarted member has no name yet).
+ * Pure. @internal
+ */
+export function joinPlan(
+  members: readonly Member[],
+  name: string,
+  peerUrl: string,
+): { add: boolean; initialCluster: Record<string, string> } {
+  const initialCluster: Record<string, string> = Object.create(null);
+  let add = true;
+  for (const m of members) {
+    const self = m.peerURLs.includes(peerUrl);
+    if (self) add = false;
+    const url = m.peerURLs[0];
+    if (!url) continue;
+    initialCluster[self ? name : m.name || `m${m.id.toString(16)}`] = url;
+  }
+  if (add) initialCluster[name] = peerUrl;
+  return { add, initialCluster };
+}
+
 /** Builds etcd's command line. Pure. @internal */
 export function etcdArgs(
   o: EmbeddedEtcdOptions,
@@ -182,15 +217,18 @@ export async function startEmbeddedEtcd(options: EmbeddedEtcdOptions): Promise<E
 
   let initialCluster: Record<string, string> = o.initialCluster ?? { [o.name]: peerUrl };
   let state: "new" | "existing" = "new";
-  if (o.join) {
-    const res = await o.join.memberAdd([peerUrl], { signal: o.signal });
-    memberEvent(o, { type: "etcd.member-added", name: o.name, memberId: res.member?.id.toString(16) });
-    initialCluster = {};
-    for (const m of res.members) {
-      const url = m.peerURLs[0];
-      if (!url) continue;
-      initialCluster[m.name || (m.peerURLs.includes(peerUrl) ? o.name : `m${m.id.toString(16)}`)] = url;
+  // K3s's join: a data dir etcd has already initialised restarts as it is (etcd ignores the initial
+  // cluster then); a member already listed with this peer URL (added, then the start failed) is not added twice.
+  if (o.join && !(await isInitialized(o.dataDir))) {
+    const listed = await o.join.memberList({ signal: o.signal });
+    const plan = joinPlan(listed, o.name, peerUrl);
+    let members = listed;
+    if (plan.add) {
+      const res = await o.join.memberAdd([peerUrl], { signal: o.signal });
+      memberEvent(o, { type: "etcd.member-added", name: o.name, memberId: res.member?.id.toString(16) });
+      members = res.members;
     }
+    initialCluster = joinPlan(members, o.name, peerUrl).initialCluster;
     state = "existing";
   }
 

@@ -505,7 +505,12 @@ export function checkEmbedded<T>(options: unknown, what = "startEmbeddedEtcd"): 
         return undefined;
       }) as Check,
       join: ((v) =>
-        typeof v === "object" && v !== null && typeof (v as { memberAdd?: unknown }).memberAdd === "function" ? undefined : "must be an EtcdClient") as Check,
+        typeof v === "object" &&
+        v !== null &&
+        typeof (v as { memberAdd?: unknown }).memberAdd === "function" &&
+        typeof (v as { memberList?: unknown }).memberList === "function"
+          ? undefined
+          : "must be an EtcdClient") as Check,
       etcdBinary: is.nonEmptyString,
       readyTimeoutMs: duration,
       extraArgs: is.arrayOf(((v) => (typeof v === "string" && !v.includes("\0") ? undefined : "must be a string without NUL")) as Check),

@@ -48,6 +48,8 @@ export interface Node {
   rootless?: { settings: unknown; cgroupsDisabled: boolean; warnings: string[] };
   /** mTLS etcd client (servers started with `start: true`). */
   etcd?: EtcdClient;
+  /** URL of the join endpoints (`joinEndpoints`): give it with the token to `createNode({ server, token })` elsewhere. */
+  joinUrl?: string;
   /** Log files of the supervised processes. */
   logs: Record<string, string>;
   /** The command lines of the started processes (for diagnostics, or to run them yourself). No secrets. */
@@ -79,6 +81,12 @@ const withSignal = (s: Applied) => (s.signal ? { signal: s.signal } : {});
 
 /** Each step id → the one module function that applies it. No rule lives here: the plan decided. */
 const APPLY: { [K in PlanStep["id"]]: Apply<K> } = {
+  async join(step, s) {
+    const cluster = await import("../cluster/index.js");
+    const r = await cluster.joinServerFiles({ dataDir: step.input.dataDir, server: s.options.server as string, token: s.options.token as string, ...withSignal(s) });
+    if (r.warning) s.node.warnings.push(r.warning);
+    return { caVerified: r.caVerified, reconcile: r.reconcile.reason, written: r.reconcile.written.length };
+  },
   async certs(step, s) {
     const certs = await import("../certs/index.js");
     const r = await certs.ensureServerCertificates({ ...step.input, ...(s.options.now ? { now: s.options.now() } : {}), onEvent: s.forward, ...withSignal(s) });
@@ -149,27 +157,47 @@ const APPLY: { [K in PlanStep["id"]]: Apply<K> } = {
   },
   async "start-etcd"(step, s) {
     const etcd = await import("../etcd/index.js");
-    const { tlsDataDir, logFile, ...input } = step.input;
-    const member = await etcd.startEmbeddedEtcd({
-      ...input,
-      tls: etcd.k3sEmbeddedEtcdTls(tlsDataDir),
-      logFile,
-      restart: true,
-      readyTimeoutMs: s.readyTimeoutMs,
-      onEvent: s.forward,
-      ...withSignal(s),
-    });
+    const { tlsDataDir, logFile, join, ...input } = step.input;
+    // Joining: the cluster's client URLs come from the server's /db/info, reached with the token alone.
+    let via: EtcdClient | undefined;
+    if (join) {
+      const cluster = await import("../cluster/index.js");
+      const members = await cluster.fetchEtcdMembers({ server: s.options.server as string, token: s.options.token as string, ...withSignal(s) });
+      via = await etcd.etcdClientForK3s(tlsDataDir, { endpoints: members.flatMap((m) => m.clientURLs), deadlineMs: join.deadlineMs });
+    }
+    let member: Awaited<ReturnType<typeof etcd.startEmbeddedEtcd>>;
+    try {
+      member = await etcd.startEmbeddedEtcd({
+        ...input,
+        tls: etcd.k3sEmbeddedEtcdTls(tlsDataDir),
+        logFile,
+        restart: true,
+        readyTimeoutMs: s.readyTimeoutMs,
+        onEvent: s.forward,
+        ...(via ? { join: via } : {}),
+        ...withSignal(s),
+      });
+    } finally {
+      via?.close();
+    }
     s.started.push(member);
     s.node.etcd = member.client;
     s.node.logs.etcd = logFile;
     s.node.commands.etcd = { command: "etcd", args: [...member.args] };
-    return { pid: member.pid };
+    return { pid: member.pid, clientUrl: member.clientUrl, ...(join ? { joined: true } : {}) };
   },
   async "save-bootstrap"(step, s) {
     const cluster = await import("../cluster/index.js");
     const data = await cluster.readBootstrapFromDisk({ dataDir: step.input.dataDir, ...withSignal(s) });
     const r = await cluster.saveBootstrapToDatastore(s.node.etcd as EtcdClient, s.node.token as string, data, withSignal(s));
     return { key: r.key, created: r.created, fields: Object.keys(data).length };
+  },
+  async "serve-join"(step, s) {
+    const cluster = await import("../cluster/index.js");
+    const srv = await cluster.serveJoinEndpoints({ ...step.input, ...(s.node.etcd ? { etcd: s.node.etcd } : {}) });
+    s.started.push({ stop: () => srv.close() });
+    s.node.joinUrl = srv.url;
+    return { url: srv.url };
   },
   async "start-containerd"(step, s) {
     const [containerd, proc] = await Promise.all([import("../containerd/index.js"), import("../process/index.js")]);
@@ -265,6 +293,7 @@ export async function createNode(options: CreateNodeOptions = {}): Promise<Node>
     containerdSocket: plan.paths.containerdSocket,
     ...(n.rootless ? { rootless: n.rootless } : {}),
     ...(n.etcd ? { etcd: n.etcd } : {}),
+    ...(n.joinUrl ? { joinUrl: n.joinUrl } : {}),
     logs: n.logs,
     commands: n.commands,
     warnings: n.warnings,

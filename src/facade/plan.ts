@@ -1,7 +1,7 @@
 import { homedir, hostname } from "node:os";
 import { goJoin } from "../internal/go/filepath.js";
 import { goIPBytesString, parseGoCIDRBytes, parseGoIPBytes } from "../internal/go/ip.js";
-import { checkOptions, is } from "../internal/options.js";
+import { type Check, checkOptions, is } from "../internal/options.js";
 import { containerdStateDirFor, defaultDataDir, isAbsoluteDataDir, k3sLayout } from "../layout/index.js";
 import { parseTaints, validateNodeLabels } from "../labels/index.js";
 import { NodeError } from "./errors.js";
@@ -29,6 +29,19 @@ export interface NodeOptions {
   clusterDomain?: string;
   /** Server token (`--token`); a secure token is generated and saved when absent. Never logged, never in the plan. */
   token?: string;
+  /**
+   * `--server`: join the cluster of this running server (`https://host:port`) with `token` alone, as a K3s server
+   * does: the CA bundle (checked against the token's CA hash) and bootstrap data are fetched and written before
+   * this node's own certificates; with `start: true` its etcd member-adds itself to the cluster's etcd.
+   * Servers only; `token` is required.
+   */
+  server?: string;
+  /**
+   * With `start: true` on a server: serve K3s's join endpoints (`/cacerts`, `/v1-k3s/server-bootstrap`,
+   * `/db/info`) over HTTPS with the node's serving cert, so other servers can join with `server` + `token`
+   * (`Node.joinUrl`). `host` default: the first node IP; `port` default 6443, 0 picks a free one.
+   */
+  joinEndpoints?: { host?: string; port?: number };
   /** containerd snapshotter. Default `overlayfs`. */
   snapshotter?: string;
   /** containerd default runtime (`--default-runtime`), must be detected. */
@@ -44,7 +57,7 @@ export interface NodeOptions {
   /** Environment used for proxy and rootless settings and the runtime search PATH. Default `process.env`. */
   env?: Record<string, string | undefined>;
   /** Start the embedded stack (etcd for servers, containerd) as supervised child processes. Default false. */
-  start?: boolean;
+  start?: boolean | { etcd?: boolean; containerd?: boolean };
   /** etcd client/peer ports when `start` is set. Default: 2379/2380. */
   etcd?: { clientPort?: number; peerPort?: number };
   /**
@@ -61,6 +74,7 @@ export interface NodeOptions {
  * are steps too. Pure data: serialisable, no secrets (a given token is only flagged).
  */
 export type PlanStep =
+  | Step<"join", { dataDir: string; server: string }>
   | Step<"certs", { dataDir: string; nodeName: string; sans: string[]; nodeIPs: string[]; clusterDomain: string; serviceCIDR: string }>
   | Step<"token", { dataDir: string; tokenGiven: boolean }>
   | Step<"resolv-conf", { dataDir: string; override?: string }>
@@ -71,8 +85,9 @@ export type PlanStep =
   | Step<"runtimes", { path: string }>
   | Step<"probe-containerd", { command: string }>
   | Step<"containerd-config", { dataDir: string; stateDir: string; snapshotter: string; defaultRuntime?: string; rootless: boolean; nodeName: string; templateDir: string; configPath: string }>
-  | Step<"start-etcd", { dataDir: string; tlsDataDir: string; name: string; clientPort: number; peerPort: number; logFile: string }>
+  | Step<"start-etcd", { dataDir: string; tlsDataDir: string; name: string; host: string; clientPort: number; peerPort: number; logFile: string; join?: { server: string; deadlineMs: number } }>
   | Step<"save-bootstrap", { dataDir: string }>
+  | Step<"serve-join", { dataDir: string; host: string; port: number }>
   | Step<"start-containerd", { socket: string; logFile: string }>;
 
 interface Step<Id extends string, Input> {
@@ -99,6 +114,8 @@ export interface NodePlan {
   defaultRuntime: string | undefined;
   rootless: boolean;
   start: boolean;
+  /** The server this node joins (`server` option), credentials removed; undefined for a first server. */
+  joins?: string;
   etcd: { clientPort: number; peerPort: number };
   paths: {
     tlsDir: string;
@@ -128,6 +145,8 @@ const SPEC = {
   serviceCIDR: is.nonEmptyString,
   clusterDomain: is.nonEmptyString,
   token: is.nonEmptyString,
+  server: is.nonEmptyString,
+  joinEndpoints: is.record,
   snapshotter: is.nonEmptyString,
   defaultRuntime: is.nonEmptyString,
   resolvConf: is.absolutePath,
@@ -135,7 +154,8 @@ const SPEC = {
   nodeTaints: is.stringArray,
   rootless: is.boolean,
   env: is.record,
-  start: is.boolean,
+  start: ((v) =>
+    typeof v === "boolean" ? undefined : is.record(v) === undefined ? undefined : "must be a boolean or { etcd?, containerd? }") as Check,
   etcd: is.record,
   containerdStateDir: is.absolutePath,
   now: is.function,
@@ -175,7 +195,18 @@ export function planNode(options: NodeOptions = {}): NodePlan {
   const clusterDomain = o.clusterDomain ?? "cluster.local";
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(clusterDomain)) bad("clusterDomain", clusterDomain, "a DNS domain");
   const snapshotter = o.snapshotter ?? "overlayfs";
-  const start = o.start ?? false;
+  // `start: true` runs the whole stack; an object picks its parts (one containerd per host: its CRI stream
+  // server port is fixed, so servers modelled on one machine start only etcd).
+  const startIn =
+    typeof o.start === "object"
+      ? checkOptions<{ etcd?: boolean; containerd?: boolean }>(o.start, { etcd: is.boolean, containerd: is.boolean }, (message, value) => {
+          const v = value as { option?: string };
+          return fail(message.replace(/option "/, 'option "start.'), { ...v, option: `start.${v.option}` });
+        }, "planNode")
+      : { etcd: o.start === true, containerd: o.start === true };
+  const startEtcd = startIn.etcd === true && role === "server";
+  const startContainerd = startIn.containerd === true;
+  const start = startEtcd || startContainerd;
   const etcdIn = checkOptions<{ clientPort?: number; peerPort?: number }>(
     o.etcd,
     { clientPort: is.port, peerPort: is.port },
@@ -186,6 +217,20 @@ export function planNode(options: NodeOptions = {}): NodePlan {
     "planNode",
   );
   const etcd = { clientPort: etcdIn.clientPort ?? 2379, peerPort: etcdIn.peerPort ?? 2380 };
+  const joins = o.server === undefined ? undefined : serverUrl(o.server, role, o.token);
+  const joinIn = checkOptions<{ host?: string; port?: number }>(
+    o.joinEndpoints,
+    { host: is.nonEmptyString, port: is.integer(0, 65535) },
+    (message, value) => {
+      const v = value as { option?: string };
+      return fail(message.replace(/option "/, 'option "joinEndpoints.'), { ...v, option: `joinEndpoints.${v.option}` });
+    },
+    "planNode",
+  );
+  if (o.joinEndpoints !== undefined && !startEtcd) bad("joinEndpoints", "joinEndpoints", "set only on a server that starts etcd");
+  if (joinIn.host !== undefined && !parseGoIPBytes(joinIn.host)) bad("joinEndpoints.host", joinIn.host, "an IP address");
+  // etcd listens and advertises on the node's first IP, so servers on other addresses can reach it.
+  const etcdHost = nodeIPs[0] ?? "127.0.0.1";
   const env = o.env ?? process.env;
   const labels = o.nodeLabels ?? [];
   const taints = o.nodeTaints ?? [];
@@ -209,6 +254,9 @@ export function planNode(options: NodeOptions = {}): NodePlan {
   };
   const steps: PlanStep[] = [];
   if (role === "server") {
+    if (joins !== undefined) {
+      steps.push({ id: "join", description: `CA bundle and bootstrap data from ${joins}, checked against the token`, input: { dataDir, server: joins } });
+    }
     steps.push({
       id: "certs",
       description: `server PKI under ${paths.tlsDir}`,
@@ -224,7 +272,7 @@ export function planNode(options: NodeOptions = {}): NodePlan {
     steps.push({ id: "probe-cgroups", description: "cgroup v2 delegation (rootless)", input: {} });
   }
   steps.push({ id: "runtimes", description: "detect alternative container runtimes", input: { path: typeof env.PATH === "string" ? env.PATH : "" } });
-  if (start) steps.push({ id: "probe-containerd", description: "installed containerd version (config v2 or v3)", input: { command: "containerd" } });
+  if (startContainerd) steps.push({ id: "probe-containerd", description: "installed containerd version (config v2 or v3)", input: { command: "containerd" } });
   steps.push({
     id: "containerd-config",
     description: `containerd config ${paths.containerdConfig}`,
@@ -239,16 +287,32 @@ export function planNode(options: NodeOptions = {}): NodePlan {
       configPath: paths.containerdConfig,
     },
   });
-  if (start && role === "server") {
+  if (startEtcd) {
     steps.push({
       id: "start-etcd",
-      description: `embedded etcd on 127.0.0.1:${etcd.clientPort}`,
-      input: { dataDir: paths.etcdDataDir, tlsDataDir: dataDir, name: nodeName, clientPort: etcd.clientPort, peerPort: etcd.peerPort, logFile: goJoin(paths.logsDir, "etcd.log") },
+      description: `embedded etcd on ${etcdHost.includes(":") ? `[${etcdHost}]` : etcdHost}:${etcd.clientPort}${joins ? `, joining the cluster of ${joins}` : ""}`,
+      input: {
+        dataDir: paths.etcdDataDir,
+        tlsDataDir: dataDir,
+        name: nodeName,
+        host: etcdHost,
+        clientPort: etcd.clientPort,
+        peerPort: etcd.peerPort,
+        logFile: goJoin(paths.logsDir, "etcd.log"),
+        // etcd refuses MemberAdd until its leader has been connected to every peer for 5 s: room beyond that.
+        ...(joins ? { join: { server: joins, deadlineMs: 30_000 } } : {}),
+      },
     });
-    // K3s saves the cluster's CA material into the datastore on a server's first start (create-only).
-    steps.push({ id: "save-bootstrap", description: "bootstrap data into etcd, encrypted under the server token", input: { dataDir } });
+    // K3s saves the cluster's CA material into the datastore on a first server's first start (create-only);
+    // a joining server's data came from the datastore's owner.
+    if (!joins) steps.push({ id: "save-bootstrap", description: "bootstrap data into etcd, encrypted under the server token", input: { dataDir } });
+    if (o.joinEndpoints !== undefined) {
+      const host = joinIn.host ?? etcdHost;
+      const port = joinIn.port ?? 6443;
+      steps.push({ id: "serve-join", description: `join endpoints on https://${host.includes(":") ? `[${host}]` : host}:${port}`, input: { dataDir, host, port } });
+    }
   }
-  if (start) steps.push({ id: "start-containerd", description: `containerd on ${paths.containerdSocket}`, input: { socket: paths.containerdSocket, logFile: goJoin(paths.logsDir, "containerd.log") } });
+  if (startContainerd) steps.push({ id: "start-containerd", description: `containerd on ${paths.containerdSocket}`, input: { socket: paths.containerdSocket, logFile: goJoin(paths.logsDir, "containerd.log") } });
   return {
     dataDir,
     role,
@@ -264,6 +328,7 @@ export function planNode(options: NodeOptions = {}): NodePlan {
     defaultRuntime: o.defaultRuntime,
     rootless: o.rootless ?? false,
     start,
+    ...(joins ? { joins } : {}),
     etcd,
     paths,
     steps,
@@ -281,6 +346,21 @@ function checkLabels(labels: string[]): void {
 function bad(option: string, value: unknown, expected: string): never {
   const shown = typeof value === "string" && value.length > 80 ? `${value.slice(0, 80)}…` : value;
   throw fail(`planNode: option "${option}" must be ${expected}, got ${JSON.stringify(shown)}`, { option, value: shown });
+}
+
+/** `server`: an https URL; shown (plan, messages) without credentials. Needs a server role and a token. */
+function serverUrl(value: string, role: string, token: string | undefined): string {
+  const shown = value.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#]*@/, "$1");
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return bad("server", shown, "an https:// URL");
+  }
+  if (url.protocol !== "https:" || url.username !== "" || url.password !== "") bad("server", shown, "an https:// URL without credentials");
+  if (role !== "server") bad("server", shown, "set only on a server (agents do not join here)");
+  if (token === undefined) bad("token", "(absent)", "given with server (K3s joins a cluster by its token)");
+  return shown;
 }
 
 function cidr(option: string, value: string): string {
