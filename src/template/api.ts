@@ -17,13 +17,17 @@ import type { Float64 } from "./values.js";
  * ```ts
  * renderTemplate('{{printf "%+v" .}}', goStruct({ Snapshotter: "overlayfs" }, "*config.Agent")); // "&{Snapshotter:overlayfs}"
  * ```
- * @throws TemplateArgumentError TEMPLATE_ARGUMENT_INVALID when `obj` is not an object or `type` not a
- *   Go type name (non-empty, no NUL or control characters, at most 1024 characters).
+ * @throws TemplateArgumentError TEMPLATE_ARGUMENT_INVALID when `obj` is not an object (or is frozen)
+ *   or `type` not a Go type name (non-empty, no NUL or control characters, at most 1024 characters).
  */
 export function goStruct<T extends object>(obj: T, type: string): T {
   arg(obj, isObject, "obj", "goStruct");
   arg(type, isTypeName, "type", "goStruct");
-  return S.goStruct(obj, type);
+  try {
+    return S.goStruct(obj, type);
+  } catch (e) {
+    throw fail(`goStruct: obj cannot be marked: ${e instanceof Error ? e.message : typeof e}`, { option: "obj" });
+  }
 }
 
 /**

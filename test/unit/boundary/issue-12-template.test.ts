@@ -43,6 +43,9 @@ describe("issue 12: template arguments are checked at entry", () => {
     expect(code(() => goStruct(null as never, "T"))).toBe("TEMPLATE_ARGUMENT_INVALID");
     expect(code(() => withGoType(null as never, "[]string"))).toBe("TEMPLATE_ARGUMENT_INVALID");
     expect(code(() => withElemZero(null as never, () => 0))).toBe("TEMPLATE_ARGUMENT_INVALID");
+    // A frozen object cannot carry the mark: typed, not the strict-mode TypeError.
+    expect(code(() => goStruct(Object.freeze({}), "T"))).toBe("TEMPLATE_ARGUMENT_INVALID");
+    expect(code(() => withGoType(Object.freeze([]), "[]string"))).toBe("TEMPLATE_ARGUMENT_INVALID");
   });
 
   it("number-for-string attack: option(1), executeTemplate(10n), goNil(0), goStruct({}, 5) are refused typed", () => {
