@@ -167,6 +167,11 @@ describe("issue 12: template arguments are checked at entry", () => {
     );
   });
 
+  it("symbol data attack: a JS symbol as dot prints as a bad value, not a stack overflow", () => {
+    // It used to recurse badVerb → printValue until the stack ran out ("nesting too deep").
+    expect(renderTemplate("{{.}}", Symbol("s"))).toBe("%!v(symbol)");
+  });
+
   it('empty type name attack: goStruct({}, "") is a TemplateArgumentError naming the argument', () => {
     let err: unknown;
     try {
