@@ -66,3 +66,25 @@ Object.defineProperty(TemplateExecError.prototype, "name", {
   writable: true,
   configurable: true,
 });
+
+/**
+ * A public function or method of the template subpath got an argument it refuses (checked once at
+ * entry, before any work): code `TEMPLATE_ARGUMENT_INVALID` (wrong type, NUL in a Go type name,
+ * oversized text), `TEMPLATE_OPTION_INVALID` (a bad `option()` string or `renderTemplate` option)
+ * or `TEMPLATE_FUNC` (a bad function map). `value` names the argument (`{ option, value }`).
+ *
+ * @example
+ * ```ts
+ * try { goStruct(null as never, "T"); } catch (e) { if (isKitError(e, "TEMPLATE_ARGUMENT_INVALID")) console.log(e.message); }
+ * ```
+ */
+export class TemplateArgumentError extends TemplateError {
+  constructor(code: "TEMPLATE_ARGUMENT_INVALID" | "TEMPLATE_OPTION_INVALID" | "TEMPLATE_FUNC", message: string, value?: unknown) {
+    super(code, message, { templateName: "", line: 0, value });
+  }
+}
+Object.defineProperty(TemplateArgumentError.prototype, "name", {
+  value: "TemplateArgumentError",
+  writable: true,
+  configurable: true,
+});

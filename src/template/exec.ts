@@ -5,7 +5,7 @@
  * pipeline `(s, dot) => value`. Variables are resolved to frame slots at compile time (the parser
  * already enforces Go's scoping), so execution does no name lookups for them.
  */
-import { TemplateExecError } from "./errors.js";
+import { TemplateError, TemplateExecError } from "./errors.js";
 import { sprintIndirect, sprintValue } from "./fmt.js";
 import { sprint, sprintf, sprintln } from "./fmt.js";
 import * as F from "./funcs.js";
@@ -959,7 +959,18 @@ export function execute(compiled: () => Compiled, name: string, ctx: ExecContext
       const msg = s.depth > 0 ? `exceeded maximum template depth (${MAX_EXEC_DEPTH})` : "template nesting too deep to execute";
       throw execError(s, null, msg, e);
     }
-    throw e;
+    if (e instanceof TemplateError) throw e;
+    // The caller's data failed under us (a throwing getter, a Proxy trap, a value no Go type
+    // fits): a typed exec error with the original as cause, never a raw TypeError.
+    throw execError(s, null, `error reading data: ${e instanceof Error ? e.message : safeString(e)}`, e);
   }
   return s.out;
+}
+
+function safeString(v: unknown): string {
+  try {
+    return String(v);
+  } catch {
+    return typeof v;
+  }
 }

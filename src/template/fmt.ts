@@ -418,6 +418,11 @@ class Printer {
       this.buf += this.sharpV ? "}" : "]";
       return;
     }
+    // A JS symbol has no Go form: badVerb would print it with %v again, endlessly.
+    if (typeof v === "symbol") {
+      this.buf += `%!${verb}(symbol)`;
+      return;
+    }
     this.badVerb(verb, v, true);
   }
 

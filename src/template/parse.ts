@@ -64,6 +64,9 @@ export function parseTemplates(name: string, text: string, opts: ParseOptions): 
   }
 }
 
+/** Go's parse.maxStackDepth: most nested parenthesized pipelines (`max expression depth exceeded`). */
+export const MAX_STACK_DEPTH = 10000;
+
 class Parser {
   private i = 0;
   private lastLine = 1;
@@ -71,6 +74,8 @@ class Parser {
   // Per-tree state (saved/restored around define/block).
   private vars: string[] = ["$"];
   private rangeDepth = 0;
+  /** Nesting of parenthesized pipelines (Go's Tree.stackDepth, capped at MAX_STACK_DEPTH). */
+  private stackDepth = 0;
   private actionLine = 0;
   private info: TreeInfo;
 
@@ -508,8 +513,15 @@ class Parser {
       case T.Complex:
       case T.Number:
         return this.newNumber(t);
-      case T.LeftParen:
-        return this.pipeline("parenthesized pipeline", T.RightParen);
+      case T.LeftParen: {
+        if (this.stackDepth >= MAX_STACK_DEPTH) this.errorf("max expression depth exceeded");
+        this.stackDepth++;
+        try {
+          return this.pipeline("parenthesized pipeline", T.RightParen);
+        } finally {
+          this.stackDepth--;
+        }
+      }
       case T.String:
       case T.RawString:
         return { type: "string", pos: this.tp(t), tree, quoted: this.tv(t), text: this.unquoteOrFail(this.tv(t)) };

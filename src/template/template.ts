@@ -2,8 +2,8 @@
  * The Go-shaped API: `Template` mirrors text/template's `*Template` (a named template sharing a
  * set of associated templates, functions and options with the templates made by `new`).
  */
-import { KitError } from "../errors/index.js";
-import { TemplateExecError, TemplateParseError } from "./errors.js";
+import { type CheckedRenderOptions, MAX_NAME, arg, checkRenderOptions, failFunc, failOption, is, isName } from "./check.js";
+import { TemplateError, TemplateExecError, TemplateParseError } from "./errors.js";
 import {
   BUILTIN_NAMES,
   type Compiled,
@@ -49,6 +49,10 @@ const IDENT = /^[\p{L}_][\p{L}\p{Nd}_]*$/u;
 let handleOf: (t: Template) => CompiledTemplate | undefined;
 /** The set a template made by `new()` joins (the constructor takes only a name, like Go's New). */
 let inheritCommon: Common | undefined;
+/** Module-private: parse without the argument check (renderTemplate, set in the static block). */
+let parseInner: (t: Template, text: string) => void;
+/** Module-private access to a template's shared set. */
+let commonOf: (t: Template) => Common;
 
 /**
  * A Go text/template template.
@@ -67,6 +71,7 @@ export class Template {
 
   static {
     handleOf = (t) => (t.#tree === undefined ? undefined : t.#handle);
+    commonOf = (t) => t.#common;
   }
   readonly #name: string;
   readonly #common: Common;
@@ -75,9 +80,11 @@ export class Template {
 
   /**
    * Creates an empty template named `name` (Go: `template.New(name)`).
-   * @throws never
+   * @throws TemplateArgumentError TEMPLATE_ARGUMENT_INVALID when `name` is not a string of at most
+   *   4096 characters.
    */
   constructor(name: string) {
+    if (typeof name !== "string" || name.length > MAX_NAME) arg(name, isName, "name", "Template");
     this.#name = name;
     this.#common = inheritCommon ?? new Common();
     inheritCommon = undefined;
@@ -113,64 +120,35 @@ export class Template {
 
   /**
    * Adds functions (before `parse`, as in Go, so the parser knows them). Later calls override.
-   * @throws KitError TEMPLATE_FUNC when a value is not a function or a name is not an identifier.
+   * @throws TemplateArgumentError TEMPLATE_FUNC when `map` is not an object, a value is not a function
+   *   or a name is not an identifier.
    * @example
    * ```ts
    * t.funcs({ join: goFunc(["...string"], "string", (...s: string[]) => s.join(",")) });
    * ```
    */
   funcs(map: FuncMap): this {
-    // Checked before iterating: Object.entries of a 4 MB string would build 4 million pairs first.
-    if (typeof map !== "object" || map === null || Array.isArray(map))
-      throw new KitError(
-        "TEMPLATE_FUNC",
-        `funcs() takes an object of functions, got ${map === null ? "null" : Array.isArray(map) ? "an array" : typeof map}`,
-        {
-          value: typeof map,
-        },
-      );
-    for (const [name, fn] of Object.entries(map)) {
-      if (!IDENT.test(name)) {
-        throw new KitError(
-          "TEMPLATE_FUNC",
-          `function name ${JSON.stringify(name)} is not a valid identifier`,
-          { value: name },
-        );
-      }
-      if (typeof fn !== "function" && !(fn instanceof GoFunc)) {
-        throw new KitError("TEMPLATE_FUNC", `value for ${name} not a function`, { value: name });
-      }
-      this.#common.funcs.set(name, fn);
-    }
-    this.#common.funcsVersion++;
+    funcsInner(this.#common, checkFuncs(map, "funcs"));
     return this;
   }
 
   /**
    * Sets options: `missingkey=default|invalid|zero|error` (Go: `t.Option(...)`).
-   * @throws KitError TEMPLATE_OPTION_INVALID for an unknown option (Go panics).
+   * @throws TemplateArgumentError TEMPLATE_OPTION_INVALID for a non-string or unknown option (Go panics).
    * @example
    * ```ts
    * t.option("missingkey=error");
    * ```
    */
   option(...opts: string[]): this {
-    for (const opt of opts) {
-      if (opt === "") throw new KitError("TEMPLATE_OPTION_INVALID", "empty option string", { value: opt });
-      const eq = opt.indexOf("=");
-      if (eq >= 0 && opt.slice(0, eq) === "missingkey") {
-        const v = opt.slice(eq + 1);
-        if (v === "invalid" || v === "default") {
-          this.#common.missingKey = "default";
-          continue;
-        }
-        if (v === "zero" || v === "error") {
-          this.#common.missingKey = v;
-          continue;
-        }
-      }
-      throw new KitError("TEMPLATE_OPTION_INVALID", `unrecognized option: ${opt}`, { value: opt });
+    for (let i = 0; i < opts.length; i++) {
+      const opt: unknown = opts[i];
+      if (typeof opt !== "string" || opt.length > MAX_NAME)
+        throw failOption(`option: argument ${i} must be an option string such as "missingkey=error", got ${describeShort(opt)}`, {
+          option: `opts[${i}]`,
+        });
     }
+    optionInner(this.#common, opts);
     return this;
   }
 
@@ -182,6 +160,8 @@ export class Template {
    * ```
    */
   delims(left: string, right: string): this {
+    if (typeof left !== "string" || left.length > MAX_NAME) arg(left, isName, "left", "delims");
+    if (typeof right !== "string" || right.length > MAX_NAME) arg(right, isName, "right", "delims");
     this.#left = left;
     this.#right = right;
     return this;
@@ -197,6 +177,16 @@ export class Template {
    * ```
    */
   parse(text: string): this {
+    arg(text, is.text, "text", "parse");
+    parseInner(this, text);
+    return this;
+  }
+
+  static {
+    parseInner = (t, text) => t.#parse(text);
+  }
+
+  #parse(text: string): void {
     const common = this.#common;
     let trees: Map<string, Tree>;
     try {
@@ -214,7 +204,13 @@ export class Template {
           cause: e,
         });
       }
-      throw e;
+      if (e instanceof TemplateError) throw e;
+      // Anything else is a parser fault: still a typed error, with the fault as cause.
+      throw new TemplateParseError(`template: ${this.#name}: cannot parse: ${e instanceof Error ? e.message : String(e)}`, {
+        templateName: this.#name,
+        line: 0,
+        cause: e,
+      });
     }
     for (const [name, tree] of trees) {
       const nt = name === this.#name ? this : this.new(name);
@@ -224,7 +220,6 @@ export class Template {
       else common.tmpl.set(name, nt);
       if (associated || nt.#tree === undefined) nt.#tree = tree;
     }
-    return this;
   }
 
   /**
@@ -235,6 +230,7 @@ export class Template {
    * ```
    */
   lookup(name: string): Template | undefined {
+    if (typeof name !== "string") arg(name, is.string, "name", "lookup");
     return this.#common.tmpl.get(name);
   }
 
@@ -289,6 +285,7 @@ export class Template {
    * ```
    */
   executeTemplate(name: string, data?: unknown): string {
+    if (typeof name !== "string" || name.length > MAX_NAME) arg(name, isName, "name", "executeTemplate");
     const t = this.lookup(name);
     if (t === undefined) {
       throw new TemplateExecError(
@@ -316,19 +313,89 @@ export interface RenderOptions {
 
 /**
  * Parses and executes `text` in one call.
- * @throws TemplateParseError (TEMPLATE_PARSE), TemplateExecError (TEMPLATE_EXEC), KitError
- *   TEMPLATE_OPTION_INVALID / TEMPLATE_FUNC for bad options.
+ * @throws TemplateParseError (TEMPLATE_PARSE), TemplateExecError (TEMPLATE_EXEC),
+ *   TemplateArgumentError: TEMPLATE_ARGUMENT_INVALID for a non-string or oversized (> 64 MiB) `text`,
+ *   TEMPLATE_OPTION_INVALID for bad or unknown options, TEMPLATE_FUNC for a bad `funcs` map.
  * @example
  * ```ts
  * renderTemplate("{{range .}}{{.}},{{end}}", [1, 2]); // "1,2,"
  * ```
  */
 export function renderTemplate(text: string, data?: unknown, opts: RenderOptions = {}): string {
+  arg(text, is.text, "text", "renderTemplate");
+  const o = checkRenderOptions(opts);
+  if (o.funcs !== undefined) o.funcs = checkFuncs(o.funcs, 'renderTemplate: option "funcs"');
+  return renderInner(text, data, o);
+}
+
+/** renderTemplate without the checks (options already checked). @internal */
+export function renderInner(text: string, data: unknown, opts: CheckedRenderOptions): string {
   const t = new Template(opts.name ?? "template");
   if (opts.delims) t.delims(opts.delims[0], opts.delims[1]);
-  if (opts.funcs) t.funcs(opts.funcs);
-  if (opts.options) t.option(...opts.options);
-  t.parse(text);
-  for (const [n, body] of Object.entries(opts.templates ?? {})) t.new(n).parse(body);
+  if (opts.funcs) funcsInner(commonOf(t), opts.funcs as FuncMap);
+  if (opts.options) optionInner(commonOf(t), opts.options);
+  parseInner(t, text);
+  for (const n of Object.keys(opts.templates ?? {})) parseInner(t.new(n), opts.templates![n]!);
   return t.execute(data);
+}
+
+
+/** A short type description for messages (never the value of a long string). */
+function describeShort(v: unknown): string {
+  return v === null ? "null" : Array.isArray(v) ? "a list" : typeof v === "string" ? `a string of ${v.length} characters` : typeof v;
+}
+
+/** Checks a function map: an object whose own keys are identifiers and values functions. */
+function checkFuncs(map: unknown, what: string): FuncMap {
+  // Checked before iterating: Object.entries of a 4 MB string would build 4 million pairs first.
+  if (typeof map !== "object" || map === null || Array.isArray(map))
+    throw failFunc(`${what}() takes an object of functions, got ${describeShort(map)}`, { value: describeShort(map) });
+  let names: string[];
+  try {
+    names = Object.keys(map);
+  } catch (e) {
+    throw failFunc(`${what}: the function map cannot be read: ${e instanceof Error ? e.message : String(e)}`, undefined);
+  }
+  const out = Object.create(null) as FuncMap;
+  for (const name of names) {
+    if (!IDENT.test(name))
+      throw failFunc(`function name ${JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}…` : name)} is not a valid identifier`, {
+        value: name.slice(0, 64),
+      });
+    let fn: unknown;
+    try {
+      fn = (map as Record<string, unknown>)[name];
+    } catch (e) {
+      throw failFunc(`value for ${name} cannot be read: ${e instanceof Error ? e.message : String(e)}`, { value: name });
+    }
+    if (typeof fn !== "function" && !(fn instanceof GoFunc)) throw failFunc(`value for ${name} not a function`, { value: name });
+    out[name] = fn as TemplateFunc;
+  }
+  return out;
+}
+
+/** Adds checked functions to the set. */
+function funcsInner(common: Common, map: FuncMap): void {
+  for (const name of Object.keys(map)) common.funcs.set(name, map[name]);
+  common.funcsVersion++;
+}
+
+/** Applies option strings (each a string); an unknown one is TEMPLATE_OPTION_INVALID, as Go panics. */
+function optionInner(common: Common, opts: readonly string[]): void {
+  for (const opt of opts) {
+    if (opt === "") throw failOption("empty option string", { value: opt });
+    const eq = opt.indexOf("=");
+    if (eq >= 0 && opt.slice(0, eq) === "missingkey") {
+      const v = opt.slice(eq + 1);
+      if (v === "invalid" || v === "default") {
+        common.missingKey = "default";
+        continue;
+      }
+      if (v === "zero" || v === "error") {
+        common.missingKey = v;
+        continue;
+      }
+    }
+    throw failOption(`unrecognized option: ${opt.length > 64 ? `${opt.slice(0, 64)}…` : opt}`, { value: opt.slice(0, 200) });
+  }
 }

@@ -8,6 +8,7 @@
  * marks an object as a Go struct.
  */
 
+import { checkGoFunc } from "./check.js";
 import { GO_ELEM_ZERO, GO_STRUCT, GoNilPointer, isPointerType } from "./struct.js";
 
 /** Symbol under which a non-default Go type name (e.g. `[]string`) is kept on an array/object. */
@@ -79,14 +80,20 @@ export type GoResultType =
 export class GoFunc {
   readonly params: GoParamType[];
   readonly variadic: boolean;
-  constructor(
-    params: readonly string[],
-    readonly result: GoResultType,
-    readonly fn: (...args: never[]) => unknown,
-  ) {
-    const last = params[params.length - 1];
+  readonly result: GoResultType;
+  readonly fn: (...args: never[]) => unknown;
+  /**
+   * @throws TemplateArgumentError TEMPLATE_ARGUMENT_INVALID when `params` is not a list of Go
+   *   parameter types (only the last may be `...T`), `result` not a known result type or `fn` not a
+   *   function. Checked once, here: {@link goFunc} is this constructor.
+   */
+  constructor(params: readonly string[], result: GoResultType, fn: (...args: never[]) => unknown) {
+    const ps = checkGoFunc(params, result, fn, "GoFunc");
+    this.result = result;
+    this.fn = fn;
+    const last = ps[ps.length - 1];
     this.variadic = last?.startsWith("...") === true;
-    this.params = params.map((p) => (p.startsWith("...") ? p.slice(3) : p) as GoParamType);
+    this.params = ps.map((p) => (p.startsWith("...") ? p.slice(3) : p) as GoParamType);
   }
   /** Go spelling of the signature, e.g. `func(string, ...string) string`. */
   signature(): string {
@@ -109,7 +116,8 @@ export class GoFunc {
  * ```ts
  * t.funcs({ join: goFunc(["...string"], "string", (...s: string[]) => s.join("/")) });
  * ```
- * @throws never (argument errors surface at execution as TEMPLATE_EXEC)
+ * @throws TemplateArgumentError TEMPLATE_ARGUMENT_INVALID for a bad signature or a non-function `fn`
+ *   (argument errors of a call surface at execution as TEMPLATE_EXEC).
  */
 export function goFunc<A extends unknown[], R>(
   params: readonly string[],
