@@ -16,6 +16,46 @@ afterAll(async () => {
 });
 
 describe("watch", () => {
+  it("issue 12 attack: an onEvents that throws or returns a rejected promise neither crashes the process nor stops the watch", async () => {
+    const c = etcd.client;
+    const uncaught: unknown[] = [];
+    const record = (e: unknown) => uncaught.push(e);
+    process.on("uncaughtException", record);
+    process.on("unhandledRejection", record);
+    try {
+      const asyncSeen: string[] = [];
+      const syncSeen: string[] = [];
+      const wa = c.watch({
+        key: "boom/",
+        prefix: true,
+        onEvents: async (evs) => {
+          asyncSeen.push(...evs.map((e) => e.kv.key.toString()));
+          throw new Error("async listener boom");
+        },
+      });
+      const ws = c.watch({
+        key: "boom/",
+        prefix: true,
+        onEvents: (evs) => {
+          syncSeen.push(...evs.map((e) => e.kv.key.toString()));
+          throw new Error("listener boom");
+        },
+      });
+      await Promise.all([wa.ready, ws.ready]);
+      for (let i = 0; i < 5; i++) await c.put(`boom/${i}`, "v");
+      await waitFor(() => asyncSeen.length === 5 && syncSeen.length === 5, 5000, "every event after the first throw");
+      // Let any re-thrown error or unhandled rejection surface.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(uncaught).toEqual([]);
+      expect(asyncSeen).toEqual(["boom/0", "boom/1", "boom/2", "boom/3", "boom/4"]);
+      await wa.cancel();
+      await ws.cancel();
+    } finally {
+      process.off("uncaughtException", record);
+      process.off("unhandledRejection", record);
+    }
+  });
+
   it("delivers puts and deletes on a prefix from now, with prevKv", async () => {
     const c = etcd.client;
     const got: WatchEvent[] = [];
