@@ -1,5 +1,5 @@
 import ipaddr from "ipaddr.js";
-import { endpointURL } from "./check.js";
+import { arg, endpointURL, is } from "./check.js";
 import { ContainerdError } from "./errors.js";
 
 /** Go's url.Parse errors, typed; `host` (userinfo already dropped) is the value where there is one. */
@@ -27,6 +27,7 @@ export interface EndpointURL {
  * @throws CONTAINERD_OPTION_INVALID when `u` is not an object or a part is not a string (missing parts are `""`).
  */
 export function urlString(u: EndpointURL): string {
+  arg(u, is.record, "u", "urlString");
   return urlText(endpointURL(u, "urlString", "u"));
 }
 
