@@ -8,11 +8,11 @@ import {
   DEFAULT_DATA_DIR,
   DEFAULT_PAUSE_IMAGE,
   DEFAULT_STATE_DIR,
-  containerdLayout,
+  layoutOf,
 } from "./paths.js";
 import { goJoin } from "../internal/go/filepath.js";
 import { emptyRegistry, sortedRegistry } from "./registries.js";
-import { checkSnapshotter, imageServiceSocket } from "./snapshotters.js";
+import { imageServiceSocket, snapshotterOf } from "./snapshotters.js";
 import type { ContainerdConfig, ContainerdRuntimeConfig, Registry } from "./types.js";
 
 /** Friendly inputs for {@link containerdConfigFor}; every field has K3s's default. */
@@ -200,8 +200,8 @@ function sortedRuntimes(
 export function containerdConfigFor(options: ContainerdConfigOptions = {}): ContainerdConfig {
   checkTypes(options);
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
-  const layout = containerdLayout(dataDir, options.stateDir ?? DEFAULT_STATE_DIR);
-  const snapshotter = checkSnapshotter(options.snapshotter ?? "overlayfs");
+  const layout = layoutOf(dataDir, options.stateDir ?? DEFAULT_STATE_DIR);
+  const snapshotter = snapshotterOf(options.snapshotter ?? "overlayfs");
   const runtimes = sortedRuntimes(options.runtimes ?? {});
   let defaultRuntime: string;
   try {

@@ -1,5 +1,6 @@
+import { checkOptions, envCheck, fail, is, nodeConfigOf } from "./check.js";
 import { CRI_DOCKERD_ADDRESS } from "./paths.js";
-import type { ContainerdConfig } from "./types.js";
+import type { ContainerdConfig, NodeConfig } from "./types.js";
 
 /** Options of {@link criDockerdArgs}. */
 export interface CriDockerdArgsOptions {
@@ -21,10 +22,22 @@ export interface CriDockerdArgsOptions {
  * criDockerdArgs(containerdConfigFor({ docker: true }));
  * // ["--cni-bin-dir=...", "--cni-conf-dir=...", "--container-runtime-endpoint=unix:///run/k3s/cri-dockerd/cri-dockerd.sock", ...]
  * ```
- * @throws never.
+ * @throws CONTAINERD_OPTION_INVALID when `config` is not a config object, a field has the wrong Go
+ *   type, or an option is wrong. Fields `config` leaves out are Go zero values (as in K3s).
  */
-export function criDockerdArgs(config: ContainerdConfig, options: CriDockerdArgsOptions = {}): string[] {
-  const node = config.NodeConfig;
+export function criDockerdArgs(config: ContainerdConfig, options?: CriDockerdArgsOptions): string[] {
+  const node = nodeConfigOf(config, "criDockerdArgs");
+  const checked = checkOptions<CriDockerdArgsOptions>(
+    options,
+    { dualStack: is.boolean, env: envCheck("CRIDOCKERD_LOG_LEVEL"), runtimeCgroups: is.string },
+    fail,
+    "criDockerdArgs",
+  );
+  return criDockerdArgsOf(node, checked);
+}
+
+/** {@link criDockerdArgs} on a Go-typed node config and checked options. */
+export function criDockerdArgsOf(node: NodeConfig, options: CriDockerdArgsOptions): string[] {
   const agent = node.AgentConfig;
   const args = new Map<string, string>();
   args.set("container-runtime-endpoint", node.CRIDockerd.Address || CRI_DOCKERD_ADDRESS);
@@ -32,7 +45,8 @@ export function criDockerdArgs(config: ContainerdConfig, options: CriDockerdArgs
   args.set("streaming-bind-addr", "127.0.0.1:10010");
   if (node.CRIDockerd.Debug) args.set("log-level", "debug");
   if (options.dualStack) args.set("ipv6-dual-stack", "true");
-  const level = options.env?.CRIDOCKERD_LOG_LEVEL;
+  const env = options.env;
+  const level = env !== undefined && Object.hasOwn(env, "CRIDOCKERD_LOG_LEVEL") ? env.CRIDOCKERD_LOG_LEVEL : undefined;
   if (level) args.set("log-level", level);
   if (node.ContainerRuntimeEndpoint !== "") {
     const ep = node.ContainerRuntimeEndpoint;

@@ -1,4 +1,5 @@
 import ipaddr from "ipaddr.js";
+import { arg, endpointURL, is } from "./check.js";
 import { ContainerdError } from "./errors.js";
 
 /** Go's url.Parse errors, typed; `host` (userinfo already dropped) is the value where there is one. */
@@ -23,9 +24,15 @@ export interface EndpointURL {
  * ```ts
  * urlString(normalizeEndpointAddress("localhost:5000", "").url); // "http://localhost:5000/v2"
  * ```
- * @throws never.
+ * @throws CONTAINERD_OPTION_INVALID when `u` is not an object or a part is not a string (missing parts are `""`).
  */
 export function urlString(u: EndpointURL): string {
+  arg(u, is.record, "u", "urlString");
+  return urlText(endpointURL(u, "urlString", "u"));
+}
+
+/** {@link urlString} without the argument check. */
+export function urlText(u: EndpointURL): string {
   let s = "";
   if (u.scheme !== "") s += `${u.scheme}:`;
   if (u.scheme !== "" || u.host !== "") s += `//${u.host}`;

@@ -1,4 +1,5 @@
 import { goJoin } from "../internal/go/filepath.js";
+import { arg, fail, plainString } from "./check.js";
 import { goJsonMarshal } from "./go-json.js";
 
 /**
@@ -23,10 +24,15 @@ export function toJson(value: unknown): string {
  * ```ts
  * deschemify("/run/k3s/containerd/containerd.sock"); // unchanged
  * ```
- * @throws never.
+ * @throws CONTAINERD_OPTION_INVALID when `s` is not a string (or holds NUL).
  */
-export function deschemify(s: unknown): string {
-  return String(s);
+export function deschemify(s: string): string {
+  return deschemifyText(arg<string>(s, plainString, "s", "deschemify"));
+}
+
+/** {@link deschemify} without the argument check (the template funcs get Go-checked strings). */
+export function deschemifyText(s: string): string {
+  return s;
 }
 
 /**
@@ -35,8 +41,15 @@ export function deschemify(s: unknown): string {
  * ```ts
  * filepathjoin("/etc/containerd/", "config-v3.toml.d", "*.toml"); // "/etc/containerd/config-v3.toml.d/*.toml"
  * ```
- * @throws never.
+ * @throws CONTAINERD_OPTION_INVALID when a part is not a string (or holds NUL), or for more than 10 000 parts.
  */
-export function filepathjoin(...elems: unknown[]): string {
-  return goJoin(...elems.map((e) => String(e)));
+export function filepathjoin(...elems: string[]): string {
+  if (elems.length > 10_000) throw fail(`filepathjoin: at most 10000 parts, got ${elems.length}`, { option: "elems" });
+  for (let i = 0; i < elems.length; i++) arg(elems[i], plainString, `part ${i}`, "filepathjoin");
+  return filepathjoinParts(elems);
+}
+
+/** {@link filepathjoin} without the argument check. */
+export function filepathjoinParts(elems: readonly string[]): string {
+  return goJoin(...elems);
 }

@@ -394,7 +394,8 @@ function struct(type: string, v: unknown, path: string, memo: Memo, pointer: boo
   const out: Record<string, unknown> = {};
   let json: Record<string, string> | undefined;
   for (const [name, t] of fields) {
-    const x = from[name];
+    // Own fields only: an inherited property is not a field of the caller's struct.
+    const x = Object.hasOwn(from, name) ? from[name] : undefined;
     if (t === "*net.IPNet") {
       if (x === undefined || x === null || x === "") out[name] = NIL_IPNET;
       else {
@@ -424,7 +425,12 @@ function map(type: string, v: unknown, path: string, memo: Memo): object {
   if (keys.length === 0 && isGoNilContainer(v)) return nilContainer(type);
   const elem = type.slice(11);
   const out: Record<string, unknown> = {};
-  for (const k of keys) out[k] = buildGoValue(elem, v[k], `${path}[${JSON.stringify(k)}]`, memo);
+  for (const k of keys) {
+    const e = buildGoValue(elem, v[k], `${path}[${JSON.stringify(k)}]`, memo);
+    // A "__proto__" key is a map key like any other, never the copy's prototype.
+    if (k === "__proto__") Object.defineProperty(out, k, { value: e, enumerable: true, writable: true, configurable: true });
+    else out[k] = e;
+  }
   withGoType(out, type);
   if (elemIsStruct(elem)) withElemZero(out, () => buildGoValue(elem, undefined, "", new Map()));
   return out;

@@ -1,4 +1,5 @@
 import { goJoin } from "../internal/go/filepath.js";
+import { arg, is } from "./check.js";
 import { DEFAULT_CONTAINERD_STATE_DIR, DEFAULT_DATA_DIR, k3sLayout } from "../layout/index.js";
 
 /** K3s's default data dir and containerd state dir (their one home is `k3s-node-kit/layout`). */
@@ -47,12 +48,16 @@ export interface ContainerdLayout {
  * ```ts
  * containerdLayout("/var/lib/rancher/k3s").config; // "/var/lib/rancher/k3s/agent/etc/containerd/config.toml"
  * ```
- * @throws never.
+ * @throws CONTAINERD_OPTION_INVALID when a dir is given but is not a non-empty string without NUL.
  */
-export function containerdLayout(
-  dataDir: string = DEFAULT_DATA_DIR,
-  stateDir: string = DEFAULT_STATE_DIR,
-): ContainerdLayout {
+export function containerdLayout(dataDir?: string, stateDir?: string): ContainerdLayout {
+  arg(dataDir, is.nonEmptyString, "dataDir", "containerdLayout", true);
+  arg(stateDir, is.nonEmptyString, "stateDir", "containerdLayout", true);
+  return layoutOf(dataDir ?? DEFAULT_DATA_DIR, stateDir ?? DEFAULT_STATE_DIR);
+}
+
+/** {@link containerdLayout} without the argument check. */
+export function layoutOf(dataDir: string, stateDir: string): ContainerdLayout {
   const l = k3sLayout(dataDir);
   return {
     config: l.agent.containerdConfig,

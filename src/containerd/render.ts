@@ -5,10 +5,11 @@ import { isKitError } from "../errors/index.js";
 import { BASE_TEMPLATE_V2, BASE_TEMPLATE_V3 } from "./base-templates.js";
 import { ContainerdError } from "./errors.js";
 import { goContainerdDot } from "./go-dot.js";
-import { deschemify, filepathjoin, toJson } from "./funcs.js";
-import { trimEmpty } from "./trim-empty.js";
+import { checkOptions, configObject, configVersion, fail, is } from "./check.js";
+import { deschemifyText, filepathjoinParts, toJson } from "./funcs.js";
+import { trimEmptyText } from "./trim-empty.js";
 import type { ConfigVersion, ContainerdConfigInput } from "./types.js";
-import { validateContainerdToml } from "./validate-toml.js";
+import { parseContainerdToml } from "./validate-toml.js";
 
 /** Options of {@link renderContainerdConfig}. */
 export interface RenderContainerdOptions {
@@ -24,9 +25,9 @@ export interface RenderContainerdOptions {
 
 /** Go signatures, so a user template calling them with wrong types fails as in Go. */
 const FUNCS = {
-  deschemify: goFunc(["string"], "string", (s: string) => deschemify(s)),
+  deschemify: goFunc(["string"], "string", (s: string) => deschemifyText(s)),
   toJson: goFunc(["any"], "string", (v: unknown) => toJson(v)),
-  filepathjoin: goFunc(["...string"], "string", (...e: string[]) => filepathjoin(...e)),
+  filepathjoin: goFunc(["...string"], "string", (...e: string[]) => filepathjoinParts(e)),
 };
 
 /**
@@ -105,25 +106,31 @@ function wrap(err: unknown, templateName: string): never {
  * @throws CONTAINERD_TOML_INVALID when the output is not valid TOML (names template, line, text).
  * @throws CONTAINERD_OPTION_INVALID for an unknown version, a non-string template, or a `config` field
  *   that does not have its Go type (value: the field path; see {@link goContainerdDot}). Fields left
- *   out are Go zero values.
+ *   out are Go zero values; only own fields are read (a `__proto__` key is data).
  */
 export function renderContainerdConfig(
   config: ContainerdConfigInput,
-  options: RenderContainerdOptions = {},
+  options?: RenderContainerdOptions,
 ): string {
+  configObject(config, "renderContainerdConfig");
+  const checked = checkOptions<RenderContainerdOptions>(
+    options,
+    { version: configVersion, userTemplate: is.text, userTemplateName: is.string, validate: is.boolean },
+    fail,
+    "renderContainerdConfig",
+  );
+  return renderConfig(config, checked);
+}
+
+/** {@link renderContainerdConfig} without the argument check (writeContainerdConfig checked its own). */
+export function renderConfig(config: ContainerdConfigInput, options: RenderContainerdOptions): string {
   const version = options.version ?? 3;
-  if (version !== 2 && version !== 3)
-    throw new ContainerdError("CONTAINERD_OPTION_INVALID", "version must be 2 or 3", { value: version });
-  if (typeof config !== "object" || config === null || Array.isArray(config)) {
-    throw new ContainerdError(
-      "CONTAINERD_OPTION_INVALID",
-      "config must be a ContainerdConfig (see containerdConfigFor)",
-      { value: config === null ? "null" : Array.isArray(config) ? "array" : typeof config },
-    );
-  }
   // K3s always renders with a node config and sets ConfigVersion on it before rendering; templates
   // can read it. The dot gets K3s's Go struct types, so a misspelt field fails as it does in K3s.
-  const dot = goContainerdDot({ ...config, NodeConfig: config.NodeConfig ?? {} });
+  const dot = goContainerdDot({
+    ...config,
+    NodeConfig: (Object.hasOwn(config, "NodeConfig") ? config.NodeConfig : undefined) ?? {},
+  } as ContainerdConfigInput);
   (dot.NodeConfig.Containerd as { ConfigVersion: number }).ConfigVersion = version;
   let raw: string;
   let name: string;
@@ -135,11 +142,6 @@ export function renderContainerdConfig(
       wrap(err, name);
     }
   } else {
-    if (typeof options.userTemplate !== "string") {
-      throw new ContainerdError("CONTAINERD_OPTION_INVALID", "userTemplate must be a string", {
-        value: typeof options.userTemplate,
-      });
-    }
     name = options.userTemplateName ?? templateFileName(version);
     try {
       const t = new Template("compiled_template").funcs(FUNCS).parse(options.userTemplate);
@@ -149,7 +151,7 @@ export function renderContainerdConfig(
       wrap(err, name);
     }
   }
-  const out = trimEmpty(raw);
-  if (options.validate ?? true) validateContainerdToml(out, name);
+  const out = trimEmptyText(raw);
+  if (options.validate ?? true) parseContainerdToml(out, name);
   return out;
 }

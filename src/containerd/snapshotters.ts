@@ -1,4 +1,5 @@
 import { goJoin } from "../internal/go/filepath.js";
+import { arg, is } from "./check.js";
 import { ContainerdError } from "./errors.js";
 
 /**
@@ -42,15 +43,21 @@ export const STARGZ_IMAGE_SERVICE_SOCKET = "/run/containerd-stargz-grpc/containe
  * checkSnapshotter("native"); // "native"
  * ```
  * @throws CONTAINERD_UNKNOWN_SNAPSHOTTER for a name K3s does not build in.
+ * @throws CONTAINERD_OPTION_INVALID when `name` is not a string.
  */
 export function checkSnapshotter(name: string): Snapshotter | "" {
+  return snapshotterOf(arg<string>(name, is.string, "name", "checkSnapshotter"));
+}
+
+/** {@link checkSnapshotter} on a string (no type check). */
+export function snapshotterOf(name: string): Snapshotter | "" {
   if (name === "") return "";
-  if (typeof name === "string" && (KNOWN_SNAPSHOTTERS as readonly string[]).includes(name))
-    return name as Snapshotter;
+  if ((KNOWN_SNAPSHOTTERS as readonly string[]).includes(name)) return name as Snapshotter;
+  const shown = name.length > 200 ? `${name.slice(0, 200)}…` : name;
   throw new ContainerdError(
     "CONTAINERD_UNKNOWN_SNAPSHOTTER",
-    `unknown snapshotter ${JSON.stringify(name)}; expected one of ${KNOWN_SNAPSHOTTERS.join(", ")}`,
-    { value: name },
+    `unknown snapshotter ${JSON.stringify(shown)}; expected one of ${KNOWN_SNAPSHOTTERS.join(", ")}`,
+    { value: shown },
   );
 }
 

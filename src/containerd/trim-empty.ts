@@ -1,3 +1,5 @@
+import { arg, is } from "./check.js";
+
 /**
  * Go `strings.TrimSpace` whitespace (Unicode White_Space). JS `trim()` differs: it strips U+FEFF
  * and keeps U+0085.
@@ -14,9 +16,14 @@ const GO_SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f
  * ```ts
  * trimEmpty("a = 1\n\n\n[b]\n  c = 2\n"); // "a = 1\n\n[b]\n  c = 2\n"
  * ```
- * @throws never.
+ * @throws CONTAINERD_OPTION_INVALID when `text` is not a string (or is over 64 MiB).
  */
 export function trimEmpty(text: string): string {
+  return trimEmptyText(arg<string>(text, is.text, "text", "trimEmpty"));
+}
+
+/** {@link trimEmpty} without the argument check (render and hosts pass their own text). */
+export function trimEmptyText(text: string): string {
   let out = "";
   const lines = text.split("\n");
   // A trailing "\n" does not start another (empty) line in ScanLines.

@@ -1,4 +1,5 @@
 import TOML from "@iarna/toml";
+import { arg, is } from "./check.js";
 import { ContainerdError } from "./errors.js";
 
 /** Where the rendered TOML broke: the template it came from, the 1-based line and its text. */
@@ -20,8 +21,16 @@ export interface TomlProblem {
  * ```
  * @throws CONTAINERD_TOML_INVALID naming the template, the TOML line and the offending text
  *   (`value` is a {@link TomlProblem}).
+ * @throws CONTAINERD_OPTION_INVALID when `text` or `templateName` is not a string (text over 64 MiB).
  */
 export function validateContainerdToml(text: string, templateName: string): Record<string, unknown> {
+  arg(text, is.text, "text", "validateContainerdToml");
+  arg(templateName, is.string, "templateName", "validateContainerdToml");
+  return parseContainerdToml(text, templateName);
+}
+
+/** {@link validateContainerdToml} without the argument check (render passes its own output). */
+export function parseContainerdToml(text: string, templateName: string): Record<string, unknown> {
   try {
     return TOML.parse(text) as Record<string, unknown>;
   } catch (err) {

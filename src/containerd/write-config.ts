@@ -4,8 +4,9 @@ import { type EventListener, type KitEventBase, emit } from "../internal/events.
 import { goJoin } from "../internal/go/filepath.js";
 import { checkOptions, is } from "../internal/options.js";
 import { ContainerdError } from "./errors.js";
-import { renderContainerdConfig } from "./render.js";
-import type { ConfigVersion, ContainerdConfig } from "./types.js";
+import { arg, configVersion, nodeConfigOf } from "./check.js";
+import { renderConfig } from "./render.js";
+import type { ConfigVersion, ContainerdConfig, ContainerdPaths } from "./types.js";
 
 /** Progress events of {@link writeContainerdConfig}. Never carry config text (it holds registry passwords). */
 export type ContainerdEvent = ContainerdTemplateEvent | ContainerdWrittenEvent;
@@ -84,7 +85,7 @@ export async function writeContainerdConfig(
     {
       templateDir: is.absolutePath,
       configPath: is.absolutePath,
-      config: is.any,
+      config: is.record,
       defaultVersion: is.oneOf(2, 3),
       signal: is.signal,
       onEvent: is.function,
@@ -120,8 +121,8 @@ export async function writeContainerdConfig(
   const template = chosen?.path ?? "built-in";
   emit<ContainerdTemplateEvent>(onEvent, { type: "containerd.template", template, version });
   const text = chosen
-    ? renderContainerdConfig(config, { version, userTemplate: chosen.text, userTemplateName: chosen.path })
-    : renderContainerdConfig(config, { version });
+    ? renderConfig(config, { version, userTemplate: chosen.text, userTemplateName: chosen.path })
+    : renderConfig(config, { version });
   await writeFileAtomic(configPath, text, { mode: 0o644, dirMode: 0o755, signal });
   emit<ContainerdWrittenEvent>(onEvent, {
     type: "containerd.written",
@@ -139,10 +140,17 @@ export async function writeContainerdConfig(
  * ```ts
  * containerdArgs(cfg, 2); // ["-c", ".../config.toml", "-a", ".../containerd.sock", "--state", ..., "--root", ...]
  * ```
- * @throws never.
+ * @throws CONTAINERD_OPTION_INVALID when `config` is not a config object (fields it leaves out are Go
+ *   zero values) or `version` is not 2 or 3.
  */
 export function containerdArgs(config: ContainerdConfig, version: ConfigVersion): string[] {
-  const c = config.NodeConfig.Containerd;
+  const node = nodeConfigOf(config, "containerdArgs");
+  arg(version, configVersion, "version", "containerdArgs");
+  return containerdArgsOf(node.Containerd, version);
+}
+
+/** {@link containerdArgs} on Go-typed containerd paths. */
+export function containerdArgsOf(c: ContainerdPaths, version: ConfigVersion): string[] {
   const args = ["-c", c.Config];
   if (version < 3) args.push("-a", c.Address, "--state", c.State, "--root", c.Root);
   return args;

@@ -4,7 +4,7 @@ import { goJoin } from "../internal/go/filepath.js";
 import { checkOptions, is } from "../internal/options.js";
 import { unsafeComponent } from "../internal/paths.js";
 import { ContainerdError } from "./errors.js";
-import { HOSTS_TOML_HEADER, type HostConfigsOptions, registryHostConfigs, renderHostsToml } from "./hosts.js";
+import { HOSTS_TOML_HEADER, type HostConfigsOptions, hostsToml, registryHostConfigs } from "./hosts.js";
 import type { Registry } from "./types.js";
 
 /** Options of {@link writeContainerdHosts}. */
@@ -69,7 +69,7 @@ export async function writeContainerdHosts(options: WriteContainerdHostsOptions)
       },
     );
   const hosts = registryHostConfigs(registry, checked);
-  const files = Object.entries(hosts).map(([dir, cfg]) => ({ dir, text: renderHostsToml(cfg) }));
+  const files = Object.entries(hosts).map(([dir, cfg]) => ({ dir, text: hostsToml(cfg) }));
   // Every host becomes one directory name under registryDir, checked before anything is removed:
   // a registries.yaml key like "../../victim" or ".." must never name a directory outside it.
   for (const { dir } of files) {
