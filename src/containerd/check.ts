@@ -11,11 +11,9 @@
  * @internal
  */
 import { type Check, checkArg, checkOptions, describe, is, isPlainRecord } from "../internal/options.js";
-import type { EndpointURL } from "./endpoint.js";
 import { ContainerdError } from "./errors.js";
-import type { HostConfig, RegistryEndpoint } from "./hosts.js";
 import { goContainerdDot } from "./go-dot.js";
-import type { ContainerdConfig, ContainerdConfigInput, NodeConfig, RegistryConfig, RegistryTLSConfig } from "./types.js";
+import type { ContainerdConfig, ContainerdConfigInput, EndpointURL, HostConfig, RegistryEndpoint, NodeConfig, RegistryConfig, RegistryTLSConfig } from "./types.js";
 
 /** The module's typed error for a bad argument. */
 export const fail = (message: string, value: unknown): ContainerdError =>

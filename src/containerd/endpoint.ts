@@ -1,5 +1,6 @@
 import ipaddr from "ipaddr.js";
 import { arg, endpointURL, is } from "./check.js";
+import type { EndpointURL } from "./types.js";
 import { ContainerdError } from "./errors.js";
 
 /** Go's url.Parse errors, typed; `host` (userinfo already dropped) is the value where there is one. */
@@ -10,13 +11,7 @@ const endpointError = (message: string, host?: string) =>
  * The parts of a Go `net/url.URL` that registry endpoints use. `toString()` follows Go's
  * `URL.String()` for these parts.
  */
-export interface EndpointURL {
-  scheme: string;
-  host: string;
-  path: string;
-  rawQuery: string;
-  fragment: string;
-}
+export type { EndpointURL } from "./types.js";
 
 /**
  * Go `URL.String()` for scheme/host/path/query/fragment. An all-empty URL is "".

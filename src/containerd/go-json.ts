@@ -5,8 +5,7 @@
  * bytes, nil pointers/maps/slices as `null`, `[]byte` (a `Uint8Array`) as base64, floats as
  * encoding/json formats them, strings with Go's HTML-safe escapes.
  */
-import { GoNilPointer } from "../template/struct.js";
-import { Float64, GoFunc } from "../template/values.js";
+import { Float64, GoFunc, GoNilPointer } from "../template/index.js";
 import { GO_IPNET_JSON, type GoJsonTag, isGoNilContainer, jsonFieldsOf } from "./k3s-structs.js";
 
 /** Where a struct type's fields and `json` tags come from (the k3s-structs.ts schema by default). */

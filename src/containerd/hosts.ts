@@ -1,26 +1,12 @@
 import { hostConfig } from "./check.js";
-import { type EndpointURL, defaultHost, normalizeEndpointAddress, urlText } from "./endpoint.js";
+import { defaultHost, normalizeEndpointAddress, urlText } from "./endpoint.js";
 // Go strconv.Quote (the engine's `%q`), for the paths K3s prints with `printf "%q"`.
 import { ContainerdError } from "./errors.js";
 import { quote as goQuote } from "../internal/go/quote.js";
 import { trimEmptyText } from "./trim-empty.js";
-import type { Registry, RegistryConfig } from "./types.js";
+import type { HostConfig, Registry, RegistryConfig, RegistryEndpoint } from "./types.js";
 
-/** K3s's `templates.RegistryEndpoint`. `url` is `null` for a nil URL. */
-export interface RegistryEndpoint {
-  overridePath: boolean;
-  url: EndpointURL | null;
-  rewrites: Record<string, string>;
-  config: RegistryConfig;
-}
-
-/** K3s's `templates.HostConfig`: one `certs.d/<host>/hosts.toml`. */
-export interface HostConfig {
-  /** The registry's own endpoint (`server =`), or `null`. */
-  default: RegistryEndpoint | null;
-  program: string;
-  endpoints: RegistryEndpoint[];
-}
+export type { HostConfig, RegistryEndpoint } from "./types.js";
 
 /** Options of {@link registryHostConfigs}. */
 export interface HostConfigsOptions {

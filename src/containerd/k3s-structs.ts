@@ -11,8 +11,7 @@
  * named here (a pointer: `null` is nil), or `map[string]` + one of those (`null` is a nil map).
  */
 import { type GoIP, goIPString, parseGoCIDR, parseGoIP } from "../internal/go/net.js";
-import { goNil, goStruct, withElemZero } from "../template/struct.js";
-import { withGoType } from "../template/values.js";
+import { goNil, goStruct, withElemZero, withGoType } from "../template/index.js";
 import { ContainerdError } from "./errors.js";
 
 /** One struct field: Go name, Go type, and the `json:"..."` tag text when the Go field has one. */

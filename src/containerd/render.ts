@@ -1,6 +1,4 @@
-import { TemplateExecError, TemplateParseError } from "../template/errors.js";
-import { Template } from "../template/template.js";
-import { goFunc } from "../template/values.js";
+import { Template, TemplateExecError, TemplateParseError, goFunc } from "../template/index.js";
 import { isKitError } from "../errors/index.js";
 import { BASE_TEMPLATE_V2, BASE_TEMPLATE_V3 } from "./base-templates.js";
 import { ContainerdError } from "./errors.js";

@@ -223,3 +223,28 @@ export type GoInput<T> = T extends readonly (infer E)[]
  * out or `null` (Go's zero value of its type), as K3s's Go structs would hold it.
  */
 export type ContainerdConfigInput = GoInput<ContainerdConfig>;
+
+/** A parsed registry endpoint URL (Go `url.URL`, the parts containerd uses). */
+export interface EndpointURL {
+  scheme: string;
+  host: string;
+  path: string;
+  rawQuery: string;
+  fragment: string;
+}
+
+/** K3s's `templates.RegistryEndpoint`. `url` is `null` for a nil URL. */
+export interface RegistryEndpoint {
+  overridePath: boolean;
+  url: EndpointURL | null;
+  rewrites: Record<string, string>;
+  config: RegistryConfig;
+}
+
+/** K3s's `templates.HostConfig`: one `certs.d/<host>/hosts.toml`. */
+export interface HostConfig {
+  /** The registry's own endpoint (`server =`), or `null`. */
+  default: RegistryEndpoint | null;
+  program: string;
+  endpoints: RegistryEndpoint[];
+}
