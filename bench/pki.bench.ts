@@ -67,7 +67,8 @@ async function nodeMemRun(withRsa = true): Promise<number> {
     "etcd-peer": createCA({ commonName: `etcd-peer-ca@${ts}` }),
   };
   const sans = serverSANs({ nodeName: "node-1", tlsSans: ["k3s.example.com"], nodeIPs: ["10.0.0.5"] });
-  for (const s of serverLeafSpecs({ sans, clusterDomain: "cluster.local" })) signLeaf(cas[s.ca], { ...s });
+  for (const s of serverLeafSpecs({ sans, clusterDomain: "cluster.local" }))
+    signLeaf(cas[s.ca], { commonName: s.commonName, organization: s.organization, usage: s.usage, altNames: s.altNames });
   for (let i = 0; i < 4; i++)
     generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey.export({
       type: "sec1",

@@ -9,7 +9,7 @@ import { k3sLayout } from "../layout/index.js";
 import { CertError } from "./errors.js";
 import { type CertificateAuthority, makeCA, readCA } from "./generate.js";
 import { readIfExists, writeCert, writeKey } from "./io.js";
-import { generateRsaKeyPem } from "./keys.js";
+import { generateRsaKeyPem } from "./rsa.js";
 import { arg, days, options as opts, required } from "./options.js";
 import { parseDer } from "./parse.js";
 import { derCerts, splitPem, toPem } from "./pem.js";

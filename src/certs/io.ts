@@ -1,7 +1,10 @@
 /** Small file helpers for the certs I/O layer. @internal */
 import { readFile, rm } from "node:fs/promises";
 import { KitError } from "../errors/index.js";
-import { writeFileAtomic } from "../internal/atomic-write.js";
+import { type AtomicWriteOptions, writeFileAtomic } from "../internal/atomic-write.js";
+
+/** A run that writes many files at once (see `AtomicWriteOptions.batch`). */
+export type WriteBatch = NonNullable<AtomicWriteOptions["batch"]>;
 
 /** File contents, or undefined when the file does not exist. Other failures are `READ_FAILED`. */
 export async function readIfExists(path: string): Promise<string | undefined> {
@@ -23,12 +26,24 @@ export async function removeFile(path: string): Promise<void> {
 }
 
 /** Private keys: 0600 (the temp file too) in 0700 directories, never through a link out of `root`. */
-export const writeKey = (path: string, data: string, root: string, signal?: AbortSignal): Promise<void> =>
-  writeFileAtomic(path, data, { mode: 0o600, dirMode: 0o700, root, ...(signal ? { signal } : {}) });
+export const writeKey = (
+  path: string,
+  data: string,
+  root: string,
+  signal?: AbortSignal,
+  batch?: WriteBatch,
+): Promise<void> =>
+  writeFileAtomic(path, data, { mode: 0o600, dirMode: 0o700, root, ...(signal ? { signal } : {}), ...(batch ? { batch } : {}) });
 
 /** Certificates: 0644 (public), directories still 0700 since keys sit beside them. */
-export const writeCert = (path: string, data: string, root: string, signal?: AbortSignal): Promise<void> =>
-  writeFileAtomic(path, data, { mode: 0o644, dirMode: 0o700, root, ...(signal ? { signal } : {}) });
+export const writeCert = (
+  path: string,
+  data: string,
+  root: string,
+  signal?: AbortSignal,
+  batch?: WriteBatch,
+): Promise<void> =>
+  writeFileAtomic(path, data, { mode: 0o644, dirMode: 0o700, root, ...(signal ? { signal } : {}), ...(batch ? { batch } : {}) });
 
 /** Kubeconfigs and other 0600 files that are not keys. */
 export const writeSecretFile = writeKey;

@@ -1,13 +1,12 @@
 /**
- * Key material through node:crypto only: P-256 for every CA and leaf, RSA-2048 for `service.key`
- * (K3s §1.1, §1.2).
+ * Key material through node:crypto only: P-256 for every CA and leaf (K3s §1.1, §1.2). The RSA-2048
+ * `service.key` is made in rsa.ts.
  * @internal
  */
 import {
   createHash,
   createPrivateKey,
   createPublicKey,
-  generateKeyPair,
   generateKeyPairSync,
   type KeyObject,
 } from "node:crypto";
@@ -87,17 +86,3 @@ export function pointFromSpki(spki: Buffer, what = "<input>"): Buffer {
   }
 }
 
-/** RSA-2048 on the libuv thread pool, so it overlaps the ECDSA work (PKCS#1 PEM, like `service.key`). */
-export function generateRsaKeyPem(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    generateKeyPair(
-      "rsa",
-      {
-        modulusLength: 2048,
-        privateKeyEncoding: { type: "pkcs1", format: "pem" },
-        publicKeyEncoding: { type: "spki", format: "pem" },
-      },
-      (err, _pub, priv) => (err ? reject(err) : resolve(priv)),
-    );
-  });
-}

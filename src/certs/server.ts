@@ -4,15 +4,16 @@
  */
 import { createPrivateKey } from "node:crypto";
 import { existsSync } from "node:fs";
-import { ensureDir, removeStaleTemps } from "../internal/atomic-write.js";
+import { ensureDir, removeStaleTemps, syncDirs } from "../internal/atomic-write.js";
 import { emit, type EventListener, type KitEventBase } from "../internal/events.js";
 import { type Check, is } from "../internal/options.js";
-import { assertInside, confineRelative } from "../internal/paths.js";
+import { assertAllInside, confineRelative } from "../internal/paths.js";
 import { k3sLayout } from "../layout/index.js";
 import { CertError } from "./errors.js";
 import { type CertificateAuthority, makeCA, makeLeaf, readCA } from "./generate.js";
-import { readIfExists, removeFile, writeCert, writeKey, writeSecretFile } from "./io.js";
-import { generateEcKey, generateRsaKeyPem, parseEcKey, p256Spki } from "./keys.js";
+import { readIfExists, removeFile, type WriteBatch, writeCert, writeKey, writeSecretFile } from "./io.js";
+import { generateEcKey, parseEcKey, p256Spki } from "./keys.js";
+import { generateRsaKeyPem } from "./rsa.js";
 import { renderKubeconfig } from "./kubeconfig.js";
 import {
   LEGACY_REMOVED_CERTS,
@@ -140,6 +141,17 @@ const SERVER_SPEC: { readonly [K in keyof EnsureServerCertificatesOptions]-?: Ch
 const TLS_SUBDIRS = ["etcd", "kube-scheduler", "kube-controller-manager", "temporary-certs"] as const;
 
 async function ensure(options: EnsureServerCertificatesOptions): Promise<CertReport> {
+  // Every path is checked (phase 0) and every directory made (phase 2) once for the whole run, and
+  // each directory is fsynced once when the run ends, not once per file (~40 files; issue 17).
+  const batch: WriteBatch = { directoriesSynced: new Set() };
+  try {
+    return await ensureIn(options, batch);
+  } finally {
+    await syncDirs(batch.directoriesSynced);
+  }
+}
+
+async function ensureIn(options: EnsureServerCertificatesOptions, batch: WriteBatch): Promise<CertReport> {
   const { dataDir, signal, onEvent } = options;
   const now = options.now ?? new Date();
   const renewWithinDays = options.renewWithinDays ?? DEFAULT_RENEW_WITHIN_DAYS;
@@ -178,7 +190,7 @@ async function ensure(options: EnsureServerCertificatesOptions): Promise<CertRep
     "service.current.key",
   ].map(p);
   const kubeconfigs = leaves.flatMap((l) => (l.kubeconfig ? [serverPath(l.kubeconfig)] : []));
-  await Promise.all([...dirs, ...files, ...kubeconfigs].map((f) => assertInside(root, f)));
+  await assertAllInside(root, [...dirs, ...files, ...kubeconfigs]);
   await Promise.all(dirs.map((d) => removeStaleTemps(d)));
 
   // The slow RSA key goes to the thread pool first so it overlaps the ECDSA work: a synchronous
@@ -263,8 +275,8 @@ async function ensure(options: EnsureServerCertificatesOptions): Promise<CertRep
       } else if (forced) {
         ca = makeCA({ commonName: `${spec.prefix}-ca@${stamp}`, now });
         // Key first: a crash in between leaves a key without a cert, which the next run completes.
-        await writeKey(p(spec.key), ca.keyPem, root, signal);
-        await writeCert(p(spec.cert), ca.certPem, root, signal);
+        await writeKey(p(spec.key), ca.keyPem, root, signal, batch);
+        await writeCert(p(spec.cert), ca.certPem, root, signal, batch);
         record(spec.cert, "ca", "renewed");
       } else {
         // Like LoadOrGenerateKeyFile: an existing key is reused, so a run interrupted after the key write resumes.
@@ -273,13 +285,13 @@ async function ensure(options: EnsureServerCertificatesOptions): Promise<CertRep
           now,
           ...(key !== undefined ? { keyPem: key } : {}),
         });
-        if (key === undefined) await writeKey(p(spec.key), ca.keyPem, root, signal);
-        await writeCert(p(spec.cert), ca.certPem, root, signal);
+        if (key === undefined) await writeKey(p(spec.key), ca.keyPem, root, signal, batch);
+        await writeCert(p(spec.cert), ca.certPem, root, signal, batch);
         record(spec.cert, "ca", "created", ["missing"]);
       }
       if (spec.nochain) {
         const first = toPem("CERTIFICATE", derCerts(ca.bundlePem, p(spec.cert))[0] as Buffer);
-        if ((await readIfExists(p(spec.nochain))) !== first) await writeCert(p(spec.nochain), first, root, signal);
+        if ((await readIfExists(p(spec.nochain))) !== first) await writeCert(p(spec.nochain), first, root, signal, batch);
       }
       cas.set(spec.name, { ca, regenerated: !loaded });
     }),
@@ -318,8 +330,8 @@ async function ensure(options: EnsureServerCertificatesOptions): Promise<CertRep
         ...(options.leafDays !== undefined ? { days: options.leafDays } : {}),
         ...(reuseKey ? { keyPem: key } : {}),
       });
-      if (!reuseKey) await writeKey(p(spec.key), leaf.keyPem, root, signal);
-      await writeCert(p(spec.cert), leaf.certPem, root, signal);
+      if (!reuseKey) await writeKey(p(spec.key), leaf.keyPem, root, signal, batch);
+      await writeCert(p(spec.cert), leaf.certPem, root, signal, batch);
       record(spec.cert, "leaf", decision.action === "create" ? "created" : "renewed", decision.reasons);
       if (spec.kubeconfig) await writeKc(spec);
     }),
@@ -334,14 +346,14 @@ async function ensure(options: EnsureServerCertificatesOptions): Promise<CertRep
       certFile: p(spec.cert),
       keyFile: p(spec.key),
     });
-    await writeSecretFile(serverPath(spec.kubeconfig), text, root, signal);
+    await writeSecretFile(serverPath(spec.kubeconfig), text, root, signal, batch);
   }
 
   // --- legacy shared keys (kept for agents that send no CSR) ---
   await Promise.all(
     LEGACY_SHARED_KEYS.map(async (rel) => {
       if ((await readIfExists(p(rel))) !== undefined) return;
-      await writeKey(p(rel), generateEcKey().keyPem, root, signal);
+      await writeKey(p(rel), generateEcKey().keyPem, root, signal, batch);
       record(rel, "key", "created", ["missing"]);
     }),
   );
@@ -353,8 +365,8 @@ async function ensure(options: EnsureServerCertificatesOptions): Promise<CertRep
   const current = existingCurrent ?? firstKeyPem(serviceKey ?? "", serviceKeyPath);
   const writeCurrent = (await currentKeyRead) !== current;
   await Promise.all([
-    rsaPending ? writeKey(serviceKeyPath, serviceKey as string, root, signal) : undefined,
-    writeCurrent ? writeKey(p("service.current.key"), current, root, signal) : undefined,
+    rsaPending ? writeKey(serviceKeyPath, serviceKey as string, root, signal, batch) : undefined,
+    writeCurrent ? writeKey(p("service.current.key"), current, root, signal, batch) : undefined,
   ]);
   if (rsaPending) record("service.key", "key", "created", ["missing"]);
   else record("service.key", "key", "kept");
