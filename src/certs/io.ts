@@ -25,25 +25,17 @@ export async function removeFile(path: string): Promise<void> {
   }
 }
 
-/** Private keys: 0600 (the temp file too) in 0700 directories, never through a link out of `root`. */
-export const writeKey = (
-  path: string,
-  data: string,
-  root: string,
-  signal?: AbortSignal,
-  batch?: WriteBatch,
-): Promise<void> =>
-  writeFileAtomic(path, data, { mode: 0o600, dirMode: 0o700, root, ...(signal ? { signal } : {}), ...(batch ? { batch } : {}) });
+/** An atomic writer for files of one mode, in 0700 directories, never through a link out of `root`. */
+const writerFor =
+  (mode: number) =>
+  (path: string, data: string, root: string, signal?: AbortSignal, batch?: WriteBatch): Promise<void> =>
+    writeFileAtomic(path, data, { mode, dirMode: 0o700, root, ...(signal ? { signal } : {}), ...(batch ? { batch } : {}) });
 
-/** Certificates: 0644 (public), directories still 0700 since keys sit beside them. */
-export const writeCert = (
-  path: string,
-  data: string,
-  root: string,
-  signal?: AbortSignal,
-  batch?: WriteBatch,
-): Promise<void> =>
-  writeFileAtomic(path, data, { mode: 0o644, dirMode: 0o700, root, ...(signal ? { signal } : {}), ...(batch ? { batch } : {}) });
+/** Private keys: 0600 (the temp file too). */
+export const writeKey = writerFor(0o600);
+
+/** Certificates: 0644 (public); their directories are still 0700 since keys sit beside them. */
+export const writeCert = writerFor(0o644);
 
 /** Kubeconfigs and other 0600 files that are not keys. */
 export const writeSecretFile = writeKey;

@@ -88,28 +88,7 @@ export function isUnder(root: string, path: string): boolean {
  * `/var/lib/rancher/k3s`); what is below it may not point out of it.
  */
 export async function assertInside(root: string, path: string): Promise<void> {
-  const absRoot = resolve(root);
-  const absPath = resolve(path);
-  if (!isUnder(absRoot, absPath)) {
-    throw new KitError("PATH_UNSAFE", `${absPath} is not under ${absRoot}`, { value: { root: absRoot, name: absPath } });
-  }
-  let realRoot: string;
-  try {
-    realRoot = await realpath(absRoot);
-  } catch {
-    return; // nothing exists yet: nothing can point out of it
-  }
-  let cur = absRoot;
-  for (const part of relative(absRoot, absPath).split(sep).filter(Boolean)) {
-    cur = join(cur, part);
-    let st: import("node:fs").Stats;
-    try {
-      st = await lstat(cur);
-    } catch {
-      return; // the rest does not exist yet
-    }
-    if (st.isSymbolicLink()) await linkStaysInside(cur, realRoot, absRoot);
-  }
+  await assertAllInside(root, [path]);
 }
 
 /**
@@ -140,23 +119,26 @@ export async function assertAllInside(root: string, paths: readonly string[]): P
   } catch {
     return; // nothing exists yet: nothing can point out of it
   }
-  let missing = new Set<string>();
+  // A component that does not exist yet has nothing below it to look at.
+  const missing = new Set<string>();
   for (const level of levels) {
-    const present = [...level].filter((p) => !missing.has(dirname(p)));
-    const gone = new Set<string>();
+    const present: string[] = [];
+    for (const p of level) {
+      if (missing.has(dirname(p))) missing.add(p);
+      else present.push(p);
+    }
     await Promise.all(
       present.map(async (p) => {
         let st: import("node:fs").Stats;
         try {
           st = await lstat(p);
         } catch {
-          gone.add(p);
+          missing.add(p);
           return;
         }
         if (st.isSymbolicLink()) await linkStaysInside(p, realRoot, absRoot);
       }),
     );
-    missing = new Set([...missing, ...gone, ...[...level].filter((p) => missing.has(dirname(p)))]);
   }
 }
 
