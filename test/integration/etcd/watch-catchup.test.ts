@@ -32,37 +32,56 @@ async function writeMany(n: number, make: (i: number) => Promise<unknown>): Prom
   );
 }
 
-/** etcd's own count of watchers (all streams), from its /metrics endpoint. */
+/**
+ * etcd's own count of watchers (all streams), from its /metrics endpoint. etcd 3.4 serves /metrics
+ * on the client port beside gRPC (cmux); a scrape can come back short or non-200 while the server is
+ * busy compacting, so a failed scrape is reported as such (status, body size) for the caller to retry.
+ */
 function watcherTotal(): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(
       `${etcd.clientUrl}/metrics`,
-      { ca: env.certs.ca, cert: env.certs.clientCert, key: env.certs.clientKey },
+      { ca: env.certs.ca, cert: env.certs.clientCert, key: env.certs.clientKey, timeout: 5_000 },
       (res) => {
         let body = "";
         res.on("data", (d) => (body += d));
+        res.on("error", reject);
         res.on("end", () => {
           const m = /^etcd_debugging_mvcc_watcher_total (\d+)/m.exec(body);
           if (m) resolve(Number(m[1]));
-          else reject(new Error("no etcd_debugging_mvcc_watcher_total in /metrics"));
+          else
+            reject(
+              new Error(
+                `no etcd_debugging_mvcc_watcher_total in /metrics (HTTP ${res.statusCode}, ${body.length} bytes)`,
+              ),
+            );
         });
       },
     );
+    req.on("timeout", () => req.destroy(new Error("/metrics scrape timed out")));
     req.on("error", reject);
     req.end();
   });
 }
 
-/** Waits until etcd has `want` watchers left (default none): helpers must not outlive their watcher. */
+/**
+ * Waits until etcd has `want` watchers left (default none): helpers must not outlive their watcher.
+ * A failed scrape is retried until the deadline; the test fails with the last count or scrape error.
+ */
 async function noWatchersLeft(want = 0): Promise<void> {
-  let last = -1;
+  let last = "no scrape";
   const end = Date.now() + 10_000;
   while (Date.now() < end) {
-    last = await watcherTotal();
-    if (last === want) return;
+    try {
+      const count = await watcherTotal();
+      if (count === want) return;
+      last = `${count} watchers`;
+    } catch (e) {
+      last = (e as Error).message;
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`etcd has ${last} watchers, expected ${want}`);
+  throw new Error(`etcd still reports ${last}, expected ${want} watchers`);
 }
 
 const id = (e: WatchEvent) =>
