@@ -3,13 +3,12 @@
  * keys, signatures and parsing of existing material go through node:crypto (see notes/pki.md).
  * @internal
  */
-import forge from "node-forge";
+import { type Asn1, type Asn1Type, asn1, util } from "./forge.js";
 import { derChildren } from "../internal/der.js";
 import { checkArg, is } from "../internal/options.js";
 import { fail } from "./options.js";
 
-const { asn1 } = forge;
-export type Asn1 = forge.asn1.Asn1;
+export type { Asn1 } from "./forge.js";
 const U = asn1.Class.UNIVERSAL;
 const C = asn1.Class.CONTEXT_SPECIFIC;
 const T = asn1.Type;
@@ -30,10 +29,10 @@ export const nul = (): Asn1 => asn1.create(U, T.NULL, false, "");
 export const bits = (b: Uint8Array, unused = 0): Asn1 =>
   asn1.create(U, T.BITSTRING, false, String.fromCharCode(unused) + bin(b));
 /** Explicit context tag [n] around `inner`. */
-export const explicit = (n: number, inner: Asn1[]): Asn1 => asn1.create(C, n as forge.asn1.Type, true, inner);
+export const explicit = (n: number, inner: Asn1[]): Asn1 => asn1.create(C, n as Asn1Type, true, inner);
 /** Implicit primitive context tag [n] with raw content. */
 export const implicit = (n: number, content: Uint8Array): Asn1 =>
-  asn1.create(C, n as forge.asn1.Type, false, bin(content));
+  asn1.create(C, n as Asn1Type, false, bin(content));
 /** Decodes DER without forge's guess-decoding of BIT STRING contents (keys and signatures stay opaque). */
 export const fromDer = (der: Uint8Array): Asn1 =>
   (asn1.fromDer as unknown as (b: string, o: object) => Asn1)(bin(der), {
@@ -119,7 +118,7 @@ export function goPrintable(s: string): boolean {
 
 function dirString(s: string): Asn1 {
   if (goPrintable(s)) return asn1.create(U, T.PRINTABLESTRING, false, s);
-  return asn1.create(U, T.UTF8, false, forge.util.encodeUtf8(s));
+  return asn1.create(U, T.UTF8, false, util.encodeUtf8(s));
 }
 
 export const OID = {

@@ -8,7 +8,7 @@ import {
   verify as cryptoVerify,
   createPublicKey,
 } from "node:crypto";
-import forge from "node-forge";
+import { type Asn1Type, asn1 } from "./forge.js";
 import {
   type Asn1,
   bits,
@@ -343,7 +343,7 @@ export function createCSR(keyPem?: string): { csrPem: string; keyPem: string } {
 /** {@link createCSR} on a checked key. @internal */
 export function makeCSR(keyPem?: string): { csrPem: string; keyPem: string } {
   const key = keyPem !== undefined ? parseEcKey(keyPem) : generateEcKey();
-  const attrs = toDer(forge.asn1.create(forge.asn1.Class.CONTEXT_SPECIFIC, 0 as forge.asn1.Type, true, []));
+  const attrs = toDer(asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0 as Asn1Type, true, []));
   const infoDer = derSeq([toDer(smallInt(0)), toDer(seq([])), key.spki, attrs]);
   const sig = cryptoSign("sha256", infoDer, key.privateKey);
   const der = derSeq([infoDer, ALG_ID, toDer(bits(sig))]);

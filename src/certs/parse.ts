@@ -2,14 +2,11 @@
  * Reads the fields K3s's renewal check looks at out of a DER certificate (forge ASN.1 decoding only).
  * @internal
  */
-import forge from "node-forge";
+import { type Asn1, asn1, util } from "./forge.js";
 import { buf, fromDer, OID } from "./asn1.js";
 import { CertError } from "./errors.js";
 import { ipText } from "./ip.js";
 import { arg, bytes as bytesCheck, name, optionalArg } from "./options.js";
-
-type Asn1 = forge.asn1.Asn1;
-const { asn1 } = forge;
 
 /** The parts of a certificate used for renewal decisions, checks and chain building. */
 export interface CertificateInfo {
@@ -45,7 +42,7 @@ function nameParts(n: Asn1): { cn: string; o: string[] } {
       const [t, v] = kids(atv);
       if (!t || !v) continue;
       const id = asn1.derToOid(bytes(t));
-      const text = v.type === asn1.Type.UTF8 ? forge.util.decodeUtf8(bytes(v)) : bytes(v);
+      const text = v.type === asn1.Type.UTF8 ? util.decodeUtf8(bytes(v)) : bytes(v);
       if (id === OID.cn) cn = text;
       else if (id === OID.o) o.push(text);
     }

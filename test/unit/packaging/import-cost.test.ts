@@ -46,6 +46,19 @@ describe("packaging", () => {
     for (const h of heavy) expect(loaded.filter((p) => p.includes(`node_modules/${h}/`)), h).toEqual([]);
   });
 
+  it("k3s-node-kit/certs (ESM and CJS, built) loads node-forge's ASN.1 codec files, never its entry with TLS, ciphers and RSA", () => {
+    // The whole of forge costs ~15 ms more in a fresh process; the PKI needs only asn1, util and what they require.
+    const allowed = ["asn1.js", "util.js", "oids.js", "baseN.js", "forge.js"];
+    for (const kind of ["import", "require"] as const) {
+      const forgeFiles = loadedAfterImport("k3s-node-kit/certs", kind)
+        .filter((p) => p.includes("node_modules/node-forge/"))
+        .map((p) => p.slice(p.lastIndexOf("/") + 1))
+        .sort();
+      expect(forgeFiles, kind).toContain("asn1.js");
+      expect(forgeFiles.filter((f) => !allowed.includes(f)), kind).toEqual([]);
+    }
+  });
+
   it("the root and every subpath but ./pulumi and ./cdk (ESM and CJS, built) load no Pulumi, CDK or AWS SDK", () => {
     const pkg = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8"));
     const names = Object.keys(pkg.exports)
