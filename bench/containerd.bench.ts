@@ -2,20 +2,17 @@
  * containerd config rendering benchmark (k3s-behaviours §6): our end-to-end render (builder +
  * template + trimEmpty + TOML check) and the template part alone, against a stdlib Go program
  * rendering the same base template text with text/template + trimEmpty, in the same run.
- * Run: `npx tsx bench/containerd.bench.ts`. Prints numbers and ratios; never fails on timing.
+ * Run: `npm run bench containerd` (builds first), or `npx tsx bench/containerd.bench.ts` after a build. Prints numbers and ratios; never fails on timing.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  baseTemplateText,
-  containerdConfigFor,
-  parseRegistriesYaml,
-  renderContainerdConfig,
-  validateContainerdToml,
-} from "../src/containerd/index.js";
+import { sdk } from "./sdk.js";
+
+const { baseTemplateText, containerdConfigFor, parseRegistriesYaml, renderContainerdConfig, validateContainerdToml } =
+  await sdk<typeof import("../src/containerd/index.js")>("containerd");
 
 const N = 5000;
 const root = fileURLToPath(new URL("..", import.meta.url));

@@ -3,14 +3,16 @@
  * full-stack ready time (etcd + containerd serving) against a bare shell script that starts the same
  * etcd and containerd with the same arguments and polls for readiness at the same 100 ms interval.
  *
- *   npx tsx bench/facade.bench.ts      (needs etcd, etcdctl and containerd; root for containerd)
+ *   npm run bench facade (builds first; or npx tsx bench/facade.bench.ts after a build)  (needs etcd, etcdctl and containerd; root for containerd)
  */
 import { spawnSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createNode } from "../src/index.js";
+import { sdk } from "./sdk.js";
+
+const { createNode } = await sdk<typeof import("../src/index.js")>("index");
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

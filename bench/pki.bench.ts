@@ -4,21 +4,18 @@
  * doing the same work the way K3s does (bench/go/pki/main.go), in the same run. Prints medians, the ratio of
  * medians and of means, warm and cold (goal: cold ≤ 1.0× Go). Never fails on timing.
  *
- *   npx tsx bench/pki.bench.ts [--rounds 8]
+ *   npm run bench pki (builds first), or npx tsx bench/pki.bench.ts [--rounds 8] after a build
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  createCA,
-  ensureServerCertificates,
-  serverLeafSpecs,
-  serverSANs,
-  signLeaf,
-} from "../src/certs/index.js";
 import { generateKeyPair, generateKeyPairSync } from "node:crypto";
+import { sdk } from "./sdk.js";
+
+const { createCA, ensureServerCertificates, serverLeafSpecs, serverSANs, signLeaf } =
+  await sdk<typeof import("../src/certs/index.js")>("certs");
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const self = fileURLToPath(import.meta.url);

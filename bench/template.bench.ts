@@ -4,13 +4,16 @@
  * text) on its data, against Go's text/template doing the same loops in the same run
  * (bench/go/template/main.go, built in GOPATH mode). Prints per-op times and the TS/Go ratio per
  * template; never fails on timing. It does fail when an output differs from Go's.
- * Run: `npx tsx bench/template.bench.ts` (CASES=deep,generic to pick; NO_GO=1 to skip Go, for profiling).
+ * Run: `npm run bench template` (builds first), or `npx tsx bench/template.bench.ts` after a build (CASES=deep,generic to pick; NO_GO=1 to skip Go, for profiling).
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { goFunc, Template } from "../src/template/index.js";
+import { sdk } from "./sdk.js";
+
+const { goFunc, Template } = await sdk<typeof import("../src/template/index.js")>("template");
+type Template = InstanceType<typeof Template>;
 import { templateCases } from "./template-cases.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
