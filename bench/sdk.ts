@@ -20,6 +20,3 @@ export async function sdk<M>(subpath: string): Promise<M> {
   return (await import(pathToFileURL(file).href)) as M;
 }
 
-/** Which code the numbers are for (printed by each bench). */
-export const measured = (): string =>
-  process.env.BENCH_SOURCES === "1" ? "src/ through tsx" : "the built package (dist/)";

@@ -38,7 +38,6 @@ import {
   parseEcKey,
   pointFromSpki,
   p256Spki,
-  fromPrivateKey,
 } from "./keys.js";
 import { parseDer, type CertificateInfo } from "./parse.js";
 import { derCerts, toPem } from "./pem.js";
@@ -452,27 +451,30 @@ export function signCSRWith(
 ): IssuedCertificate {
   let spki: Buffer;
   let point: Buffer;
+  const bad = (why: string): CertError =>
+    new CertError("CERT_CSR_INVALID", `invalid certificate request: ${why}`, { value: "csr" });
   try {
     const m =
       /-----BEGIN (?:NEW )?CERTIFICATE REQUEST-----([\s\S]*?)-----END (?:NEW )?CERTIFICATE REQUEST-----/.exec(
         csrPem,
       );
-    if (!m) throw new Error("no CERTIFICATE REQUEST block");
+    if (!m) throw bad("no CERTIFICATE REQUEST block");
     const der = Buffer.from((m[1] ?? "").replace(/\s+/g, ""), "base64");
     const [outer] = tlvChildren(der, 0, der.length);
-    if (!outer) throw new Error("empty");
+    if (!outer) throw bad("empty");
     const [info, , sigT] = tlvChildren(der, outer[1], outer[2]);
-    if (!info || !sigT) throw new Error("not a CertificationRequest");
+    if (!info || !sigT) throw bad("not a CertificationRequest");
     const infoDer = der.subarray(info[0], info[2]);
     const fields = tlvChildren(der, info[1], info[2]);
     const spkiT = fields[2];
-    if (!spkiT) throw new Error("no public key");
+    if (!spkiT) throw bad("no public key");
     spki = der.subarray(spkiT[0], spkiT[2]);
     const sigBits = der.subarray(sigT[1] + 1, sigT[2]);
     const pub = createPublicKey({ key: spki, format: "der", type: "spki" });
-    if (!cryptoVerify("sha256", infoDer, pub, sigBits)) throw new Error("CSR signature does not verify");
+    if (!cryptoVerify("sha256", infoDer, pub, sigBits)) throw bad("CSR signature does not verify");
     point = pointFromSpki(spki, "CSR");
   } catch (cause) {
+    if (cause instanceof CertError && cause.code === "CERT_CSR_INVALID") throw cause;
     throw new CertError("CERT_CSR_INVALID", `invalid certificate request: ${(cause as Error).message}`, {
       value: "csr",
       cause,
@@ -529,7 +531,6 @@ export function readCA(
   };
 }
 
-export { fromPrivateKey };
 
 const serial: Check = (v) => (typeof v === "bigint" && v >= 0n && v < 1n << 159n ? undefined : "must be a bigint from 0 to 2^159 − 1");
 

@@ -22,35 +22,34 @@ export interface EcKey {
 }
 
 /*
- * No JWK export anywhere here. On Node 20 (seen on 20.20.2), `export({ format: "jwk" })` of a key made
- * by `generateKeyPair(Sync)` can deadlock the process for good: the export holds the key's mutex
- * while it allocates, a GC it triggers destroys the finished key-generation job, and the job's
- * destructor takes the same mutex. A loop of 10,000 `createCSR()` hung in two of three runs. So
- * keys are made without a key-generation job (ECDH, then imported; their SEC1 PEM is written here),
- * and points are read from SEC1 bytes or from keys that were imported.
+ * No key here comes from a key-generation job. On Node 20 (seen on 20.20.2), `export({ format: "jwk" })`
+ * of a key made by `generateKeyPair(Sync)` can deadlock the process for good: the export holds the
+ * key's mutex while it allocates, a GC it triggers destroys the finished key-generation job, and the
+ * job's destructor takes the same mutex. A loop of 10,000 `createCSR()` hung in two of three runs. So
+ * fresh keys are made through ECDH (their point comes from it, their SEC1 PEM is written here) and
+ * imported; a JWK export is only ever made of an imported key, which no job shares a mutex with.
  */
 
 /** SEC1 `ECPrivateKey` for P-256 around d (32 bytes) and the point, as OpenSSL writes it. */
 const SEC1_HEAD = Buffer.from("30770201010420", "hex");
 const SEC1_MID = Buffer.from("a00a06082a8648ce3d030107a144034200", "hex");
-/** The tail of a P-256 SEC1 DER: [1] BIT STRING header, then the 65-byte point. */
-const SEC1_POINT_HEADER = Buffer.from("a144034200", "hex");
 
 const sec1Der = (d: Buffer, point: Buffer): Buffer => Buffer.concat([SEC1_HEAD, d, SEC1_MID, point]);
 
-/** The 65-byte point 04||x||y of a P-256 private key, read from its SEC1 encoding. */
-export function p256Point(key: KeyObject): Buffer {
-  const curve = key.asymmetricKeyDetails?.namedCurve;
-  if (key.type !== "private" || key.asymmetricKeyType !== "ec" || curve !== "prime256v1") {
-    throw new CertError("CERT_KEY_INVALID", "key is not an ECDSA P-256 private key", {
-      value: curve ?? key.asymmetricKeyType ?? key.type,
-    });
+/** 04||x||y of an imported P-256 key (private or public), from its JWK (~5 µs; an SPKI export is ~110). */
+function importedPoint(key: KeyObject): Buffer {
+  const jwk = key.export({ format: "jwk" });
+  if (jwk.kty !== "EC" || jwk.crv !== "P-256" || !jwk.x || !jwk.y) {
+    throw new CertError("CERT_KEY_INVALID", "key is not an ECDSA P-256 key", { value: jwk.crv ?? jwk.kty });
   }
-  const der = key.export({ type: "sec1", format: "der" });
-  const at = der.length - 65 - SEC1_POINT_HEADER.length;
-  if (at < 0 || !der.subarray(at, at + SEC1_POINT_HEADER.length).equals(SEC1_POINT_HEADER) || der[at + 5] !== 4)
-    throw new CertError("CERT_KEY_INVALID", "P-256 key without its public point", { value: "sec1" });
-  return Buffer.from(der.subarray(der.length - 65));
+  return Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x, "base64url"), Buffer.from(jwk.y, "base64url")]);
+}
+
+/** The 65-byte point of an imported P-256 private key. */
+export function p256Point(key: KeyObject): Buffer {
+  if (key.type !== "private")
+    throw new CertError("CERT_KEY_INVALID", "expected a P-256 private key", { value: key.type });
+  return importedPoint(key);
 }
 
 export const p256Spki = (point: Buffer): Buffer => Buffer.concat([P256_SPKI_PREFIX, point]);
@@ -84,15 +83,6 @@ export function generateEcKey(): EcKey {
   return { privateKey, keyPem, point, spki: p256Spki(point) };
 }
 
-export function fromPrivateKey(privateKey: KeyObject): EcKey {
-  const point = p256Point(privateKey);
-  return {
-    privateKey,
-    keyPem: privateKey.export({ type: "sec1", format: "pem" }) as string,
-    point,
-    spki: p256Spki(point),
-  };
-}
 
 /** Parses a PEM private key (SEC1 or PKCS#8, P-256). `file` names the source in errors. */
 export function parseEcKey(pem: string, file = "<input>"): EcKey {
@@ -116,12 +106,7 @@ export function parseEcKey(pem: string, file = "<input>"): EcKey {
 /** The public point of a DER SPKI (any P-256 SPKI). */
 export function pointFromSpki(spki: Buffer, what = "<input>"): Buffer {
   try {
-    const key = createPublicKey({ key: spki, format: "der", type: "spki" });
-    // A JWK export is safe here: this key comes from an import, not from a key-generation job.
-    const jwk = key.export({ format: "jwk" });
-    if (jwk.kty !== "EC" || jwk.crv !== "P-256" || !jwk.x || !jwk.y)
-      throw new CertError("CERT_KEY_INVALID", "key is not an ECDSA P-256 key", { value: jwk.crv ?? jwk.kty });
-    return Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x, "base64url"), Buffer.from(jwk.y, "base64url")]);
+    return importedPoint(createPublicKey({ key: spki, format: "der", type: "spki" }));
   } catch (cause) {
     if (cause instanceof CertError)
       throw new CertError(cause.code, `${what}: ${cause.message}`, { value: what });

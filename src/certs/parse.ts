@@ -118,7 +118,7 @@ export function parseDer(der: Buffer, file = "<input>"): CertificateInfo {
       }
     }
     if (Number.isNaN(info.notBefore.getTime()) || Number.isNaN(info.notAfter.getTime()))
-      throw new Error("bad validity");
+      throw new CertError("CERT_PEM_INVALID", `${file}: certificate does not parse (validity)`, { value: file });
     return info;
   } catch (cause) {
     if (cause instanceof CertError) throw cause;
